@@ -1,0 +1,1 @@
+"""Qt Designer forms (.ui) loaded at run time by the UI layer."""

@@ -1,0 +1,128 @@
+"""The `pnae-desktop` command: the GUI by default, sub-commands for batch work.
+
+Both paths call the same services; Qt is imported only when the GUI starts.
+"""
+
+from __future__ import annotations
+
+import time
+
+_STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+
+from pnae_desktop import __version__  # noqa: E402
+from pnae_desktop.errors import UserError  # noqa: E402
+
+
+def _store_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_mutually_exclusive_group()
+    group.add_argument("--db", metavar="FICHIER", help="fichier de données SQLite à ouvrir")
+    group.add_argument("--db-url", metavar="URL", help="toute URL SQLAlchemy (ex. postgresql+psycopg://…)")
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
+    store = _store_options()
+    parser = argparse.ArgumentParser(
+        prog="pnae-desktop",
+        description="PNAE Desktop : rédiger, budgéter et conventionner le PRAE d'une ARML, hors ligne.",
+        parents=[store],
+    )
+    parser.add_argument("--version", action="version", version=f"PNAE Desktop {__version__}")
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="ouvrir la fenêtre, attendre qu'elle soit prête, afficher le temps écoulé (ms) et quitter",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
+
+    cat = sub.add_parser("catalogue", help="afficher le socle commun PNAE chargé")
+    cat.add_argument("--format", choices=("json", "text"), default="text")
+    cat.add_argument("--edition", metavar="CLÉ", help="édition à afficher (par défaut la plus récente)")
+
+    demo = sub.add_parser("demo", parents=[store], help="créer un PRAE de démonstration complet")
+    demo.add_argument("--region", metavar="CODE_INSEE", default=None, help="code INSEE de la région (ex. 11)")
+
+    sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
+    return parser
+
+
+def _open(args):
+    from pnae_desktop.store.database import open_store
+
+    return open_store(db=args.db, url=args.db_url)
+
+
+def _catalogue(args):
+    from pnae_desktop.catalogue.loader import shipped_catalogues
+
+    catalogues = shipped_catalogues()
+    for problem in catalogues.problems:
+        print(f"Attention : {problem}", file=sys.stderr)
+    return catalogues.get(args.edition) if getattr(args, "edition", None) else catalogues.default
+
+
+def cmd_catalogue(args) -> int:
+    from pnae_desktop.catalogue import outline
+
+    catalogue = _catalogue(args)
+    sys.stdout.write(outline.as_json(catalogue) + "\n" if args.format == "json" else outline.as_text(catalogue))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from pnae_desktop.services import demo
+
+    catalogue = _catalogue(args)
+    region = args.region or demo.DEFAULT_REGION
+    try:
+        catalogue.region(region)
+    except KeyError:
+        raise UserError(f"Code de région inconnu : « {region} ». Exemples : 11, 84, 04.") from None
+    store = _open(args)
+    try:
+        prae_id = demo.create_demo(store, catalogue, region)
+    finally:
+        store.close()
+    print(f"PRAE de démonstration créé dans {store.label}")
+    print(prae_id)
+    return 0
+
+
+def cmd_list(args) -> int:
+    from pnae_desktop.services import praes
+
+    catalogue = _catalogue(args)
+    store = _open(args)
+    try:
+        for p in praes.list_praes(store, catalogue):
+            print(f"{p.id}\t{p.region_code} {p.region_name}\t{p.period_label}\t{p.status_label}\t{p.title}")
+    finally:
+        store.close()
+    return 0
+
+
+COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list}
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")  # French text on any Windows console
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command is None:
+            from pnae_desktop.ui.app import run_gui
+
+            return run_gui(db=args.db, db_url=args.db_url, exit_when_ready=args.exit_when_ready, started=_STARTED)
+        return COMMANDS[args.command](args)
+    except UserError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

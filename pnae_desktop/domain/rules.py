@@ -1,0 +1,73 @@
+"""Domain rules with French messages. Pure functions: no Qt, no SQL."""
+
+from __future__ import annotations
+
+from pnae_desktop.errors import ValidationError
+
+MIN_PERIOD_YEARS = 1
+MAX_PERIOD_YEARS = 4
+PLAUSIBLE_YEARS = range(2000, 2101)
+
+PRAE_STATUSES = {
+    "brouillon": "Brouillon",
+    "concertation": "En concertation",
+    "valide": "Validé",
+    "signe": "Signé",
+}
+
+
+def check_period(start_year: int, end_year: int) -> None:
+    if start_year not in PLAUSIBLE_YEARS or end_year not in PLAUSIBLE_YEARS:
+        raise ValidationError("La période doit être comprise entre 2000 et 2100.", "period")
+    span = end_year - start_year + 1
+    if span < MIN_PERIOD_YEARS:
+        raise ValidationError("L'année de fin doit suivre ou égaler l'année de début.", "period")
+    if span > MAX_PERIOD_YEARS:
+        raise ValidationError(
+            f"Un PRAE couvre de {MIN_PERIOD_YEARS} à {MAX_PERIOD_YEARS} ans "
+            f"(ici {span} ans, de {start_year} à {end_year}).",
+            "period",
+        )
+
+
+def check_status(status: str) -> None:
+    if status not in PRAE_STATUSES:
+        raise ValidationError(f"Statut inconnu : « {status} ».", "status")
+
+
+def check_required_text(value: str | None, label: str, field: str) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"Le champ « {label} » ne peut pas être vide.", field)
+    return text
+
+
+def siret_is_valid(siret: str) -> bool:
+    """SIRET: 14 digits passing the Luhn checksum (La Poste's SIRETs are the known exception)."""
+    digits = siret.replace(" ", "")
+    if len(digits) != 14 or not digits.isdigit():
+        return False
+    if digits.startswith("356000000"):  # La Poste: sum of digits multiple of 5
+        return sum(int(d) for d in digits) % 5 == 0
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def check_siret(siret: str | None) -> str | None:
+    """An empty SIRET is allowed (filled later); a typed one must be valid."""
+    value = (siret or "").replace(" ", "")
+    if not value:
+        return None
+    if not siret_is_valid(value):
+        raise ValidationError(
+            f"SIRET « {siret} » invalide : 14 chiffres attendus, avec une clé de contrôle correcte.",
+            "siret",
+        )
+    return value

@@ -1,0 +1,229 @@
+"""PRAE services: what the GUI and the CLI call. Each function is one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
+from pnae_desktop.domain import rules
+from pnae_desktop.domain.entities import CalendarEntry, NewPrae, Organisation, PraeAction, PraeSummary
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.store.database import Store
+from pnae_desktop.store.models import (
+    FICHE_TEXT_FIELDS,
+    CalendarItemRow,
+    OrganisationRow,
+    PraeActionRow,
+    PraeRow,
+    utcnow,
+)
+
+
+def default_title(catalogue: Catalogue, region_name: str, start_year: int, end_year: int) -> str:
+    return f"PRAE {region_name} {start_year}-{end_year}"
+
+
+def _organisation_row(session, region_code: str, name: str, catalogue: Catalogue) -> OrganisationRow:
+    """The ARML of the region: reuse the one already known, else create it from the catalogue."""
+    existing = session.scalars(
+        select(OrganisationRow).where(OrganisationRow.region_code == region_code).order_by(OrganisationRow.id)
+    ).first()
+    if existing is not None and (not name or existing.name == name):
+        return existing
+    region = catalogue.region(region_code)
+    president = region.arml.presidents[0] if region.arml else None
+    row = OrganisationRow(
+        name=name or f"Association régionale des missions locales {region.name}",
+        acronym=f"ARML {region.name}",
+        region_code=region_code,
+        representative_name=president.name if president else "",
+        representative_title=president.title if president else "",
+    )
+    session.add(row)
+    return row
+
+
+def action_row_from_catalogue(catalogue: Catalogue, number: int, position: int) -> PraeActionRow:
+    """A PRAE action declined from a PNAE action: a copy of its fields plus the link to it."""
+    source = catalogue.action(number)
+    row = PraeActionRow(
+        position=position,
+        pnae_action=number,
+        title=source.title,
+        theme_label=source.theme_label,
+        description=description_as_richtext(source.description),
+        capitalisation=source.description.capitalisation,
+        essaimage=source.description.essaimage,
+        territorial_levels=",".join(source.territorial_levels),
+        calendar_note=source.calendar_intro,
+        notes="\n".join(source.notes) or None,
+    )
+    for key, value in source.fields.items():
+        setattr(row, key, value)
+    row.calendar = [
+        CalendarItemRow(year=year.year, position=i, text=item)
+        for year in source.calendar
+        for i, item in enumerate(year.items)
+    ]
+    return row
+
+
+def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
+    """Create a PRAE with the chosen PNAE actions declined; return its id."""
+    rules.check_period(new.start_year, new.end_year)
+    try:
+        region = catalogue.region(new.region_code)
+    except KeyError:
+        raise ValidationError(f"Région inconnue : code INSEE « {new.region_code} ».", "region") from None
+    known = {a.number for a in catalogue.actions}
+    unknown = [n for n in new.pnae_actions if n not in known]
+    if unknown:
+        raise ValidationError(
+            f"Action(s) du PNAE inconnue(s) dans « {catalogue.short_title} » : {unknown}.", "actions"
+        )
+    title = (new.title or "").strip() or default_title(catalogue, region.name, new.start_year, new.end_year)
+    with store.transaction() as session:
+        organisation = _organisation_row(session, region.insee_code, new.organisation_name.strip(), catalogue)
+        prae = PraeRow(
+            organisation=organisation,
+            region_code=region.insee_code,
+            title=title,
+            start_year=new.start_year,
+            end_year=new.end_year,
+            catalogue_edition=catalogue.key,
+            status="brouillon",
+        )
+        prae.actions = [
+            action_row_from_catalogue(catalogue, number, position)
+            for position, number in enumerate(sorted(set(new.pnae_actions)))
+        ]
+        session.add(prae)
+        session.flush()
+        return prae.id
+
+
+def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -> int:
+    """A blank (regional-only) action at the end of the PRAE."""
+    title = rules.check_required_text(title, "Intitulé", "title")
+    unknown = set(fields) - set(FICHE_TEXT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champ(s) inconnu(s) : {sorted(unknown)}.")
+    with store.transaction() as session:
+        prae = _prae(session, prae_id)
+        position = len(prae.actions)
+        row = PraeActionRow(position=position, title=title, theme_label="Action régionale", **fields)
+        prae.actions.append(row)
+        prae.updated_at = utcnow()
+        session.flush()
+        return row.id
+
+
+def _prae(session, prae_id: int) -> PraeRow:
+    prae = session.get(PraeRow, prae_id)
+    if prae is None:
+        raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
+    return prae
+
+
+def list_praes(store: Store, catalogue: Catalogue) -> list[PraeSummary]:
+    """One summary per PRAE, most recently changed first."""
+    region_names = {r.insee_code: r.name for r in catalogue.regions}
+    counts = (
+        select(PraeActionRow.prae_id, func.count(PraeActionRow.id).label("n"))
+        .group_by(PraeActionRow.prae_id)
+        .subquery()
+    )
+    query = (
+        select(PraeRow, OrganisationRow.name, func.coalesce(counts.c.n, 0))
+        .join(OrganisationRow, PraeRow.organisation_id == OrganisationRow.id)
+        .outerjoin(counts, counts.c.prae_id == PraeRow.id)
+        .order_by(PraeRow.updated_at.desc(), PraeRow.id.desc())
+    )
+    with store.transaction() as session:
+        return [
+            PraeSummary(
+                id=prae.id,
+                title=prae.title,
+                region_code=prae.region_code,
+                region_name=region_names.get(prae.region_code, prae.region_code),
+                start_year=prae.start_year,
+                end_year=prae.end_year,
+                status=prae.status,
+                action_count=count,
+                organisation_name=org_name,
+                catalogue_edition=prae.catalogue_edition,
+                created_at=prae.created_at,
+                updated_at=prae.updated_at,
+            )
+            for prae, org_name, count in session.execute(query)
+        ]
+
+
+def prae_actions(store: Store, prae_id: int) -> list[PraeAction]:
+    with store.transaction() as session:
+        prae = _prae(session, prae_id)
+        return [
+            PraeAction(
+                id=row.id,
+                position=row.position,
+                pnae_action=row.pnae_action,
+                title=row.title,
+                theme_label=row.theme_label,
+                fields={key: getattr(row, key) for key in FICHE_TEXT_FIELDS},
+                territorial_levels=tuple(filter(None, row.territorial_levels.split(","))),
+                calendar=tuple(CalendarEntry(item.year, item.text) for item in row.calendar),
+            )
+            for row in prae.actions
+        ]
+
+
+def organisation(store: Store, organisation_id: int) -> Organisation:
+    with store.transaction() as session:
+        row = session.get(OrganisationRow, organisation_id)
+        if row is None:
+            raise ValidationError(f"Aucune organisation n° {organisation_id}.")
+        return _organisation(row)
+
+
+def _organisation(row: OrganisationRow) -> Organisation:
+    return Organisation(
+        id=row.id,
+        name=row.name,
+        acronym=row.acronym,
+        address=row.address,
+        siret=row.siret,
+        legal_form=row.legal_form,
+        representative_name=row.representative_name,
+        representative_title=row.representative_title,
+        email=row.email,
+        phone=row.phone,
+        region_code=row.region_code,
+    )
+
+
+def save_organisation(store: Store, organisation: Organisation) -> int:
+    """Create or update an organisation after checking its fields."""
+    name = rules.check_required_text(organisation.name, "Nom", "name")
+    siret = rules.check_siret(organisation.siret)
+    with store.transaction() as session:
+        row = session.get(OrganisationRow, organisation.id) if organisation.id else None
+        if row is None:
+            row = OrganisationRow()
+            session.add(row)
+        row.name = name
+        row.acronym = organisation.acronym.strip()
+        row.address = organisation.address.strip()
+        row.siret = siret
+        row.legal_form = organisation.legal_form.strip()
+        row.representative_name = organisation.representative_name.strip()
+        row.representative_title = organisation.representative_title.strip()
+        row.email = organisation.email.strip()
+        row.phone = organisation.phone.strip()
+        row.region_code = organisation.region_code
+        session.flush()
+        return row.id
+
+
+def prae_organisation_id(store: Store, prae_id: int) -> int:
+    with store.transaction() as session:
+        return _prae(session, prae_id).organisation_id

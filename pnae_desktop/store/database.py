@@ -1,0 +1,172 @@
+"""Opening a store: a SQLite file by default, or any SQLAlchemy URL.
+
+A file is inspected read-only before anything writes to it, so a file that is not a store,
+or a store from a newer version of the app, is refused and left byte-for-byte untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pnae_desktop.errors import StoreError
+from pnae_desktop.store.schema import HEAD_REVISION, KNOWN_REVISIONS
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class Store:
+    """An open store. Each `transaction()` is one unit of work: all of it commits, or none."""
+
+    def __init__(self, engine: Engine, label: str, path: Path | None = None):
+        self.engine = engine
+        self.label = label
+        self.path = path
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a committed edit survives a killed process and a power cut.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _inspect_sqlite_file(path: Path) -> str | None:
+    """Return the schema revision of an existing store file, None for a new/empty file.
+
+    Reads only; raises StoreError (file untouched) when the file is not a usable store.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    if path.is_dir():
+        raise StoreError(f"« {path} » est un dossier, pas un fichier de données PNAE Desktop.")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"Impossible de lire « {path} » : {exc.strerror}.") from None
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"« {path} » n'est pas un fichier de données PNAE Desktop (ce n'est pas une base SQLite). "
+            "Le fichier n'a pas été modifié."
+        )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True)
+        try:
+            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise StoreError(
+                    f"« {path} » est une base SQLite qui n'a pas été créée par PNAE Desktop. "
+                    "Le fichier n'a pas été modifié."
+                )
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"« {path} » est illisible ou endommagé ({exc}). Le fichier n'a pas été modifié."
+        ) from None
+    if row is None:
+        raise StoreError(f"« {path} » n'indique pas sa version de schéma. Le fichier n'a pas été modifié.")
+    return row[0]
+
+
+def _check_revision(revision: str | None, label: str) -> None:
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StoreError(
+            f"« {label} » a été créé par une version plus récente de PNAE Desktop "
+            f"(schéma « {revision} »). Mettez l'application à jour pour l'ouvrir ; "
+            "le fichier n'a pas été modifié."
+        )
+
+
+def _upgrade(engine: Engine) -> None:
+    from pnae_desktop.store import migrate  # Alembic is imported only when a migration is due
+
+    with engine.begin() as connection:
+        migrate.upgrade(connection)
+
+
+def open_sqlite(path: Path | str) -> Store:
+    path = Path(path).expanduser()
+    revision = _inspect_sqlite_file(path)
+    _check_revision(revision, str(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    store = Store(engine, str(path), path)
+    if revision != HEAD_REVISION:
+        try:
+            _upgrade(engine)
+        except (SQLAlchemyError, OSError) as exc:
+            engine.dispose()
+            raise StoreError(f"Impossible de préparer « {path} » : {exc}.") from None
+    return store
+
+
+def open_url(url: str) -> Store:
+    """Any SQLAlchemy URL (PostgreSQL in practice)."""
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return open_sqlite(url[len("sqlite:///"):])
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+        with engine.connect() as connection:
+            insp = inspect(connection)
+            tables = set(insp.get_table_names())
+            revision = None
+            if "alembic_version" in tables:
+                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            elif tables:
+                raise StoreError(
+                    f"La base « {engine.url.render_as_string(hide_password=True)} » contient des tables "
+                    "qui ne viennent pas de PNAE Desktop ; elle n'a pas été modifiée."
+                )
+    except SQLAlchemyError as exc:
+        raise StoreError(f"Connexion impossible à la base de données : {exc.__class__.__name__}.") from None
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"Pilote de base de données absent : {exc.name}.") from None
+    label = engine.url.render_as_string(hide_password=True)
+    _check_revision(revision, label)
+    if revision != HEAD_REVISION:
+        _upgrade(engine)
+    return Store(engine, label)
+
+
+def open_store(db: Path | str | None = None, url: str | None = None) -> Store:
+    """Open `url` if given, else the SQLite file `db`, else the user's default store."""
+    if url:
+        return open_url(url)
+    if db is None:
+        from pnae_desktop import paths
+
+        db = paths.default_store_path()
+    return open_sqlite(db)

@@ -1,0 +1,99 @@
+"""initial schema
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-26
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0001'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('organisations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('acronym', sa.String(length=50), nullable=False),
+    sa.Column('address', sa.Text(), nullable=False),
+    sa.Column('siret', sa.String(length=14), nullable=True),
+    sa.Column('legal_form', sa.String(length=100), nullable=False),
+    sa.Column('representative_name', sa.String(length=200), nullable=False),
+    sa.Column('representative_title', sa.String(length=200), nullable=False),
+    sa.Column('email', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=50), nullable=False),
+    sa.Column('region_code', sa.String(length=2), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_organisations'))
+    )
+    op.create_table('praes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('region_code', sa.String(length=2), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('start_year', sa.Integer(), nullable=False),
+    sa.Column('end_year', sa.Integer(), nullable=False),
+    sa.Column('catalogue_edition', sa.String(length=50), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_praes_organisation_id_organisations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_praes'))
+    )
+    op.create_table('prae_actions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('pnae_action', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=500), nullable=False),
+    sa.Column('theme_label', sa.String(length=300), nullable=False),
+    sa.Column('contexte', sa.Text(), nullable=True),
+    sa.Column('enjeux', sa.Text(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('capitalisation', sa.Text(), nullable=True),
+    sa.Column('essaimage', sa.Text(), nullable=True),
+    sa.Column('animation', sa.Text(), nullable=True),
+    sa.Column('co_animation', sa.Text(), nullable=True),
+    sa.Column('arml_referentes', sa.Text(), nullable=True),
+    sa.Column('arml_concernees', sa.Text(), nullable=True),
+    sa.Column('acteurs', sa.Text(), nullable=True),
+    sa.Column('dimension_territoriale', sa.Text(), nullable=True),
+    sa.Column('territorial_levels', sa.String(length=100), nullable=False),
+    sa.Column('calendar_note', sa.Text(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_prae_actions_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_prae_actions'))
+    )
+    with op.batch_alter_table('prae_actions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_prae_actions_prae_id'), ['prae_id'], unique=False)
+
+    op.create_table('calendar_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_calendar_items_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_items')),
+    sa.UniqueConstraint('action_id', 'year', 'position', name=op.f('uq_calendar_items_action_id'))
+    )
+    with op.batch_alter_table('calendar_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_calendar_items_action_id'), ['action_id'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('calendar_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_calendar_items_action_id'))
+
+    op.drop_table('calendar_items')
+    with op.batch_alter_table('prae_actions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_prae_actions_prae_id'))
+
+    op.drop_table('prae_actions')
+    op.drop_table('praes')
+    op.drop_table('organisations')

@@ -1,0 +1,143 @@
+"""ORM mapping of the store (SQLAlchemy 2.0 typed declarative). Schema changes go through
+Alembic migrations in `migrations/versions/`, never through `create_all`."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+# Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The fiche action's text fields, in the PNAE model's order (see catalogue fiche_model).
+FICHE_TEXT_FIELDS = (
+    "contexte",
+    "enjeux",
+    "description",
+    "capitalisation",
+    "essaimage",
+    "animation",
+    "co_animation",
+    "arml_referentes",
+    "arml_concernees",
+    "acteurs",
+    "dimension_territoriale",
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on every engine (SQLite drops the time zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    acronym: Mapped[str] = mapped_column(String(50), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    siret: Mapped[str | None] = mapped_column(String(14))
+    legal_form: Mapped[str] = mapped_column(String(100), default="Association loi 1901")
+    representative_name: Mapped[str] = mapped_column(String(200), default="")
+    representative_title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    region_code: Mapped[str] = mapped_column(String(2), default="")
+
+
+class PraeRow(Base):
+    __tablename__ = "praes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
+    region_code: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(300))
+    start_year: Mapped[int] = mapped_column(Integer)
+    end_year: Mapped[int] = mapped_column(Integer)
+    catalogue_edition: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20), default="brouillon")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[OrganisationRow] = relationship()
+    actions: Mapped[list[PraeActionRow]] = relationship(
+        back_populates="prae", order_by="PraeActionRow.position", cascade="all, delete-orphan"
+    )
+
+
+class PraeActionRow(Base):
+    __tablename__ = "prae_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # Link to the catalogue action it was declined from (edition = the PRAE's); NULL = regional.
+    pnae_action: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    theme_label: Mapped[str] = mapped_column(String(300), default="")
+    contexte: Mapped[str | None] = mapped_column(Text)
+    enjeux: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    capitalisation: Mapped[str | None] = mapped_column(Text)
+    essaimage: Mapped[str | None] = mapped_column(Text)
+    animation: Mapped[str | None] = mapped_column(Text)
+    co_animation: Mapped[str | None] = mapped_column(Text)
+    arml_referentes: Mapped[str | None] = mapped_column(Text)
+    arml_concernees: Mapped[str | None] = mapped_column(Text)
+    acteurs: Mapped[str | None] = mapped_column(Text)
+    dimension_territoriale: Mapped[str | None] = mapped_column(Text)
+    territorial_levels: Mapped[str] = mapped_column(String(100), default="")
+    calendar_note: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    prae: Mapped[PraeRow] = relationship(back_populates="actions")
+    calendar: Mapped[list[CalendarItemRow]] = relationship(
+        back_populates="action",
+        order_by="(CalendarItemRow.year, CalendarItemRow.position)",
+        cascade="all, delete-orphan",
+    )
+
+
+class CalendarItemRow(Base):
+    __tablename__ = "calendar_items"
+    __table_args__ = (UniqueConstraint("action_id", "year", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    action: Mapped[PraeActionRow] = relationship(back_populates="calendar")

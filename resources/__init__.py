@@ -1,0 +1,1 @@
+"""Data shipped with PNAE Desktop: catalogues, templates, fonts, icons."""
