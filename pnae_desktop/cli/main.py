@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"PNAE Desktop {__version__}")
     parser.add_argument(
+        "--with-demo",
+        action="store_true",
+        help="créer le PRAE de démonstration si le fichier de données n'en contient aucun",
+    )
+    parser.add_argument(
         "--exit-when-ready",
         action="store_true",
         help="ouvrir la fenêtre, attendre qu'elle soit prête, afficher le temps écoulé (ms) et quitter",
@@ -95,10 +100,9 @@ def cmd_demo(args) -> int:
 def cmd_list(args) -> int:
     from pnae_desktop.services import praes
 
-    catalogue = _catalogue(args)
     store = _open(args)
     try:
-        for p in praes.list_praes(store, catalogue):
+        for p in praes.list_praes(store):
             print(f"{p.id}\t{p.region_code} {p.region_name}\t{p.period_label}\t{p.status_label}\t{p.title}")
     finally:
         store.close()
@@ -117,7 +121,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from pnae_desktop.ui.app import run_gui
 
-            return run_gui(db=args.db, db_url=args.db_url, exit_when_ready=args.exit_when_ready, started=_STARTED)
+            return run_gui(
+                db=args.db,
+                db_url=args.db_url,
+                exit_when_ready=args.exit_when_ready,
+                started=_STARTED,
+                with_demo=args.with_demo,
+            )
         return COMMANDS[args.command](args)
     except UserError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)

@@ -87,6 +87,7 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
         prae = PraeRow(
             organisation=organisation,
             region_code=region.insee_code,
+            region_name=region.name,
             title=title,
             start_year=new.start_year,
             end_year=new.end_year,
@@ -125,9 +126,8 @@ def _prae(session, prae_id: int) -> PraeRow:
     return prae
 
 
-def list_praes(store: Store, catalogue: Catalogue) -> list[PraeSummary]:
+def list_praes(store: Store) -> list[PraeSummary]:
     """One summary per PRAE, most recently changed first."""
-    region_names = {r.insee_code: r.name for r in catalogue.regions}
     counts = (
         select(PraeActionRow.prae_id, func.count(PraeActionRow.id).label("n"))
         .group_by(PraeActionRow.prae_id)
@@ -145,7 +145,7 @@ def list_praes(store: Store, catalogue: Catalogue) -> list[PraeSummary]:
                 id=prae.id,
                 title=prae.title,
                 region_code=prae.region_code,
-                region_name=region_names.get(prae.region_code, prae.region_code),
+                region_name=prae.region_name,
                 start_year=prae.start_year,
                 end_year=prae.end_year,
                 status=prae.status,

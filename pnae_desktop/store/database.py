@@ -6,7 +6,6 @@ or a store from a newer version of the app, is refused and left byte-for-byte un
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,10 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pnae_desktop.errors import StoreError
-from pnae_desktop.store.schema import HEAD_REVISION, KNOWN_REVISIONS
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
+from pnae_desktop.store.schema import HEAD_REVISION, check_revision
+from pnae_desktop.store.sqlite_file import inspect_sqlite_file
 
 class Store:
     """An open store. Each `transaction()` is one unit of work: all of it commits, or none."""
@@ -54,58 +51,6 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _inspect_sqlite_file(path: Path) -> str | None:
-    """Return the schema revision of an existing store file, None for a new/empty file.
-
-    Reads only; raises StoreError (file untouched) when the file is not a usable store.
-    """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    if path.is_dir():
-        raise StoreError(f"« {path} » est un dossier, pas un fichier de données PNAE Desktop.")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StoreError(f"Impossible de lire « {path} » : {exc.strerror}.") from None
-    if header != SQLITE_HEADER:
-        raise StoreError(
-            f"« {path} » n'est pas un fichier de données PNAE Desktop (ce n'est pas une base SQLite). "
-            "Le fichier n'a pas été modifié."
-        )
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    try:
-        con = sqlite3.connect(uri, uri=True)
-        try:
-            tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                raise StoreError(
-                    f"« {path} » est une base SQLite qui n'a pas été créée par PNAE Desktop. "
-                    "Le fichier n'a pas été modifié."
-                )
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"« {path} » est illisible ou endommagé ({exc}). Le fichier n'a pas été modifié."
-        ) from None
-    if row is None:
-        raise StoreError(f"« {path} » n'indique pas sa version de schéma. Le fichier n'a pas été modifié.")
-    return row[0]
-
-
-def _check_revision(revision: str | None, label: str) -> None:
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StoreError(
-            f"« {label} » a été créé par une version plus récente de PNAE Desktop "
-            f"(schéma « {revision} »). Mettez l'application à jour pour l'ouvrir ; "
-            "le fichier n'a pas été modifié."
-        )
-
-
 def _upgrade(engine: Engine) -> None:
     from pnae_desktop.store import migrate  # Alembic is imported only when a migration is due
 
@@ -115,8 +60,8 @@ def _upgrade(engine: Engine) -> None:
 
 def open_sqlite(path: Path | str) -> Store:
     path = Path(path).expanduser()
-    revision = _inspect_sqlite_file(path)
-    _check_revision(revision, str(path))
+    revision = inspect_sqlite_file(path)
+    check_revision(revision, str(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -155,7 +100,7 @@ def open_url(url: str) -> Store:
     except ModuleNotFoundError as exc:
         raise StoreError(f"Pilote de base de données absent : {exc.name}.") from None
     label = engine.url.render_as_string(hide_password=True)
-    _check_revision(revision, label)
+    check_revision(revision, label)
     if revision != HEAD_REVISION:
         _upgrade(engine)
     return Store(engine, label)

@@ -83,6 +83,8 @@ class PraeRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
     region_code: Mapped[str] = mapped_column(String(2))
+    # The name as of creation, so listing PRAEs needs no catalogue.
+    region_name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(300))
     start_year: Mapped[int] = mapped_column(Integer)
     end_year: Mapped[int] = mapped_column(Integer)

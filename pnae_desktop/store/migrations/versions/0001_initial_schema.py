@@ -34,6 +34,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('region_code', sa.String(length=2), nullable=False),
+    sa.Column('region_name', sa.String(length=100), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('start_year', sa.Integer(), nullable=False),
     sa.Column('end_year', sa.Integer(), nullable=False),

@@ -1,0 +1,72 @@
+"""Start the GUI: QApplication, French translations, style, the store, the main window."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pnae_desktop import APP_NAME, __version__, paths
+from pnae_desktop.errors import UserError
+from pnae_desktop.services.workspace import Workspace
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
+    app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def open_workspace(db: str | None, db_url: str | None, with_demo: bool) -> Workspace:
+    workspace = Workspace(db=db, url=db_url)
+    workspace.prepare()
+    if with_demo and not workspace.prae_summaries():
+        from pnae_desktop.services import demo
+
+        demo.create_demo(workspace.store, workspace.catalogues.default)
+    return workspace
+
+
+def run_gui(
+    db: str | None = None,
+    db_url: str | None = None,
+    exit_when_ready: bool = False,
+    started: float | None = None,
+    with_demo: bool = False,
+) -> int:
+    started = time.perf_counter() if started is None else started
+    app = create_application()
+    try:
+        workspace = open_workspace(db, db_url, with_demo)
+    except UserError as exc:
+        if exit_when_ready:
+            print(f"Erreur : {exc}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{exc}")
+        return 2
+
+    from pnae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(workspace)
+    window.show()
+
+    def ready() -> None:
+        print(f"{(time.perf_counter() - started) * 1000:.0f}")
+        sys.stdout.flush()
+        app.quit()
+
+    if exit_when_ready:
+        app.processEvents()
+        QTimer.singleShot(0, ready)
+    else:
+        QTimer.singleShot(0, window.start_warm_up)
+    return app.exec()

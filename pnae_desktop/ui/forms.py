@@ -1,0 +1,53 @@
+"""Load Qt Designer forms from forms/ at run time, into an existing instance when given."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import QWidget
+
+from pnae_desktop import paths
+
+
+class _IntoInstanceLoader(QUiLoader):
+    """Builds the form's top-level widget into `base` (so views can subclass QMainWindow or
+    QDialog) and exposes every named child, action and layout as an attribute of `base`."""
+
+    def __init__(self, base: QWidget | None):
+        super().__init__()
+        self.base = base
+
+    def createWidget(self, class_name, parent=None, name=""):  # noqa: N802 - Qt override
+        if parent is None and self.base is not None:
+            return self.base
+        widget = super().createWidget(class_name, parent, name)
+        if self.base is not None and name:
+            setattr(self.base, name, widget)
+        return widget
+
+    def createAction(self, parent=None, name=""):  # noqa: N802 - Qt override
+        action = super().createAction(parent, name)
+        if self.base is not None and name:
+            setattr(self.base, name, action)
+        return action
+
+    def createLayout(self, class_name, parent=None, name=""):  # noqa: N802 - Qt override
+        layout = super().createLayout(class_name, parent, name)
+        if self.base is not None and name:
+            setattr(self.base, name, layout)
+        return layout
+
+
+def load_form(name: str, base: QWidget | None = None) -> QWidget:
+    """Load `forms/<name>`; with `base`, fill that instance instead of creating a new widget."""
+    with paths.forms().joinpath(name).open("rb") as fh:
+        data = fh.read()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.ReadOnly)
+    loader = _IntoInstanceLoader(base)
+    widget = loader.load(buffer, None)
+    if widget is None:
+        raise RuntimeError(f"forme Qt illisible : {name} ({loader.errorString()})")
+    return widget
+

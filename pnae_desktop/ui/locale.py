@@ -1,0 +1,14 @@
+"""French display of dates (and later amounts) through QLocale, not hand-written formats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+
+FRENCH = QLocale(QLocale.French, QLocale.France)
+
+
+def format_datetime(value: datetime) -> str:
+    qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp()), QTimeZone.systemTimeZone())
+    return FRENCH.toString(qdt, "d MMM yyyy, HH:mm")

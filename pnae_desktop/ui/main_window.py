@@ -1,0 +1,223 @@
+"""The main window: navigation pane, pages, menus; calls services through the Workspace."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox, QStyle
+
+from pnae_desktop import APP_NAME, __version__
+from pnae_desktop.errors import UserError
+from pnae_desktop.services.workspace import Workspace
+from pnae_desktop.ui.dashboard import DashboardPage
+from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.placeholder_page import PlaceholderPage
+
+PAGES = (
+    ("dashboard", "Tableau de bord", QStyle.SP_DesktopIcon),
+    ("catalogue", "Catalogue PNAE", QStyle.SP_FileDialogContentsView),
+    ("prae", "PRAE", QStyle.SP_FileDialogDetailedView),
+    ("budget", "Budget", QStyle.SP_DriveHDIcon),
+    ("convention", "Convention CPO", QStyle.SP_DialogApplyButton),
+    ("exports", "Exports", QStyle.SP_DialogSaveButton),
+)
+
+NOT_BUILT = {
+    "prae": "La rédaction des fiches actions du PRAE (déclinaison régionale, objectifs CPO, indicateurs, "
+    "calendrier) arrive dans une prochaine version. En attendant, le Catalogue PNAE présente le socle "
+    "commun et le tableau de bord liste les PRAE créés avec leurs actions déclinées.",
+    "budget": "Le budget prévisionnel et le plan de financement (par action, par année, par axe de "
+    "l'instruction et par financeur) arrivent dans une prochaine version.",
+    "convention": "La convention pluriannuelle d'objectifs (CPO) entre l'État, la Région et l'ARML "
+    "arrive dans une prochaine version.",
+    "exports": "Les exports PDF prêts à signer et les classeurs budgétaires arrivent dans une prochaine "
+    "version.",
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, workspace: Workspace, parent=None):
+        super().__init__(parent)
+        load_form("main_window.ui", self)
+        self.workspace = workspace
+        self._page_widgets: dict[str, object] = {}
+        self._build_navigation()
+        self.dashboard = DashboardPage(self)
+        self.dashboard.new_requested.connect(self.new_prae)
+        self.dashboard.demo_requested.connect(self.create_demo)
+        self._add_page("dashboard", self.dashboard)
+        self.actionNewPrae.triggered.connect(self.new_prae)
+        self.actionOpenStore.triggered.connect(self.open_store_dialog)
+        self.actionQuit.triggered.connect(self.close)
+        self.actionFind.triggered.connect(self.find_in_catalogue)
+        self.actionAbout.triggered.connect(self.about)
+        self.actionNewPrae.setIcon(self.style().standardIcon(QStyle.SP_FileIcon))
+        self.navigation.currentRowChanged.connect(self._show_page)
+        self.navigation.setCurrentRow(0)
+        self._restore_geometry()
+        self._show_workspace()
+
+    # -- pages ---------------------------------------------------------------------------
+    def _build_navigation(self) -> None:
+        for i, (key, label, icon) in enumerate(PAGES):
+            item = QListWidgetItem(self.style().standardIcon(icon), label)
+            item.setData(Qt.UserRole, key)
+            self.navigation.addItem(item)
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))
+            self.menuView.addAction(action)
+
+    def _add_page(self, key: str, widget) -> None:
+        self._page_widgets[key] = widget
+        self.pages.addWidget(widget)
+
+    def page(self, key: str):
+        """The page widget for `key`, built on first use (keeps start-up light)."""
+        if key not in self._page_widgets:
+            if key == "catalogue":
+                from pnae_desktop.ui.catalogue_page import CataloguePage
+
+                try:
+                    widget = CataloguePage(self.workspace.catalogues.default, self)
+                except UserError as exc:
+                    widget = PlaceholderPage("Catalogue PNAE", str(exc), self)
+            else:
+                label = next(label for k, label, _ in PAGES if k == key)
+                widget = PlaceholderPage(label, NOT_BUILT[key], self)
+            self._add_page(key, widget)
+        return self._page_widgets[key]
+
+    def _show_page(self, row: int) -> None:
+        key = PAGES[row][0]
+        self.pages.setCurrentWidget(self.page(key))
+
+    def go_to(self, key: str) -> None:
+        self.navigation.setCurrentRow(next(i for i, (k, _, _) in enumerate(PAGES) if k == key))
+
+    # -- workspace -----------------------------------------------------------------------
+    def _show_workspace(self) -> None:
+        self.setWindowTitle(f"{APP_NAME} — {self.workspace.label}")
+        self.statusBar().showMessage(f"Fichier de données : {self.workspace.label}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.dashboard.show_praes(self.workspace.prae_summaries())
+
+    def start_warm_up(self) -> None:
+        """Load the ORM and catalogue in the background once the window is on screen."""
+        threading.Thread(target=self._warm_up, name="warm-up", daemon=True).start()
+
+    def _warm_up(self) -> None:
+        try:
+            self.workspace.warm_up()
+        except UserError:
+            pass  # the same error is shown when the user reaches what needs it
+
+    def _run(self, work, success_message: str | None = None):
+        """Run a service call; a UserError becomes a French message box, nothing else changes."""
+        try:
+            self.setCursor(Qt.WaitCursor)
+            result = work()
+        except UserError as exc:
+            QMessageBox.warning(self, APP_NAME, str(exc))
+            return None
+        finally:
+            self.unsetCursor()
+        if success_message:
+            self.statusBar().showMessage(success_message, 8000)
+        return result
+
+    def new_prae(self) -> None:
+        from pnae_desktop.services import praes
+        from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
+
+        catalogue = self._run(lambda: self.workspace.catalogues.default)
+        if catalogue is None:
+            return
+        dialog = NewPraeDialog(catalogue, self)
+        while dialog.exec():
+            try:
+                prae_id = praes.create_prae(self.workspace.store, catalogue, dialog.request())
+            except UserError as exc:
+                dialog.show_error(str(exc))  # keep what was typed; let the user fix it
+                continue
+            self.refresh()
+            self.go_to("dashboard")
+            self.dashboard.select_prae(prae_id)
+            self.statusBar().showMessage("PRAE créé.", 8000)
+            break
+
+    def create_demo(self) -> None:
+        from pnae_desktop.services import demo
+
+        prae_id = self._run(
+            lambda: demo.create_demo(self.workspace.store, self.workspace.catalogues.default),
+            "PRAE de démonstration créé.",
+        )
+        if prae_id is not None:
+            self.refresh()
+            self.dashboard.select_prae(prae_id)
+
+    def open_store_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Ouvrir ou créer un fichier de données",
+            str(self.workspace.path.parent if self.workspace.path else ""),
+            "Fichiers de données PNAE Desktop (*.sqlite);;Tous les fichiers (*)",
+            options=QFileDialog.DontConfirmOverwrite,
+        )
+        if path:
+            self.open_store(path)
+
+    def open_store(self, path: str) -> bool:
+        candidate = Workspace(db=path)
+        try:
+            candidate.prepare()
+        except UserError as exc:
+            QMessageBox.critical(self, APP_NAME, str(exc))
+            return False
+        self.workspace.close()
+        self.workspace = candidate
+        self._show_workspace()
+        return True
+
+    def find_in_catalogue(self) -> None:
+        self.go_to("catalogue")
+        page = self.page("catalogue")
+        if hasattr(page, "focus_search"):
+            page.focus_search()
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            f"À propos de {APP_NAME}",
+            f"<h3>{APP_NAME} {__version__}</h3>"
+            "<p>Rédiger le programme régional d'animation et d'évaluation (PRAE) à partir du socle "
+            "commun du PNAE 2018-2020, le budgéter, remplir la convention pluriannuelle d'objectifs "
+            "et exporter des documents prêts à signer — entièrement hors ligne.</p>"
+            f"<p>Fichier de données : {self.workspace.label}</p>",
+        )
+
+    # -- window state --------------------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main_window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("main_window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event):  # noqa: N802 - Qt override
+        settings = QSettings()
+        settings.setValue("main_window/geometry", self.saveGeometry())
+        settings.setValue("main_window/state", self.saveState())
+        self.workspace.close()
+        super().closeEvent(event)
+
+
+def schedule_when_idle(callback) -> None:
+    QTimer.singleShot(0, callback)
