@@ -26,8 +26,13 @@ class _SearchProxy(QSortFilterProxyModel):
         self.setRecursiveFilteringEnabled(True)
 
     def set_query(self, query: str) -> None:
-        self.query = query.strip()
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.10
+            self.beginFilterChange()
+            self.query = query.strip()
+            self.endFilterChange()
+        else:
+            self.query = query.strip()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, row, parent):  # noqa: N802 - Qt override
         if not self.query:

@@ -1,0 +1,186 @@
+"""The real main window driven with pytest-qt, on real SQLite files."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+
+from pnae_desktop.services import praes
+from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.main_window import PAGES, MainWindow
+from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    create_application([])
+    yield
+
+
+@pytest.fixture
+def window(qtbot, db_path):
+    w = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+
+
+def _answer_next_dialog(qtbot, callback):
+    """Run `callback(dialog)` on the next modal dialog once it is shown."""
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, poll)
+            return
+        callback(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_navigation_lists_every_page_in_french(window):
+    labels = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert labels == ["Tableau de bord", "Catalogue PNAE", "PRAE", "Budget", "Convention CPO", "Exports"]
+    window.go_to("budget")
+    page = window.pages.currentWidget()
+    assert "prochaine version" in page.message.text()
+
+
+def test_empty_store_dashboard_offers_demo(window, qtbot):
+    assert window.dashboard.emptyLabel.isVisible()
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    assert window.dashboard.model.rowCount() == 1
+    assert "démonstration" in window.dashboard.model.rows[0].title
+
+
+def test_create_prae_through_dialog_shows_on_dashboard(window, qtbot):
+    def fill(dialog: NewPraeDialog):
+        dialog.regionCombo.setCurrentIndex(dialog.regionCombo.findData("04"))
+        dialog.noneButton.click()
+        dialog.actionList.item(4).setCheckState(Qt.Checked)  # action 5
+        dialog.titleEdit.setText("PRAE La Réunion 2019-2021")
+        dialog.startYear.setValue(2019)
+        dialog.endYear.setValue(2021)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+
+    _answer_next_dialog(qtbot, fill)
+    window.actionNewPrae.trigger()
+
+    rows = window.dashboard.model.rows
+    assert [(r.title, r.region_name, r.period_label, r.action_count, r.status_label) for r in rows] == [
+        ("PRAE La Réunion 2019-2021", "La Réunion", "2019–2021", 1, "Brouillon")
+    ]
+    table = window.dashboard.praeTable
+    assert table.model().index(0, 0).data() == "PRAE La Réunion 2019-2021"
+    # And it is really in the file: a fresh service call reads it back.
+    actions = praes.prae_actions(window.workspace.store, rows[0].id)
+    assert [a.pnae_action for a in actions] == [5]
+
+
+def test_dialog_refuses_a_five_year_period_in_place(window, qtbot):
+    seen = {}
+
+    def fill(dialog: NewPraeDialog):
+        dialog.startYear.setValue(2018)
+        dialog.endYear.setValue(2022)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+        seen["visible"] = dialog.isVisible()
+        seen["error"] = dialog.errorLabel.text()
+        dialog.reject()
+
+    _answer_next_dialog(qtbot, fill)
+    window.actionNewPrae.trigger()
+    assert seen["visible"] is True
+    assert "de 1 à 4 ans" in seen["error"] and "5 ans" in seen["error"]
+    assert window.dashboard.model.rowCount() == 0
+
+
+def test_dialog_preselects_priority_theme_actions(qtbot, catalogue):
+    dialog = NewPraeDialog(catalogue)
+    qtbot.addWidget(dialog)
+    assert dialog.selected_actions() == catalogue.priority_action_numbers == (1, 2, 3, 5, 6, 7, 8)
+
+
+def test_catalogue_search_ignores_accents(window, qtbot):
+    window.go_to("catalogue")
+    page = window.page("catalogue")
+    assert page.visible_action_numbers() == list(range(1, 14))
+    qtbot.keyClicks(page.searchEdit, "illettrisme")
+    qtbot.waitUntil(lambda: page.visible_action_numbers() != list(range(1, 14)))
+    assert 8 in page.visible_action_numbers()
+    page.searchEdit.clear()
+    qtbot.keyClicks(page.searchEdit, "INTER-DOM")  # upper case, words from "DOM et inter-DOM"
+    qtbot.waitUntil(lambda: page.visible_action_numbers() == [11])
+    page.searchEdit.clear()
+    qtbot.keyClicks(page.searchEdit, "reseau coeur numerique")  # réseau, cœur, numérique
+    expected = [a.number for a in page.catalogue.actions
+                if all(w in (page._action_texts[a.number]) for w in ("reseau", "coeur", "numerique"))]
+    assert expected  # the query means something in this edition
+    qtbot.waitUntil(lambda: page.visible_action_numbers() == expected)
+    page.searchEdit.clear()
+    qtbot.keyClicks(page.searchEdit, "INTER-DOM")
+    qtbot.waitUntil(lambda: page.visible_action_numbers() == [11])
+    # the fiche shown is the first match, rendered in full
+    assert "Développer les compétences et l'accès à l'emploi des jeunes en outre-mer" in page.fiche.toPlainText()
+
+
+def test_catalogue_fiche_shows_every_field_of_the_model(window, catalogue):
+    window.go_to("catalogue")
+    page = window.page("catalogue")
+    page.select_action(3)
+    text = page.fiche.toPlainText()
+    for label in [f.label for f in catalogue.fiche_model if f.key != "calendrier"]:
+        assert label in text
+    assert catalogue.action(3).calendar_label in text
+    assert "fiche actualisée transmise fin du 1er trimestre 2018" in text
+    assert "(rubrique absente de la fiche du PNAE)" in text  # action 3 has no ARML référentes
+
+
+def test_ctrl_f_jumps_to_catalogue_search(window, qtbot):
+    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier)
+    assert window.pages.currentWidget() is window.page("catalogue")
+    assert window.page("catalogue").searchEdit.hasFocus()
+
+
+def test_geometry_is_restored(qtbot, db_path):
+    first = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(first)
+    first.resize(700, 520)
+    first.move(40, 30)
+    first.show()
+    first.close()
+    second = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 520)
+
+
+def test_opening_a_file_that_is_not_a_store_keeps_the_current_one(window, qtbot, tmp_path):
+    bad = tmp_path / "notes.sqlite"
+    bad.write_bytes(b"ceci n'est pas une base")
+    messages = []
+    _answer_next_dialog(qtbot, lambda box: (messages.append(box.text()), box.accept()))
+    assert window.open_store(str(bad)) is False
+    assert "n'est pas un fichier de données PNAE Desktop" in messages[0]
+    assert bad.read_bytes() == b"ceci n'est pas une base"
+    assert window.workspace.path.name == "pnae.sqlite"
+
+
+def test_about_box_shows_version(window, qtbot):
+    from pnae_desktop import __version__
+
+    texts = []
+    _answer_next_dialog(qtbot, lambda box: (texts.append(box.text()), box.accept()))
+    window.actionAbout.trigger()
+    assert __version__ in texts[0]
+    assert isinstance(QApplication.activeModalWidget(), (type(None), QMessageBox))
+
+
+def test_page_shortcuts(window, qtbot):
+    for i, (key, _label, _icon) in enumerate(PAGES):
+        qtbot.keyClick(window, getattr(Qt, f"Key_{i + 1}"), Qt.ControlModifier)
+        assert window.pages.currentWidget() is window.page(key)
