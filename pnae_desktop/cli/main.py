@@ -25,6 +25,9 @@ def _store_options() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pnae_desktop.cli import french_argparse
+
+    french_argparse.install()
     store = _store_options()
     parser = argparse.ArgumentParser(
         prog="pnae-desktop",
@@ -52,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--region", metavar="CODE_INSEE", default=None, help="code INSEE de la région (ex. 11)")
 
     sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
+
+    show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
+    show.add_argument("--prae", metavar="ID", type=int, required=True)
+    show.add_argument("--format", choices=("json", "text"), default="text")
     return parser
 
 
@@ -109,7 +116,24 @@ def cmd_list(args) -> int:
     return 0
 
 
-COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list}
+def cmd_show(args) -> int:
+    import json
+
+    from pnae_desktop.services import praes, serialize
+
+    store = _open(args)
+    try:
+        detail = praes.get_prae(store, args.prae)
+    finally:
+        store.close()
+    if args.format == "json":
+        print(json.dumps(serialize.prae_to_dict(detail), ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        sys.stdout.write(serialize.prae_to_text(detail))
+    return 0
+
+
+COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list, "show": cmd_show}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -47,8 +47,8 @@ def siret_is_valid(siret: str) -> bool:
     digits = siret.replace(" ", "")
     if len(digits) != 14 or not digits.isdigit():
         return False
-    if digits.startswith("356000000"):  # La Poste: sum of digits multiple of 5
-        return sum(int(d) for d in digits) % 5 == 0
+    if digits.startswith("356000000") and sum(int(d) for d in digits) % 5 == 0:
+        return True  # La Poste's establishments: digit sum multiple of 5 (head office passes Luhn)
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = int(ch)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from pnae_desktop.catalogue import suggestions
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain.entities import NewPrae, Organisation
-from pnae_desktop.services import praes
+from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation
+from pnae_desktop.services import drafting, praes
 from pnae_desktop.store.database import Store
 
 DEFAULT_REGION = "11"  # Île-de-France: the region whose digital plan annexe 2 details
@@ -24,6 +27,14 @@ def demo_siret(region_code: str) -> str:
             return candidate
     raise AssertionError("unreachable: one Luhn digit always fits")
 
+
+STAFF = ("Claire Dubois", "Karim Benali", "Sophie Lefèvre", "Thomas Nguyen", "Nadia Haddad", "Julien Moreau")
+MISSIONS_LOCALES = (
+    ("Mission locale de la ville", "{seat}", "Mme Anne Roux", "accueil@ml-ville.example.fr"),
+    ("Mission locale du bassin nord", "Nord du département", "M. Paul Garnier", "direction@ml-nord.example.fr"),
+    ("Mission locale rurale sud", "Sud du département", "Mme Inès Mercier", "contact@ml-sud.example.fr"),
+)
+QUARTER_STEPS = ("Lancement du groupe de travail régional", "Point d'étape en comité de pilotage", "Bilan annuel et capitalisation")
 
 REGIONAL_ACTIONS = (
     (
@@ -59,6 +70,7 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
     )
     for title, fields in REGIONAL_ACTIONS:
         praes.add_regional_action(store, prae_id, title, **fields)
+    _fill_drafting(store, catalogue, prae_id)
     org_id = praes.prae_organisation_id(store, prae_id)
     current = praes.organisation(store, org_id)
     praes.save_organisation(
@@ -77,3 +89,57 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
         ),
     )
     return prae_id
+
+
+def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
+    """Give every action a pilot, CPO objectives, indicators with targets and a calendar."""
+    detail = praes.get_prae(store, prae_id)
+    region = catalogue.region(detail.summary.region_code)
+    ml_ids = [
+        drafting.save_mission_locale(
+            store, prae_id, MissionLocale(None, name, city.format(seat=region.seat), director, contact)
+        )[0]
+        for name, city, director, contact in MISSIONS_LOCALES
+    ]
+    years = detail.years
+    for i, action in enumerate(detail.actions):
+        hints = suggestions.for_action(catalogue.key, action.pnae_action)
+        drafting.update_action(
+            store,
+            action.id,
+            {
+                "pilot": STAFF[i % len(STAFF)],
+                "partners": "Direccte, Conseil régional, missions locales de la région",
+                "livrables": "- Note de cadrage\n- Bilan annuel présenté au comité de pilotage",
+                "territorial_levels": action.territorial_levels or ("regionale",),
+                "regional_priority": action.pnae_action is None or i % 3 == 0,
+            },
+        )
+        objectives = hints.objectives or ("1.3", "4.1")
+        drafting.set_objectives(store, catalogue, action.id, {code: None for code in objectives})
+        indicator_hints = hints.indicators or (
+            suggestions.IndicatorSuggestion("Nombre de tableaux de bord régionaux diffusés", "nombre", "arml"),
+        )
+        indicators = []
+        for k, hint in enumerate(indicator_hints[:2]):
+            base = Decimal(60 if hint.unit == "pourcentage" else 20 * (k + 1) + 5 * i)
+            step = Decimal(5 if hint.unit == "pourcentage" else 10)
+            indicators.append(
+                Indicator(
+                    label=hint.label,
+                    unit=hint.unit,
+                    source=hint.source,
+                    baseline=base,
+                    baseline_year=years[0] - 1,
+                    targets=tuple((y, base + step * (n + 1)) for n, y in enumerate(years)),
+                )
+            )
+        drafting.set_indicators(store, action.id, indicators)
+        milestones = list(action.milestones) + [
+            Milestone(year, f"{QUARTER_STEPS[q]} ({region.name})", quarter=q + 2)
+            for year in years
+            for q in range(len(QUARTER_STEPS))
+            if (year + q + i) % 2 == 0
+        ]
+        drafting.set_milestones(store, action.id, milestones)
+        drafting.set_action_missions_locales(store, action.id, ml_ids[: 1 + i % len(ml_ids)])

@@ -6,7 +6,16 @@ from sqlalchemy import func, select
 
 from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
 from pnae_desktop.domain import rules
-from pnae_desktop.domain.entities import CalendarEntry, NewPrae, Organisation, PraeAction, PraeSummary
+from pnae_desktop.domain.entities import (
+    Indicator,
+    Milestone,
+    MissionLocale,
+    NewPrae,
+    Organisation,
+    PraeAction,
+    PraeDetail,
+    PraeSummary,
+)
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
@@ -43,8 +52,11 @@ def _organisation_row(session, region_code: str, name: str, catalogue: Catalogue
     return row
 
 
-def action_row_from_catalogue(catalogue: Catalogue, number: int, position: int) -> PraeActionRow:
-    """A PRAE action declined from a PNAE action: a copy of its fields plus the link to it."""
+def action_row_from_catalogue(
+    catalogue: Catalogue, number: int, position: int, years: range | None = None
+) -> PraeActionRow:
+    """A PRAE action declined from a PNAE action: a copy of its fields plus the link to it.
+    Calendar items of years outside the PRAE's period (`years`) are left out."""
     source = catalogue.action(number)
     row = PraeActionRow(
         position=position,
@@ -63,9 +75,17 @@ def action_row_from_catalogue(catalogue: Catalogue, number: int, position: int) 
     row.calendar = [
         CalendarItemRow(year=year.year, position=i, text=item)
         for year in source.calendar
+        if years is None or year.year in years
         for i, item in enumerate(year.items)
     ]
     return row
+
+
+def touch(session, prae_id: int) -> None:
+    """Record that the PRAE changed (shown on the dashboard)."""
+    prae = session.get(PraeRow, prae_id)
+    if prae is not None:
+        prae.updated_at = utcnow()
 
 
 def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
@@ -95,7 +115,7 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
             status="brouillon",
         )
         prae.actions = [
-            action_row_from_catalogue(catalogue, number, position)
+            action_row_from_catalogue(catalogue, number, position, range(new.start_year, new.end_year + 1))
             for position, number in enumerate(sorted(set(new.pnae_actions)))
         ]
         session.add(prae)
@@ -110,7 +130,7 @@ def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -
     if unknown:
         raise ValidationError(f"Champ(s) inconnu(s) : {sorted(unknown)}.")
     with store.transaction() as session:
-        prae = _prae(session, prae_id)
+        prae = prae_row(session, prae_id)
         position = len(prae.actions)
         row = PraeActionRow(position=position, title=title, theme_label="Action régionale", **fields)
         prae.actions.append(row)
@@ -119,7 +139,7 @@ def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -
         return row.id
 
 
-def _prae(session, prae_id: int) -> PraeRow:
+def prae_row(session, prae_id: int) -> PraeRow:
     prae = session.get(PraeRow, prae_id)
     if prae is None:
         raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
@@ -140,41 +160,76 @@ def list_praes(store: Store) -> list[PraeSummary]:
         .order_by(PraeRow.updated_at.desc(), PraeRow.id.desc())
     )
     with store.transaction() as session:
-        return [
-            PraeSummary(
-                id=prae.id,
-                title=prae.title,
-                region_code=prae.region_code,
-                region_name=prae.region_name,
-                start_year=prae.start_year,
-                end_year=prae.end_year,
-                status=prae.status,
-                action_count=count,
-                organisation_name=org_name,
-                catalogue_edition=prae.catalogue_edition,
-                created_at=prae.created_at,
-                updated_at=prae.updated_at,
+        return [_summary(prae, org_name, count) for prae, org_name, count in session.execute(query)]
+
+
+def action_entity(row: PraeActionRow) -> PraeAction:
+    return PraeAction(
+        id=row.id,
+        position=row.position,
+        pnae_action=row.pnae_action,
+        title=row.title,
+        theme_label=row.theme_label,
+        fields={key: getattr(row, key) for key in FICHE_TEXT_FIELDS},
+        territorial_levels=tuple(filter(None, row.territorial_levels.split(","))),
+        pilot=row.pilot,
+        co_pilots=row.co_pilots,
+        partners=row.partners,
+        regional_priority=row.regional_priority,
+        calendar_note=row.calendar_note,
+        notes=row.notes,
+        milestones=tuple(Milestone(i.year, i.text, i.quarter, i.day) for i in row.calendar),
+        objectives=tuple((o.objective_code, o.share) for o in row.objectives),
+        indicators=tuple(
+            Indicator(
+                label=i.label,
+                unit=i.unit,
+                source=i.source,
+                baseline=i.baseline,
+                baseline_year=i.baseline_year,
+                targets=tuple((t.year, t.value) for t in i.targets),
+                comment=i.comment,
             )
-            for prae, org_name, count in session.execute(query)
-        ]
+            for i in row.indicators
+        ),
+        mission_locale_ids=tuple(sorted(link.mission_locale_id for link in row.mission_locale_links)),
+    )
 
 
 def prae_actions(store: Store, prae_id: int) -> list[PraeAction]:
     with store.transaction() as session:
-        prae = _prae(session, prae_id)
-        return [
-            PraeAction(
-                id=row.id,
-                position=row.position,
-                pnae_action=row.pnae_action,
-                title=row.title,
-                theme_label=row.theme_label,
-                fields={key: getattr(row, key) for key in FICHE_TEXT_FIELDS},
-                territorial_levels=tuple(filter(None, row.territorial_levels.split(","))),
-                calendar=tuple(CalendarEntry(item.year, item.text) for item in row.calendar),
-            )
-            for row in prae.actions
-        ]
+        return [action_entity(row) for row in prae_row(session, prae_id).actions]
+
+
+def _summary(prae: PraeRow, organisation_name: str, action_count: int) -> PraeSummary:
+    return PraeSummary(
+        id=prae.id,
+        title=prae.title,
+        region_code=prae.region_code,
+        region_name=prae.region_name,
+        start_year=prae.start_year,
+        end_year=prae.end_year,
+        status=prae.status,
+        action_count=action_count,
+        organisation_name=organisation_name,
+        catalogue_edition=prae.catalogue_edition,
+        created_at=prae.created_at,
+        updated_at=prae.updated_at,
+    )
+
+
+def get_prae(store: Store, prae_id: int) -> PraeDetail:
+    """The whole PRAE as plain values: summary, ARML, every action with its links."""
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        return PraeDetail(
+            summary=_summary(prae, prae.organisation.name, len(prae.actions)),
+            organisation=_organisation(prae.organisation),
+            actions=tuple(action_entity(row) for row in prae.actions),
+            missions_locales=tuple(
+                MissionLocale(m.id, m.name, m.city, m.director, m.contact) for m in prae.missions_locales
+            ),
+        )
 
 
 def organisation(store: Store, organisation_id: int) -> Organisation:
@@ -226,4 +281,4 @@ def save_organisation(store: Store, organisation: Organisation) -> int:
 
 def prae_organisation_id(store: Store, prae_id: int) -> int:
     with store.transaction() as session:
-        return _prae(session, prae_id).organisation_id
+        return prae_row(session, prae_id).organisation_id

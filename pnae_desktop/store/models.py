@@ -3,9 +3,10 @@ Alembic migrations in `migrations/versions/`, never through `create_all`."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -31,7 +32,11 @@ FICHE_TEXT_FIELDS = (
     "arml_concernees",
     "acteurs",
     "dimension_territoriale",
+    "livrables",
 )
+
+# Short regional fields (one line each).
+ACTION_LINE_FIELDS = ("title", "pilot", "co_pilots", "partners")
 
 
 def utcnow() -> datetime:
@@ -97,6 +102,33 @@ class PraeRow(Base):
     actions: Mapped[list[PraeActionRow]] = relationship(
         back_populates="prae", order_by="PraeActionRow.position", cascade="all, delete-orphan"
     )
+    missions_locales: Mapped[list[MissionLocaleRow]] = relationship(
+        back_populates="prae", order_by="MissionLocaleRow.name", cascade="all, delete-orphan"
+    )
+
+
+class MissionLocaleRow(Base):
+    """The PRAE's directory of the region's missions locales, kept by the team."""
+
+    __tablename__ = "missions_locales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(200), default="")
+    director: Mapped[str] = mapped_column(String(200), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+
+    prae: Mapped[PraeRow] = relationship(back_populates="missions_locales")
+
+
+class ActionMissionLocaleRow(Base):
+    __tablename__ = "action_missions_locales"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    mission_locale_id: Mapped[int] = mapped_column(
+        ForeignKey("missions_locales.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class PraeActionRow(Base):
@@ -120,6 +152,11 @@ class PraeActionRow(Base):
     arml_concernees: Mapped[str | None] = mapped_column(Text)
     acteurs: Mapped[str | None] = mapped_column(Text)
     dimension_territoriale: Mapped[str | None] = mapped_column(Text)
+    livrables: Mapped[str | None] = mapped_column(Text)
+    pilot: Mapped[str] = mapped_column(String(200), default="")
+    co_pilots: Mapped[str] = mapped_column(String(500), default="")
+    partners: Mapped[str] = mapped_column(Text, default="")
+    regional_priority: Mapped[bool] = mapped_column(Boolean, default=False)
     territorial_levels: Mapped[str] = mapped_column(String(100), default="")
     calendar_note: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -130,6 +167,49 @@ class PraeActionRow(Base):
         order_by="(CalendarItemRow.year, CalendarItemRow.position)",
         cascade="all, delete-orphan",
     )
+    objectives: Mapped[list[ActionObjectiveRow]] = relationship(
+        order_by="ActionObjectiveRow.objective_code", cascade="all, delete-orphan"
+    )
+    indicators: Mapped[list[IndicatorRow]] = relationship(
+        order_by="IndicatorRow.position", cascade="all, delete-orphan"
+    )
+    mission_locale_links: Mapped[list[ActionMissionLocaleRow]] = relationship(cascade="all, delete-orphan")
+
+
+class ActionObjectiveRow(Base):
+    """A PRAE action serves a CPO objective; `share` splits its cost across objectives (NULL = equal)."""
+
+    __tablename__ = "action_objectives"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    objective_code: Mapped[str] = mapped_column(String(10), primary_key=True)
+    share: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+
+
+class IndicatorRow(Base):
+    __tablename__ = "indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(500))
+    unit: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(30))
+    baseline: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    targets: Mapped[list[IndicatorTargetRow]] = relationship(
+        order_by="IndicatorTargetRow.year", cascade="all, delete-orphan"
+    )
+
+
+class IndicatorTargetRow(Base):
+    __tablename__ = "indicator_targets"
+
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
 
 
 class CalendarItemRow(Base):
@@ -141,5 +221,8 @@ class CalendarItemRow(Base):
     year: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    # Milestone precision: a quarter (1-4) or an exact date; neither = the whole year.
+    quarter: Mapped[int | None] = mapped_column(Integer)
+    day: Mapped[date | None] = mapped_column(Date)
 
     action: Mapped[PraeActionRow] = relationship(back_populates="calendar")

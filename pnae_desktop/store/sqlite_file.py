@@ -14,7 +14,13 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    """Read-only. Without a -wal beside it the file is opened `immutable`, so that SQLite does
+    not create -wal/-shm files next to a file we may refuse; with one, a normal read-only open
+    is needed to see the committed edits it holds."""
+    uri = path.resolve().as_uri()
+    if not Path(f"{path}-wal").exists():
+        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
+    return sqlite3.connect(f"{uri}?mode=ro", uri=True)
 
 
 def inspect_sqlite_file(path: Path) -> str | None:

@@ -45,6 +45,19 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_praes_organisation_id_organisations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_praes'))
     )
+    op.create_table('missions_locales',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=300), nullable=False),
+    sa.Column('city', sa.String(length=200), nullable=False),
+    sa.Column('director', sa.String(length=200), nullable=False),
+    sa.Column('contact', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_missions_locales_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_missions_locales'))
+    )
+    with op.batch_alter_table('missions_locales', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_missions_locales_prae_id'), ['prae_id'], unique=False)
+
     op.create_table('prae_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prae_id', sa.Integer(), nullable=False),
@@ -63,6 +76,11 @@ def upgrade() -> None:
     sa.Column('arml_concernees', sa.Text(), nullable=True),
     sa.Column('acteurs', sa.Text(), nullable=True),
     sa.Column('dimension_territoriale', sa.Text(), nullable=True),
+    sa.Column('livrables', sa.Text(), nullable=True),
+    sa.Column('pilot', sa.String(length=200), nullable=False),
+    sa.Column('co_pilots', sa.String(length=500), nullable=False),
+    sa.Column('partners', sa.Text(), nullable=False),
+    sa.Column('regional_priority', sa.Boolean(), nullable=False),
     sa.Column('territorial_levels', sa.String(length=100), nullable=False),
     sa.Column('calendar_note', sa.Text(), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
@@ -72,12 +90,28 @@ def upgrade() -> None:
     with op.batch_alter_table('prae_actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_prae_actions_prae_id'), ['prae_id'], unique=False)
 
+    op.create_table('action_missions_locales',
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('mission_locale_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_action_missions_locales_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mission_locale_id'], ['missions_locales.id'], name=op.f('fk_action_missions_locales_mission_locale_id_missions_locales'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id', 'mission_locale_id', name=op.f('pk_action_missions_locales'))
+    )
+    op.create_table('action_objectives',
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('objective_code', sa.String(length=10), nullable=False),
+    sa.Column('share', sa.Numeric(precision=5, scale=2), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_action_objectives_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('action_id', 'objective_code', name=op.f('pk_action_objectives'))
+    )
     op.create_table('calendar_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('quarter', sa.Integer(), nullable=True),
+    sa.Column('day', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_calendar_items_action_id_prae_actions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_items')),
     sa.UniqueConstraint('action_id', 'year', 'position', name=op.f('uq_calendar_items_action_id'))
@@ -85,16 +119,50 @@ def upgrade() -> None:
     with op.batch_alter_table('calendar_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calendar_items_action_id'), ['action_id'], unique=False)
 
+    op.create_table('indicators',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=500), nullable=False),
+    sa.Column('unit', sa.String(length=30), nullable=False),
+    sa.Column('source', sa.String(length=30), nullable=False),
+    sa.Column('baseline', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('baseline_year', sa.Integer(), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_indicators_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_indicators'))
+    )
+    with op.batch_alter_table('indicators', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_indicators_action_id'), ['action_id'], unique=False)
+
+    op.create_table('indicator_targets',
+    sa.Column('indicator_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Numeric(precision=14, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['indicator_id'], ['indicators.id'], name=op.f('fk_indicator_targets_indicator_id_indicators'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('indicator_id', 'year', name=op.f('pk_indicator_targets'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('indicator_targets')
+    with op.batch_alter_table('indicators', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_indicators_action_id'))
+
+    op.drop_table('indicators')
     with op.batch_alter_table('calendar_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_items_action_id'))
 
     op.drop_table('calendar_items')
+    op.drop_table('action_objectives')
+    op.drop_table('action_missions_locales')
     with op.batch_alter_table('prae_actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prae_actions_prae_id'))
 
     op.drop_table('prae_actions')
+    with op.batch_alter_table('missions_locales', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_missions_locales_prae_id'))
+
+    op.drop_table('missions_locales')
     op.drop_table('praes')
     op.drop_table('organisations')
