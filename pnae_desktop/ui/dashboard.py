@@ -59,6 +59,7 @@ class PraeTableModel(QAbstractTableModel):
 class DashboardPage(QWidget):
     new_requested = Signal()
     demo_requested = Signal()
+    open_requested = Signal(int)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -75,7 +76,12 @@ class DashboardPage(QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
         self.praeTable.sortByColumn(5, Qt.DescendingOrder)
         self.newButton.clicked.connect(self.new_requested)
+        self.praeTable.activated.connect(self._open)  # double-click or Entrée
         self.demoButton.clicked.connect(self.demo_requested)
+
+    def _open(self, index) -> None:
+        row = self.proxy.mapToSource(index).row()
+        self.open_requested.emit(self.model.rows[row].id)
 
     def show_praes(self, rows: list[PraeSummary]) -> None:
         self.model.set_rows(rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox, QStyle
 
 from pnae_desktop import APP_NAME, __version__
@@ -25,9 +25,6 @@ PAGES = (
 )
 
 NOT_BUILT = {
-    "prae": "La rédaction des fiches actions du PRAE (déclinaison régionale, objectifs CPO, indicateurs, "
-    "calendrier) arrive dans une prochaine version. En attendant, le Catalogue PNAE présente le socle "
-    "commun et le tableau de bord liste les PRAE créés avec leurs actions déclinées.",
     "budget": "Le budget prévisionnel et le plan de financement (par action, par année, par axe de "
     "l'instruction et par financeur) arrivent dans une prochaine version.",
     "convention": "La convention pluriannuelle d'objectifs (CPO) entre l'État, la Région et l'ARML "
@@ -42,11 +39,14 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         load_form("main_window.ui", self)
         self.workspace = workspace
+        self.current_prae_id: int | None = None
         self._page_widgets: dict[str, object] = {}
+        self._build_undo()
         self._build_navigation()
         self.dashboard = DashboardPage(self)
         self.dashboard.new_requested.connect(self.new_prae)
         self.dashboard.demo_requested.connect(self.create_demo)
+        self.dashboard.open_requested.connect(self.open_prae)
         self._add_page("dashboard", self.dashboard)
         self.actionNewPrae.triggered.connect(self.new_prae)
         self.actionOpenStore.triggered.connect(self.open_store_dialog)
@@ -58,6 +58,19 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(0)
         self._restore_geometry()
         self._show_workspace()
+
+    # -- undo ----------------------------------------------------------------------------
+    def _build_undo(self) -> None:
+        """One undo history per PRAE, all behind the same Annuler / Rétablir actions."""
+        self.undo_group = QUndoGroup(self)
+        self.actionUndo = self.undo_group.createUndoAction(self, "Annuler")
+        self.actionUndo.setShortcuts(QKeySequence.Undo)
+        self.actionRedo = self.undo_group.createRedoAction(self, "Rétablir")
+        self.actionRedo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        first = self.menuEdit.actions()[0] if self.menuEdit.actions() else None
+        self.menuEdit.insertAction(first, self.actionUndo)
+        self.menuEdit.insertAction(first, self.actionRedo)
+        self.menuEdit.insertSeparator(first)
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -77,7 +90,17 @@ class MainWindow(QMainWindow):
     def page(self, key: str):
         """The page widget for `key`, built on first use (keeps start-up light)."""
         if key not in self._page_widgets:
-            if key == "catalogue":
+            if key == "prae":
+                from pnae_desktop.ui.prae_page import PraePage
+
+                widget = PraePage(self, self)
+                widget.changed.connect(self._prae_changed)
+                self._add_page(key, widget)
+                widget.refresh_list(self.workspace.prae_summaries())
+                if self.current_prae_id is not None:
+                    widget.load(self.current_prae_id)
+                return widget
+            elif key == "catalogue":
                 from pnae_desktop.ui.catalogue_page import CataloguePage
 
                 try:
@@ -104,6 +127,24 @@ class MainWindow(QMainWindow):
         self.refresh()
 
     def refresh(self) -> None:
+        summaries = self.workspace.prae_summaries()
+        self.dashboard.show_praes(summaries)
+        if "prae" in self._page_widgets:
+            self._page_widgets["prae"].refresh_list(summaries)
+
+    def open_prae(self, prae_id: int) -> None:
+        """Show a PRAE on the PRAE page (from the dashboard: double-click or Entrée)."""
+        self.current_prae_id = prae_id
+        page = self.page("prae")
+        if page.prae is None or page.prae.summary.id != prae_id:
+            page.load(prae_id)
+        self.go_to("prae")
+
+    def _prae_changed(self) -> None:
+        page = self._page_widgets["prae"]
+        if page.prae is not None:
+            self.current_prae_id = page.prae.summary.id
+            self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
         self.dashboard.show_praes(self.workspace.prae_summaries())
 
     def start_warm_up(self) -> None:
@@ -145,8 +186,7 @@ class MainWindow(QMainWindow):
                 dialog.show_error(str(exc))  # keep what was typed; let the user fix it
                 continue
             self.refresh()
-            self.go_to("dashboard")
-            self.dashboard.select_prae(prae_id)
+            self.open_prae(prae_id)
             self.statusBar().showMessage("PRAE créé.", 8000)
             break
 
@@ -179,6 +219,14 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             QMessageBox.critical(self, APP_NAME, str(exc))
             return False
+        if "prae" in self._page_widgets:
+            page = self._page_widgets.pop("prae")
+            page.editor.flush()
+            self.pages.removeWidget(page)
+            page.deleteLater()
+        for stack in list(self.undo_group.stacks()):
+            self.undo_group.removeStack(stack)
+        self.current_prae_id = None
         self.workspace.close()
         self.workspace = candidate
         self._show_workspace()
@@ -212,6 +260,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event):  # noqa: N802 - Qt override
+        if "prae" in self._page_widgets:
+            self._page_widgets["prae"].editor.flush()  # what is being typed is saved, never lost
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

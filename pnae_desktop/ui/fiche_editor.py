@@ -1,0 +1,504 @@
+"""The fiche action editor: every field of the PNAE model plus the regional ones. Each change is
+saved at once through the services (as an undoable edit); nothing waits for a Save button."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QListWidgetItem,
+    QMenu,
+    QScrollArea,
+    QStyledItemDelegate,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from pnae_desktop.catalogue import suggestions
+from pnae_desktop.domain import drafting
+from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.services import drafting as drafting_service
+from pnae_desktop.ui.forms import load_form
+
+TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
+LEVEL_BOXES = (("regionale", "levelRegionale"), ("interregionale", "levelInterregionale"), ("nationale", "levelNationale"))
+ADAPTED = '<span style="color:#8a5a00">● adapté</span>'
+SAME = '<span style="color:#2e7d32">● conforme au PNAE</span>'
+TYPING_DELAY_MS = 600
+
+
+class ComboDelegate(QStyledItemDelegate):
+    """A cell edited through a list of choices; the cell stores the key in UserRole."""
+
+    def __init__(self, choices: dict[str, str], parent=None):
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+        combo = QComboBox(parent)
+        for key, label in self.choices.items():
+            combo.addItem(label, key)
+        return combo
+
+    def setEditorData(self, editor, index):  # noqa: N802 - Qt override
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.UserRole))))
+
+    def setModelData(self, editor, model, index):  # noqa: N802 - Qt override
+        model.setData(index, editor.currentData(), Qt.UserRole)
+        model.setData(index, editor.currentText(), Qt.DisplayRole)
+
+
+class TextFieldBlock(QWidget):
+    def __init__(self, key: str, parent=None):
+        super().__init__(parent)
+        load_form("text_field.ui", self)
+        self.key = key
+        self.label.setText(f"<b>{drafting.FIELD_LABELS[key]}</b>")
+        self.label.setBuddy(self.editor)
+        self.editor.setAccessibleName(drafting.FIELD_LABELS[key])
+        self.editor.setUndoRedoEnabled(False)  # Ctrl+Z belongs to the PRAE-wide undo stack
+
+
+class FicheEditor(QScrollArea):
+    def __init__(self, page, parent=None):
+        super().__init__(parent)
+        load_form("fiche_editor.ui", self)
+        self.page = page  # the PRAE page: store, catalogue, edit(), show_error()
+        self.action: PraeAction | None = None
+        self.prae: PraeDetail | None = None
+        self._loading = False
+        self._pending: set[str] = set()
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
+        self._typing.timeout.connect(self.flush)
+
+        self.blocks: dict[str, TextFieldBlock] = {}
+        for key in TEXT_FIELDS:
+            block = TextFieldBlock(key, self.content)
+            self.textFieldsLayout.addWidget(block)
+            self.blocks[key] = block
+            block.editor.textChanged.connect(lambda k=key: self._text_changed(k))
+            block.editor.installEventFilter(self)
+            block.revertButton.clicked.connect(lambda _=False, k=key: self.revert_field(k))
+            block.diffButton.clicked.connect(lambda _=False, k=key: self.show_diff(k))
+        self.line_edits = {"title": self.titleEdit, "pilot": self.pilotEdit, "co_pilots": self.coPilotsEdit,
+                           "partners": self.partnersEdit}
+        for key, edit in self.line_edits.items():
+            edit.editingFinished.connect(lambda k=key: self._commit_line(k))
+        self.titleRevertButton.clicked.connect(lambda: self.revert_field("title"))
+        for _level, name in LEVEL_BOXES:
+            getattr(self, name).toggled.connect(self._commit_levels)
+        self.priorityCheck.toggled.connect(self._commit_priority)
+        self.objectivesList.itemChanged.connect(self._commit_objectives)
+        self.mlList.itemChanged.connect(self._commit_missions_locales)
+        self.manageMlButton.clicked.connect(page.manage_missions_locales)
+
+        self.objectivesList.setTextElideMode(Qt.ElideRight)
+        self.objectivesList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self._setup_calendar()
+        self._setup_indicators()
+        self.setEnabled(False)
+
+    # -- filling ---------------------------------------------------------------------------
+    def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:
+        self.flush()
+        self.prae, self.action = prae, action
+        self.setEnabled(action is not None)
+        if action is None:
+            return
+        self._loading = True
+        try:
+            self._fill(prae, action)
+        finally:
+            self._loading = False
+
+    def _fill(self, prae: PraeDetail, action: PraeAction) -> None:
+        catalogue = self.page.catalogue
+        adapted = set(drafting.adapted_fields(action, catalogue))
+        if action.pnae_action is not None:
+            self.originLabel.setText(
+                f"Déclinée de l'<b>action {action.pnae_action}</b> du {catalogue.short_title} — {action.theme_label}"
+            )
+        else:
+            self.originLabel.setText("<b>Action régionale</b> (hors socle commun du PNAE)")
+        declined = action.pnae_action is not None
+        for key, edit in self.line_edits.items():
+            value = action.title if key == "title" else getattr(action, key)
+            if edit.text() != value:
+                edit.setText(value)
+                edit.setCursorPosition(0)
+        self.titleBadge.setText((ADAPTED if "title" in adapted else SAME) if declined else "")
+        self.titleRevertButton.setVisible(declined and "title" in adapted)
+        for key, block in self.blocks.items():
+            value = action.fields.get(key) or ""
+            if block.editor.toPlainText() != value:
+                block.editor.setPlainText(value)
+            from_pnae = declined and key in drafting.PNAE_TEXT_FIELDS
+            block.badge.setText((ADAPTED if key in adapted else SAME) if from_pnae else "")
+            block.revertButton.setVisible(from_pnae and key in adapted)
+            block.diffButton.setVisible(from_pnae and key in adapted)
+        for level, name in LEVEL_BOXES:
+            getattr(self, name).setChecked(level in action.territorial_levels)
+        self.priorityCheck.setChecked(action.regional_priority)
+
+        served = set(action.objective_codes)
+        self.objectivesList.clear()
+        for objective in catalogue.cpo_objectives:
+            first = objective.text.split("\n", 1)[0]
+            item = QListWidgetItem(f"{objective.code} – {first}")
+            item.setData(Qt.UserRole, objective.code)
+            item.setToolTip(objective.text)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if objective.code in served else Qt.Unchecked)
+            self.objectivesList.addItem(item)
+
+        self.mlList.clear()
+        for ml in prae.missions_locales:
+            item = QListWidgetItem(f"{ml.name} — {ml.city}" if ml.city else ml.name)
+            item.setData(Qt.UserRole, ml.id)
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked if ml.id in action.mission_locale_ids else Qt.Unchecked)
+            self.mlList.addItem(item)
+        if not prae.missions_locales:
+            item = QListWidgetItem("Annuaire vide : « Gérer l'annuaire… » pour ajouter les missions locales de la région.")
+            item.setFlags(Qt.NoItemFlags)
+            self.mlList.addItem(item)
+
+        self._fill_calendar(action)
+        self._fill_indicators(prae, action)
+        self._fill_suggestions(action)
+
+    # -- committing ------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.FocusOut:
+            self.flush()
+        elif event.type() == QEvent.ShortcutOverride and (
+            event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
+        ):
+            self.flush()
+            event.ignore()  # let the PRAE-wide Annuler/Rétablir shortcuts fire
+            return True
+        return super().eventFilter(watched, event)
+
+    def _text_changed(self, key: str) -> None:
+        if self._loading:
+            return
+        self._pending.add(key)
+        self._typing.start()
+
+    def flush(self) -> None:
+        """Save what is being typed now (called on pause, focus change, action switch, close)."""
+        self._typing.stop()
+        pending, self._pending = self._pending, set()
+        if self.action is None:
+            return
+        for key in pending:
+            value = self.blocks[key].editor.toPlainText()
+            if value != (self.action.fields.get(key) or ""):
+                self._update(key, value, f"Modifier « {drafting.FIELD_LABELS[key]} »", merge=True)
+
+    def _update(self, key: str, value, text: str, merge: bool = False) -> None:
+        action_id = self.action.id
+        store = self.page.store
+        self.page.edit(
+            text,
+            lambda: drafting_service.update_action(store, action_id, {key: value}),
+            lambda previous: drafting_service.update_action(store, action_id, previous),
+            merge_key=(action_id, key) if merge else None,
+        )
+
+    def _commit_line(self, key: str) -> None:
+        if self._loading or self.action is None:
+            return
+        value = self.line_edits[key].text()
+        current = self.action.title if key == "title" else getattr(self.action, key)
+        if value.strip() != current:
+            self._update(key, value, f"Modifier « {drafting.FIELD_LABELS[key]} »")
+
+    def _commit_levels(self, *_):
+        if self._loading or self.action is None:
+            return
+        levels = tuple(level for level, name in LEVEL_BOXES if getattr(self, name).isChecked())
+        self._update("territorial_levels", levels, "Modifier la dimension territoriale")
+
+    def _commit_priority(self, checked: bool):
+        if self._loading or self.action is None:
+            return
+        self._update("regional_priority", checked, "Modifier la priorité régionale")
+
+    def revert_field(self, key: str) -> None:
+        """Put back the PNAE's text for one field (undoable like any edit)."""
+        if self.action is None or self.action.pnae_action is None:
+            return
+        self.flush()
+        base = drafting.pnae_values(self.page.catalogue.action(self.action.pnae_action))
+        self._update(key, base.get(key), f"Revenir au texte du PNAE : « {drafting.FIELD_LABELS[key]} »")
+
+    def show_diff(self, key: str) -> None:
+        if self.action is None or self.action.pnae_action is None:
+            return
+        self.flush()
+        from pnae_desktop.ui.diff_view import show_field_diff
+
+        base = drafting.pnae_values(self.page.catalogue.action(self.action.pnae_action)).get(key)
+        show_field_diff(self, drafting.FIELD_LABELS[key], base, self.action.fields.get(key))
+
+    def _commit_objectives(self, *_):
+        if self._loading or self.action is None:
+            return
+        codes = [
+            self.objectivesList.item(i).data(Qt.UserRole)
+            for i in range(self.objectivesList.count())
+            if self.objectivesList.item(i).checkState() == Qt.Checked
+        ]
+        shares = dict(self.action.objectives)
+        wanted = {code: shares.get(code) for code in codes}
+        store, catalogue, action_id = self.page.store, self.page.catalogue, self.action.id
+        self.page.edit(
+            "Modifier les objectifs CPO",
+            lambda: drafting_service.set_objectives(store, catalogue, action_id, wanted),
+            lambda previous: drafting_service.set_objectives(store, catalogue, action_id, previous),
+        )
+
+    def _commit_missions_locales(self, *_):
+        if self._loading or self.action is None:
+            return
+        ids = [
+            self.mlList.item(i).data(Qt.UserRole)
+            for i in range(self.mlList.count())
+            if self.mlList.item(i).checkState() == Qt.Checked and self.mlList.item(i).data(Qt.UserRole)
+        ]
+        store, action_id = self.page.store, self.action.id
+        self.page.edit(
+            "Modifier les missions locales concernées",
+            lambda: drafting_service.set_action_missions_locales(store, action_id, ids),
+            lambda previous: drafting_service.set_action_missions_locales(store, action_id, previous),
+        )
+
+    # -- calendar --------------------------------------------------------------------------
+    CAL_COLUMNS = ("Année", "Trimestre", "Date (jj/mm/aaaa)", "Jalon")
+
+    def _setup_calendar(self) -> None:
+        t = self.calendarTable
+        t.setColumnCount(len(self.CAL_COLUMNS))
+        t.setHorizontalHeaderLabels(self.CAL_COLUMNS)
+        t.verticalHeader().hide()
+        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        for col in range(3):
+            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        t.setItemDelegateForColumn(1, ComboDelegate({"": "—", "1": "T1", "2": "T2", "3": "T3", "4": "T4"}, t))
+        t.itemChanged.connect(self._calendar_changed)
+        self.addMilestoneButton.clicked.connect(self.add_milestone)
+        self.removeMilestoneButton.clicked.connect(self.remove_milestone)
+
+    def _fill_calendar(self, action: PraeAction) -> None:
+        t = self.calendarTable
+        t.blockSignals(True)
+        t.setRowCount(len(action.milestones))
+        for row, m in enumerate(action.milestones):
+            quarter = QTableWidgetItem(f"T{m.quarter}" if m.quarter else "—")
+            quarter.setData(Qt.UserRole, str(m.quarter) if m.quarter else "")
+            for col, item in enumerate((
+                QTableWidgetItem(str(m.year)),
+                quarter,
+                QTableWidgetItem(m.day.strftime("%d/%m/%Y") if m.day else ""),
+                QTableWidgetItem(m.text),
+            )):
+                t.setItem(row, col, item)
+        t.resizeRowsToContents()
+        t.blockSignals(False)
+
+    def _milestones_from_table(self) -> list[Milestone]:
+        t = self.calendarTable
+        out = []
+        for row in range(t.rowCount()):
+            where = f"Calendrier, ligne {row + 1}"
+            year_text = (t.item(row, 0).text() if t.item(row, 0) else "").strip()
+            if not year_text.isdigit():
+                raise ValidationError(f"{where} : l'année « {year_text} » n'est pas une année.", "calendar")
+            quarter_key = t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else ""
+            day_text = (t.item(row, 2).text() if t.item(row, 2) else "").strip()
+            day = None
+            if day_text:
+                try:
+                    d, m, y = (int(p) for p in day_text.split("/"))
+                    day = date(y, m, d)
+                except ValueError:
+                    raise ValidationError(f"{where} : date « {day_text} » invalide (jj/mm/aaaa).", "calendar") from None
+            text = t.item(row, 3).text() if t.item(row, 3) else ""
+            out.append(Milestone(int(year_text), text, int(quarter_key) if quarter_key else None, day))
+        return out
+
+    def _calendar_changed(self, *_):
+        if self._loading or self.action is None:
+            return
+        try:
+            milestones = self._milestones_from_table()
+        except ValidationError as exc:
+            self.page.show_error(str(exc))
+            self._fill_calendar(self.action)
+            return
+        self._set_milestones(milestones, "Modifier le calendrier")
+
+    def _set_milestones(self, milestones: list[Milestone], text: str) -> None:
+        store, action_id = self.page.store, self.action.id
+        self.page.edit(
+            text,
+            lambda: drafting_service.set_milestones(store, action_id, milestones),
+            lambda previous: drafting_service.set_milestones(store, action_id, previous),
+        )
+
+    def add_milestone(self) -> None:
+        if self.action is None:
+            return
+        year = self.prae.summary.start_year
+        milestones = [*self.action.milestones, Milestone(year, "Nouveau jalon", quarter=1)]
+        self._set_milestones(milestones, "Ajouter un jalon")
+        self.calendarTable.setCurrentCell(len(milestones) - 1, 3)
+        self.calendarTable.editItem(self.calendarTable.item(len(milestones) - 1, 3))
+
+    def remove_milestone(self) -> None:
+        row = self.calendarTable.currentRow()
+        if self.action is None or row < 0:
+            return
+        milestones = [m for i, m in enumerate(self.action.milestones) if i != row]
+        self._set_milestones(milestones, "Retirer un jalon")
+
+    # -- indicators ------------------------------------------------------------------------
+    def _setup_indicators(self) -> None:
+        t = self.indicatorTable
+        t.verticalHeader().hide()
+        t.itemChanged.connect(self._indicators_changed)
+        self.addIndicatorButton.clicked.connect(lambda: self.add_indicator())
+        self.removeIndicatorButton.clicked.connect(self.remove_indicator)
+        self._suggest_menu = QMenu(self)
+        self.suggestIndicatorButton.setMenu(self._suggest_menu)
+
+    def _indicator_columns(self, prae: PraeDetail) -> list[str]:
+        return ["Libellé", "Unité", "Source", "Référence", "Année réf.",
+                *[f"Cible {y}" for y in prae.years], "Commentaire"]
+
+    def _fill_indicators(self, prae: PraeDetail, action: PraeAction) -> None:
+        t = self.indicatorTable
+        t.blockSignals(True)
+        columns = self._indicator_columns(prae)
+        t.setColumnCount(len(columns))
+        t.setHorizontalHeaderLabels(columns)
+        t.setItemDelegateForColumn(1, ComboDelegate(drafting.INDICATOR_UNITS, t))
+        t.setItemDelegateForColumn(2, ComboDelegate(drafting.INDICATOR_SOURCES, t))
+        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        for col in range(1, len(columns)):
+            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        t.setRowCount(len(action.indicators))
+        for row, ind in enumerate(action.indicators):
+            unit = QTableWidgetItem(drafting.INDICATOR_UNITS.get(ind.unit, ind.unit))
+            unit.setData(Qt.UserRole, ind.unit)
+            source = QTableWidgetItem(drafting.INDICATOR_SOURCES.get(ind.source, ind.source))
+            source.setData(Qt.UserRole, ind.source)
+            cells = [QTableWidgetItem(ind.label), unit, source,
+                     QTableWidgetItem(_number(ind.baseline)),
+                     QTableWidgetItem(str(ind.baseline_year) if ind.baseline_year else "")]
+            cells += [QTableWidgetItem(_number(ind.target(y))) for y in prae.years]
+            cells.append(QTableWidgetItem(ind.comment))
+            for col, item in enumerate(cells):
+                if 3 <= col < len(columns) - 1:
+                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                t.setItem(row, col, item)
+        t.blockSignals(False)
+
+    def _indicators_from_table(self) -> list[Indicator]:
+        t, years = self.indicatorTable, self.prae.years
+        out = []
+        for row in range(t.rowCount()):
+            def cell(col, row=row):
+                item = t.item(row, col)
+                return item.text().strip() if item else ""
+
+            where = f"Indicateur ligne {row + 1}"
+            baseline_year = cell(4)
+            if baseline_year and not baseline_year.isdigit():
+                raise ValidationError(f"{where} : année de référence « {baseline_year} » invalide.", "indicators")
+            targets = []
+            for k, year in enumerate(years):
+                text = cell(5 + k)
+                if text:
+                    targets.append((year, drafting.parse_number(text, f"{where}, cible {year}")))
+            out.append(Indicator(
+                label=cell(0),
+                unit=t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else "nombre",
+                source=t.item(row, 2).data(Qt.UserRole) if t.item(row, 2) else "arml",
+                baseline=drafting.parse_number(cell(3), f"{where}, référence", allow_empty=True),
+                baseline_year=int(baseline_year) if baseline_year else None,
+                targets=tuple(targets),
+                comment=cell(5 + len(years)),
+            ))
+        return out
+
+    def _indicators_changed(self, *_):
+        if self._loading or self.action is None:
+            return
+        try:
+            indicators = self._indicators_from_table()
+        except ValidationError as exc:
+            self.page.show_error(str(exc))
+            self._fill_indicators(self.prae, self.action)
+            return
+        self._set_indicators(indicators, "Modifier les indicateurs")
+
+    def _set_indicators(self, indicators: list[Indicator], text: str) -> None:
+        store, action_id = self.page.store, self.action.id
+        self.page.edit(
+            text,
+            lambda: drafting_service.set_indicators(store, action_id, indicators),
+            lambda previous: drafting_service.set_indicators(store, action_id, previous),
+        )
+
+    def add_indicator(self, label: str = "Nouvel indicateur", unit: str = "nombre", source: str = "arml") -> None:
+        if self.action is None:
+            return
+        indicators = [*self.action.indicators, Indicator(label, unit, source)]
+        self._set_indicators(indicators, "Ajouter un indicateur")
+
+    def remove_indicator(self) -> None:
+        row = self.indicatorTable.currentRow()
+        if self.action is None or row < 0:
+            return
+        indicators = [ind for i, ind in enumerate(self.action.indicators) if i != row]
+        self._set_indicators(indicators, "Retirer un indicateur")
+
+    def _fill_suggestions(self, action: PraeAction) -> None:
+        self._suggest_menu.clear()
+        hints = suggestions.for_action(self.page.catalogue.key, action.pnae_action)
+        existing = {i.label for i in action.indicators}
+        for hint in hints.indicators:
+            entry = self._suggest_menu.addAction(hint.label)
+            entry.setEnabled(hint.label not in existing)
+            entry.triggered.connect(lambda _=False, h=hint: self.add_indicator(h.label, h.unit, h.source))
+        self.suggestIndicatorButton.setEnabled(bool(hints.indicators))
+
+    # -- navigation from the completeness list -------------------------------------------------
+    def focus_field(self, field: str) -> None:
+        widget = {
+            "pilot": self.pilotEdit,
+            "objectives": self.objectivesList,
+            "indicators": self.indicatorTable,
+            "calendar": self.calendarTable,
+            "territorial_levels": self.levelRegionale,
+            "missions_locales": self.mlList,
+            "title": self.titleEdit,
+        }.get(field) or (self.blocks[field].editor if field in self.blocks else self.titleEdit)
+        self.ensureWidgetVisible(widget, 50, 80)
+        widget.setFocus(Qt.OtherFocusReason)
+
+
+def _number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.replace(".", ",")
+

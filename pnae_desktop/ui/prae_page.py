@@ -1,0 +1,374 @@
+"""PRAE page: the programme's actions (reorder, add, duplicate, remove), the fiche editor, and
+the coverage/completeness panel. Every change goes through the services as an undoable edit."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem, QWidget
+
+from pnae_desktop.domain import drafting
+from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.services import drafting as drafting_service
+from pnae_desktop.services import praes
+from pnae_desktop.ui.diff_view import show_action_changes
+from pnae_desktop.ui.fiche_editor import FicheEditor
+from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.undo import push_edit
+
+MIME = "application/x-pnae-action-row"
+
+
+class ActionListModel(QAbstractListModel):
+    """The PRAE's actions in order; drag and drop asks the page to reorder through the services."""
+
+    def __init__(self, page):
+        super().__init__(page)
+        self.page = page
+        self.actions = ()
+        self.incomplete: set[int] = set()
+
+    def set_actions(self, actions, incomplete) -> None:
+        self.beginResetModel()
+        self.actions, self.incomplete = tuple(actions), set(incomplete)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.actions)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        a = self.actions[index.row()]
+        if role == Qt.DisplayRole:
+            origin = f"PNAE {a.pnae_action}" if a.pnae_action else "Régionale"
+            flag = " ⚠" if a.id in self.incomplete else ""
+            return f"{index.row() + 1}. {a.title}\n    {origin}{' · priorité régionale' if a.regional_priority else ''}{flag}"
+        if role == Qt.UserRole:
+            return a.id
+        if role == Qt.ForegroundRole and a.is_regional:
+            return QBrush(QColor("#6b3fa0"))
+        if role == Qt.FontRole and a.is_regional:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ToolTipRole:
+            origin = f"Déclinée de l'action {a.pnae_action} du PNAE" if a.pnae_action else "Action régionale"
+            return f"{a.title}\n{origin}" + ("\nÀ compléter (voir l'onglet Couverture)" if a.id in self.incomplete else "")
+        if role == Qt.AccessibleTextRole:
+            return a.title
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemIsDragEnabled
+        return base | Qt.ItemIsDropEnabled
+
+    def supportedDropActions(self):  # noqa: N802 - Qt override
+        return Qt.MoveAction
+
+    def mimeTypes(self):  # noqa: N802 - Qt override
+        return [MIME]
+
+    def mimeData(self, indexes):  # noqa: N802 - Qt override
+        data = QMimeData()
+        data.setData(MIME, json.dumps([i.row() for i in indexes]).encode())
+        return data
+
+    def dropMimeData(self, data, action, row, column, parent):  # noqa: N802 - Qt override
+        if action != Qt.MoveAction or not data.hasFormat(MIME):
+            return False
+        source = json.loads(bytes(data.data(MIME)).decode())[0]
+        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self.actions))
+        if target > source:
+            target -= 1
+        self.page.move_action(source, target)
+        return False  # the reorder is done through the services; the view must not remove rows
+
+
+class PraePage(QWidget):
+    changed = Signal()  # the PRAE changed (dashboard, title)
+
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        load_form("prae_page.ui", self)
+        self.window_ = window
+        self.prae: PraeDetail | None = None
+        self.stacks: dict[int, QUndoStack] = {}
+        self.model = ActionListModel(self)
+        self.actionList.setModel(self.model)
+        self.actionList.setDropIndicatorShown(True)
+        self.actionList.selectionModel().currentChanged.connect(self._current_changed)
+        self.editor = FicheEditor(self, self.ficheTab)
+        self.ficheTabLayout.addWidget(self.editor)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 900])
+        self.praeCombo.activated.connect(lambda i: self.load(self.praeCombo.itemData(i)))
+        self._pnae_menu = QMenu(self)
+        self.addPnaeButton.setMenu(self._pnae_menu)
+        self._pnae_menu.aboutToShow.connect(self._fill_pnae_menu)
+        self.addBlankButton.clicked.connect(self.add_blank)
+        self.duplicateButton.clicked.connect(self.duplicate)
+        self.removeButton.clicked.connect(self.remove)
+        self.changesButton.clicked.connect(self.show_changes)
+        self.coverageTree.itemActivated.connect(self._coverage_activated)
+        for keys, slot in (
+            (QKeySequence("Ctrl+Up"), lambda: self.move_current(-1)),
+            (QKeySequence("Ctrl+Down"), lambda: self.move_current(+1)),
+            (QKeySequence("Ctrl+D"), self.duplicate),
+            (QKeySequence.Delete, self.remove),
+        ):
+            action = QAction(self.actionList)
+            action.setShortcut(keys)
+            action.setShortcutContext(Qt.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.actionList.addAction(action)
+        self._show_empty()
+
+    # -- context -------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.window_.workspace.store
+
+    @property
+    def catalogue(self):
+        return self.window_.workspace.catalogues.get(self.prae.summary.catalogue_edition)
+
+    def stack(self) -> QUndoStack:
+        return self.stacks[self.prae.summary.id]
+
+    def edit(self, text, apply, revert, merge_key=None) -> bool:
+        return push_edit(self.stack(), text, apply, revert, self.reload, self.show_error, merge_key) is not None
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "PRAE", message)
+
+    # -- loading ---------------------------------------------------------------------------
+    def refresh_list(self, summaries) -> None:
+        self.praeCombo.blockSignals(True)
+        self.praeCombo.clear()
+        for s in summaries:
+            self.praeCombo.addItem(f"{s.title} — {s.region_name}, {s.period_label}", s.id)
+        if self.prae is not None:
+            self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(self.prae.summary.id)))
+        self.praeCombo.blockSignals(False)
+
+    def _show_empty(self) -> None:
+        self.tabs.setEnabled(False)
+        self.listPanel.setEnabled(False)
+        self.periodLabel.setText("Aucun PRAE ouvert : choisissez-en un, ou créez-le depuis le tableau de bord.")
+
+    def load(self, prae_id: int | None) -> None:
+        """Open a PRAE (its own undo history is kept while the app runs)."""
+        self.editor.flush()
+        if prae_id is None:
+            self.prae = None
+            self._show_empty()
+            return
+        self.prae = praes.get_prae(self.store, prae_id)
+        if prae_id not in self.stacks:
+            stack = QUndoStack(self)
+            self.window_.undo_group.addStack(stack)
+            self.stacks[prae_id] = stack
+        self.window_.undo_group.setActiveStack(self.stacks[prae_id])
+        self.tabs.setEnabled(True)
+        self.listPanel.setEnabled(True)
+        self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(prae_id)))
+        self._show(select_id=self.prae.actions[0].id if self.prae.actions else None)
+        self.changed.emit()
+
+    def reload(self) -> None:
+        if self.prae is None:
+            return
+        current = self.current_action_id()
+        self.prae = praes.get_prae(self.store, self.prae.summary.id)
+        self._show(select_id=current)
+        self.changed.emit()
+
+    def _show(self, select_id: int | None) -> None:
+        s = self.prae.summary
+        self.periodLabel.setText(f"{s.region_name} · {s.period_label} · {s.status_label}")
+        cov = drafting.coverage(self.prae, self.catalogue)
+        self.model.set_actions(self.prae.actions, cov.incomplete_actions)
+        ids = [a.id for a in self.prae.actions]
+        row = ids.index(select_id) if select_id in ids else (0 if ids else -1)
+        if row >= 0:
+            self.actionList.setCurrentIndex(self.model.index(row))
+        self.editor.show_action(self.prae, self.prae.actions[row] if row >= 0 else None)
+        self._fill_coverage(cov)
+        self.duplicateButton.setEnabled(row >= 0)
+        self.removeButton.setEnabled(row >= 0)
+        self.changesButton.setEnabled(row >= 0)
+
+    def current_action_id(self) -> int | None:
+        index = self.actionList.currentIndex()
+        return index.data(Qt.UserRole) if index.isValid() else None
+
+    def current_action(self):
+        action_id = self.current_action_id()
+        return self.prae.action(action_id) if action_id is not None else None
+
+    def _current_changed(self, current, _previous) -> None:
+        if self.prae is None or not current.isValid():
+            return
+        action = self.prae.action(current.data(Qt.UserRole))
+        if self.editor.action is None or self.editor.action.id != action.id:
+            self.editor.show_action(self.prae, action)
+
+    def select_action(self, action_id: int) -> None:
+        ids = [a.id for a in self.prae.actions]
+        self.actionList.setCurrentIndex(self.model.index(ids.index(action_id)))
+
+    # -- structure edits -------------------------------------------------------------------
+    def move_action(self, source: int, target: int) -> None:
+        ids = [a.id for a in self.prae.actions]
+        if not (0 <= source < len(ids)) or not (0 <= target < len(ids)) or source == target:
+            return
+        moved = ids.pop(source)
+        ids.insert(target, moved)
+        store, prae_id = self.store, self.prae.summary.id
+        self.edit(
+            "Réordonner les actions",
+            lambda: drafting_service.reorder_actions(store, prae_id, ids),
+            lambda previous: drafting_service.reorder_actions(store, prae_id, previous),
+        )
+        self.select_action(moved)
+
+    def move_current(self, delta: int) -> None:
+        row = self.actionList.currentIndex().row()
+        if row >= 0:
+            self.move_action(row, row + delta)
+
+    def _fill_pnae_menu(self) -> None:
+        self._pnae_menu.clear()
+        declined = {a.pnae_action for a in self.prae.actions if a.pnae_action}
+        for action in self.catalogue.actions:
+            mark = "✓ " if action.number in declined else ""
+            entry = self._pnae_menu.addAction(f"{mark}{action.number}. {action.title}")
+            entry.triggered.connect(lambda _=False, n=action.number: self.add_pnae(n))
+
+    def _add(self, text: str, create) -> None:
+        """An addition whose undo deletes it and whose redo restores the same action (same id)."""
+        store, prae_id = self.store, self.prae.summary.id
+        command = push_edit(
+            self.stack(), text, create,
+            lambda action_id: drafting_service.delete_action(store, action_id),
+            self.reload, self.show_error,
+            reapply=lambda snapshot: drafting_service.restore_action(store, prae_id, snapshot),
+        )
+        if command is not None:
+            self.select_action(command.state)
+
+    def add_pnae(self, number: int) -> None:
+        store, catalogue, prae_id = self.store, self.catalogue, self.prae.summary.id
+        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
+        self._add(f"Ajouter l'action {number} du PNAE",
+                  lambda: drafting_service.add_pnae_action(store, catalogue, prae_id, number, position))
+
+    def add_blank(self) -> None:
+        title, ok = QInputDialog.getText(self, "Action régionale", "Intitulé de la nouvelle action :")
+        if not ok:
+            return
+        store, prae_id = self.store, self.prae.summary.id
+        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
+        self._add("Ajouter une action régionale",
+                  lambda: drafting_service.add_blank_action(store, prae_id, title, position))
+
+    def duplicate(self) -> None:
+        action_id = self.current_action_id()
+        if action_id is None:
+            return
+        self.editor.flush()
+        store = self.store
+        self._add("Dupliquer l'action", lambda: drafting_service.duplicate_action(store, action_id))
+
+    def remove(self) -> None:
+        action = self.current_action()
+        if action is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Supprimer l'action",
+            f"Supprimer l'action « {action.title} » du PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No,
+        )
+        if answer != QMessageBox.Yes:
+            return
+        self.editor.flush()
+        store, prae_id, action_id = self.store, self.prae.summary.id, action.id
+        self.edit(
+            f"Supprimer « {action.title[:40]} »",
+            lambda: drafting_service.delete_action(store, action_id),
+            lambda snapshot: drafting_service.restore_action(store, prae_id, snapshot),
+        )
+
+    def show_changes(self) -> None:
+        action = self.current_action()
+        if action is not None:
+            self.editor.flush()
+            show_action_changes(self, self.prae.action(action.id), self.catalogue)
+
+    def manage_missions_locales(self) -> None:
+        from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
+
+        self.editor.flush()
+        MissionsLocalesDialog(self).exec()
+
+    # -- coverage --------------------------------------------------------------------------
+    def _fill_coverage(self, cov: drafting.Coverage) -> None:
+        tree = self.coverageTree
+        tree.clear()
+        titles = {a.id: a.title for a in self.prae.actions}
+        covered = sum(1 for _, ids in cov.objectives if ids)
+        self.coverageSummary.setText(
+            f"<b>{covered} objectif(s) de la CPO sur {len(cov.objectives)}</b> servis par au moins une action ; "
+            f"<b>{len(cov.incomplete_actions)}</b> fiche(s) à compléter ; "
+            f"{len(cov.not_declined)} action(s) du PNAE non déclinée(s)."
+        )
+        red, green = QBrush(QColor("#b00020")), QBrush(QColor("#2e7d32"))
+
+        objectives = QTreeWidgetItem(tree, ["Objectifs de la CPO"])
+        texts = {o.code: o.text.split("\n", 1)[0] for o in self.catalogue.cpo_objectives}
+        for code, ids in cov.objectives:
+            item = QTreeWidgetItem(objectives, [f"{code} – {texts.get(code, '')}"])
+            item.setToolTip(0, texts.get(code, ""))
+            if ids:
+                item.setForeground(0, green)
+                for action_id in ids:
+                    child = QTreeWidgetItem(item, [titles[action_id]])
+                    child.setData(0, Qt.UserRole, (action_id, "objectives"))
+            else:
+                item.setText(0, item.text(0) + " — non couvert")
+                item.setForeground(0, red)
+
+        themes = QTreeWidgetItem(tree, ["Thèmes prioritaires du PNAE"])
+        for number, declined, missing in cov.priority_themes:
+            theme = next(t for t in self.catalogue.priority_themes if t.number == number)
+            status = "décliné" if not missing else f"actions non déclinées : {', '.join(map(str, missing))}"
+            item = QTreeWidgetItem(themes, [f"{number}. {theme.title} — {status}"])
+            item.setForeground(0, green if not missing else red)
+
+        not_declined = QTreeWidgetItem(tree, [f"Actions du PNAE non déclinées ({len(cov.not_declined)})"])
+        for number in cov.not_declined:
+            QTreeWidgetItem(not_declined, [f"{number}. {self.catalogue.action(number).title}"])
+
+        todo = QTreeWidgetItem(tree, [f"À compléter ({len(cov.missing)})"])
+        for missing in cov.missing:
+            item = QTreeWidgetItem(todo, [f"{titles[missing.action_id]} : {missing.message}"])
+            item.setData(0, Qt.UserRole, (missing.action_id, missing.field))
+            item.setForeground(0, QBrush(QColor("#8a5a00")))
+        for top in (objectives, themes, todo):
+            top.setExpanded(True)
+
+    def _coverage_activated(self, item, _column=0) -> None:
+        target = item.data(0, Qt.UserRole)
+        if not target:
+            return
+        action_id, field = target
+        self.tabs.setCurrentWidget(self.ficheTab)
+        self.select_action(action_id)
+        self.editor.focus_field(field)
