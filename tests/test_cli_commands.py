@@ -16,7 +16,9 @@ from pnae_desktop.services import praes
 from pnae_desktop.store.database import open_store
 
 
-def run_cli(*args: str, cwd, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     # Any accidental use of the default store lands in the test's folder, never in $HOME.
     env["XDG_DATA_HOME"] = str(cwd / "xdg-data")
@@ -27,6 +29,7 @@ def run_cli(*args: str, cwd, extra_env: dict[str, str] | None = None) -> subproc
         env=env,
         capture_output=True,
         timeout=60,
+        check=False,
     )
     # Everything the command prints must be valid UTF-8 (raises otherwise).
     result.out = result.stdout.decode("utf-8")
@@ -65,8 +68,14 @@ def test_catalogue_json_has_every_field_and_sub_action(catalogue_json, catalogue
         assert data["theme_label"] == action.theme_label
         assert data["fields"] == action.fields
         assert set(data["fields"]) == {
-            "contexte", "enjeux", "animation", "co_animation", "arml_referentes",
-            "arml_concernees", "acteurs", "dimension_territoriale",
+            "contexte",
+            "enjeux",
+            "animation",
+            "co_animation",
+            "arml_referentes",
+            "arml_concernees",
+            "acteurs",
+            "dimension_territoriale",
         }
         subs = data["description"]["sub_actions"]
         assert len(subs) == len(action.description.sub_actions) > 0
@@ -98,7 +107,10 @@ def test_catalogue_text_lists_every_action_title(tmp_path, catalogue):
 
 def test_output_is_utf8_even_with_an_ascii_console(tmp_path):
     result = run_cli(
-        "catalogue", "--format", "text", cwd=tmp_path,
+        "catalogue",
+        "--format",
+        "text",
+        cwd=tmp_path,
         extra_env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C", "LANG": "C"},
     )
     assert result.returncode == 0, result.err
@@ -110,7 +122,10 @@ def test_catalogue_unknown_edition(tmp_path):
     result = run_cli("catalogue", "--edition", "pnae-1999-2001", cwd=tmp_path)
     assert result.returncode == 2
     assert result.out == ""
-    assert result.err == "Erreur : L'édition du socle commun « pnae-1999-2001 » n'est pas disponible.\n"
+    assert (
+        result.err
+        == "Erreur : L'édition du socle commun « pnae-1999-2001 » n'est pas disponible.\n"
+    )
 
 
 # --------------------------------------------------------------------------- demo and list
@@ -216,12 +231,6 @@ def test_demo_and_list_on_postgresql(tmp_path, pg_url):
     assert line.split("\t")[:4] == [str(prae_id), "76 Occitanie", "2018–2020", "Brouillon"]
 
 
-def test_db_and_db_url_are_exclusive(tmp_path):
-    result = run_cli("list", "--db", "a.sqlite", "--db-url", "sqlite:///b.sqlite", cwd=tmp_path)
-    assert result.returncode == 2
-    assert not (tmp_path / "a.sqlite").exists() and not (tmp_path / "b.sqlite").exists()
-
-
 # --------------------------------------------------------------------------- misc
 
 
@@ -239,8 +248,26 @@ def test_help_is_french(tmp_path):
     assert "créer un PRAE de démonstration complet" in result.out
 
 
-def test_usage_errors_are_french(tmp_path):
-    result = run_cli("catalogue", "--format", "xml", cwd=tmp_path)
+@pytest.mark.parametrize(
+    "args, error",
+    [
+        (
+            ("catalogue", "--format", "xml"),
+            "pnae-desktop catalogue : erreur : argument --format : choix invalide : 'xml'",
+        ),
+        (
+            ("list", "--db", "a.sqlite", "--db-url", "sqlite:///b.sqlite"),
+            "pnae-desktop list : erreur : argument --db-url : incompatible avec l'argument --db",
+        ),
+    ],
+    ids=["invalid-choice", "exclusive-options"],
+)
+def test_usage_errors_are_french(tmp_path, args, error):
+    result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
-    assert "invalid choice" not in result.err
-    assert "usage:" not in result.err
+    assert result.out == ""
+    assert result.err.startswith("utilisation : pnae-desktop ")
+    assert error in result.err
+    for english in ("usage:", "error:", "invalid choice", "not allowed with"):
+        assert english not in result.err
+    assert sorted(os.listdir(tmp_path)) == []  # nothing created

@@ -26,9 +26,7 @@ from pnae_desktop import paths
 from pnae_desktop.catalogue.loader import SCHEMA_FILE, load_folder
 from pnae_desktop.domain.text import fold, matches_all_words
 
-SOURCE = Path(
-    os.environ.get("PNAE_SOURCE_DOC", "/work/shared/reference/000_897180660afef82e.txt")
-)
+SOURCE = Path(os.environ.get("PNAE_SOURCE_DOC", "/work/shared/reference/000_897180660afef82e.txt"))
 SHIPPED_KEY = "pnae-2018-2020"
 SHIPPED_FILE = f"{SHIPPED_KEY}.json"
 
@@ -136,7 +134,9 @@ def _action_strings(action) -> list[str]:
     d = action.description
     out = [action.title, action.theme_label, *action.notes, action.calendar_label]
     out += [v for v in action.fields.values() if v]
-    out += [s for s in (d.intro, d.outro, d.capitalisation, d.essaimage, action.calendar_intro) if s]
+    out += [
+        s for s in (d.intro, d.outro, d.capitalisation, d.essaimage, action.calendar_intro) if s
+    ]
     for sub in d.sub_actions:
         out += [sub.text, *sub.points]
         out += [s for s in (sub.group, sub.after) if s]
@@ -220,7 +220,21 @@ def test_structural_axes_match_source_table(catalogue, source_lines):
 
 def test_actions_link_to_themes_and_axes(catalogue):
     themes = {a.number: a.operational_theme for a in catalogue.actions}
-    assert themes == {1: 1, 2: 1, 3: 2, 4: 2, 5: 2, 6: 3, 7: 3, 8: 3, 9: 2, 10: 4, 11: 2, 12: None, 13: None}
+    assert themes == {
+        1: 1,
+        2: 1,
+        3: 2,
+        4: 2,
+        5: 2,
+        6: 3,
+        7: 3,
+        8: 3,
+        9: 2,
+        10: 4,
+        11: 2,
+        12: None,
+        13: None,
+    }
     # The fiches of actions 12 and 13 say "Axe 2" and "Axe 3", but the axes table of part 2
     # numbers them the other way round (2 = valorisation/bilan, 3 = socle commun): the
     # catalogue follows the table, which matches the actions' subjects.
@@ -327,8 +341,16 @@ def test_fiche_model_labels_match_part2_model(catalogue, source_lines):
     headings = [heading_text(l) for l in source_lines[start + 1 : end] if l.startswith("###")]
     assert [f.label for f in catalogue.fiche_model] == headings
     assert [f.key for f in catalogue.fiche_model] == [
-        "contexte", "enjeux", "description", "animation", "co_animation",
-        "arml_referentes", "arml_concernees", "acteurs", "dimension_territoriale", "calendrier",
+        "contexte",
+        "enjeux",
+        "description",
+        "animation",
+        "co_animation",
+        "arml_referentes",
+        "arml_concernees",
+        "acteurs",
+        "dimension_territoriale",
+        "calendrier",
     ]
     assert catalogue.field_label("animation") == "Animation"
     assert catalogue.field_label("inconnu") == "inconnu"
@@ -415,8 +437,10 @@ def test_sample_exact_values(catalogue):
     assert [s.text for s in catalogue.action(1).description.sub_actions] == [
         "Favoriser la mise en œuvre d'I-milo et de ses évolutions dans les régions.",
         "Veiller à l'adaptation nécessaire du système d'information.",
-        "Participer à l'élaboration du schéma directeur I-milo dans le cadre du pilotage "
-        "stratégique du système d'information confié au DMML.",
+        (
+            "Participer à l'élaboration du schéma directeur I-milo dans le cadre du pilotage "
+            "stratégique du système d'information confié au DMML."
+        ),
     ]
     notes3 = catalogue.action(3).notes
     assert len(notes3) == 1
@@ -428,7 +452,9 @@ def test_sample_exact_values(catalogue):
         "comprendre les réformes en matière d'alternance et la logique des pouvoirs publics ;"
     )
     assert {s.group for s in catalogue.action(5).description.sub_actions} == {"Au niveau national"}
-    assert catalogue.action(6).calendar_intro.startswith("Tous les objectifs sont concernés en 2018")
+    assert catalogue.action(6).calendar_intro.startswith(
+        "Tous les objectifs sont concernés en 2018"
+    )
     assert catalogue.action(11).calendar[0].items[0] == (
         "Création des observatoires de l'illettrisme dans les DOM."
     )
@@ -443,7 +469,21 @@ def test_sample_exact_values(catalogue):
 
 def test_sub_action_counts(catalogue):
     counts = {a.number: len(a.description.sub_actions) for a in catalogue.actions}
-    assert counts == {1: 3, 2: 7, 3: 6, 4: 7, 5: 5, 6: 4, 7: 4, 8: 3, 9: 6, 10: 2, 11: 4, 12: 3, 13: 5}
+    assert counts == {
+        1: 3,
+        2: 7,
+        3: 6,
+        4: 7,
+        5: 5,
+        6: 4,
+        7: 4,
+        8: 3,
+        9: 6,
+        10: 2,
+        11: 4,
+        12: 3,
+        13: 5,
+    }
 
 
 # --------------------------------------------------------------------------- typography
@@ -463,7 +503,10 @@ def test_typography_intact(catalogue, source_lines):
     texts = "\n".join(s for a in catalogue.actions for s in _action_strings(a))
     assert texts.count("œ") >= 20
     assert "mise en œuvre" in catalogue.action(1).title
-    assert "« Ensemble pour l'insertion des jeunes »" in catalogue.action(2).description.sub_actions[0].text
+    assert (
+        "« Ensemble pour l'insertion des jeunes »"
+        in catalogue.action(2).description.sub_actions[0].text
+    )
     assert "oeuvre" not in texts
     raw = json.dumps(catalogue.raw, ensure_ascii=False)
     for mojibake in ("Ã©", "Ã¨", "Å“", "â€", "\ufffd"):
@@ -603,7 +646,9 @@ def _wrong_level(d):
         "unknown-level",
     ],
 )
-def test_broken_edition_is_reported_and_the_valid_one_still_loads(folder, mutate, field_path, detail):
+def test_broken_edition_is_reported_and_the_valid_one_still_loads(
+    folder, mutate, field_path, detail
+):
     _corrupt(folder, mutate)
     result = load_folder(folder)
     assert [e.key for e in result.editions] == ["pnae-2021-2023"]
@@ -646,21 +691,34 @@ def test_unknown_edition_and_empty_folder_give_french_errors(folder):
     from pnae_desktop.errors import CatalogueError
 
     result = load_folder(folder)
-    with pytest.raises(CatalogueError, match="L'édition du socle commun « pnae-1999-2001 » n'est pas disponible"):
+    with pytest.raises(
+        CatalogueError, match="L'édition du socle commun « pnae-1999-2001 » n'est pas disponible"
+    ):
         result.get("pnae-1999-2001")
     (folder / SHIPPED_FILE).write_text("{}", encoding="utf-8")
     (folder / "pnae-2021-2023.json").unlink()
     broken = load_folder(folder)
     assert broken.editions == ()
-    with pytest.raises(CatalogueError, match="Aucune édition du socle commun PNAE n'a pu être chargée"):
-        broken.default
+    with pytest.raises(
+        CatalogueError, match="Aucune édition du socle commun PNAE n'a pu être chargée"
+    ):
+        _ = broken.default
 
 
-@pytest.mark.parametrize("mutate", [_del_title, _wrong_number_type], ids=["required", "type"])
-def test_schema_problem_detail_is_french(folder, mutate):
+@pytest.mark.parametrize(
+    "mutate, detail",
+    [
+        (_del_title, "champ obligatoire absent : « title »"),
+        (_wrong_number_type, "type attendu : nombre entier (valeur trouvée : '3')"),
+        (_wrong_level, "valeur 'departementale' non autorisée"),
+    ],
+    ids=["required", "type", "enum"],
+)
+def test_schema_problem_detail_is_french(folder, mutate, detail):
     _corrupt(folder, mutate)
     [message] = load_folder(folder).problems
-    for english in ("is a required property", "is not of type"):
+    assert message.endswith(f"non conforme au schéma : {detail}.")
+    for english in ("is a required property", "is not of type", "is not one of"):
         assert english not in message
 
 
@@ -692,7 +750,9 @@ def test_search_over_the_catalogue(catalogue):
         return [i for i in items if matches_all_words(fold(text_of(i)), query)]
 
     assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "reunion")] == ["04"]
-    assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "ile france")] == ["11"]
+    assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "ile france")] == [
+        "11"
+    ]
     hits = search(catalogue.actions, lambda a: a.title, "oeuvre")
     assert [a.number for a in hits] == [a.number for a in catalogue.actions if "œuvre" in a.title]
     assert [a.number for a in hits] == [1]

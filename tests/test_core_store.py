@@ -40,7 +40,9 @@ def sha256(path) -> str:
 
 def row_counts(store) -> dict[str, int]:
     with store.engine.connect() as con:
-        return {t: con.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in all_tables()}
+        return {
+            t: con.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in all_tables()
+        }
 
 
 def version_of(store) -> str:
@@ -106,9 +108,8 @@ def test_sqlite_pragmas(sqlite_store):
 
 
 def test_foreign_keys_are_enforced(any_store):
-    with pytest.raises(IntegrityError):
-        with any_store.transaction() as session:
-            session.add(PraeActionRow(prae_id=424242, position=0, title="orpheline"))
+    with pytest.raises(IntegrityError), any_store.transaction() as session:
+        session.add(PraeActionRow(prae_id=424242, position=0, title="orpheline"))
     assert row_counts(any_store)["prae_actions"] == 0
 
 
@@ -118,9 +119,8 @@ def test_delete_cascades_and_restricts(any_store, catalogue):
     before = row_counts(any_store)
     assert before["prae_actions"] == 2 and before["calendar_items"] > 0
     # An organisation that still has a PRAE cannot be deleted.
-    with pytest.raises(IntegrityError):
-        with any_store.engine.begin() as con:
-            con.execute(text("DELETE FROM organisations WHERE id = :id"), {"id": org_id})
+    with pytest.raises(IntegrityError), any_store.engine.begin() as con:
+        con.execute(text("DELETE FROM organisations WHERE id = :id"), {"id": org_id})
     assert row_counts(any_store) == before
     # Deleting the PRAE removes its actions and their calendar items.
     with any_store.engine.begin() as con:
@@ -187,7 +187,9 @@ BAD_FILES = [
     pytest.param(_damaged_sqlite, "est illisible ou endommagé", id="damaged-sqlite"),
     pytest.param(_other_app, "n'a pas été créée par PNAE Desktop", id="other-app"),
     pytest.param(_other_app_wal, "n'a pas été créée par PNAE Desktop", id="other-app-wal"),
-    pytest.param(_newer_store, "version plus récente de PNAE Desktop (schéma « 9999 »)", id="newer"),
+    pytest.param(
+        _newer_store, "version plus récente de PNAE Desktop (schéma « 9999 »)", id="newer"
+    ),
     pytest.param(_store_without_version, "n'indique pas sa version de schéma", id="no-version"),
 ]
 
@@ -230,20 +232,58 @@ def test_refused_file_gets_no_wal_or_shm_sidecar(tmp_path, make):
     assert sorted(os.listdir(tmp_path)) == before
 
 
+def test_store_in_use_elsewhere_is_read_with_its_wal(db_path, catalogue):
+    """While another connection holds the store open, recent commits live in the -wal file:
+    the read-only inspection and the start-up listing must see them."""
+    from pnae_desktop.store import sqlite_file
+
+    first = open_store(db_path)
+    try:
+        prae_id = praes.create_prae(first, catalogue, NewPrae("24", 2018, 2020, (2,)))
+        with first.engine.connect() as con:  # keeps the WAL alive
+            con.exec_driver_sql("SELECT 1")
+            assert os.path.exists(f"{db_path}-wal")
+            assert sqlite_file.list_praes(db_path) == praes.list_praes(first)
+            second = open_store(db_path)
+            try:
+                assert [p.id for p in praes.list_praes(second)] == [prae_id]
+            finally:
+                second.close()
+    finally:
+        first.close()
+
+
+def test_newer_revision_still_in_the_wal_is_refused(db_path):
+    open_store(db_path).close()
+    con = sqlite3.connect(db_path)  # the store is in WAL mode: this commit stays in the -wal
+    try:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+        con.commit()
+        assert os.path.getsize(f"{db_path}-wal") > 0
+        with pytest.raises(StoreError, match="schéma « 9999 »"):
+            open_store(db_path)
+    finally:
+        con.close()
+
+
 def test_directory_is_refused_and_left_unchanged(tmp_path):
     folder = tmp_path / "dossier.sqlite"
     folder.mkdir()
     (folder / "note.txt").write_text("à garder", encoding="utf-8")
     with pytest.raises(StoreError) as info:
         open_store(folder)
-    assert str(info.value) == f"« {folder} » est un dossier, pas un fichier de données PNAE Desktop."
+    assert (
+        str(info.value) == f"« {folder} » est un dossier, pas un fichier de données PNAE Desktop."
+    )
     assert sorted(os.listdir(folder)) == ["note.txt"]
     assert sorted(os.listdir(tmp_path)) == ["dossier.sqlite"]
 
 
 def test_reopening_a_store_keeps_its_data(db_path, catalogue):
     store = open_store(db_path)
-    prae_id = praes.create_prae(store, catalogue, NewPrae("53", 2019, 2021, (5,), title="PRAE Bretagne"))
+    prae_id = praes.create_prae(
+        store, catalogue, NewPrae("53", 2019, 2021, (5,), title="PRAE Bretagne")
+    )
     praes.add_regional_action(store, prae_id, "Action régionale œcuménique", animation="ARML.")
     first = praes.list_praes(store)
     store.close()
@@ -285,7 +325,9 @@ def test_postgres_database_with_foreign_tables_is_refused(pg_url):
         con.execute(text("CREATE TABLE clients (id integer primary key, nom text)"))
         con.execute(text("INSERT INTO clients VALUES (1, 'Dupont')"))
     try:
-        with pytest.raises(StoreError, match="contient des tables qui ne viennent pas de PNAE Desktop"):
+        with pytest.raises(
+            StoreError, match="contient des tables qui ne viennent pas de PNAE Desktop"
+        ):
             open_store(url=pg_url)
         assert set(inspect(engine).get_table_names()) == {"clients"}
     finally:
@@ -298,7 +340,9 @@ def test_postgres_store_of_a_newer_version_is_refused(pg_url, catalogue):
     with store.engine.begin() as con:
         con.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     store.close()
-    with pytest.raises(StoreError, match=r"version plus récente de PNAE Desktop \(schéma « 9999 »\)") as info:
+    with pytest.raises(
+        StoreError, match=r"version plus récente de PNAE Desktop \(schéma « 9999 »\)"
+    ) as info:
         open_store(url=pg_url)
     password = create_engine(pg_url).url.password
     assert password and f":{password}@" not in str(info.value)  # the label hides the password
@@ -358,7 +402,10 @@ def test_prae_round_trip(any_store, catalogue):
     assert (summary.status, summary.status_label) == ("brouillon", "Brouillon")
     assert summary.action_count == 4
     assert summary.catalogue_edition == catalogue.key
-    assert summary.organisation_name == "Association régionale des missions locales Auvergne-Rhône-Alpes"
+    assert (
+        summary.organisation_name
+        == "Association régionale des missions locales Auvergne-Rhône-Alpes"
+    )
     for stamp in (summary.created_at, summary.updated_at):
         assert stamp.tzinfo is not None and stamp.utcoffset() == timezone.utc.utcoffset(None)
     assert summary.updated_at >= summary.created_at
@@ -413,7 +460,9 @@ def test_prae_round_trip(any_store, catalogue):
     assert back.siret == "73282932000074"
     assert back.address == "12, rue de la République – Lyon"
     assert back.legal_form == "Association loi 1901"
-    assert [p.organisation_name for p in praes.list_praes(any_store)] == ["ARML Auvergne-Rhône-Alpes"]
+    assert [p.organisation_name for p in praes.list_praes(any_store)] == [
+        "ARML Auvergne-Rhône-Alpes"
+    ]
 
     # A second PRAE of the same region reuses its ARML.
     second = praes.create_prae(any_store, catalogue, NewPrae("84", 2021, 2023, ()))
@@ -436,7 +485,9 @@ def test_declined_calendar_keeps_only_the_prae_years(sqlite_store, catalogue):
 
 
 def test_new_organisation_is_created_by_save(any_store):
-    org_id = praes.save_organisation(any_store, Organisation(id=None, name="ARML Corse", region_code="94"))
+    org_id = praes.save_organisation(
+        any_store, Organisation(id=None, name="ARML Corse", region_code="94")
+    )
     assert praes.organisation(any_store, org_id) == Organisation(
         id=org_id, name="ARML Corse", region_code="94"
     )
@@ -498,7 +549,9 @@ def test_unknown_region_or_action_is_refused_and_nothing_written(any_store, cata
 def test_regional_action_needs_a_title_and_known_fields(sqlite_store, catalogue):
     prae_id = praes.create_prae(sqlite_store, catalogue, NewPrae("11", 2018, 2020, ()))
     before = row_counts(sqlite_store)
-    with pytest.raises(ValidationError, match="Le champ « Intitulé » ne peut pas être vide.") as info:
+    with pytest.raises(
+        ValidationError, match="Le champ « Intitulé » ne peut pas être vide."
+    ) as info:
         praes.add_regional_action(sqlite_store, prae_id, "   ")
     assert info.value.field == "title"
     with pytest.raises(ValidationError, match="Champ\\(s\\) inconnu\\(s\\) : \\['budget'\\]"):
@@ -534,7 +587,14 @@ def test_any_single_digit_change_is_detected(siret):
 
 @pytest.mark.parametrize(
     "siret",
-    ["73282932000075", "7328293200007", "732829320000740", "7328293200007A", "35600000049838", "00000000000001"],
+    [
+        "73282932000075",
+        "7328293200007",
+        "732829320000740",
+        "7328293200007A",
+        "35600000049838",
+        "00000000000001",
+    ],
 )
 def test_invalid_sirets(siret):
     assert not rules.siret_is_valid(siret)
@@ -553,7 +613,10 @@ def test_empty_siret_is_allowed():
 
 
 def test_la_poste_head_office_siret_is_valid():
+    """La Poste's head office is the one SIRET of SIREN 356000000 that follows Luhn rather
+    than the digit-sum rule (its digits sum to 26)."""
     assert rules.siret_is_valid("35600000000048")
+    assert rules.check_siret("356 000 000 00048") == "35600000000048"
 
 
 def test_invalid_siret_refused_by_save_organisation_and_nothing_changed(any_store, catalogue):
@@ -566,7 +629,9 @@ def test_invalid_siret_refused_by_save_organisation_and_nothing_changed(any_stor
     before = praes.organisation(any_store, org_id)
     counts = row_counts(any_store)
     for bad in ("44306184100048", "4430618410004", "SIRET"):
-        changed = Organisation(**{**before.__dict__, "siret": bad, "name": "Autre nom", "email": "x@y.fr"})
+        changed = Organisation(
+            **{**before.__dict__, "siret": bad, "name": "Autre nom", "email": "x@y.fr"}
+        )
         with pytest.raises(ValidationError) as info:
             praes.save_organisation(any_store, changed)
         assert info.value.field == "siret"

@@ -184,3 +184,22 @@ def test_page_shortcuts(window, qtbot):
     for i, (key, _label, _icon) in enumerate(PAGES):
         qtbot.keyClick(window, getattr(Qt, f"Key_{i + 1}"), Qt.ControlModifier)
         assert window.pages.currentWidget() is window.page(key)
+
+
+def test_dashboard_summarises_coverage_of_selected_prae(window, qtbot):
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    window.dashboard.praeTable.selectRow(0)
+    text = window.dashboard.coverageLabel.text()
+    assert "9/9 objectifs de la CPO couverts" in text
+    assert "toutes les fiches sont complètes" in text
+
+
+def test_dashboard_enter_opens_the_prae(window, qtbot):
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    table = window.dashboard.praeTable
+    table.setFocus()
+    table.selectRow(0)
+    table.activated.emit(table.currentIndex())
+    assert window.pages.currentWidget() is window.page("prae")
+    assert window.page("prae").prae.summary.id == window.dashboard.model.rows[0].id
+    assert window.windowTitle().startswith(window.dashboard.model.rows[0].title)

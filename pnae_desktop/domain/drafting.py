@@ -256,3 +256,16 @@ def coverage(prae: PraeDetail, catalogue: Catalogue) -> Coverage:
         missing=tuple(item for action in prae.actions for item in missing_items(action)),
     )
 
+
+
+def coverage_summary(cov: Coverage) -> str:
+    """One French sentence for the dashboard."""
+    covered = sum(1 for _, ids in cov.objectives if ids)
+    parts = [f"{covered}/{len(cov.objectives)} objectifs de la CPO couverts"]
+    if cov.uncovered_objectives:
+        parts[-1] += f" (non couverts : {', '.join(cov.uncovered_objectives)})"
+    declined = sum(1 for _, _, missing in cov.priority_themes if not missing)
+    parts.append(f"thèmes prioritaires déclinés : {declined}/{len(cov.priority_themes)}")
+    incomplete = len(cov.incomplete_actions)
+    parts.append("toutes les fiches sont complètes" if not incomplete else f"{incomplete} fiche(s) à compléter")
+    return " · ".join(parts)

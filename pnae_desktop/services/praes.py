@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
 from pnae_desktop.domain import rules
@@ -21,6 +22,7 @@ from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
     CalendarItemRow,
+    IndicatorRow,
     OrganisationRow,
     PraeActionRow,
     PraeRow,
@@ -196,6 +198,23 @@ def action_entity(row: PraeActionRow) -> PraeAction:
     )
 
 
+def get_action(store: Store, action_id: int) -> PraeAction:
+    with store.transaction() as session:
+        row = session.scalars(
+            select(PraeActionRow)
+            .where(PraeActionRow.id == action_id)
+            .options(
+                selectinload(PraeActionRow.calendar),
+                selectinload(PraeActionRow.objectives),
+                selectinload(PraeActionRow.mission_locale_links),
+                selectinload(PraeActionRow.indicators).selectinload(IndicatorRow.targets),
+            )
+        ).one_or_none()
+        if row is None:
+            raise ValidationError(f"Action n° {action_id} introuvable (supprimée entre-temps ?).")
+        return action_entity(row)
+
+
 def prae_actions(store: Store, prae_id: int) -> list[PraeAction]:
     with store.transaction() as session:
         return [action_entity(row) for row in prae_row(session, prae_id).actions]
@@ -221,7 +240,23 @@ def _summary(prae: PraeRow, organisation_name: str, action_count: int) -> PraeSu
 def get_prae(store: Store, prae_id: int) -> PraeDetail:
     """The whole PRAE as plain values: summary, ARML, every action with its links."""
     with store.transaction() as session:
-        prae = prae_row(session, prae_id)
+        # One query per relation for all actions at once, instead of one per action.
+        prae = session.scalars(
+            select(PraeRow)
+            .where(PraeRow.id == prae_id)
+            .options(
+                selectinload(PraeRow.organisation),
+                selectinload(PraeRow.missions_locales),
+                selectinload(PraeRow.actions).selectinload(PraeActionRow.calendar),
+                selectinload(PraeRow.actions).selectinload(PraeActionRow.objectives),
+                selectinload(PraeRow.actions).selectinload(PraeActionRow.mission_locale_links),
+                selectinload(PraeRow.actions)
+                .selectinload(PraeActionRow.indicators)
+                .selectinload(IndicatorRow.targets),
+            )
+        ).one_or_none()
+        if prae is None:
+            raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
         return PraeDetail(
             summary=_summary(prae, prae.organisation.name, len(prae.actions)),
             organisation=_organisation(prae.organisation),

@@ -28,10 +28,10 @@ def inspect_sqlite_file(path: Path) -> str | None:
 
     Reads only; raises StoreError (file untouched) when the file is not a usable store.
     """
-    if not path.exists() or path.stat().st_size == 0:
-        return None
     if path.is_dir():
         raise StoreError(f"« {path} » est un dossier, pas un fichier de données PNAE Desktop.")
+    if not path.exists() or path.stat().st_size == 0:
+        return None
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))

@@ -77,7 +77,16 @@ class DashboardPage(QWidget):
         self.praeTable.sortByColumn(5, Qt.DescendingOrder)
         self.newButton.clicked.connect(self.new_requested)
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
+        self.summary_provider = None  # set by the window: prae id -> French sentence
+        self.praeTable.selectionModel().currentRowChanged.connect(self._show_summary)
         self.demoButton.clicked.connect(self.demo_requested)
+
+    def _show_summary(self, current, _previous=None) -> None:
+        if not current.isValid() or self.summary_provider is None:
+            self.coverageLabel.clear()
+            return
+        prae = self.model.rows[self.proxy.mapToSource(current).row()]
+        self.coverageLabel.setText(f"<b>{prae.title}</b> — {self.summary_provider(prae.id)}")
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()
@@ -90,6 +99,8 @@ class DashboardPage(QWidget):
         self.praeTable.setVisible(not empty)
         self.demoButton.setVisible(empty)
         self.countLabel.setText(f"{len(rows)} PRAE" if rows else "")
+        self.coverageLabel.setVisible(not empty)
+        self._show_summary(self.praeTable.currentIndex())
 
     def select_prae(self, prae_id: int) -> None:
         for row, p in enumerate(self.model.rows):

@@ -210,6 +210,7 @@ class FicheEditor(QScrollArea):
             lambda: drafting_service.update_action(store, action_id, {key: value}),
             lambda previous: drafting_service.update_action(store, action_id, previous),
             merge_key=(action_id, key) if merge else None,
+            action_id=action_id,
         )
 
     def _commit_line(self, key: str) -> None:
@@ -263,6 +264,7 @@ class FicheEditor(QScrollArea):
             "Modifier les objectifs CPO",
             lambda: drafting_service.set_objectives(store, catalogue, action_id, wanted),
             lambda previous: drafting_service.set_objectives(store, catalogue, action_id, previous),
+            action_id=action_id,
         )
 
     def _commit_missions_locales(self, *_):
@@ -278,6 +280,7 @@ class FicheEditor(QScrollArea):
             "Modifier les missions locales concernées",
             lambda: drafting_service.set_action_missions_locales(store, action_id, ids),
             lambda previous: drafting_service.set_action_missions_locales(store, action_id, previous),
+            action_id=action_id,
         )
 
     # -- calendar --------------------------------------------------------------------------
@@ -292,6 +295,8 @@ class FicheEditor(QScrollArea):
         for col in range(3):
             t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
         t.setItemDelegateForColumn(1, ComboDelegate({"": "—", "1": "T1", "2": "T2", "3": "T3", "4": "T4"}, t))
+        t.setWordWrap(True)
+        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # computed at layout time
         t.itemChanged.connect(self._calendar_changed)
         self.addMilestoneButton.clicked.connect(self.add_milestone)
         self.removeMilestoneButton.clicked.connect(self.remove_milestone)
@@ -310,7 +315,6 @@ class FicheEditor(QScrollArea):
                 QTableWidgetItem(m.text),
             )):
                 t.setItem(row, col, item)
-        t.resizeRowsToContents()
         t.blockSignals(False)
 
     def _milestones_from_table(self) -> list[Milestone]:
@@ -351,6 +355,7 @@ class FicheEditor(QScrollArea):
             text,
             lambda: drafting_service.set_milestones(store, action_id, milestones),
             lambda previous: drafting_service.set_milestones(store, action_id, previous),
+            action_id=action_id,
         )
 
     def add_milestone(self) -> None:
@@ -373,6 +378,8 @@ class FicheEditor(QScrollArea):
     def _setup_indicators(self) -> None:
         t = self.indicatorTable
         t.verticalHeader().hide()
+        t.setItemDelegateForColumn(1, ComboDelegate(drafting.INDICATOR_UNITS, t))
+        t.setItemDelegateForColumn(2, ComboDelegate(drafting.INDICATOR_SOURCES, t))
         t.itemChanged.connect(self._indicators_changed)
         self.addIndicatorButton.clicked.connect(lambda: self.add_indicator())
         self.removeIndicatorButton.clicked.connect(self.remove_indicator)
@@ -387,13 +394,12 @@ class FicheEditor(QScrollArea):
         t = self.indicatorTable
         t.blockSignals(True)
         columns = self._indicator_columns(prae)
-        t.setColumnCount(len(columns))
-        t.setHorizontalHeaderLabels(columns)
-        t.setItemDelegateForColumn(1, ComboDelegate(drafting.INDICATOR_UNITS, t))
-        t.setItemDelegateForColumn(2, ComboDelegate(drafting.INDICATOR_SOURCES, t))
-        t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        for col in range(1, len(columns)):
-            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+        if t.columnCount() != len(columns) or t.horizontalHeaderItem(5).text() != columns[5]:
+            t.setColumnCount(len(columns))
+            t.setHorizontalHeaderLabels(columns)
+            t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            for col in range(1, len(columns)):
+                t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
         t.setRowCount(len(action.indicators))
         for row, ind in enumerate(action.indicators):
             unit = QTableWidgetItem(drafting.INDICATOR_UNITS.get(ind.unit, ind.unit))
@@ -456,6 +462,7 @@ class FicheEditor(QScrollArea):
             text,
             lambda: drafting_service.set_indicators(store, action_id, indicators),
             lambda previous: drafting_service.set_indicators(store, action_id, previous),
+            action_id=action_id,
         )
 
     def add_indicator(self, label: str = "Nouvel indicateur", unit: str = "nombre", source: str = "arml") -> None:

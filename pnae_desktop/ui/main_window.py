@@ -47,6 +47,7 @@ class MainWindow(QMainWindow):
         self.dashboard.new_requested.connect(self.new_prae)
         self.dashboard.demo_requested.connect(self.create_demo)
         self.dashboard.open_requested.connect(self.open_prae)
+        self.dashboard.summary_provider = self.coverage_summary
         self._add_page("dashboard", self.dashboard)
         self.actionNewPrae.triggered.connect(self.new_prae)
         self.actionOpenStore.triggered.connect(self.open_store_dialog)
@@ -131,6 +132,17 @@ class MainWindow(QMainWindow):
         self.dashboard.show_praes(summaries)
         if "prae" in self._page_widgets:
             self._page_widgets["prae"].refresh_list(summaries)
+
+    def coverage_summary(self, prae_id: int) -> str:
+        from pnae_desktop.domain import drafting
+        from pnae_desktop.services import praes
+
+        try:
+            detail = praes.get_prae(self.workspace.store, prae_id)
+            catalogue = self.workspace.catalogues.get(detail.summary.catalogue_edition)
+        except UserError as exc:
+            return str(exc)
+        return drafting.coverage_summary(drafting.coverage(detail, catalogue))
 
     def open_prae(self, prae_id: int) -> None:
         """Show a PRAE on the PRAE page (from the dashboard: double-click or Entrée)."""

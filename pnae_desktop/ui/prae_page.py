@@ -3,6 +3,7 @@ the coverage/completeness panel. Every change goes through the services as an un
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem,
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.errors import UserError
 from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.services import praes
 from pnae_desktop.ui.diff_view import show_action_changes
@@ -34,6 +36,12 @@ class ActionListModel(QAbstractListModel):
         self.beginResetModel()
         self.actions, self.incomplete = tuple(actions), set(incomplete)
         self.endResetModel()
+
+    def update_action(self, row: int, action, incomplete) -> None:
+        actions = list(self.actions)
+        actions[row] = action
+        self.actions, self.incomplete = tuple(actions), set(incomplete)
+        self.dataChanged.emit(self.index(0), self.index(len(actions) - 1))
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
         return 0 if parent.isValid() else len(self.actions)
@@ -140,8 +148,10 @@ class PraePage(QWidget):
     def stack(self) -> QUndoStack:
         return self.stacks[self.prae.summary.id]
 
-    def edit(self, text, apply, revert, merge_key=None) -> bool:
-        return push_edit(self.stack(), text, apply, revert, self.reload, self.show_error, merge_key) is not None
+    def edit(self, text, apply, revert, merge_key=None, action_id: int | None = None) -> bool:
+        """An undoable edit; with `action_id`, only that action is read back afterwards."""
+        after = self.reload if action_id is None else (lambda: self.reload_action(action_id))
+        return push_edit(self.stack(), text, apply, revert, after, self.show_error, merge_key) is not None
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "PRAE", message)
@@ -186,6 +196,25 @@ class PraePage(QWidget):
         current = self.current_action_id()
         self.prae = praes.get_prae(self.store, self.prae.summary.id)
         self._show(select_id=current)
+        self.changed.emit()
+
+    def reload_action(self, action_id: int) -> None:
+        """Read back one edited action (fast path: the rest of the PRAE did not change)."""
+        if self.prae is None:
+            return
+        try:
+            fresh = praes.get_action(self.store, action_id)
+        except UserError:
+            self.reload()  # it went away (e.g. undo across a deletion): read everything
+            return
+        actions = tuple(fresh if a.id == action_id else a for a in self.prae.actions)
+        self.prae = dataclasses.replace(self.prae, actions=actions)
+        cov = drafting.coverage(self.prae, self.catalogue)
+        row = next(i for i, a in enumerate(actions) if a.id == action_id)
+        self.model.update_action(row, fresh, cov.incomplete_actions)
+        if self.editor.action is not None and self.editor.action.id == action_id:
+            self.editor.show_action(self.prae, fresh)
+        self._fill_coverage(cov)
         self.changed.emit()
 
     def _show(self, select_id: int | None) -> None:
