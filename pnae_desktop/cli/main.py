@@ -119,15 +119,19 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     import json
 
-    from pnae_desktop.services import praes, serialize
+    from pnae_desktop.services import budget, praes, serialize
 
     store = _open(args)
     try:
         detail = praes.get_prae(store, args.prae)
+        plan, computed, problems = budget.totals(store, args.prae)
     finally:
         store.close()
     if args.format == "json":
-        print(json.dumps(serialize.prae_to_dict(detail), ensure_ascii=False, indent=2, sort_keys=True))
+        data = serialize.prae_to_dict(detail)
+        data["budget"] = serialize.budget_to_dict(plan, computed)
+        data["budget"]["problems"] = [p.message for p in problems]
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         sys.stdout.write(serialize.prae_to_text(detail))
     return 0

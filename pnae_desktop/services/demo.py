@@ -71,6 +71,7 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
     for title, fields in REGIONAL_ACTIONS:
         praes.add_regional_action(store, prae_id, title, **fields)
     _fill_drafting(store, catalogue, prae_id)
+    _fill_budget(store, prae_id)
     org_id = praes.prae_organisation_id(store, prae_id)
     current = praes.organisation(store, org_id)
     praes.save_organisation(
@@ -143,3 +144,57 @@ def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
         ]
         drafting.set_milestones(store, action.id, milestones)
         drafting.set_action_missions_locales(store, action.id, ml_ids[: 1 + i % len(ml_ids)])
+
+
+# Annexe 2 of the PNAE: the Île-de-France digital plan, 2018 (accounts 60, 61, 62 = 384 700 €).
+DIGITAL_PLAN_2018 = (
+    ("60", "Équipement numérique des missions locales", 366_800_00),
+    ("61", "Hébergement et maintenance des outils", 5_500_00),
+    ("62", "Formation des professionnels au numérique", 12_400_00),
+)
+# Share of each action's full cost by funder kind, in percent (sums to 100).
+FUNDING_MIX = (("etat", 55), ("region", 25), ("cotisations_ml", 12), ("fonds_europeens", 8))
+
+
+def _fill_budget(store: Store, prae_id: int) -> None:
+    """Charges on every action and year, structural costs shared pro rata, financing that
+    balances each action and year to the cent."""
+    from pnae_desktop.domain import budget as dom
+    from pnae_desktop.domain.money import split_cents
+    from pnae_desktop.services import budget
+
+    detail = praes.get_prae(store, prae_id)
+    years = detail.years
+    cells = []
+    for i, action in enumerate(detail.actions):
+        for k, year in enumerate(years):
+            growth = 100 + 3 * k  # +3 % a year
+            etp = Decimal(20 + 10 * (i % 4)) / 100  # 0,2 to 0,5 ETP
+            cells += [
+                budget.ChargeCell(action.id, "64", "Chargé·e de mission régional·e", year,
+                                  budget.ChargeValue(etp=etp, annual_cost_cents=52_000_00 * growth // 100)),
+                budget.ChargeCell(action.id, "62", "Déplacements, missions et réceptions", year,
+                                  budget.ChargeValue(amount_cents=(2_400_00 + 300_00 * (i % 3)) * growth // 100)),
+                budget.ChargeCell(action.id, "61", "Location de salles pour les groupes de travail", year,
+                                  budget.ChargeValue(amount_cents=1_200_00 * growth // 100)),
+            ]
+            if action.pnae_action == 2 and year == 2018:
+                cells += [budget.ChargeCell(action.id, acc, label, year, budget.ChargeValue(amount_cents=cents))
+                          for acc, label, cents in DIGITAL_PLAN_2018]
+    budget.set_charge_cells(store, cells)
+    budget.set_structural_cells(store, prae_id, [
+        budget.StructuralCell("Fonctionnement du siège (loyer, fluides, assurances)", year, 38_000_00 + 1_000_00 * n)
+        for n, year in enumerate(years)
+    ] + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years])
+
+    funders = {f.kind: f.id for f in budget.load_budget(store, prae_id).funders}
+    computed = dom.compute(budget.load_budget(store, prae_id))
+    financing = []
+    for action in detail.actions:
+        for year in years:
+            full = computed.full_by_action_year[(action.id, year)]
+            parts = split_cents(full, [weight for _, weight in FUNDING_MIX])
+            for (kind, _), cents in zip(FUNDING_MIX, parts):
+                status = "acquis" if kind in ("etat", "cotisations_ml") else "sollicite"
+                financing.append(budget.FinancingCell(action.id, funders[kind], year, cents, status))
+    budget.set_financing_cells(store, financing)

@@ -121,6 +121,9 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
             for position, number in enumerate(sorted(set(new.pnae_actions)))
         ]
         session.add(prae)
+        from pnae_desktop.services.budget import add_default_funders
+
+        add_default_funders(session, prae)
         session.flush()
         return prae.id
 

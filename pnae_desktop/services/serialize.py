@@ -89,3 +89,60 @@ def prae_to_text(detail: PraeDetail) -> str:
             out.append(f"   {m.when_label} — {m.text}")
         out.append("")
     return "\n".join(out)
+
+
+def budget_to_dict(budget, totals) -> dict:
+    """The budget, its lines and every total, amounts as exact decimal strings ("1234.56")."""
+    from pnae_desktop.domain.money import cents_to_decimal_str as money
+
+    def by(mapping, *names):
+        rows = []
+        for key, cents in sorted(mapping.items(), key=lambda kv: tuple(str(k) for k in (kv[0] if isinstance(kv[0], tuple) else (kv[0],)))):
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append({**dict(zip(names, key)), "amount": money(cents)})
+        return rows
+
+    return {
+        "years": list(budget.years),
+        "funders": [{"id": f.id, "name": f.name, "kind": f.kind} for f in budget.funders],
+        "charges": [
+            {"id": c.id, "action_id": c.action_id, "year": c.year, "account": c.account, "label": c.label,
+             "amount": money(c.cents), "etp": _dec(c.etp), "annual_cost": None if c.annual_cost_cents is None else money(c.annual_cost_cents)}
+            for c in sorted(budget.charges, key=lambda c: (c.action_id, c.account, c.label, c.year))
+        ],
+        "financing": [
+            {"id": f.id, "action_id": f.action_id, "year": f.year, "funder_id": f.funder_id,
+             "amount": money(f.amount_cents), "status": f.status}
+            for f in sorted(budget.financing, key=lambda f: (f.action_id, f.funder_id, f.year))
+        ],
+        "structural_costs": [{"year": s.year, "label": s.label, "amount": money(s.amount_cents)} for s in budget.structural_costs],
+        "allocation_keys": [
+            {"year": k.year, "method": k.method,
+             "shares": None if k.manual_shares is None else {str(a): _dec(v) for a, v in k.manual_shares.items()}}
+            for k in budget.allocation_keys
+        ],
+        "objective_shares": [
+            {"action_id": a.action_id, "objectives": list(a.objective_codes), "shares": [_dec(v) for v in a.shares]}
+            for a in budget.actions
+        ],
+        "totals": {
+            "direct_by_action_year": by(totals.direct_by_action_year, "action_id", "year"),
+            "structural_by_action_year": by(totals.structural_by_action_year, "action_id", "year"),
+            "full_by_action_year": by(totals.full_by_action_year, "action_id", "year"),
+            "direct_by_year_account": by(totals.direct_by_year_account, "year", "account"),
+            "direct_by_axis_year": by(totals.direct_by_axis_year, "axis", "year"),
+            "full_by_axis_year": by(totals.full_by_axis_year, "axis", "year"),
+            "full_by_objective_year": by(totals.full_by_objective_year, "objective", "year"),
+            "financing_by_funder_year": by(totals.financing_by_funder_year, "funder_id", "year"),
+            "financing_by_action_year": by(totals.financing_by_action_year, "action_id", "year"),
+            "funder_share": [{"funder_id": f, "percent": _dec(v)} for f, v in totals.funder_share.items()],
+            "balance_by_action_year": by(totals.balance_by_action_year, "action_id", "year"),
+            "balance_by_year": by(totals.balance_by_year, "year"),
+            "etp_by_year": [{"year": y, "etp": _dec(v)} for y, v in sorted(totals.etp_by_year.items())],
+            "direct_total": money(totals.direct_total),
+            "structural_total": money(totals.structural_total),
+            "full_total": money(totals.full_total),
+            "financing_total": money(totals.financing_total),
+            "balance_total": money(totals.balance_total),
+        },
+    }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, ForeignKeyConstraint, Integer, MetaData, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
 
@@ -105,6 +105,93 @@ class PraeRow(Base):
     missions_locales: Mapped[list[MissionLocaleRow]] = relationship(
         back_populates="prae", order_by="MissionLocaleRow.name", cascade="all, delete-orphan"
     )
+    funders: Mapped[list[FunderRow]] = relationship(order_by="FunderRow.position", cascade="all, delete-orphan")
+    structural_costs: Mapped[list[StructuralCostRow]] = relationship(
+        order_by="(StructuralCostRow.year, StructuralCostRow.position)", cascade="all, delete-orphan"
+    )
+    allocation_keys: Mapped[list[AllocationKeyRow]] = relationship(
+        order_by="AllocationKeyRow.year", cascade="all, delete-orphan"
+    )
+
+
+# -- budget: money is integer cents (BigInteger), ETP and percentages exact decimals ------------
+
+class FunderRow(Base):
+    __tablename__ = "funders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+
+
+class ChargeLineRow(Base):
+    """A direct charge of an action for one year, on an account of the associations' chart.
+    Personnel (64) may be typed as ETP x annual cost; the amount is then derived."""
+
+    __tablename__ = "charge_lines"
+    __table_args__ = (UniqueConstraint("action_id", "year", "account", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(300))
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    etp: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    annual_cost_cents: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class FinancingLineRow(Base):
+    __tablename__ = "financing_lines"
+    __table_args__ = (UniqueConstraint("action_id", "year", "funder_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id", ondelete="CASCADE"), index=True)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default="sollicite")
+
+
+class StructuralCostRow(Base):
+    """Fonctionnement / siège of the ARML for one year, shared among actions by a key."""
+
+    __tablename__ = "structural_costs"
+    __table_args__ = (UniqueConstraint("prae_id", "year", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+
+
+class AllocationKeyRow(Base):
+    __tablename__ = "allocation_keys"
+
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(20), default="direct")
+    shares: Mapped[list[AllocationShareRow]] = relationship(cascade="all, delete-orphan")
+
+
+class AllocationShareRow(Base):
+    """A manual key: the action's percentage of the year's structural costs."""
+
+    __tablename__ = "allocation_shares"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["prae_id", "year"], ["allocation_keys.prae_id", "allocation_keys.year"], ondelete="CASCADE"
+        ),
+    )
+
+    prae_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
 
 
 class MissionLocaleRow(Base):
@@ -174,6 +261,10 @@ class PraeActionRow(Base):
         order_by="IndicatorRow.position", cascade="all, delete-orphan"
     )
     mission_locale_links: Mapped[list[ActionMissionLocaleRow]] = relationship(cascade="all, delete-orphan")
+    charges: Mapped[list[ChargeLineRow]] = relationship(
+        order_by="(ChargeLineRow.account, ChargeLineRow.label, ChargeLineRow.year)", cascade="all, delete-orphan"
+    )
+    financing: Mapped[list[FinancingLineRow]] = relationship(cascade="all, delete-orphan")
 
 
 class ActionObjectiveRow(Base):

@@ -45,6 +45,25 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_praes_organisation_id_organisations'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_praes'))
     )
+    op.create_table('allocation_keys',
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_allocation_keys_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('prae_id', 'year', name=op.f('pk_allocation_keys'))
+    )
+    op.create_table('funders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_funders_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funders'))
+    )
+    with op.batch_alter_table('funders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_funders_prae_id'), ['prae_id'], unique=False)
+
     op.create_table('missions_locales',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prae_id', sa.Integer(), nullable=False),
@@ -90,6 +109,20 @@ def upgrade() -> None:
     with op.batch_alter_table('prae_actions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_prae_actions_prae_id'), ['prae_id'], unique=False)
 
+    op.create_table('structural_costs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('label', sa.String(length=300), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_structural_costs_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_structural_costs')),
+    sa.UniqueConstraint('prae_id', 'year', 'label', name=op.f('uq_structural_costs_prae_id'))
+    )
+    with op.batch_alter_table('structural_costs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_structural_costs_prae_id'), ['prae_id'], unique=False)
+
     op.create_table('action_missions_locales',
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('mission_locale_id', sa.Integer(), nullable=False),
@@ -103,6 +136,15 @@ def upgrade() -> None:
     sa.Column('share', sa.Numeric(precision=5, scale=2), nullable=True),
     sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_action_objectives_action_id_prae_actions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('action_id', 'objective_code', name=op.f('pk_action_objectives'))
+    )
+    op.create_table('allocation_shares',
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('share', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_allocation_shares_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['prae_id', 'year'], ['allocation_keys.prae_id', 'allocation_keys.year'], name=op.f('fk_allocation_shares_prae_id_allocation_keys'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('prae_id', 'year', 'action_id', name=op.f('pk_allocation_shares'))
     )
     op.create_table('calendar_items',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -118,6 +160,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('calendar_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calendar_items_action_id'), ['action_id'], unique=False)
+
+    op.create_table('charge_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('account', sa.String(length=10), nullable=False),
+    sa.Column('label', sa.String(length=300), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=True),
+    sa.Column('etp', sa.Numeric(precision=6, scale=2), nullable=True),
+    sa.Column('annual_cost_cents', sa.BigInteger(), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_charge_lines_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_charge_lines')),
+    sa.UniqueConstraint('action_id', 'year', 'account', 'label', name=op.f('uq_charge_lines_action_id'))
+    )
+    with op.batch_alter_table('charge_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_charge_lines_action_id'), ['action_id'], unique=False)
+
+    op.create_table('financing_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('funder_id', sa.Integer(), nullable=False),
+    sa.Column('amount_cents', sa.BigInteger(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.ForeignKeyConstraint(['action_id'], ['prae_actions.id'], name=op.f('fk_financing_lines_action_id_prae_actions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['funder_id'], ['funders.id'], name=op.f('fk_financing_lines_funder_id_funders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_financing_lines')),
+    sa.UniqueConstraint('action_id', 'year', 'funder_id', name=op.f('uq_financing_lines_action_id'))
+    )
+    with op.batch_alter_table('financing_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_financing_lines_action_id'), ['action_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_financing_lines_funder_id'), ['funder_id'], unique=False)
 
     op.create_table('indicators',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -150,12 +224,26 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_indicators_action_id'))
 
     op.drop_table('indicators')
+    with op.batch_alter_table('financing_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_financing_lines_funder_id'))
+        batch_op.drop_index(batch_op.f('ix_financing_lines_action_id'))
+
+    op.drop_table('financing_lines')
+    with op.batch_alter_table('charge_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_charge_lines_action_id'))
+
+    op.drop_table('charge_lines')
     with op.batch_alter_table('calendar_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_calendar_items_action_id'))
 
     op.drop_table('calendar_items')
+    op.drop_table('allocation_shares')
     op.drop_table('action_objectives')
     op.drop_table('action_missions_locales')
+    with op.batch_alter_table('structural_costs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_structural_costs_prae_id'))
+
+    op.drop_table('structural_costs')
     with op.batch_alter_table('prae_actions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_prae_actions_prae_id'))
 
@@ -164,5 +252,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_missions_locales_prae_id'))
 
     op.drop_table('missions_locales')
+    with op.batch_alter_table('funders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_funders_prae_id'))
+
+    op.drop_table('funders')
+    op.drop_table('allocation_keys')
     op.drop_table('praes')
     op.drop_table('organisations')

@@ -1,0 +1,371 @@
+"""Budget services: charges, financing, funders, structural costs and their allocation.
+
+Each function is one transaction and validates every value through the domain's own
+dataclasses before writing (a batch with one bad cell writes nothing); each returns what
+is needed to undo it. Money is int cents from the cell to the store to the totals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain.money import check_percentages_sum, parse_amount
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.services.praes import prae_row, touch
+from pnae_desktop.store.database import Store
+from pnae_desktop.store.models import (
+    ActionObjectiveRow,
+    AllocationKeyRow,
+    AllocationShareRow,
+    ChargeLineRow,
+    FinancingLineRow,
+    FunderRow,
+    PraeActionRow,
+    PraeRow,
+    StructuralCostRow,
+)
+
+
+# -- values typed in a cell ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChargeValue:
+    """An amount, or for personnel ETP × coût annuel chargé (the amount is then derived)."""
+
+    amount_cents: int | None = None
+    etp: Decimal | None = None
+    annual_cost_cents: int | None = None
+
+
+_ETP = re.compile(r"^\s*(?P<etp>[\d\s\u00a0\u202f]+(?:[.,]\d+)?)\s*(?:etp)?\s*[x×*]\s*(?P<cost>.+)$", re.I)
+
+
+def parse_charge_cell(text: str, where: str, account: str) -> ChargeValue | None:
+    """'1 234,56' → amount; '0,5 × 52 000' (personnel only) → ETP × annual cost; '' → None."""
+    if not text.strip():
+        return None
+    match = _ETP.match(text)
+    if match:
+        if account != dom.PERSONNEL_ACCOUNT:
+            raise ValidationError(f"{where} : la saisie « ETP × coût » est réservée aux charges de personnel (64).")
+        etp_cents = parse_amount(match.group("etp"), f"{where}, nombre d'ETP")
+        cost = parse_amount(match.group("cost"), f"{where}, coût annuel chargé")
+        return ChargeValue(etp=Decimal(etp_cents).scaleb(-2), annual_cost_cents=cost)
+    return ChargeValue(amount_cents=parse_amount(text, where))
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def _funders(prae: PraeRow) -> tuple[dom.Funder, ...]:
+    return tuple(dom.Funder(f.id, f.name, f.kind) for f in prae.funders)
+
+
+def load_budget(store: Store, prae_id: int) -> dom.Budget:
+    """The PRAE's budget as the domain model (validated on the way)."""
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        action_ids = [a.id for a in prae.actions]
+        charges = session.scalars(select(ChargeLineRow).where(ChargeLineRow.action_id.in_(action_ids))).all()
+        financing = session.scalars(
+            select(FinancingLineRow).where(FinancingLineRow.action_id.in_(action_ids))
+        ).all()
+        objectives = session.scalars(
+            select(ActionObjectiveRow).where(ActionObjectiveRow.action_id.in_(action_ids))
+        ).all()
+        by_action: dict[int, list[ActionObjectiveRow]] = {}
+        for o in objectives:
+            by_action.setdefault(o.action_id, []).append(o)
+        actions = []
+        for a in prae.actions:
+            rows = sorted(by_action.get(a.id, []), key=lambda o: [int(p) for p in o.objective_code.split(".")])
+            codes = tuple(o.objective_code for o in rows)
+            shares = {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
+            actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares))
+        return dom.Budget(
+            years=tuple(range(prae.start_year, prae.end_year + 1)),
+            actions=tuple(actions),
+            charges=tuple(
+                dom.ChargeLine(c.id, c.action_id, c.year, c.account, c.label, c.amount_cents, c.etp, c.annual_cost_cents)
+                for c in charges
+            ),
+            funders=_funders(prae),
+            financing=tuple(
+                dom.FinancingLine(f.id, f.action_id, f.year, f.funder_id, f.amount_cents, f.status) for f in financing
+            ),
+            structural_costs=tuple(dom.StructuralCost(s.year, s.label, s.amount_cents) for s in prae.structural_costs),
+            allocation_keys=tuple(
+                dom.AllocationKey(
+                    k.year, k.method,
+                    {s.action_id: s.share for s in k.shares} if k.method == "manual" or k.shares else None,
+                )
+                for k in prae.allocation_keys
+            ),
+        )
+
+
+def totals(store: Store, prae_id: int) -> tuple[dom.Budget, dom.BudgetTotals, list[dom.Problem]]:
+    budget = load_budget(store, prae_id)
+    computed = dom.compute(budget)
+    return budget, computed, dom.validate(budget, computed)
+
+
+# -- writing: charges ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChargeCell:
+    action_id: int
+    account: str
+    label: str
+    year: int
+    value: ChargeValue | None  # None: no line for that year
+
+
+def _action(session, action_id: int) -> PraeActionRow:
+    row = session.get(PraeActionRow, action_id)
+    if row is None:
+        raise ValidationError(f"Action n° {action_id} introuvable.")
+    return row
+
+
+def _check_year(prae: PraeRow, year: int, where: str) -> None:
+    if not prae.start_year <= year <= prae.end_year:
+        raise ValidationError(f"{where} : l'année {year} est hors de la période du PRAE ({prae.start_year}–{prae.end_year}).")
+
+
+def set_charge_cells(store: Store, cells: list[ChargeCell]) -> list[ChargeCell]:
+    """Write charge cells all at once (any bad cell → nothing written); return the previous ones."""
+    with store.transaction() as session:
+        previous: list[ChargeCell] = []
+        for cell in cells:
+            action = _action(session, cell.action_id)
+            prae = prae_row(session, action.prae_id)
+            label = cell.label.strip()
+            where = f"Cellule « {cell.year} / {cell.account} / {label or '—'} »"
+            _check_year(prae, cell.year, where)
+            if not label:
+                raise ValidationError(f"{where} : le libellé de la ligne ne peut pas être vide.")
+            if cell.value is not None:  # the domain line validates account, amount, ETP
+                v = cell.value
+                dom.ChargeLine(0, cell.action_id, cell.year, cell.account, label, v.amount_cents, v.etp, v.annual_cost_cents)
+            row = session.scalars(
+                select(ChargeLineRow).where(
+                    ChargeLineRow.action_id == cell.action_id, ChargeLineRow.year == cell.year,
+                    ChargeLineRow.account == cell.account, ChargeLineRow.label == label,
+                )
+            ).one_or_none()
+            previous.append(ChargeCell(
+                cell.action_id, cell.account, label, cell.year,
+                None if row is None else ChargeValue(row.amount_cents, row.etp, row.annual_cost_cents),
+            ))
+            if cell.value is None:
+                if row is not None:
+                    session.delete(row)
+            else:
+                if row is None:
+                    row = ChargeLineRow(action_id=cell.action_id, year=cell.year, account=cell.account, label=label)
+                    session.add(row)
+                row.amount_cents, row.etp, row.annual_cost_cents = (
+                    cell.value.amount_cents, cell.value.etp, cell.value.annual_cost_cents)
+            session.flush()
+            touch(session, prae.id)
+        return list(reversed(previous))  # undo replays in reverse order
+
+
+def charge_row_cells(store: Store, action_id: int, account: str, label: str) -> list[ChargeCell]:
+    """Every year's cell of one (account, label) row of an action."""
+    with store.transaction() as session:
+        action = _action(session, action_id)
+        prae = prae_row(session, action.prae_id)
+        rows = {r.year: r for r in action.charges if r.account == account and r.label == label}
+        return [
+            ChargeCell(action_id, account, label, y,
+                       None if y not in rows else ChargeValue(rows[y].amount_cents, rows[y].etp, rows[y].annual_cost_cents))
+            for y in range(prae.start_year, prae.end_year + 1)
+        ]
+
+
+def rename_charge_row(store: Store, action_id: int, account: str, old: str, new: str) -> tuple[str, str]:
+    new = new.strip()
+    if not new:
+        raise ValidationError("Le libellé de la ligne ne peut pas être vide.")
+    with store.transaction() as session:
+        action = _action(session, action_id)
+        rows = [r for r in action.charges if r.account == account and r.label == old]
+        if any(r.account == account and r.label == new for r in action.charges) and new != old:
+            raise ValidationError(f"Une ligne « {new} » existe déjà au compte {account}.")
+        for r in rows:
+            r.label = new
+        touch(session, action.prae_id)
+        return new, old
+
+
+# -- writing: financing and funders --------------------------------------------------------
+
+@dataclass(frozen=True)
+class FinancingCell:
+    action_id: int
+    funder_id: int
+    year: int
+    amount_cents: int | None  # None: no line
+    status: str = "sollicite"
+
+
+def set_financing_cells(store: Store, cells: list[FinancingCell]) -> list[FinancingCell]:
+    with store.transaction() as session:
+        previous: list[FinancingCell] = []
+        for cell in cells:
+            action = _action(session, cell.action_id)
+            prae = prae_row(session, action.prae_id)
+            funder = session.get(FunderRow, cell.funder_id)
+            if funder is None or funder.prae_id != prae.id:
+                raise ValidationError("Financeur inconnu pour ce PRAE.")
+            where = f"Cellule « {cell.year} / {funder.name} »"
+            _check_year(prae, cell.year, where)
+            if cell.amount_cents is not None:
+                dom.FinancingLine(0, cell.action_id, cell.year, cell.funder_id, cell.amount_cents, cell.status)
+            row = session.scalars(
+                select(FinancingLineRow).where(
+                    FinancingLineRow.action_id == cell.action_id, FinancingLineRow.year == cell.year,
+                    FinancingLineRow.funder_id == cell.funder_id,
+                )
+            ).one_or_none()
+            previous.append(FinancingCell(
+                cell.action_id, cell.funder_id, cell.year,
+                None if row is None else row.amount_cents, row.status if row is not None else cell.status,
+            ))
+            if cell.amount_cents is None:
+                if row is not None:
+                    session.delete(row)
+            else:
+                if row is None:
+                    row = FinancingLineRow(action_id=cell.action_id, year=cell.year, funder_id=cell.funder_id)
+                    session.add(row)
+                row.amount_cents, row.status = cell.amount_cents, cell.status
+            session.flush()
+            touch(session, prae.id)
+        return list(reversed(previous))
+
+
+def add_default_funders(session, prae: PraeRow) -> None:
+    prae.funders = [FunderRow(position=i, name=f.name, kind=f.kind) for i, f in enumerate(dom.default_funders())]
+
+
+def save_funder(store: Store, prae_id: int, funder_id: int | None, name: str, kind: str) -> tuple[int, tuple | None]:
+    """Create or rename/retype a funder; return (id, previous (name, kind) or None)."""
+    name = name.strip()
+    if not name:
+        raise ValidationError("Le nom du financeur ne peut pas être vide.")
+    dom.Funder(0, name, kind)  # validates the kind
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        row = session.get(FunderRow, funder_id) if funder_id else None
+        previous = None
+        if row is None:
+            row = FunderRow(id=funder_id, prae_id=prae.id, position=len(prae.funders), name=name, kind=kind)
+            session.add(row)
+        else:
+            previous = (row.name, row.kind)
+            row.name, row.kind = name, kind
+        touch(session, prae.id)
+        session.flush()
+        return row.id, previous
+
+
+def delete_funder(store: Store, funder_id: int) -> tuple[dom.Funder, int, list[FinancingCell]]:
+    """Remove a funder and its lines; return what `restore_funder` needs."""
+    with store.transaction() as session:
+        row = session.get(FunderRow, funder_id)
+        if row is None:
+            raise ValidationError("Financeur introuvable.")
+        lines = session.scalars(select(FinancingLineRow).where(FinancingLineRow.funder_id == funder_id)).all()
+        snapshot = [FinancingCell(f.action_id, f.funder_id, f.year, f.amount_cents, f.status) for f in lines]
+        prae_id = row.prae_id
+        session.delete(row)
+        touch(session, prae_id)
+        return dom.Funder(row.id, row.name, row.kind), prae_id, snapshot
+
+
+def restore_funder(store: Store, snapshot) -> int:
+    funder, prae_id, lines = snapshot
+    funder_id, _ = save_funder(store, prae_id, funder.id, funder.name, funder.kind)
+    set_financing_cells(store, lines)
+    return funder_id
+
+
+# -- writing: structural costs, allocation, objective shares -------------------------------
+
+@dataclass(frozen=True)
+class StructuralCell:
+    label: str
+    year: int
+    amount_cents: int | None
+
+
+def set_structural_cells(store: Store, prae_id: int, cells: list[StructuralCell]) -> list[StructuralCell]:
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        previous = []
+        for cell in cells:
+            label = cell.label.strip()
+            where = f"Frais de structure « {cell.year} / {label or '—'} »"
+            _check_year(prae, cell.year, where)
+            if not label:
+                raise ValidationError(f"{where} : le libellé ne peut pas être vide.")
+            if cell.amount_cents is not None:
+                dom.StructuralCost(cell.year, label, cell.amount_cents)
+            row = next((s for s in prae.structural_costs if s.year == cell.year and s.label == label), None)
+            previous.append(StructuralCell(label, cell.year, None if row is None else row.amount_cents))
+            if cell.amount_cents is None:
+                if row is not None:
+                    prae.structural_costs.remove(row)
+            elif row is None:
+                prae.structural_costs.append(StructuralCostRow(year=cell.year, label=label, amount_cents=cell.amount_cents))
+            else:
+                row.amount_cents = cell.amount_cents
+            session.flush()
+        touch(session, prae_id)
+        return list(reversed(previous))
+
+
+def set_allocation_key(store: Store, prae_id: int, year: int, method: str,
+                       shares: dict[int, Decimal] | None = None) -> tuple:
+    """Set a year's key ("direct", "etp" or "manual" with percentages summing to 100)."""
+    key = dom.AllocationKey(year, method, shares)  # validates method and each percentage
+    if method == "manual":
+        check_percentages_sum(list((shares or {}).values()), key.place)
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        _check_year(prae, year, key.place)
+        row = next((k for k in prae.allocation_keys if k.year == year), None)
+        previous = (year, "direct", None) if row is None else (
+            year, row.method, {s.action_id: s.share for s in row.shares} or None)
+        if row is None:
+            row = AllocationKeyRow(year=year)
+            prae.allocation_keys.append(row)
+        row.method = method
+        row.shares = [AllocationShareRow(prae_id=prae_id, year=year, action_id=a, share=v) for a, v in (shares or {}).items()]
+        touch(session, prae_id)
+        return previous
+
+
+def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal] | None) -> dict | None:
+    """How an action's cost splits across the CPO objectives it serves (None = equal)."""
+    with store.transaction() as session:
+        action = _action(session, action_id)
+        codes = {o.objective_code for o in action.objectives}
+        if shares is not None:
+            unknown = set(shares) - codes
+            if unknown:
+                raise ValidationError(f"L'action ne sert pas l'objectif {', '.join(sorted(unknown))}.")
+            check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
+        previous = {o.objective_code: o.share for o in action.objectives}
+        previous = None if any(v is None for v in previous.values()) else previous
+        for o in action.objectives:
+            o.share = None if shares is None else shares.get(o.objective_code, Decimal(0))
+        touch(session, action.prae_id)
+        return previous
