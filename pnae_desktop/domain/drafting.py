@@ -128,11 +128,17 @@ def check_indicator(ind: Indicator, start_year: int, end_year: int) -> Indicator
         raise ValidationError(f"{where} : unité inconnue « {ind.unit} ».", "indicators")
     if ind.source not in INDICATOR_SOURCES:
         raise ValidationError(f"{where} : source inconnue « {ind.source} ».", "indicators")
+    if len(label) > 500:
+        raise ValidationError(f"{where} : libellé trop long (500 caractères au plus).", "indicators")
     baseline = parse_number(ind.baseline, f"{where}, valeur de référence", allow_empty=True)
     if ind.baseline_year is not None and not 2000 <= ind.baseline_year <= end_year:
         raise ValidationError(f"{where} : année de référence {ind.baseline_year} invraisemblable.", "indicators")
     targets = []
+    seen_years: set[int] = set()
     for year, value in ind.targets:
+        if year in seen_years:
+            raise ValidationError(f"{where} : deux cibles pour l'année {year}.", "indicators")
+        seen_years.add(year)
         if not start_year <= year <= end_year:
             raise ValidationError(
                 f"{where} : cible pour {year}, hors de la période du PRAE ({start_year}–{end_year}).", "indicators"
@@ -142,15 +148,39 @@ def check_indicator(ind: Indicator, start_year: int, end_year: int) -> Indicator
         for year, value in targets:
             if value > 100:
                 raise ValidationError(f"{where}, cible {year} : un pourcentage ne dépasse pas 100.", "indicators")
+        if baseline is not None and baseline > 100:
+            raise ValidationError(f"{where}, valeur de référence : un pourcentage ne dépasse pas 100.", "indicators")
     return Indicator(label, ind.unit, ind.source, baseline, ind.baseline_year, tuple(sorted(targets)), ind.comment.strip())
 
 
 def check_objectives(codes, catalogue: Catalogue) -> tuple[str, ...]:
+    codes = list(codes)  # may be any iterable; it is read twice below
     known = {o.code for o in catalogue.cpo_objectives}
     for code in codes:
         if code not in known:
             raise ValidationError(f"Objectif CPO inconnu : « {code} ».", "objectives")
     return tuple(sorted(set(codes), key=lambda c: [int(p) for p in c.split(".")]))
+
+
+def check_share(value, where: str) -> Decimal | None:
+    """A cost share of an objective: None (equal split) or 0 to 100 with two decimals at most."""
+    if value is None:
+        return None
+    share = parse_number(value, where)
+    if share > 100:
+        raise ValidationError(f"{where} : une part ne dépasse pas 100 %.", "objectives")
+    return share
+
+
+MAX_LENGTHS = {"title": 500, "pilot": 200, "co_pilots": 500, "name": 300, "city": 200, "director": 200,
+               "contact": 300, "label": 300}
+
+
+def check_length(value: str, field: str, label: str) -> str:
+    limit = MAX_LENGTHS.get(field)
+    if limit is not None and len(value) > limit:
+        raise ValidationError(f"« {label} » : {limit} caractères au plus (ici {len(value)}).", field)
+    return value
 
 
 def check_levels(levels) -> tuple[str, ...]:

@@ -132,6 +132,11 @@ def _action(session, action_id: int) -> PraeActionRow:
     return row
 
 
+def _check_label(label: str, where: str, limit: int = 300) -> None:
+    if len(label) > limit:
+        raise ValidationError(f"{where} : libellé trop long ({limit} caractères au plus).")
+
+
 def _check_year(prae: PraeRow, year: int, where: str) -> None:
     if not prae.start_year <= year <= prae.end_year:
         raise ValidationError(f"{where} : l'année {year} est hors de la période du PRAE ({prae.start_year}–{prae.end_year}).")
@@ -149,6 +154,7 @@ def set_charge_cells(store: Store, cells: list[ChargeCell]) -> list[ChargeCell]:
             _check_year(prae, cell.year, where)
             if not label:
                 raise ValidationError(f"{where} : le libellé de la ligne ne peut pas être vide.")
+            _check_label(label, where)
             if cell.value is not None:  # the domain line validates account, amount, ETP
                 v = cell.value
                 dom.ChargeLine(0, cell.action_id, cell.year, cell.account, label, v.amount_cents, v.etp, v.annual_cost_cents)
@@ -193,6 +199,7 @@ def rename_charge_row(store: Store, action_id: int, account: str, old: str, new:
     new = new.strip()
     if not new:
         raise ValidationError("Le libellé de la ligne ne peut pas être vide.")
+    _check_label(new, f"Ligne « {new[:40]} »")
     with store.transaction() as session:
         action = _action(session, action_id)
         rows = [r for r in action.charges if r.account == account and r.label == old]
@@ -260,11 +267,14 @@ def save_funder(store: Store, prae_id: int, funder_id: int | None, name: str, ki
     name = name.strip()
     if not name:
         raise ValidationError("Le nom du financeur ne peut pas être vide.")
+    _check_label(name, f"Financeur « {name[:40]} »", 200)
     dom.Funder(0, name, kind)  # validates the kind
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         row = session.get(FunderRow, funder_id) if funder_id else None
         previous = None
+        if row is not None and row.prae_id != prae.id:
+            raise ValidationError("Financeur inconnu pour ce PRAE.")
         if row is None:
             row = FunderRow(id=funder_id, prae_id=prae.id, position=len(prae.funders), name=name, kind=kind)
             session.add(row)
@@ -276,24 +286,35 @@ def save_funder(store: Store, prae_id: int, funder_id: int | None, name: str, ki
         return row.id, previous
 
 
-def delete_funder(store: Store, funder_id: int) -> tuple[dom.Funder, int, list[FinancingCell]]:
-    """Remove a funder and its lines; return what `restore_funder` needs."""
+def delete_funder(store: Store, funder_id: int) -> tuple[dom.Funder, int, list[FinancingCell], int]:
+    """Remove a funder and its lines; return what `restore_funder` needs (incl. its place)."""
     with store.transaction() as session:
         row = session.get(FunderRow, funder_id)
         if row is None:
             raise ValidationError("Financeur introuvable.")
         lines = session.scalars(select(FinancingLineRow).where(FinancingLineRow.funder_id == funder_id)).all()
         snapshot = [FinancingCell(f.action_id, f.funder_id, f.year, f.amount_cents, f.status) for f in lines]
-        prae_id = row.prae_id
-        session.delete(row)
-        touch(session, prae_id)
-        return dom.Funder(row.id, row.name, row.kind), prae_id, snapshot
+        prae = prae_row(session, row.prae_id)
+        position = prae.funders.index(row)
+        prae.funders.remove(row)
+        for i, funder in enumerate(prae.funders):
+            funder.position = i
+        touch(session, prae.id)
+        return dom.Funder(row.id, row.name, row.kind), prae.id, snapshot, position
 
 
 def restore_funder(store: Store, snapshot) -> int:
-    funder, prae_id, lines = snapshot
-    funder_id, _ = save_funder(store, prae_id, funder.id, funder.name, funder.kind)
-    set_financing_cells(store, lines)
+    funder, prae_id, lines, position = snapshot
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        free = session.get(FunderRow, funder.id) is None
+        row = FunderRow(id=funder.id if free else None, prae_id=prae_id, position=0, name=funder.name, kind=funder.kind)
+        prae.funders.insert(min(position, len(prae.funders)), row)
+        for i, f in enumerate(prae.funders):
+            f.position = i
+        session.flush()
+        funder_id = row.id
+    set_financing_cells(store, [FinancingCell(c.action_id, funder_id, c.year, c.amount_cents, c.status) for c in lines])
     return funder_id
 
 
@@ -316,6 +337,7 @@ def set_structural_cells(store: Store, prae_id: int, cells: list[StructuralCell]
             _check_year(prae, cell.year, where)
             if not label:
                 raise ValidationError(f"{where} : le libellé ne peut pas être vide.")
+            _check_label(label, where)
             if cell.amount_cents is not None:
                 dom.StructuralCost(cell.year, label, cell.amount_cents)
             row = next((s for s in prae.structural_costs if s.year == cell.year and s.label == label), None)
@@ -341,6 +363,9 @@ def set_allocation_key(store: Store, prae_id: int, year: int, method: str,
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         _check_year(prae, year, key.place)
+        foreign = set(shares or {}) - {a.id for a in prae.actions}
+        if foreign:
+            raise ValidationError(f"{key.place} : action(s) inconnue(s) dans ce PRAE.")
         row = next((k for k in prae.allocation_keys if k.year == year), None)
         previous = (year, "direct", None) if row is None else (
             year, row.method, {s.action_id: s.share for s in row.shares} or None)
@@ -362,6 +387,8 @@ def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal
             unknown = set(shares) - codes
             if unknown:
                 raise ValidationError(f"L'action ne sert pas l'objectif {', '.join(sorted(unknown))}.")
+            ordered = tuple(sorted(codes, key=lambda c: [int(p) for p in c.split(".")]))
+            dom.ActionBudgetInfo(action.id, action.title, ordered, shares)  # each share: 0–100, 2 decimals
             check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
         previous = {o.objective_code: o.share for o in action.objectives}
         previous = None if any(v is None for v in previous.values()) else previous

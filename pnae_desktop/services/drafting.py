@@ -39,13 +39,13 @@ def _clean(field: str, value):
     if field not in EDITABLE_FIELDS:
         raise ValidationError(f"Champ inconnu : « {field} ».", field)
     if field == "title":
-        return rules.check_required_text(value, "Intitulé", "title")
+        return drafting.check_length(rules.check_required_text(value, "Intitulé", "title"), "title", "Intitulé")
     if field == "regional_priority":
         return bool(value)
     if field == "territorial_levels":
         return ",".join(drafting.check_levels(value))
     if field in ACTION_LINE_FIELDS:
-        return (value or "").strip()
+        return drafting.check_length((value or "").strip(), field, drafting.FIELD_LABELS[field])
     return value  # long texts are kept as typed (None = absent from the PNAE fiche)
 
 
@@ -73,6 +73,7 @@ def set_objectives(
 ) -> dict[str, Decimal | None]:
     """Link the action to CPO objectives (code → cost share, None = equal split)."""
     codes = drafting.check_objectives(objectives, catalogue)
+    objectives = {c: drafting.check_share(objectives[c], f"Part de l'objectif {c}") for c in codes}
     with store.transaction() as session:
         row = _action(session, action_id)
         previous = {o.objective_code: o.share for o in row.objectives}
@@ -255,8 +256,12 @@ def restore_action(store: Store, prae_id: int, snapshot: PraeAction, position: i
 # -- the PRAE's directory of missions locales -------------------------------------------------
 
 def _check_ml(ml: MissionLocale) -> MissionLocale:
-    name = rules.check_required_text(ml.name, "Nom de la mission locale", "name")
-    return MissionLocale(ml.id, name, ml.city.strip(), ml.director.strip(), ml.contact.strip())
+    name = drafting.check_length(rules.check_required_text(ml.name, "Nom de la mission locale", "name"),
+                                 "name", "Nom de la mission locale")
+    city = drafting.check_length(ml.city.strip(), "city", "Ville")
+    director = drafting.check_length(ml.director.strip(), "director", "Directeur ou directrice")
+    contact = drafting.check_length(ml.contact.strip(), "contact", "Contact")
+    return MissionLocale(ml.id, name, city, director, contact)
 
 
 def save_mission_locale(store: Store, prae_id: int, ml: MissionLocale) -> tuple[int, MissionLocale | None]:
@@ -267,7 +272,8 @@ def save_mission_locale(store: Store, prae_id: int, ml: MissionLocale) -> tuple[
         row = session.get(MissionLocaleRow, ml.id) if ml.id else None
         previous = None
         if row is None or row.prae_id != prae.id:
-            row = MissionLocaleRow(id=ml.id, prae_id=prae.id)
+            # Restoring under the old id only while it is free (another PRAE may have it now).
+            row = MissionLocaleRow(id=ml.id if row is None else None, prae_id=prae.id)
             session.add(row)
         else:
             previous = MissionLocale(row.id, row.name, row.city, row.director, row.contact)

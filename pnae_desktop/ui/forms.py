@@ -38,14 +38,17 @@ class _IntoInstanceLoader(QUiLoader):
         return layout
 
 
-def load_form(name: str, base: QWidget | None = None) -> QWidget:
-    """Load `forms/<name>`; with `base`, fill that instance instead of creating a new widget."""
+def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
+    """Load `forms/<name>`; with `base`, fill that instance instead of creating a new widget.
+    `custom` lists the form's promoted widget classes."""
     with paths.forms().joinpath(name).open("rb") as fh:
         data = fh.read()
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.ReadOnly)
     loader = _IntoInstanceLoader(base)
+    for widget_class in custom:
+        loader.registerCustomWidget(widget_class)
     widget = loader.load(buffer, None)
     if widget is None:
         raise RuntimeError(f"forme Qt illisible : {name} ({loader.errorString()})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox, QStyle
 
 from pnae_desktop import APP_NAME, __version__
@@ -25,8 +25,6 @@ PAGES = (
 )
 
 NOT_BUILT = {
-    "budget": "Le budget prévisionnel et le plan de financement (par action, par année, par axe de "
-    "l'instruction et par financeur) arrivent dans une prochaine version.",
     "convention": "La convention pluriannuelle d'objectifs (CPO) entre l'État, la Région et l'ARML "
     "arrive dans une prochaine version.",
     "exports": "Les exports PDF prêts à signer et les classeurs budgétaires arrivent dans une prochaine "
@@ -64,6 +62,7 @@ class MainWindow(QMainWindow):
     def _build_undo(self) -> None:
         """One undo history per PRAE, all behind the same Annuler / Rétablir actions."""
         self.undo_group = QUndoGroup(self)
+        self._stacks: dict[int, QUndoStack] = {}
         self.actionUndo = self.undo_group.createUndoAction(self, "Annuler")
         self.actionUndo.setShortcuts(QKeySequence.Undo)
         self.actionRedo = self.undo_group.createRedoAction(self, "Rétablir")
@@ -72,6 +71,15 @@ class MainWindow(QMainWindow):
         self.menuEdit.insertAction(first, self.actionUndo)
         self.menuEdit.insertAction(first, self.actionRedo)
         self.menuEdit.insertSeparator(first)
+
+    def undo_stack(self, prae_id: int) -> QUndoStack:
+        """The PRAE's one undo history, shared by the PRAE and Budget pages."""
+        if prae_id not in self._stacks:
+            stack = QUndoStack(self)
+            self.undo_group.addStack(stack)
+            self._stacks[prae_id] = stack
+        self.undo_group.setActiveStack(self._stacks[prae_id])
+        return self._stacks[prae_id]
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -101,6 +109,13 @@ class MainWindow(QMainWindow):
                 if self.current_prae_id is not None:
                     widget.load(self.current_prae_id)
                 return widget
+            elif key == "budget":
+                from pnae_desktop.ui.budget_page import BudgetPage
+
+                widget = BudgetPage(self, self)
+                self._add_page(key, widget)
+                widget.load(self.current_prae_id)
+                return widget
             elif key == "catalogue":
                 from pnae_desktop.ui.catalogue_page import CataloguePage
 
@@ -116,7 +131,11 @@ class MainWindow(QMainWindow):
 
     def _show_page(self, row: int) -> None:
         key = PAGES[row][0]
-        self.pages.setCurrentWidget(self.page(key))
+        fresh = key not in self._page_widgets
+        page = self.page(key)
+        if key == "budget" and not fresh:
+            page.load(self.current_prae_id)  # actions may have changed on the PRAE page
+        self.pages.setCurrentWidget(page)
 
     def go_to(self, key: str) -> None:
         self.navigation.setCurrentRow(next(i for i, (k, _, _) in enumerate(PAGES) if k == key))
@@ -151,6 +170,9 @@ class MainWindow(QMainWindow):
         if page.prae is None or page.prae.summary.id != prae_id:
             page.load(prae_id)
         self.go_to("prae")
+
+    def budget_changed(self) -> None:
+        self.dashboard.show_praes(self.workspace.prae_summaries())
 
     def _prae_changed(self) -> None:
         page = self._page_widgets["prae"]
@@ -238,6 +260,7 @@ class MainWindow(QMainWindow):
             page.deleteLater()
         for stack in list(self.undo_group.stacks()):
             self.undo_group.removeStack(stack)
+        self._stacks.clear()
         self.current_prae_id = None
         self.workspace.close()
         self.workspace = candidate

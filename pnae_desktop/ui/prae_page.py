@@ -105,7 +105,6 @@ class PraePage(QWidget):
         load_form("prae_page.ui", self)
         self.window_ = window
         self.prae: PraeDetail | None = None
-        self.stacks: dict[int, QUndoStack] = {}
         self.model = ActionListModel(self)
         self.actionList.setModel(self.model)
         self.actionList.setDropIndicatorShown(True)
@@ -146,7 +145,7 @@ class PraePage(QWidget):
         return self.window_.workspace.catalogues.get(self.prae.summary.catalogue_edition)
 
     def stack(self) -> QUndoStack:
-        return self.stacks[self.prae.summary.id]
+        return self.window_.undo_stack(self.prae.summary.id)
 
     def edit(self, text, apply, revert, merge_key=None, action_id: int | None = None) -> bool:
         """An undoable edit; with `action_id`, only that action is read back afterwards."""
@@ -179,11 +178,7 @@ class PraePage(QWidget):
             self._show_empty()
             return
         self.prae = praes.get_prae(self.store, prae_id)
-        if prae_id not in self.stacks:
-            stack = QUndoStack(self)
-            self.window_.undo_group.addStack(stack)
-            self.stacks[prae_id] = stack
-        self.window_.undo_group.setActiveStack(self.stacks[prae_id])
+        self.window_.undo_stack(prae_id)
         self.tabs.setEnabled(True)
         self.listPanel.setEnabled(True)
         self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(prae_id)))

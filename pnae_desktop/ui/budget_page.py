@@ -1,0 +1,603 @@
+"""Budget page: charges and financing per action and year as spreadsheets, structural costs and
+their allocation key, and a synthesis per CPO axis and per funder. Every total is derived by
+the domain and refreshed after each cell; every change is an undoable edit of the PRAE."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QComboBox, QHeaderView, QInputDialog, QLabel, QMenu, QMessageBox, QWidget
+
+from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain.money import format_amount, format_percentage, parse_amount, parse_percentage
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.services import budget as service
+from pnae_desktop.ui.fiche_editor import ComboDelegate
+from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.sheet import SheetView
+from pnae_desktop.ui.undo import push_edit
+
+RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
+BOLD = QFont()
+BOLD.setBold(True)
+
+
+def _amount_text(cents: int) -> str:
+    return format_amount(cents)
+
+
+def _edit_text(cents: int | None) -> str:
+    """What a cell shows when edited: a plain French number without group separators."""
+    if cents is None:
+        return ""
+    return f"{cents // 100},{cents % 100:02d}"
+
+
+class _SheetModel(QAbstractTableModel):
+    """Rows of cells; the last `footer` rows are derived totals (read-only, bold, shaded)."""
+
+    def __init__(self, page):
+        super().__init__(page)
+        self.page = page
+        self.headers: list[str] = []
+        self.rows: list[list] = []  # display values
+        self.edit_values: list[list] = []
+        self.tooltips: dict[tuple[int, int], str] = {}
+        self.editable: set[tuple[int, int]] = set()
+        self.numeric_from = 2
+        self.footer = 0
+        self.colors: dict[tuple[int, int], QColor] = {}
+
+    def set_content(self, headers, rows, edit_values, editable, footer, tooltips=None, colors=None):
+        self.beginResetModel()
+        self.headers, self.rows, self.edit_values = headers, rows, edit_values
+        self.editable, self.footer = editable, footer
+        self.tooltips, self.colors = tooltips or {}, colors or {}
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
+        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+            return self.headers[section]
+        return None
+
+    def flags(self, index):
+        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+        return base | Qt.ItemIsEditable if (index.row(), index.column()) in self.editable else base
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        r, c = index.row(), index.column()
+        footer = r >= len(self.rows) - self.footer
+        if role == Qt.DisplayRole:
+            return self.rows[r][c]
+        if role == Qt.EditRole:
+            return self.edit_values[r][c]
+        if role == Qt.TextAlignmentRole and c >= self.numeric_from:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.FontRole and footer:
+            return BOLD
+        if role == Qt.BackgroundRole and footer:
+            return QBrush(GREY)
+        if role == Qt.ForegroundRole and (r, c) in self.colors:
+            return QBrush(self.colors[(r, c)])
+        if role == Qt.ToolTipRole:
+            return self.tooltips.get((r, c))
+        return None
+
+    def setData(self, index, value, role=Qt.EditRole):  # noqa: N802 - Qt override
+        if role != Qt.EditRole or (index.row(), index.column()) not in self.editable:
+            return False
+        if str(value) == str(self.edit_values[index.row()][index.column()]):
+            return False  # unchanged: no edit, no undo step
+        # Saved once the editor has closed: the page then reloads this model from the store.
+        row, col = index.row(), index.column()
+        QTimer.singleShot(0, lambda: self.page.cell_edited(self, row, col, str(value)))
+        return True
+
+
+class BudgetPage(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        load_form("budget_page.ui", self, custom=(SheetView,))
+        self.window_ = window
+        self.prae_id: int | None = None
+        self.budget: dom.Budget | None = None
+        self.totals: dom.BudgetTotals | None = None
+        self.charge_rows: list[tuple[str, str]] = []
+        self.funder_rows: list[dom.Funder] = []
+        self.structure_rows: list[str] = []
+        self.charges = _SheetModel(self)
+        self.financing = _SheetModel(self)
+        self.structure = _SheetModel(self)
+        self.manual = _SheetModel(self)
+        for view, model in ((self.chargesView, self.charges), (self.financingView, self.financing),
+                            (self.structureView, self.structure), (self.manualView, self.manual)):
+            view.setModel(model)
+            view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
+        self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
+        self.actionCombo.currentIndexChanged.connect(lambda _i: self.refresh())
+        menu = QMenu(self)
+        for account in dom.chart().charge_codes:
+            menu.addAction(dom.chart().by_code[account].title, lambda a=account: self.add_charge_row(a))
+        self.addChargeButton.setMenu(menu)
+        self.removeChargeButton.clicked.connect(self.remove_charge_row)
+        self.addStructureButton.clicked.connect(self.add_structure_row)
+        self.sharesEdit.editingFinished.connect(self._commit_shares)
+        self._key_combos: dict[int, QComboBox] = {}
+
+    # -- context ---------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.window_.workspace.store
+
+    def action_id(self) -> int | None:
+        return self.actionCombo.currentData()
+
+    def edit(self, text, apply, revert) -> bool:
+        stack = self.window_.undo_stack(self.prae_id)
+        return push_edit(stack, text, apply, revert, self.refresh, self.show_error) is not None
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Budget", message)
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, prae_id: int | None) -> None:
+        self.prae_id = prae_id
+        self.tabs.setEnabled(prae_id is not None)
+        if prae_id is None:
+            self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
+            return
+        self.window_.undo_stack(prae_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.prae_id is None:
+            return
+        self.budget, self.totals, self.problems = service.totals(self.store, self.prae_id)
+        current = self.actionCombo.currentData()
+        self.actionCombo.blockSignals(True)
+        self.actionCombo.clear()
+        for n, a in enumerate(self.budget.actions, start=1):
+            self.actionCombo.addItem(f"{n}. {a.title}", a.action_id)
+        index = self.actionCombo.findData(current)
+        self.actionCombo.setCurrentIndex(index if index >= 0 else 0)
+        self.actionCombo.blockSignals(False)
+        summary = self.window_.workspace.prae_summaries()
+        title = next((s.title for s in summary if s.id == self.prae_id), "")
+        self.praeLabel.setText(f"<b>{html.escape(title)}</b>")
+        gap = self.totals.balance_total
+        self.balanceLabel.setText(
+            f"Total charges {_amount_text(self.totals.full_total)} · ressources "
+            f"{_amount_text(self.totals.financing_total)} · "
+            + (f'<span style="color:#2e7d32"><b>équilibré</b></span>' if gap == 0 else
+               f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>')
+        )
+        views = (self.chargesView, self.financingView, self.structureView, self.manualView)
+        positions = [(v.currentIndex().row(), v.currentIndex().column()) for v in views]
+        self._fill_charges()
+        self._fill_financing()
+        self._fill_shares()
+        self._fill_structure()
+        self._fill_summary()
+        for view, (row, col) in zip(views, positions):  # keep each sheet's cursor where it was
+            if row >= 0:
+                view.setCurrentIndex(view.model().index(row, col))
+        self.window_.budget_changed()
+
+    def _years(self):
+        return self.budget.years
+
+    # -- charges ---------------------------------------------------------------------------
+    def _fill_charges(self) -> None:
+        action_id, years = self.action_id(), self._years()
+        lines = [c for c in self.budget.charges if c.action_id == action_id]
+        by_cell = {(c.account, c.label, c.year): c for c in lines}
+        self.charge_rows = sorted({(c.account, c.label) for c in lines})
+        headers = ["Compte", "Libellé", *map(str, years), "Total"]
+        rows, edits, editable, tips = [], [], set(), {}
+        chart = dom.chart().by_code
+        for r, (account, label) in enumerate(self.charge_rows):
+            row = [chart[account].title if account in chart else account, label]
+            edit = [account, label]
+            total = 0
+            for k, year in enumerate(years):
+                line = by_cell.get((account, label, year))
+                cents = line.cents if line else None
+                total += cents or 0
+                row.append(_amount_text(cents) if cents is not None else "")
+                if line and line.etp is not None:
+                    edit.append(f"{format(line.etp, 'f').replace('.', ',')} × {_edit_text(line.annual_cost_cents)}")
+                    tips[(r, 2 + k)] = (f"{dom.format_etp(line.etp)} ETP × {_amount_text(line.annual_cost_cents)} "
+                                        "(coût annuel chargé)")
+                else:
+                    edit.append(_edit_text(cents))
+                editable.add((r, 2 + k))
+            editable.add((r, 1))
+            row.append(_amount_text(total))
+            edit.append("")
+            rows.append(row)
+            edits.append(edit)
+        t = self.totals
+        direct = [t.direct_by_action_year.get((action_id, y), 0) for y in years]
+        structural = [t.structural_by_action_year.get((action_id, y), 0) for y in years]
+        full = [t.full_by_action_year.get((action_id, y), 0) for y in years]
+        etp = [t.etp_by_action_year.get((action_id, y), Decimal(0)) for y in years]
+        for label, values in (("Total des charges directes", direct), ("Frais de structure affectés", structural),
+                              ("Coût complet", full)):
+            rows.append(["", label, *map(_amount_text, values), _amount_text(sum(values))])
+            edits.append([""] * len(headers))
+        rows.append(["", "ETP", *(dom.format_etp(v) for v in etp), ""])
+        edits.append([""] * len(headers))
+        self.charges.set_content(headers, rows, edits, editable, footer=4, tooltips=tips)
+        self._size(self.chargesView)
+
+    def _size(self, view) -> None:
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+
+    def cell_edited(self, model, row: int, col: int, text: str) -> None:
+        try:
+            if model is self.charges:
+                self._charge_cell(row, col, text)
+            elif model is self.financing:
+                self._financing_cell(row, col, text)
+            elif model is self.structure:
+                self._structure_cell(row, col, text)
+            elif model is self.manual:
+                self._manual_cell(row, col, text)
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            self.refresh()
+
+    def _charge_value(self, row: int, col: int, text: str) -> service.ChargeCell:
+        account, label = self.charge_rows[row]
+        year = self._years()[col - 2]
+        where = f"Cellule « {year} / {account} / {label} »"
+        return service.ChargeCell(self.action_id(), account, label, year,
+                                  service.parse_charge_cell(text, where, account))
+
+    def _set_charges(self, cells, text) -> None:
+        store = self.store
+        self.edit(text, lambda: service.set_charge_cells(store, cells),
+                  lambda previous: service.set_charge_cells(store, previous))
+
+    def _charge_cell(self, row: int, col: int, text: str) -> None:
+        if col == 1:
+            account, old = self.charge_rows[row]
+            store, action_id = self.store, self.action_id()
+            self.edit("Renommer une ligne de charges",
+                      lambda: service.rename_charge_row(store, action_id, account, old, text),
+                      lambda names: service.rename_charge_row(store, action_id, account, *names))
+            return
+        self._set_charges([self._charge_value(row, col, text)], "Modifier une charge")
+
+    def add_charge_row(self, account: str) -> None:
+        if self.action_id() is None:
+            return
+        label, ok = QInputDialog.getText(self, "Nouvelle ligne de charges",
+                                         f"Libellé de la ligne ({dom.chart().by_code[account].title}) :")
+        if not ok or not label.strip():
+            return
+        first = self._years()[0]
+        value = service.ChargeValue(amount_cents=0)
+        self._set_charges([service.ChargeCell(self.action_id(), account, label, first, value)],
+                          "Ajouter une ligne de charges")
+
+    def remove_charge_row(self) -> None:
+        row = self.chargesView.currentIndex().row()
+        if not (0 <= row < len(self.charge_rows)):
+            return
+        account, label = self.charge_rows[row]
+        cells = [service.ChargeCell(self.action_id(), account, label, y, None) for y in self._years()]
+        self._set_charges(cells, "Supprimer une ligne de charges")
+
+    # -- financing -------------------------------------------------------------------------
+    def _fill_financing(self) -> None:
+        action_id, years = self.action_id(), self._years()
+        self.funder_rows = list(self.budget.funders)
+        lines = {(f.funder_id, f.year): f for f in self.budget.financing if f.action_id == action_id}
+        headers = ["Financeur", "Statut", *map(str, years), "Total", "Part"]
+        rows, edits, editable = [], [], set()
+        total_all = sum(self.totals.financing_by_action_year.get((action_id, y), 0) for y in years)
+        for r, funder in enumerate(self.funder_rows):
+            amounts = [lines[(funder.id, y)].amount_cents if (funder.id, y) in lines else None for y in years]
+            statuses = {lines[(funder.id, y)].status for y in years if (funder.id, y) in lines}
+            status = statuses.pop() if len(statuses) == 1 else ("sollicite" if not statuses else "mixte")
+            total = sum(a or 0 for a in amounts)
+            share = Decimal(total * 100) / total_all if total_all else Decimal(0)
+            rows.append([funder.name, dom.FINANCING_STATUSES.get(status, "Plusieurs"),
+                         *(_amount_text(a) if a is not None else "" for a in amounts), _amount_text(total),
+                         format_percentage(share.quantize(Decimal("0.01")))])
+            edits.append([funder.name, status, *(_edit_text(a) for a in amounts), "", ""])
+            editable |= {(r, 1), *((r, 2 + k) for k in range(len(years)))}
+        resources = [self.totals.financing_by_action_year.get((action_id, y), 0) for y in years]
+        full = [self.totals.full_by_action_year.get((action_id, y), 0) for y in years]
+        gaps = [a - b for a, b in zip(resources, full)]
+        rows.append(["Total des ressources", "", *map(_amount_text, resources), _amount_text(sum(resources)), ""])
+        rows.append(["Écart (ressources − coût complet)", "", *map(_amount_text, gaps), _amount_text(sum(gaps)), ""])
+        edits += [[""] * len(headers), [""] * len(headers)]
+        last = len(rows) - 1
+        colors = {(last, 2 + k): (GREEN if g == 0 else RED) for k, g in enumerate(gaps)}
+        colors[(last, 2 + len(years))] = GREEN if sum(gaps) == 0 else RED
+        self.financing.set_content(headers, rows, edits, editable, footer=2, colors=colors)
+        self._size(self.financingView)
+        self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+
+    def _financing_cell(self, row: int, col: int, text: str) -> None:
+        funder = self.funder_rows[row]
+        action_id, years = self.action_id(), self._years()
+        current = {(f.year): f for f in self.budget.financing if f.action_id == action_id and f.funder_id == funder.id}
+        if col == 1:
+            status = text if text in dom.FINANCING_STATUSES else "sollicite"
+            cells = [service.FinancingCell(action_id, funder.id, y, f.amount_cents, status) for y, f in current.items()]
+            text_ = "Modifier le statut d'un financement"
+        else:
+            year = years[col - 2]
+            where = f"Cellule « {year} / {funder.name} »"
+            cents = parse_amount(text, where) if text.strip() else None
+            status = current[year].status if year in current else "sollicite"
+            cells = [service.FinancingCell(action_id, funder.id, year, cents, status)]
+            text_ = "Modifier un financement"
+        store = self.store
+        self.edit(text_, lambda: service.set_financing_cells(store, cells),
+                  lambda previous: service.set_financing_cells(store, previous))
+
+    # -- paste -----------------------------------------------------------------------------
+    def paste(self, model, block: list[list[str]], index) -> None:
+        """Apply a block copied from a spreadsheet: all cells valid, or nothing at all."""
+        if not index.isValid() or not block:
+            return
+        bad, charge_cells, financing_cells = [], [], []
+        for dr, texts in enumerate(block):
+            for dc, text in enumerate(texts):
+                r, c = index.row() + dr, index.column() + dc
+                if (r, c) not in model.editable or c < 2:
+                    bad.append(f"ligne {r + 1}, colonne {c + 1} : cellule non modifiable (total ou hors du tableau)")
+                    continue
+                try:
+                    if model is self.charges:
+                        charge_cells.append(self._charge_value(r, c, text))
+                    elif model is self.financing:
+                        funder, year = self.funder_rows[r], self._years()[c - 2]
+                        cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
+                        financing_cells.append(service.FinancingCell(self.action_id(), funder.id, year, cents))
+                    else:
+                        bad.append("le collage n'est possible que dans les charges et les financements")
+                except ValidationError as exc:
+                    bad.append(str(exc))
+        if bad:
+            QMessageBox.warning(self, "Collage refusé",
+                                "Rien n'a été collé. Cellules à corriger :\n\n- " + "\n- ".join(bad[:20])
+                                + ("\n…" if len(bad) > 20 else ""))
+            return
+        store = self.store
+        if charge_cells:
+            self.edit("Coller des charges", lambda: service.set_charge_cells(store, charge_cells),
+                      lambda previous: service.set_charge_cells(store, previous))
+        if financing_cells:
+            self.edit("Coller des financements", lambda: service.set_financing_cells(store, financing_cells),
+                      lambda previous: service.set_financing_cells(store, previous))
+
+    # -- objective shares ------------------------------------------------------------------
+    def _fill_shares(self) -> None:
+        info = next((a for a in self.budget.actions if a.action_id == self.action_id()), None)
+        if info is None or not info.objective_codes:
+            self.sharesEdit.setText("")
+            self.sharesEdit.setPlaceholderText("Aucun objectif CPO : à choisir dans la fiche action (page PRAE).")
+            self.sharesEdit.setEnabled(False)
+            return
+        self.sharesEdit.setEnabled(True)
+        self.sharesEdit.setPlaceholderText("vide : parts égales")
+        text = " ; ".join(f"{c} = {format(s.normalize(), 'f').replace('.', ',')}"
+                          for c, s in zip(info.objective_codes, info.shares))
+        self.sharesEdit.setText(text if info.objective_shares is not None else "")
+        self.sharesEdit.setToolTip("Parts actuelles : " + " ; ".join(
+            f"{c} : {format_percentage(s)}" for c, s in zip(info.objective_codes, info.shares)))
+
+    def _commit_shares(self) -> None:
+        action_id = self.action_id()
+        if action_id is None or not self.sharesEdit.isEnabled():
+            return
+        text = self.sharesEdit.text().strip()
+        try:
+            shares = None
+            if text:
+                shares = {}
+                for part in text.split(";"):
+                    code, _, value = part.partition("=")
+                    shares[code.strip()] = parse_percentage(value, f"Part de l'objectif « {code.strip()} »")
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            self._fill_shares()
+            return
+        current = next(a for a in self.budget.actions if a.action_id == action_id).objective_shares
+        if shares == (dict(current) if current is not None else None):
+            return
+        store = self.store
+        self.edit("Modifier la répartition entre objectifs",
+                  lambda: service.set_objective_shares(store, action_id, shares),
+                  lambda previous: service.set_objective_shares(store, action_id, previous))
+
+    # -- structural costs ------------------------------------------------------------------
+    def _fill_structure(self) -> None:
+        years = self._years()
+        costs = {(s.label, s.year): s.amount_cents for s in self.budget.structural_costs}
+        self.structure_rows = sorted({s.label for s in self.budget.structural_costs})
+        headers = ["", "Libellé", *map(str, years), "Total"]
+        rows, edits, editable = [], [], set()
+        for r, label in enumerate(self.structure_rows):
+            amounts = [costs.get((label, y)) for y in years]
+            rows.append(["", label, *(_amount_text(a) if a is not None else "" for a in amounts),
+                         _amount_text(sum(a or 0 for a in amounts))])
+            edits.append(["", label, *(_edit_text(a) for a in amounts), ""])
+            editable |= {(r, 2 + k) for k in range(len(years))}
+        by_year = [self.totals.structural_by_year.get(y, 0) for y in years]
+        rows.append(["", "Total des frais de structure", *map(_amount_text, by_year), _amount_text(sum(by_year))])
+        edits.append([""] * len(headers))
+        self.structure.set_content(headers, rows, edits, editable, footer=1)
+        self._size(self.structureView)
+        self.structureView.hideColumn(0)
+        self._fill_keys()
+
+    def _structure_cell(self, row: int, col: int, text: str) -> None:
+        label, year = self.structure_rows[row], self._years()[col - 2]
+        cents = parse_amount(text, f"Frais de structure « {year} / {label} »") if text.strip() else None
+        cells = [service.StructuralCell(label, year, cents)]
+        store, prae_id = self.store, self.prae_id
+        self.edit("Modifier les frais de structure", lambda: service.set_structural_cells(store, prae_id, cells),
+                  lambda previous: service.set_structural_cells(store, prae_id, previous))
+
+    def add_structure_row(self) -> None:
+        label, ok = QInputDialog.getText(self, "Frais de structure", "Libellé (ex. « Loyer du siège ») :")
+        if not ok or not label.strip():
+            return
+        cells = [service.StructuralCell(label, self._years()[0], 0)]
+        store, prae_id = self.store, self.prae_id
+        self.edit("Ajouter des frais de structure", lambda: service.set_structural_cells(store, prae_id, cells),
+                  lambda previous: service.set_structural_cells(store, prae_id, previous))
+
+    def _build_key_combos(self) -> None:
+        """One method chooser per year of the period (rebuilt only when the period changes)."""
+        layout = self.keyRow
+        while layout.count():
+            item = layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().setParent(None)
+        self._key_combos = {}
+        for year in self._years():
+            layout.addWidget(QLabel(f"{year} :", self.structureTab))
+            combo = QComboBox(self.structureTab)
+            for method, label in dom.ALLOCATION_METHODS.items():
+                combo.addItem(label, method)
+            combo.currentIndexChanged.connect(lambda _i, y=year, cb=combo: self._set_method(y, cb.currentData()))
+            layout.addWidget(combo)
+            self._key_combos[year] = combo
+        layout.addStretch(1)
+
+    def _fill_keys(self) -> None:
+        keys = {k.year: k for k in self.budget.allocation_keys}
+        if tuple(self._key_combos) != self._years():
+            self._build_key_combos()
+        for year, combo in self._key_combos.items():
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(keys[year].method if year in keys else "direct"))
+            combo.blockSignals(False)
+        # manual percentages: actions × years
+        years = self._years()
+        headers = ["", "Action", *map(str, years)]
+        rows, edits, editable = [], [], set()
+        for r, a in enumerate(self.budget.actions):
+            row, edit = ["", a.title], ["", a.title]
+            for k, year in enumerate(years):
+                key = keys.get(year)
+                share = (key.manual_shares or {}).get(a.action_id) if key else None
+                row.append(format_percentage(share) if share is not None else "")
+                edit.append(format(share, "f").replace(".", ",") if share is not None else "")
+                if key is not None and key.method == "manual":
+                    editable.add((r, 2 + k))
+            rows.append(row)
+            edits.append(edit)
+        self.manual.set_content(headers, rows, edits, editable, footer=0)
+        self._size(self.manualView)
+        self.manualView.hideColumn(0)
+
+    def _set_method(self, year: int, method: str) -> None:
+        keys = {k.year: k for k in self.budget.allocation_keys}
+        shares = dict(keys[year].manual_shares or {}) if year in keys else {}
+        if method == "manual" and not shares:  # start from the pro rata of direct costs
+            ids = [a.action_id for a in self.budget.actions]
+            weights = [self.totals.direct_by_action_year.get((a, year), 0) for a in ids]
+            from pnae_desktop.domain.money import split_cents
+
+            parts = split_cents(10000, weights if any(weights) else [1] * len(ids))
+            shares = {a: Decimal(p).scaleb(-2) for a, p in zip(ids, parts)}
+        store, prae_id = self.store, self.prae_id
+        self.edit("Changer la clé de répartition",
+                  lambda: service.set_allocation_key(store, prae_id, year, method, shares or None),
+                  lambda previous: service.set_allocation_key(store, prae_id, *previous))
+
+    def _manual_cell(self, row: int, col: int, text: str) -> None:
+        year = self._years()[col - 2]
+        key = next(k for k in self.budget.allocation_keys if k.year == year)
+        shares = dict(key.manual_shares or {})
+        action = self.budget.actions[row]
+        shares[action.action_id] = parse_percentage(text or "0", f"Clé {year}, action « {action.title} »")
+        store, prae_id = self.store, self.prae_id
+        self.edit("Modifier la clé manuelle",
+                  lambda: service.set_allocation_key(store, prae_id, year, "manual", shares),
+                  lambda previous: service.set_allocation_key(store, prae_id, *previous))
+
+    # -- synthesis -------------------------------------------------------------------------
+    def _fill_summary(self) -> None:
+        self.summaryView.setHtml(summary_html(self.budget, self.totals, self.problems,
+                                              self.window_.workspace.catalogues.default))
+
+
+def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -> str:
+    years = budget.years
+    style = ("<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
+             "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right} tr.t td{font-weight:bold;"
+             "background:#eef2f7} h3{color:#1d3a5f}</style>")
+
+    def table(title, head, rows):
+        out = [f"<h3>{html.escape(title)}</h3><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+        for cls, cells in rows:
+            out.append(f'<tr class="{cls}">' + "".join(
+                f'<td class="{"n" if i else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(cells)) + "</tr>")
+        return "".join(out) + "</table>"
+
+    axes = {str(a.number): f"Axe {a.number} – {a.title}" for a in catalogue.cpo_axes}
+    axis_rows = []
+    for axis in [*dom.AXES, None]:
+        values = [t.full_by_axis_year.get((axis, y), 0) for y in years]
+        if axis is None and not any(values):
+            continue
+        label = axes.get(axis, "Non affecté (action sans objectif CPO)") if axis else "Non affecté (action sans objectif CPO)"
+        axis_rows.append(("", [label[:70], *map(_amount_text, values), _amount_text(sum(values))]))
+    axis_rows.append(("t", ["Total", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)]))
+
+    funder_rows = []
+    for f in budget.funders:
+        values = [t.financing_by_funder_year.get((f.id, y), 0) for y in years]
+        funder_rows.append(("", [f.name, *map(_amount_text, values), _amount_text(sum(values)),
+                                 format_percentage(t.funder_share.get(f.id, Decimal(0)))]))
+    funder_rows.append(("t", ["Total", *(_amount_text(t.financing_by_year.get(y, 0)) for y in years),
+                              _amount_text(t.financing_total), "100 %"]))
+
+    nature_rows = []
+    chart = dom.chart().by_code
+    for account in dom.chart().charge_codes:
+        values = [t.direct_by_year_account.get((y, account), 0) for y in years]
+        if any(values):
+            nature_rows.append(("", [chart[account].title, *map(_amount_text, values), _amount_text(sum(values))]))
+    nature_rows.append(("", ["Frais de structure", *(_amount_text(t.structural_by_year.get(y, 0)) for y in years),
+                             _amount_text(t.structural_total)]))
+    nature_rows.append(("t", ["Total des charges", *(_amount_text(t.full_by_year.get(y, 0)) for y in years),
+                              _amount_text(t.full_total)]))
+
+    balance = [t.balance_by_year.get(y, 0) for y in years]
+    ys = [str(y) for y in years]
+    parts = [style,
+             table("Coût prévisionnel par axe de l'instruction (coût complet)", ["Axe", *ys, "Total"], axis_rows),
+             table("Financement par financeur", ["Financeur", *ys, "Total", "Part"], funder_rows),
+             table("Charges par nature", ["Compte", *ys, "Total"], nature_rows),
+             table("Équilibre", ["", *ys, "Total"], [("t", ["Ressources − charges", *map(_amount_text, balance),
+                                                             _amount_text(t.balance_total)])])]
+    if problems:
+        parts.append("<h3>À vérifier</h3><ul>" + "".join(f"<li>{html.escape(p.message)}</li>" for p in problems) + "</ul>")
+    else:
+        parts.append('<p style="color:#2e7d32"><b>Budget équilibré, chaque action et chaque année.</b></p>')
+    return "".join(parts)
+

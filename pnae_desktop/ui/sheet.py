@@ -1,0 +1,63 @@
+"""A table view that behaves like a spreadsheet: type to edit, Enter goes down, Tab goes right,
+Ctrl+C copies the selection and Ctrl+V pastes a block copied from Excel or LibreOffice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView
+
+
+def parse_block(text: str) -> list[list[str]]:
+    """Tab-separated rows, as spreadsheets put them on the clipboard (trailing newline ignored)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.split("\t") for line in lines]
+
+
+class SheetView(QTableView):
+    paste_requested = Signal(object, object)  # (rows of texts, top-left QModelIndex)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setEditTriggers(
+            QAbstractItemView.AnyKeyPressed | QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+        )
+        self.setSelectionMode(QAbstractItemView.ContiguousSelection)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.horizontalHeader().setHighlightSections(False)
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt override
+        if event.matches(QKeySequence.Paste):
+            self.paste_requested.emit(parse_block(QGuiApplication.clipboard().text()), self.currentIndex())
+            return
+        if event.matches(QKeySequence.Copy):
+            QGuiApplication.clipboard().setText(self.selection_text())
+            return
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
+            self._move_down()
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor, hint):  # noqa: N802 - Qt override
+        super().closeEditor(editor, hint)
+        if hint == QAbstractItemDelegate.SubmitModelCache:  # Enter in a cell: go to the next row
+            self._move_down()
+
+    def _move_down(self):
+        index = self.currentIndex()
+        below = index.sibling(index.row() + 1, index.column())
+        if below.isValid():
+            self.setCurrentIndex(below)
+
+    def selection_text(self) -> str:
+        indexes = sorted(self.selectedIndexes(), key=lambda i: (i.row(), i.column()))
+        if not indexes:
+            return ""
+        rows: dict[int, dict[int, str]] = {}
+        for i in indexes:
+            rows.setdefault(i.row(), {})[i.column()] = str(i.data(Qt.EditRole) or "")
+        cols = sorted({i.column() for i in indexes})
+        return "\n".join("\t".join(r.get(c, "") for c in cols) for _, r in sorted(rows.items())) + "\n"

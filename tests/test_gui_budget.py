@@ -1,0 +1,185 @@
+"""The Budget page driven like a spreadsheet: type, paste, undo — on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pnae_desktop.domain.entities import NewPrae
+from pnae_desktop.services import budget as service
+from pnae_desktop.services import praes
+from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    create_application([])
+
+
+class MessageWatchdog:
+    """Answers every message box so a test can never hang on one, and records its text."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.timer = QTimer(interval=50)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def _poll(self):
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            self.messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+
+
+@pytest.fixture
+def watchdog():
+    dog = MessageWatchdog()
+    yield dog
+    dog.timer.stop()
+
+
+@pytest.fixture
+def page(qtbot, db_path, catalogue, watchdog):
+    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    prae_id = praes.create_prae(window.workspace.store, catalogue,
+                                NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(2,)))
+    window.open_prae(prae_id)
+    window.go_to("budget")
+    budget_page = window.page("budget")
+    budget_page._test_watchdog = watchdog
+    yield budget_page
+    assert not [m for m in watchdog.messages if not getattr(budget_page, "_expect_message", False)]
+    window.close()
+
+
+def add_rows(page, *rows):
+    """Create charge rows through the service (the dialog asks for a label)."""
+    action_id = page.action_id()
+    cells = [service.ChargeCell(action_id, account, label, 2018, service.ChargeValue(amount_cents=0))
+             for account, label in rows]
+    service.set_charge_cells(page.store, cells)
+    page.refresh()
+
+
+def cell(model, row, col):
+    return model.index(row, col).data()
+
+
+def type_into(qtbot, view, row, col, text):
+    """Type as a user would: the first key opens the cell editor, the rest goes into it."""
+    page = view.parent()
+    while not hasattr(page, "refresh"):
+        page = page.parent()
+    stack = page.window_.undo_stack(page.prae_id)
+    depth = stack.count()
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(row, col))
+    qtbot.keyClick(view, text[0])
+    editor = QApplication.focusWidget()
+    assert editor is not view
+    qtbot.keyClicks(editor, text[1:])
+    qtbot.keyClick(editor, Qt.Key_Return)
+    dog = page._test_watchdog
+    seen = len(dog.messages)
+    qtbot.waitUntil(lambda: stack.count() != depth or len(dog.messages) > seen, timeout=3000)
+
+
+def row_of(page, label):
+    return next(r for r, (_account, row_label) in enumerate(page.charge_rows) if row_label == label)
+
+
+def test_idf_digital_plan_typed_updates_totals_and_undo(qtbot, page):
+    add_rows(page, ("60", "Équipement numérique"), ("61", "Hébergement"), ("62", "Formation"))
+    view, model = page.chargesView, page.charges
+    labels = [model.index(r, 1).data() for r in range(3)]
+    assert labels == ["Équipement numérique", "Hébergement", "Formation"]
+    type_into(qtbot, view, 0, 2, "366800")
+    type_into(qtbot, view, 1, 2, "5 500")
+    type_into(qtbot, view, 2, 2, "12400,00")
+    total_row = 3  # first footer row: total des charges directes
+    assert cell(model, total_row, 2) == "384\u202f700,00\u00a0€"
+    assert page.totals.direct_by_year[2018] == 384_700_00
+    assert "écart" in page.balanceLabel.text()  # nothing financed yet: the gap shows
+    # the same figures are in the file
+    plan, totals, _ = service.totals(page.store, page.prae_id)
+    assert totals.direct_total == 384_700_00
+    # undo the last cell, then redo it
+    page.window_.actionUndo.trigger()
+    assert page.totals.direct_by_year[2018] == 372_300_00
+    page.window_.actionRedo.trigger()
+    assert page.totals.direct_by_year[2018] == 384_700_00
+
+
+def test_etp_entry_and_enter_moves_down(qtbot, page):
+    add_rows(page, ("64", "Chargée de mission"), ("62", "Déplacements"))
+    view = page.chargesView
+    row = row_of(page, "Chargée de mission")
+    type_into(qtbot, view, row, 3, "0,5 x 52000")
+    assert cell(page.charges, row, 3) == "26\u202f000,00\u00a0€"
+    assert view.currentIndex().row() == row + 1  # Enter went to the next row
+    # ETP × cost is refused on another account, in French, naming the cell
+    page._expect_message = True
+    type_into(qtbot, view, row_of(page, "Déplacements"), 2, "1 x 100")
+    assert "réservée aux charges de personnel" in page._test_watchdog.messages[-1]
+    assert page.totals.etp_by_year[2019] == page.totals.etp_by_year[2019].__class__("0.50")
+
+
+def test_bad_cell_is_refused_with_french_message_and_nothing_saved(qtbot, page):
+    add_rows(page, ("62", "Déplacements"))
+    before = service.totals(page.store, page.prae_id)[1].direct_total
+    depth = page.window_.undo_stack(page.prae_id).count()
+    page._expect_message = True
+    type_into(qtbot, page.chargesView, 0, 2, "-300")
+    message = page._test_watchdog.messages[-1]
+    assert "négatif" in message and "2018" in message
+    assert service.totals(page.store, page.prae_id)[1].direct_total == before
+    assert page.window_.undo_stack(page.prae_id).count() == depth
+
+
+def test_paste_block_from_spreadsheet_all_or_nothing(qtbot, page):
+    add_rows(page, ("60", "Achats"), ("61", "Locations"))
+    view = page.chargesView
+    view.setFocus()
+    view.setCurrentIndex(page.charges.index(0, 2))
+    # a bad block: one cell with text → nothing applied, bad cells listed
+    QGuiApplication.clipboard().setText("1 234,56\t100\nabc\t200\n")
+    page._expect_message = True
+    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: bool(page._test_watchdog.messages))
+    assert "Rien n'a été collé" in page._test_watchdog.messages[-1] and "abc" in page._test_watchdog.messages[-1]
+    assert service.totals(page.store, page.prae_id)[1].direct_total == 0
+    # a good block in the three notations users paste: applied at once, one undo step
+    QGuiApplication.clipboard().setText("1 234,56\t1234,56\r\n1234.56\t10\r\n")
+    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    assert page.totals.direct_total == 3 * 1234_56 + 10_00
+    page.window_.actionUndo.trigger()
+    assert page.totals.direct_total == 0
+
+
+def test_financing_balances_the_action(qtbot, page, catalogue):
+    from pnae_desktop.services import drafting
+
+    drafting.set_objectives(page.store, catalogue, page.action_id(), {"1.2": None})
+    add_rows(page, ("62", "Déplacements"))
+    type_into(qtbot, page.chargesView, 0, 2, "1000")
+    funders = [f.name for f in page.funder_rows]
+    state, region = funders.index("État (Direccte/DGEFP)"), funders.index("Conseil régional")
+    type_into(qtbot, page.financingView, state, 2, "600")
+    type_into(qtbot, page.financingView, region, 2, "400")
+    gap_row = len(page.funder_rows) + 1
+    assert cell(page.financing, gap_row, 2) == "0,00\u00a0€"
+    assert page.financing.index(gap_row, 2).data(Qt.ForegroundRole).color().name() == "#2e7d32"
+    assert "équilibré" in page.balanceLabel.text()
+    summary = page.summaryView.toPlainText()
+    assert "Budget équilibré" in summary and "60,00 %" in summary
