@@ -68,10 +68,14 @@ def _open(args):
     return open_store(db=args.db, url=args.db_url)
 
 
-def _catalogue(args):
+def _catalogues():
     from pnae_desktop.catalogue.loader import shipped_catalogues
 
-    catalogues = shipped_catalogues()
+    return shipped_catalogues()
+
+
+def _catalogue(args):
+    catalogues = _catalogues()
     for problem in catalogues.problems:
         print(f"Attention : {problem}", file=sys.stderr)
     return catalogues.get(args.edition) if getattr(args, "edition", None) else catalogues.default
@@ -119,18 +123,21 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     import json
 
-    from pnae_desktop.services import budget, praes, serialize
+    from pnae_desktop.services import budget, convention, praes, serialize
 
     store = _open(args)
     try:
         detail = praes.get_prae(store, args.prae)
         plan, computed, problems = budget.totals(store, args.prae)
+        catalogue = _catalogues().get(detail.summary.catalogue_edition)
+        rendered, checks = convention.render(store, args.prae, catalogue)
     finally:
         store.close()
     if args.format == "json":
         data = serialize.prae_to_dict(detail)
         data["budget"] = serialize.budget_to_dict(plan, computed)
         data["budget"]["problems"] = [p.message for p in problems]
+        data["convention"] = convention.convention_to_dict(rendered, checks)
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         sys.stdout.write(serialize.prae_to_text(detail))

@@ -732,6 +732,11 @@ class RenderedArticle:
         label = article_label(self.number)
         return f"{label[0].upper()}{label[1:]} – {self.title}"
 
+    @property
+    def text(self) -> str:
+        """The final text, one block per line (tables as tab-separated rows)."""
+        return "\n".join(_block_text(b) for b in self.blocks)
+
 
 @dataclass(frozen=True)
 class RenderedSignature:

@@ -72,6 +72,9 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
         praes.add_regional_action(store, prae_id, title, **fields)
     _fill_drafting(store, catalogue, prae_id)
     _fill_budget(store, prae_id)
+    from pnae_desktop.services import convention
+
+    convention.fill_demo(store, prae_id, catalogue)
     org_id = praes.prae_organisation_id(store, prae_id)
     current = praes.organisation(store, org_id)
     praes.save_organisation(

@@ -317,3 +317,15 @@ class CalendarItemRow(Base):
     day: Mapped[date | None] = mapped_column(Date)
 
     action: Mapped[PraeActionRow] = relationship(back_populates="calendar")
+
+
+class ConventionRow(Base):
+    """The PRAE's CPO: parties and settings, and the articles' adaptations, as JSON documents
+    validated by the services (see services/convention.py)."""
+
+    __tablename__ = "conventions"
+
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
+    template_key: Mapped[str] = mapped_column(String(50))
+    settings_json: Mapped[str] = mapped_column(Text)
+    articles_json: Mapped[str] = mapped_column(Text)

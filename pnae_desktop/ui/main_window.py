@@ -25,8 +25,6 @@ PAGES = (
 )
 
 NOT_BUILT = {
-    "convention": "La convention pluriannuelle d'objectifs (CPO) entre l'État, la Région et l'ARML "
-    "arrive dans une prochaine version.",
     "exports": "Les exports PDF prêts à signer et les classeurs budgétaires arrivent dans une prochaine "
     "version.",
 }
@@ -109,10 +107,13 @@ class MainWindow(QMainWindow):
                 if self.current_prae_id is not None:
                     widget.load(self.current_prae_id)
                 return widget
-            elif key == "budget":
-                from pnae_desktop.ui.budget_page import BudgetPage
+            elif key in ("budget", "convention"):
+                if key == "budget":
+                    from pnae_desktop.ui.budget_page import BudgetPage as page_class
+                else:
+                    from pnae_desktop.ui.convention_page import ConventionPage as page_class
 
-                widget = BudgetPage(self, self)
+                widget = page_class(self, self)
                 self._add_page(key, widget)
                 widget.load(self.current_prae_id)
                 return widget
@@ -133,8 +134,8 @@ class MainWindow(QMainWindow):
         key = PAGES[row][0]
         fresh = key not in self._page_widgets
         page = self.page(key)
-        if key == "budget" and not fresh:
-            page.load(self.current_prae_id)  # actions may have changed on the PRAE page
+        if key in ("budget", "convention") and not fresh:
+            page.load(self.current_prae_id)  # the PRAE may have changed on another page
         self.pages.setCurrentWidget(page)
 
     def go_to(self, key: str) -> None:

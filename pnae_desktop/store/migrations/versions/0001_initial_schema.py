@@ -52,6 +52,14 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_allocation_keys_prae_id_praes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('prae_id', 'year', name=op.f('pk_allocation_keys'))
     )
+    op.create_table('conventions',
+    sa.Column('prae_id', sa.Integer(), nullable=False),
+    sa.Column('template_key', sa.String(length=50), nullable=False),
+    sa.Column('settings_json', sa.Text(), nullable=False),
+    sa.Column('articles_json', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['prae_id'], ['praes.id'], name=op.f('fk_conventions_prae_id_praes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('prae_id', name=op.f('pk_conventions'))
+    )
     op.create_table('funders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prae_id', sa.Integer(), nullable=False),
@@ -256,6 +264,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_funders_prae_id'))
 
     op.drop_table('funders')
+    op.drop_table('conventions')
     op.drop_table('allocation_keys')
     op.drop_table('praes')
     op.drop_table('organisations')

@@ -1,0 +1,512 @@
+"""Convention CPO page: parties and signatories, the articles (adapt, restore, add, remove,
+reorder) with a live preview of the filled text, the amounts read from the budget, and the
+checks before export. Every change is saved at once as an undoable edit of the PRAE."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence
+from PySide6.QtWidgets import QHeaderView, QInputDialog, QListWidgetItem, QMessageBox, QTableWidgetItem, QWidget
+
+from pnae_desktop.domain import convention as cv
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.services import convention as service
+from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
+from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.undo import push_edit
+
+TYPING_DELAY_MS = 600
+PAYMENT_COLUMNS = ("Financeur", "Année", "Versement", "%", "Déclencheur")
+
+
+def blocks_html(blocks) -> str:
+    out = []
+    for b in blocks:
+        if isinstance(b, cv.Paragraph):
+            out.append(f"<p>{html.escape(b.text)}</p>")
+        elif isinstance(b, cv.BulletList):
+            out.append(_items_html(b.items))
+        elif isinstance(b, cv.Table):
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
+            rows = []
+            for i, row in enumerate(b.rows):
+                bold = b.total_row and i == len(b.rows) - 1
+                cells = "".join(
+                    f'<td align="{"right" if (c < len(b.numeric) and b.numeric[c]) else "left"}"'
+                    f'{" nowrap" if (c < len(b.numeric) and b.numeric[c]) else ""}>'
+                    f'{"<b>" if bold else ""}{html.escape(v)}{"</b>" if bold else ""}</td>'
+                    for c, v in enumerate(row))
+                rows.append(f"<tr>{cells}</tr>")
+            out.append(f'<table border="1" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>')
+    return "".join(out)
+
+
+def _items_html(items) -> str:
+    out = ["<ul>"]
+    for item in items:
+        out.append(f"<li>{html.escape(item.text)}")
+        if item.children:
+            out.append(_items_html(item.children))
+        for after in getattr(item, "after", ()) or ():
+            out.append(f"<p>{html.escape(after)}</p>")
+        out.append("</li>")
+    return "".join(out) + "</ul>"
+
+
+def convention_html(rendered, highlight: str | None = None) -> str:
+    parts = ['<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} '
+             'th{background:#eef2f7} .unresolved{background:#fde2e1}</style>']
+    parts.append("".join(f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
+                         for t in rendered.title[:1]))
+    parts += [f'<p align="center">{html.escape(t)}</p>' for t in rendered.title[1:]]
+    parts.append(blocks_html(rendered.parties))
+    parts.append(f"<h2>{html.escape(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
+    for a in rendered.articles:
+        style = ' style="background:#fff7d6"' if a.key == highlight else ""
+        flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
+        parts.append(f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>')
+    parts.append(f"<p><br>{html.escape(rendered.signature_closing)}</p>")
+    for s in rendered.signatures:
+        parts.append(f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
+                     f"<br>{html.escape(s.name)}</p>")
+    body = "".join(parts)
+    return body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>") \
+        if "[à compléter" in body else body
+
+
+class ConventionPage(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        load_form("convention_page.ui", self)
+        self.window_ = window
+        self.prae_id: int | None = None
+        self.settings: service.ConventionSettings | None = None
+        self.state: cv.ConventionState | None = None
+        self.rendered = None
+        self.checks = []
+        self._loading = False
+        self._article_error = ""
+        self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
+        self._typing.timeout.connect(self._commit_article)
+
+        self._line_fields = {
+            "prefectName": ("state", "prefect", "name"), "prefectFunction": ("state", "prefect", "function"),
+            "stateName": ("state", "signatory", "name"), "stateFunction": ("state", "signatory", "function"),
+            "councilName": ("council", "name"), "councilSignatoryName": ("council", "signatory", "name"),
+            "councilSignatoryFunction": ("council", "signatory", "function"),
+            "councilDeliberation": ("council", "deliberation"),
+            "armlName": ("arml_signatory", "name"), "armlFunction": ("arml_signatory", "function"),
+            "armlProject": ("arml_project",), "tribunal": ("tribunal",),
+            "signaturePlace": ("signature", "place"), "signatureDate": ("signature", "date"),
+            "copies": ("signature", "copies"), "meetings": ("steering", "meetings_per_year"),
+        }
+        for name in self._line_fields:
+            getattr(self, name).editingFinished.connect(lambda n=name: self._commit_line(n))
+        self.withRegion.toggled.connect(self._commit_with_region)
+        self.steeringMembers.installEventFilter(self)
+        self.paymentsTable.setColumnCount(len(PAYMENT_COLUMNS))
+        self.paymentsTable.setHorizontalHeaderLabels(PAYMENT_COLUMNS)
+        self.paymentsTable.verticalHeader().hide()
+        self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        self.paymentsTable.itemChanged.connect(self._commit_payments)
+        self.resetPaymentsButton.clicked.connect(self._reset_payments)
+
+        self.articleList.currentRowChanged.connect(self._show_article)
+        self.articleText.textChanged.connect(self._article_typed)
+        self.articleText.installEventFilter(self)
+        self.articleTitle.editingFinished.connect(self._commit_article)
+        self.restoreButton.clicked.connect(self.restore_article)
+        self.diffButton.clicked.connect(self.show_diff)
+        self.addArticleButton.clicked.connect(self.add_article)
+        self.removeArticleButton.clicked.connect(self.remove_article)
+        self.upButton.clicked.connect(lambda: self.move_article(-1))
+        self.downButton.clicked.connect(lambda: self.move_article(+1))
+        self.articlesSplitter.setSizes([260, 420, 520])
+        self.checksList.itemActivated.connect(self._check_activated)
+        self.openBudgetButton.clicked.connect(lambda: self.window_.go_to("budget"))
+        self.placeholderHelp.setText(
+            "Variables : {arml.name}, {region.name}, {period.start}, {period.end}, {amount:state.total}, "
+            "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée.")
+        self.placeholderHelp.setStyleSheet("color:#5a6b80")
+
+    # -- context ---------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.window_.workspace.store
+
+    @property
+    def catalogue(self):
+        return self.window_.workspace.catalogues.default
+
+    def edit(self, text, apply, revert, merge_key=None) -> bool:
+        stack = self.window_.undo_stack(self.prae_id)
+        return push_edit(stack, text, apply, revert, self.refresh, self.show_error, merge_key) is not None
+
+    def show_error(self, message: str) -> None:
+        QMessageBox.warning(self, "Convention CPO", message)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.FocusOut:
+            if watched is self.steeringMembers:
+                self._commit_steering()
+            elif watched is self.articleText:
+                self._commit_article()
+        elif event.type() == QEvent.ShortcutOverride and (
+            event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
+        ):
+            self._commit_article()
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, prae_id: int | None) -> None:
+        self.prae_id = prae_id
+        self.tabs.setEnabled(prae_id is not None)
+        if prae_id is None:
+            self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
+            return
+        self.window_.undo_stack(prae_id)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.prae_id is None:
+            return
+        self._typing.stop()
+        self.settings = service.get_settings(self.store, self.prae_id, self.catalogue)
+        self.state = service.get_state(self.store, self.prae_id)
+        context = service.with_payments(service.build_context(self.store, self.prae_id, self.catalogue, self.settings),
+                                        self.settings)
+        self.context = context
+        self.rendered = cv.render(self.state, context)
+        self.checks = cv.check(self.state, context)
+        summary = next((s for s in self.window_.workspace.prae_summaries() if s.id == self.prae_id), None)
+        self.praeLabel.setText(f"<b>{html.escape(summary.title if summary else '')}</b>")
+        self._loading = True
+        try:
+            self._fill_parties()
+            self._fill_articles()
+            self._fill_amounts()
+            self._fill_checks()
+        finally:
+            self._loading = False
+
+    # -- parties ---------------------------------------------------------------------------
+    def _value(self, path):
+        obj = self.settings
+        for part in path:
+            obj = getattr(obj, part)
+        return obj
+
+    def _fill_parties(self) -> None:
+        s = self.settings
+        self.withRegion.setChecked(s.with_region)
+        for name, path in self._line_fields.items():
+            value = self._value(path)
+            if isinstance(value, date):
+                value = value.strftime("%d/%m/%Y")
+            text = "" if value is None else str(value)
+            widget = getattr(self, name)
+            if widget.text() != text:
+                widget.setText(text)
+                widget.setCursorPosition(0)
+        for name in ("councilName", "councilSignatoryName", "councilSignatoryFunction", "councilDeliberation"):
+            getattr(self, name).setEnabled(s.with_region)
+        members = "\n".join(s.steering.members)
+        if self.steeringMembers.toPlainText() != members:
+            self.steeringMembers.setPlainText(members)
+        t = self.paymentsTable
+        t.blockSignals(True)
+        rows = [(p, i) for p in self.context.payments for i in p.instalments]
+        names = {f.key: f.name for f in self.context.funders}
+        t.setRowCount(len(rows))
+        for r, (p, i) in enumerate(rows):
+            for c, value in enumerate((names.get(p.funder, p.funder), str(p.year), i.label, str(i.percent), i.trigger)):
+                item = QTableWidgetItem(value)
+                if c < 2:
+                    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
+                item.setData(Qt.UserRole, (p.funder, p.year))
+                t.setItem(r, c, item)
+        t.resizeColumnsToContents()
+        t.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        t.blockSignals(False)
+
+    def _save_settings(self, new: service.ConventionSettings, text: str) -> None:
+        store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
+        self.edit(text, lambda: service.save_settings(store, prae_id, catalogue, new),
+                  lambda previous: service.save_settings(store, prae_id, catalogue, previous))
+
+    def _commit_line(self, name: str) -> None:
+        if self._loading or self.settings is None:
+            return
+        text = getattr(self, name).text().strip()
+        path = self._line_fields[name]
+        try:
+            if path == ("signature", "date"):
+                value = None
+                if text:
+                    try:
+                        d, m, y = (int(x) for x in text.split("/"))
+                        value = date(y, m, d)
+                    except ValueError:
+                        raise ValidationError(f"Date de signature « {text} » invalide (jj/mm/aaaa).") from None
+            elif path in (("signature", "copies"), ("steering", "meetings_per_year")):
+                if text and not text.isdigit():
+                    raise ValidationError(f"« {text} » : un nombre entier est attendu.")
+                value = int(text) if text else (None if path[0] == "signature" else 2)
+            else:
+                value = text
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            self.refresh()
+            return
+        if value == self._value(path):
+            return
+        self._save_settings(_set_path(self.settings, path, value), "Modifier les parties de la convention")
+
+    def _commit_with_region(self, checked: bool) -> None:
+        if not self._loading and self.settings is not None and checked != self.settings.with_region:
+            self._save_settings(replace(self.settings, with_region=checked), "Changer les signataires")
+
+    def _commit_steering(self) -> None:
+        if self._loading or self.settings is None:
+            return
+        members = tuple(m.strip() for m in self.steeringMembers.toPlainText().splitlines() if m.strip())
+        if members != self.settings.steering.members:
+            self._save_settings(replace(self.settings, steering=replace(self.settings.steering, members=members)),
+                                "Modifier le comité de pilotage")
+
+    def _commit_payments(self, *_):
+        if self._loading or self.settings is None:
+            return
+        t = self.paymentsTable
+        schedules: dict[tuple, list] = {}
+        try:
+            for r in range(t.rowCount()):
+                key = t.item(r, 0).data(Qt.UserRole)
+                percent = t.item(r, 3).text().strip().rstrip("%").strip()
+                if not percent.isdigit():
+                    raise ValidationError(f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide.")
+                schedules.setdefault(tuple(key), []).append(
+                    cv.Instalment(t.item(r, 2).text().strip(), int(percent), t.item(r, 4).text().strip()))
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            self.refresh()
+            return
+        payments = tuple(cv.PaymentSchedule(f, y, tuple(i)) for (f, y), i in schedules.items())
+        self._save_settings(replace(self.settings, payments=payments), "Modifier les modalités de versement")
+
+    def _reset_payments(self) -> None:
+        if self.settings is not None and self.settings.payments is not None:
+            self._save_settings(replace(self.settings, payments=None), "Revenir à l'échéancier usuel")
+
+    # -- articles --------------------------------------------------------------------------
+    def _fill_articles(self) -> None:
+        current = self.current_key()
+        numbers = cv.numbering(self.state)
+        self.articleList.blockSignals(True)
+        self.articleList.clear()
+        for a in self.state.articles:
+            title = cv.article_title(self.state, a.key)
+            number = numbers.get(a.key)
+            label = f"{cv.article_label(number).capitalize()} – {title}" if number else f"(retiré) {title}"
+            marks = []
+            if a.custom:
+                marks.append("ajouté")
+            elif a.text is not None or a.title is not None:
+                marks.append("adapté")
+            item = QListWidgetItem(label + (f"  [{', '.join(marks)}]" if marks else ""))
+            item.setData(Qt.UserRole, a.key)
+            if a.removed:
+                item.setForeground(QBrush(QColor("#8a8f96")))
+            elif marks:
+                item.setForeground(QBrush(QColor("#8a5a00")))
+            self.articleList.addItem(item)
+        self.articleList.blockSignals(False)
+        keys = [a.key for a in self.state.articles]
+        self.articleList.setCurrentRow(keys.index(current) if current in keys else 0)
+        self._show_article(self.articleList.currentRow())
+
+    def current_key(self) -> str | None:
+        item = self.articleList.currentItem()
+        return item.data(Qt.UserRole) if item else None
+
+    def _show_article(self, _row: int) -> None:
+        key = self.current_key()
+        if key is None or self.state is None:
+            return
+        self._loading = True
+        try:
+            article = self.state.article(key)
+            self.articleTitle.setText(cv.article_title(self.state, key))
+            text = cv.article_text(self.state, key)
+            if self.articleText.toPlainText() != text:
+                self.articleText.setPlainText(text)
+            model = cv.load_template(self.state.template_key).article(key)
+            adapted = article.text is not None or article.title is not None
+            status = ("Article ajouté par la région" if article.custom else
+                      "Article retiré" if article.removed else
+                      '<span style="color:#8a5a00">● adapté</span>' if adapted else
+                      '<span style="color:#2e7d32">● texte du modèle</span>')
+            if model is not None and not model.optional and not article.custom:
+                status += " · obligatoire"
+            self.articleStatus.setText(self._article_error or status)
+            self.restoreButton.setVisible(adapted and not article.custom)
+            self.diffButton.setVisible(adapted and not article.custom)
+            self.removeArticleButton.setText("Rétablir" if article.removed else "&Retirer")
+            self.preview.setHtml(convention_html(self.rendered, key))
+            self.preview.scrollToAnchor(key)
+        finally:
+            self._loading = False
+
+    def _article_typed(self) -> None:
+        if not self._loading:
+            self._typing.start()
+
+    def _commit_article(self) -> None:
+        """Save the article's title and text (autosaved after a pause and on leaving the field)."""
+        self._typing.stop()
+        key = self.current_key()
+        if self._loading or key is None or self.state is None:
+            return
+        text, title = self.articleText.toPlainText(), self.articleTitle.text().strip()
+        if text == cv.article_text(self.state, key) and title == cv.article_title(self.state, key):
+            return
+        try:
+            new_state = cv.override_article(self.state, key, text, title=title)
+        except ValidationError as exc:
+            self._article_error = f'<span style="color:#b00020">{html.escape(str(exc))} (non enregistré)</span>'
+            self.articleStatus.setText(self._article_error)
+            return
+        self._article_error = ""
+        self._save_state(new_state, "Adapter un article", merge_key=("article", key))
+
+    def _save_state(self, new_state, text: str, merge_key=None) -> None:
+        store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
+        self.edit(text, lambda: service.save_state(store, prae_id, catalogue, new_state),
+                  lambda previous: service.save_state(store, prae_id, catalogue, previous), merge_key)
+
+    def restore_article(self) -> None:
+        key = self.current_key()
+        if key is not None:
+            self._save_state(cv.restore_article(self.state, key), "Restaurer le texte du modèle")
+
+    def show_diff(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        model = cv.load_template(self.state.template_key).article(key)
+        _dialog(self, f"Différences avec le modèle — {model.title}",
+                LEGEND + f"<p>{diff_html(model.text, cv.article_text(self.state, key))}</p>").exec()
+
+    def add_article(self) -> None:
+        title, ok = QInputDialog.getText(self, "Ajouter un article", "Titre de l'article (clause régionale) :")
+        if not ok or not title.strip():
+            return
+        numbers = cv.numbering(self.state)
+        after = numbers.get(self.current_key())
+        try:
+            new_state = cv.add_article(self.state, title, "Texte de l'article.", (after + 1) if after else None)
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self._save_state(new_state, "Ajouter un article")
+
+    def remove_article(self) -> None:
+        key = self.current_key()
+        if key is None:
+            return
+        article = self.state.article(key)
+        try:
+            new_state = cv.reinstate_article(self.state, key) if article.removed else cv.remove_article(self.state, key)
+        except ValidationError as exc:
+            self.show_error(str(exc))
+            return
+        self._save_state(new_state, "Rétablir un article" if article.removed else "Retirer un article")
+
+    def move_article(self, delta: int) -> None:
+        key = self.current_key()
+        number = cv.numbering(self.state).get(key)
+        if number is None or number + delta < 1:
+            return
+        self._save_state(cv.move_article(self.state, key, number + delta), "Déplacer un article")
+
+    # -- amounts and checks ----------------------------------------------------------------
+    def _fill_amounts(self) -> None:
+        from pnae_desktop.domain.money import format_amount
+
+        years = self.context.period.years
+        head = "".join(f"<th>{y}</th>" for y in years) + "<th>Total</th>"
+        def rows(items):
+            return "".join(
+                f"<tr><td>{html.escape(label)}</td>" + "".join(
+                    f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
+                + f'<td align="right"><b>{format_amount(sum(amounts.values()))}</b></td></tr>'
+                for label, amounts in items)
+        axis = rows((a.label, a.amounts) for a in self.context.axis_costs)
+        funders = rows((f"{f.name}{' (signataire)' if f.party else ''}", f.amounts) for f in self.context.funders)
+        table = '<table border="1" cellspacing="0" cellpadding="4"><tr><th></th>{}</tr>{}</table>'
+        self.amountsView.setHtml(f"<h3>Coût prévisionnel par axe</h3>{table.format(head, axis)}"
+                                 f"<h3>Contributions par financeur</h3>{table.format(head, funders)}")
+
+    def _fill_checks(self) -> None:
+        self.checksList.clear()
+        errors = [c for c in self.checks if c.severity == "error"]
+        for c in self.checks:
+            item = QListWidgetItem(("⛔ " if c.severity == "error" else "⚠ ") + c.message)
+            item.setData(Qt.UserRole, (c.location, c.article))
+            item.setForeground(QBrush(QColor("#b00020" if c.severity == "error" else "#8a5a00")))
+            self.checksList.addItem(item)
+        if not self.checks:
+            item = QListWidgetItem("✓ Aucune anomalie : la convention est prête à être exportée.")
+            item.setForeground(QBrush(QColor("#2e7d32")))
+            self.checksList.addItem(item)
+        self.checksSummary.setText(f"{len(errors)} erreur(s) bloquante(s), {len(self.checks) - len(errors)} alerte(s).")
+        self.checksBadge.setText(
+            '<span style="color:#2e7d32"><b>prête à exporter</b></span>' if not errors else
+            f'<span style="color:#b00020"><b>{len(errors)} point(s) à corriger</b></span>')
+
+    def _check_activated(self, item) -> None:
+        target = item.data(Qt.UserRole)
+        if not target:
+            return
+        location, article = target
+        keys = [a.key for a in self.state.articles]
+        if article in keys or location in keys:
+            self.tabs.setCurrentWidget(self.articlesTab)
+            self.articleList.setCurrentRow(keys.index(article if article in keys else location))
+            self.articleText.setFocus()
+            return
+        if location.startswith("budget"):
+            self.window_.go_to("budget")
+            return
+        if location.startswith("payments"):
+            self.tabs.setCurrentWidget(self.partiesTab)
+            self.paymentsTable.setFocus()
+            return
+        widget = {
+            "state.prefect.name": self.prefectName, "state.prefect.function": self.prefectFunction,
+            "state.signatory.name": self.stateName, "state.signatory.function": self.stateFunction,
+            "council.signatory.name": self.councilSignatoryName, "council.signatory.function": self.councilSignatoryFunction,
+            "arml.signatory.name": self.armlName, "arml.signatory.function": self.armlFunction,
+            "signature.date": self.signatureDate, "signature.place": self.signaturePlace,
+            "signature.copies": self.copies, "steering.members": self.steeringMembers, "steering.meetings": self.meetings,
+            "arml.project": self.armlProject,
+        }.get(location)
+        self.tabs.setCurrentWidget(self.partiesTab)
+        if widget is not None:
+            widget.setFocus()
+        elif location.startswith("arml."):
+            self.window_.statusBar().showMessage(
+                "Cette information vient de la fiche de l'ARML (nom, adresse, SIRET).", 8000)
+
+
+def _set_path(obj, path, value):
+    if len(path) == 1:
+        return replace(obj, **{path[0]: value})
+    return replace(obj, **{path[0]: _set_path(getattr(obj, path[0]), path[1:], value)})
+

@@ -1,0 +1,157 @@
+"""The Convention CPO page on the demo PRAE: adapt, restore, add and renumber, refuse, check."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from pnae_desktop.domain import convention as cv
+from pnae_desktop.services import convention as service
+from pnae_desktop.services import demo
+from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    create_application([])
+
+
+@pytest.fixture
+def page(qtbot, db_path, catalogue):
+    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    prae_id = demo.create_demo(window.workspace.store, catalogue)
+    window.refresh()
+    window.open_prae(prae_id)
+    window.go_to("convention")
+    yield window.page("convention")
+    window.close()
+
+
+def select(page, key):
+    keys = [a.key for a in page.state.articles]
+    page.articleList.setCurrentRow(keys.index(key))
+
+
+def test_demo_convention_is_ready(page):
+    assert "prête à exporter" in page.checksBadge.text()
+    assert page.rendered.unresolved == ()
+    assert page.checksList.item(0).text().startswith("✓")
+
+
+def test_adapt_then_restore_an_article_survives_reopening(page, db_path, catalogue, qtbot):
+    select(page, "duree")
+    page.articleText.setPlainText("La présente convention est conclue pour la durée du PRAE, de {period.start} à "
+                                  "{period.end} inclus.")
+    page._commit_article()
+    assert "adapté" in page.articleList.currentItem().text()
+    article = next(a for a in page.rendered.articles if a.key == "duree")
+    assert article.adapted and "de 2018 à 2020 inclus" in article.text
+    # the override is in the file: a fresh service read sees it
+    assert service.get_state(page.store, page.prae_id).article("duree").text is not None
+    page.restoreButton.click()
+    assert service.get_state(page.store, page.prae_id).article("duree").text is None
+    page.window_.actionUndo.trigger()  # back to the adapted text
+    assert service.get_state(page.store, page.prae_id).article("duree").text is not None
+
+
+def test_unknown_placeholder_is_refused_and_not_saved(page):
+    select(page, "objet")
+    before = service.get_state(page.store, page.prae_id)
+    page.articleText.setPlainText("Objet : {arml.sirte}.")
+    page._commit_article()
+    assert "arml.sirte" in page.articleStatus.text() and "non enregistré" in page.articleStatus.text()
+    assert service.get_state(page.store, page.prae_id) == before
+
+
+def test_added_article_renumbers_and_cross_references_follow(page, qtbot):
+    select(page, "duree")
+    duree_before = cv.numbering(page.state)["duree"]
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, answer)
+            return
+        dialog.findChild(type(page.articleTitle)).setText("Clause régionale : égalité femmes-hommes")
+        dialog.accept()
+
+    select(page, "objet")
+    QTimer.singleShot(0, answer)
+    page.addArticleButton.click()
+    numbers = cv.numbering(page.state)
+    assert numbers["perso_1"] == 2 and numbers["duree"] == duree_before + 1
+    text = "\n".join(a.text for a in page.rendered.articles)
+    assert f"article {numbers['controle']}" in text  # {ref:controle} followed the renumbering
+
+
+def test_required_article_cannot_be_removed(page):
+    messages = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    select(page, "comite_pilotage")
+    QTimer.singleShot(0, answer)
+    page.removeArticleButton.click()
+    assert "obligatoire" in messages[0]
+    assert cv.numbering(page.state).get("comite_pilotage")
+
+
+def test_missing_signatory_is_a_check_that_jumps_to_the_field(page, qtbot):
+    page.tabs.setCurrentWidget(page.partiesTab)
+    page.stateName.setText("")
+    page.stateName.editingFinished.emit()
+    errors = [c for c in page.checks if c.location == "state.signatory.name"]
+    assert errors and errors[0].severity == "error"
+    item = next(page.checksList.item(i) for i in range(page.checksList.count())
+                if page.checksList.item(i).data(Qt.UserRole)[0] == "state.signatory.name")
+    page.checksList.itemActivated.emit(item)
+    assert page.tabs.currentWidget() is page.partiesTab
+
+
+def test_payment_schedule_not_summing_to_100_is_refused(page):
+    messages = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    before = service.get_settings(page.store, page.prae_id, page.catalogue)
+    QTimer.singleShot(0, answer)
+    page.paymentsTable.item(0, 3).setText("60")  # advance 60 % + balance 50 %
+    assert "110 %" in messages[0]
+    assert service.get_settings(page.store, page.prae_id, page.catalogue) == before
+
+
+def test_implausible_signature_date_is_refused(page):
+    messages = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    page.signatureDate.setText("15/06/2031")
+    page.signatureDate.editingFinished.emit()
+    assert "invraisemblable" in messages[0]
+    assert page.signatureDate.text() == "15/06/2018"
