@@ -23,6 +23,14 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if translator.load(QLocale(QLocale.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
     app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
+    from PySide6.QtGui import QIcon, QPixmap
+
+    icon = QIcon()
+    for size in (32, 256):
+        pixmap = QPixmap()
+        pixmap.loadFromData(paths.resources().joinpath("icons", f"pnae-desktop-{size}.png").read_bytes())
+        icon.addPixmap(pixmap)
+    app.setWindowIcon(icon)
     return app
 
 
