@@ -181,7 +181,7 @@ def test_about_box_shows_version(window, qtbot):
 
 
 def test_page_shortcuts(window, qtbot):
-    for i, (key, _label, _icon) in enumerate(PAGES):
+    for i, (key, _label) in enumerate(PAGES):
         qtbot.keyClick(window, getattr(Qt, f"Key_{i + 1}"), Qt.ControlModifier)
         assert window.pages.currentWidget() is window.page(key)
 

@@ -13,9 +13,9 @@ class _IntoInstanceLoader(QUiLoader):
     """Builds the form's top-level widget into `base` (so views can subclass QMainWindow or
     QDialog) and exposes every named child, action and layout as an attribute of `base`."""
 
-    def __init__(self, base: QWidget | None):
+    def __init__(self):
         super().__init__()
-        self.base = base
+        self.base: QWidget | None = None
 
     def createWidget(self, class_name, parent=None, name=""):  # noqa: N802 - Qt override
         if parent is None and self.base is not None:
@@ -38,6 +38,16 @@ class _IntoInstanceLoader(QUiLoader):
         return layout
 
 
+_shared: list[_IntoInstanceLoader] = []
+
+
+def _loader() -> _IntoInstanceLoader:
+    """One loader for the whole app: constructing one scans Qt's plugin paths (slow)."""
+    if not _shared:
+        _shared.append(_IntoInstanceLoader())
+    return _shared[0]
+
+
 def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
     """Load `forms/<name>`; with `base`, fill that instance instead of creating a new widget.
     `custom` lists the form's promoted widget classes."""
@@ -46,10 +56,14 @@ def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] =
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.ReadOnly)
-    loader = _IntoInstanceLoader(base)
+    loader = _loader()
     for widget_class in custom:
         loader.registerCustomWidget(widget_class)
-    widget = loader.load(buffer, None)
+    loader.base = base
+    try:
+        widget = loader.load(buffer, None)
+    finally:
+        loader.base = None
     if widget is None:
         raise RuntimeError(f"forme Qt illisible : {name} ({loader.errorString()})")
     return widget

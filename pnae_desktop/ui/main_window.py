@@ -6,7 +6,7 @@ import threading
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox, QStyle
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
@@ -16,12 +16,12 @@ from pnae_desktop.ui.forms import load_form
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 PAGES = (
-    ("dashboard", "Tableau de bord", QStyle.SP_DesktopIcon),
-    ("catalogue", "Catalogue PNAE", QStyle.SP_FileDialogContentsView),
-    ("prae", "PRAE", QStyle.SP_FileDialogDetailedView),
-    ("budget", "Budget", QStyle.SP_DriveHDIcon),
-    ("convention", "Convention CPO", QStyle.SP_DialogApplyButton),
-    ("exports", "Exports", QStyle.SP_DialogSaveButton),
+    ("dashboard", "Tableau de bord"),
+    ("catalogue", "Catalogue PNAE"),
+    ("prae", "PRAE"),
+    ("budget", "Budget"),
+    ("convention", "Convention CPO"),
+    ("exports", "Exports"),
 )
 
 NOT_BUILT = {
@@ -50,7 +50,6 @@ class MainWindow(QMainWindow):
         self.actionQuit.triggered.connect(self.close)
         self.actionFind.triggered.connect(self.find_in_catalogue)
         self.actionAbout.triggered.connect(self.about)
-        self.actionNewPrae.setIcon(self.style().standardIcon(QStyle.SP_FileIcon))
         self.navigation.currentRowChanged.connect(self._show_page)
         self.navigation.setCurrentRow(0)
         self._restore_geometry()
@@ -81,8 +80,8 @@ class MainWindow(QMainWindow):
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
-        for i, (key, label, icon) in enumerate(PAGES):
-            item = QListWidgetItem(self.style().standardIcon(icon), label)
+        for i, (key, label) in enumerate(PAGES):
+            item = QListWidgetItem(label)
             item.setData(Qt.UserRole, key)
             self.navigation.addItem(item)
             action = QAction(label, self)
@@ -125,7 +124,7 @@ class MainWindow(QMainWindow):
                 except UserError as exc:
                     widget = PlaceholderPage("Catalogue PNAE", str(exc), self)
             else:
-                label = next(label for k, label, _ in PAGES if k == key)
+                label = next(label for k, label in PAGES if k == key)
                 widget = PlaceholderPage(label, NOT_BUILT[key], self)
             self._add_page(key, widget)
         return self._page_widgets[key]
@@ -139,7 +138,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
 
     def go_to(self, key: str) -> None:
-        self.navigation.setCurrentRow(next(i for i, (k, _, _) in enumerate(PAGES) if k == key))
+        self.navigation.setCurrentRow(next(i for i, (k, _) in enumerate(PAGES) if k == key))
 
     # -- workspace -----------------------------------------------------------------------
     def _show_workspace(self) -> None:
