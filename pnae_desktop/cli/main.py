@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
 
+    export = sub.add_parser("export", parents=[store], help="exporter la convention, le PRAE ou le budget")
+    export.add_argument("document", choices=("convention", "prae", "budget"))
+    export.add_argument("--prae", metavar="ID", type=int, required=True)
+    export.add_argument("--out", metavar="CHEMIN", required=True)
+
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
@@ -144,7 +149,29 @@ def cmd_show(args) -> int:
     return 0
 
 
-COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list, "show": cmd_show}
+def cmd_export(args) -> int:
+    from pnae_desktop.services import exports, praes
+
+    store = _open(args)
+    try:
+        edition = praes.get_prae(store, args.prae).summary.catalogue_edition
+        catalogue = _catalogues().get(edition)
+        check = exports.preflight(store, args.prae, catalogue, args.document)
+        for warning in check.warnings:
+            print(f"Attention : {warning}", file=sys.stderr)
+        if check.errors:
+            print("Export impossible :", file=sys.stderr)
+            for error in check.errors:
+                print(f"- {error}", file=sys.stderr)
+            return 3
+        out = exports.export(store, args.prae, catalogue, args.document, args.out, force=True)
+    finally:
+        store.close()
+    print(out)
+    return 0
+
+
+COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list, "show": cmd_show, "export": cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

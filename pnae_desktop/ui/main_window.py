@@ -24,10 +24,6 @@ PAGES = (
     ("exports", "Exports"),
 )
 
-NOT_BUILT = {
-    "exports": "Les exports PDF prêts à signer et les classeurs budgétaires arrivent dans une prochaine "
-    "version.",
-}
 
 
 class MainWindow(QMainWindow):
@@ -106,11 +102,13 @@ class MainWindow(QMainWindow):
                 if self.current_prae_id is not None:
                     widget.load(self.current_prae_id)
                 return widget
-            elif key in ("budget", "convention"):
+            elif key in ("budget", "convention", "exports"):
                 if key == "budget":
                     from pnae_desktop.ui.budget_page import BudgetPage as page_class
-                else:
+                elif key == "convention":
                     from pnae_desktop.ui.convention_page import ConventionPage as page_class
+                else:
+                    from pnae_desktop.ui.exports_page import ExportsPage as page_class
 
                 widget = page_class(self, self)
                 self._add_page(key, widget)
@@ -123,9 +121,6 @@ class MainWindow(QMainWindow):
                     widget = CataloguePage(self.workspace.catalogues.default, self)
                 except UserError as exc:
                     widget = PlaceholderPage("Catalogue PNAE", str(exc), self)
-            else:
-                label = next(label for k, label in PAGES if k == key)
-                widget = PlaceholderPage(label, NOT_BUILT[key], self)
             self._add_page(key, widget)
         return self._page_widgets[key]
 
@@ -133,7 +128,7 @@ class MainWindow(QMainWindow):
         key = PAGES[row][0]
         fresh = key not in self._page_widgets
         page = self.page(key)
-        if key in ("budget", "convention") and not fresh:
+        if key in ("budget", "convention", "exports") and not fresh:
             page.load(self.current_prae_id)  # the PRAE may have changed on another page
         self.pages.setCurrentWidget(page)
 

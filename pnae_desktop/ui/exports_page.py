@@ -1,0 +1,169 @@
+"""Exports page: choose documents and destinations, see the pre-flight checks, export with
+progress, then open the file or its folder. The last destination is remembered per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
+
+from pnae_desktop.errors import UserError
+from pnae_desktop.services import exports
+from pnae_desktop.ui import jobs
+from pnae_desktop.ui.forms import load_form
+
+
+class ExportsPage(QWidget):
+    def __init__(self, window, parent=None):
+        super().__init__(parent)
+        load_form("exports_page.ui", self)
+        self.window_ = window
+        self.prae_id: int | None = None
+        self.last_outputs: list[Path] = []
+        self._thread = None
+        self.rows = {
+            "convention": (self.conventionCheck, self.conventionPath, self.conventionBrowse),
+            "prae": (self.praeCheck, self.praePath, self.praeBrowse),
+            "budget": (self.budgetCheck, self.budgetPath, self.budgetBrowse),
+        }
+        for document, (_check, path, browse) in self.rows.items():
+            browse.clicked.connect(lambda _=False, d=document: self.browse(d))
+            path.editingFinished.connect(lambda d=document: self._remember(d))
+        self.checkButton.clicked.connect(self.run_checks)
+        self.exportButton.clicked.connect(self.export)
+        self.openFileButton.clicked.connect(self.open_file)
+        self.openFolderButton.clicked.connect(self.open_folder)
+        self.openFileButton.setEnabled(False)
+        self.openFolderButton.setEnabled(False)
+        self.progress.hide()
+
+    @property
+    def store(self):
+        return self.window_.workspace.store
+
+    @property
+    def catalogue(self):
+        return self.window_.workspace.catalogues.default
+
+    def load(self, prae_id: int | None) -> None:
+        self.prae_id = prae_id
+        enabled = prae_id is not None
+        for widget in (self.documentsBox, self.checkButton, self.exportButton):
+            widget.setEnabled(enabled)
+        if not enabled:
+            self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
+            return
+        summary = next((s for s in self.window_.workspace.prae_summaries() if s.id == prae_id), None)
+        self.praeLabel.setText(f"<b>{summary.title if summary else ''}</b>")
+        settings = QSettings()
+        default_dir = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
+        for document, (_check, path, _browse) in self.rows.items():
+            folder = Path(settings.value(f"exports/{document}/folder", str(default_dir)))
+            path.setText(str(folder / exports.default_file_name(self.store, prae_id, document)))
+        self.run_checks()
+
+    def _remember(self, document: str) -> None:
+        text = self.rows[document][1].text().strip()
+        if text:
+            QSettings().setValue(f"exports/{document}/folder", str(Path(text).parent))
+
+    def browse(self, document: str) -> None:
+        label, suffix = exports.DOCUMENTS[document]
+        path, _ = QFileDialog.getSaveFileName(self, f"Enregistrer : {label}", self.rows[document][1].text(),
+                                              f"{label} (*{suffix})")
+        if path:
+            self.rows[document][1].setText(path)
+            self._remember(document)
+
+    def selected(self) -> list[str]:
+        return [d for d, (check, _path, _b) in self.rows.items() if check.isChecked()]
+
+    def run_checks(self) -> dict[str, exports.Preflight]:
+        self.checksList.clear()
+        results = {}
+        for document in self.selected():
+            label = exports.DOCUMENTS[document][0]
+            try:
+                result = exports.preflight(self.store, self.prae_id, self.catalogue, document)
+            except UserError as exc:
+                result = exports.Preflight(errors=[str(exc)])
+            results[document] = result
+            for message, color, mark in ([(m, "#b00020", "⛔") for m in result.errors]
+                                         + [(m, "#8a5a00", "⚠") for m in result.warnings]):
+                item = QListWidgetItem(f"{mark} {label} — {message}")
+                item.setForeground(QBrush(QColor(color)))
+                self.checksList.addItem(item)
+            if result.ok and not result.warnings:
+                item = QListWidgetItem(f"✓ {label} : prêt.")
+                item.setForeground(QBrush(QColor("#2e7d32")))
+                self.checksList.addItem(item)
+        return results
+
+    def export(self) -> None:
+        documents = self.selected()
+        if self.prae_id is None or not documents:
+            return
+        results = self.run_checks()
+        blocked = [d for d, r in results.items() if not r.ok]
+        if blocked:
+            QMessageBox.warning(self, "Exports", "Des erreurs bloquent l'export : corrigez-les d'abord "
+                                "(voir la liste des vérifications).")
+            return
+        warnings = sum(len(r.warnings) for r in results.values())
+        if warnings and QMessageBox.question(
+            self, "Exports", f"{warnings} alerte(s) : exporter quand même ?",
+            QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
+        targets = {d: Path(self.rows[d][1].text().strip()) for d in documents}
+        for document in documents:
+            self._remember(document)
+        store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
+
+        def work(report):
+            done = []
+            for n, (document, path) in enumerate(targets.items()):
+                def step(fraction, label, n=n):
+                    report((n + fraction) / len(targets), label)
+                done.append(exports.export(store, prae_id, catalogue, document, path, force=True, progress=step))
+            return done
+
+        self.exportButton.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.resultLabel.setText("Export en cours…")
+        self._thread, job = jobs.start(self, work)
+        job.progress.connect(self._on_progress)
+        job.finished.connect(self._on_done)
+        job.failed.connect(self._on_failed)
+        self._thread.start()
+
+    def _on_progress(self, fraction: float, label: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.progress.setFormat(f"{label} – %p %")
+
+    def _on_done(self, paths) -> None:
+        self.last_outputs = list(paths)
+        self.exportButton.setEnabled(True)
+        self.progress.setValue(100)
+        self.resultLabel.setText("Exporté :<br>" + "<br>".join(str(p) for p in paths))
+        self.openFileButton.setEnabled(True)
+        self.openFolderButton.setEnabled(True)
+        self.window_.statusBar().showMessage(f"{len(paths)} document(s) exporté(s).", 8000)
+
+    def _on_failed(self, message: str) -> None:
+        self.exportButton.setEnabled(True)
+        self.progress.hide()
+        self.resultLabel.setText("")
+        QMessageBox.warning(self, "Exports", message)
+
+    def open_file(self) -> None:
+        if self.last_outputs:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_outputs[0])))
+
+    def open_folder(self) -> None:
+        if self.last_outputs:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_outputs[0].parent)))
+
+
