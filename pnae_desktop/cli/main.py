@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
 
+    sub.add_parser("check", parents=[store], help="vérifier l'intégrité d'un fichier de données")
+
     export = sub.add_parser("export", parents=[store], help="exporter la convention, le PRAE ou le budget")
     export.add_argument("document", choices=("convention", "prae", "budget"))
     export.add_argument("--prae", metavar="ID", type=int, required=True)
@@ -65,6 +67,24 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
     return parser
+
+
+def _writer_lock(args):
+    """Commands that write take the store's writer lock (refused while the app has it open)."""
+    if args.db_url:
+        return None
+    from pathlib import Path
+
+    from pnae_desktop import paths
+    from pnae_desktop.store import lock
+
+    path = Path(args.db) if args.db else paths.default_store_path()
+    if not path.exists():
+        return None
+    writer = lock.acquire_writer_lock(path)
+    if writer is None:
+        raise UserError(f"« {path} » est déjà {lock.lock_holder_description(path)} : fermez-le d'abord.")
+    return writer
 
 
 def _open(args):
@@ -103,11 +123,14 @@ def cmd_demo(args) -> int:
         catalogue.region(region)
     except KeyError:
         raise UserError(f"Code de région inconnu : « {region} ». Exemples : 11, 84, 04.") from None
+    writer = _writer_lock(args)
     store = _open(args)
     try:
         prae_id = demo.create_demo(store, catalogue, region)
     finally:
         store.close()
+        if writer is not None:
+            writer.release()
     print(f"PRAE de démonstration créé dans {store.label}")
     print(prae_id)
     return 0
@@ -149,6 +172,26 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
+    from pathlib import Path
+
+    from pnae_desktop import paths
+    from pnae_desktop.store import integrity
+
+    path = Path(args.db) if args.db else paths.default_store_path()
+    if not path.exists():
+        print(f"Erreur : « {path} » n'existe pas.", file=sys.stderr)
+        return 1
+    problems = integrity.quick_check(path)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
+    print(f"« {path} » est sain.")
+    return 0
+
+
 def cmd_export(args) -> int:
     from pnae_desktop.services import exports, praes
 
@@ -171,7 +214,14 @@ def cmd_export(args) -> int:
     return 0
 
 
-COMMANDS = {"catalogue": cmd_catalogue, "demo": cmd_demo, "list": cmd_list, "show": cmd_show, "export": cmd_export}
+COMMANDS = {
+    "catalogue": cmd_catalogue,
+    "demo": cmd_demo,
+    "list": cmd_list,
+    "show": cmd_show,
+    "export": cmd_export,
+    "check": cmd_check,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from pnae_desktop.domain.entities import PraeSummary
+from pnae_desktop.errors import StoreError
 from pnae_desktop.store import sqlite_file
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision
 
@@ -26,20 +27,39 @@ class Workspace:
         self._store = None
         self._catalogues = None
         self._lock = threading.RLock()
+        self.writer_lock = None
+        self.backup_problem: str | None = None
 
     @property
     def label(self) -> str:
         return str(self.path) if self.path is not None else self.url
 
     def prepare(self) -> None:
-        """Check the store can be opened; raise StoreError (file untouched) if not. A store
+        """Check the store can be opened; raise StoreError (file untouched) if not: damaged,
+        foreign, newer, or already open for writing elsewhere (one writer per store). A store
         that is new or needs a migration is opened for real now; an up-to-date one later."""
         if self.path is not None:
             revision = sqlite_file.inspect_sqlite_file(self.path)
             check_revision(revision, str(self.path))
+            if revision is not None:
+                from pnae_desktop.store import integrity
+
+                problems = integrity.quick_check(self.path)
+                if problems:
+                    raise DamagedStoreError(self.path, problems)
+            self._take_writer_lock()
             if revision == HEAD_REVISION:
                 return
         self.store  # noqa: B018 - opening creates or upgrades the schema
+
+    def _take_writer_lock(self) -> None:
+        from pnae_desktop.store import lock
+
+        self.writer_lock = lock.acquire_writer_lock(self.path)
+        if self.writer_lock is None:
+            raise StoreError(
+                f"« {self.path} » est déjà {lock.lock_holder_description(self.path)}. Un seul poste à la "
+                "fois peut modifier un fichier de données : fermez-le là-bas, puis réessayez.")
 
     @property
     def store(self):
@@ -60,10 +80,18 @@ class Workspace:
             return self._catalogues
 
     def warm_up(self) -> None:
-        """Load what start-up skipped; safe to call from a background thread."""
+        """Load what start-up skipped, and take the day's backup; safe in a background thread."""
         self.catalogues  # noqa: B018
         self.store  # noqa: B018
         import pnae_desktop.services.praes  # noqa: F401
+
+        if self.path is not None and self.writer_lock is not None:
+            from pnae_desktop.store import backup
+
+            try:
+                backup.daily_backup_if_due(self.path)
+            except StoreError as exc:
+                self.backup_problem = str(exc)
 
     def prae_summaries(self) -> list[PraeSummary]:
         with self._lock:
@@ -79,3 +107,17 @@ class Workspace:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            if self.writer_lock is not None:
+                self.writer_lock.release()
+                self.writer_lock = None
+
+
+class DamagedStoreError(StoreError):
+    """The file fails SQLite's quick_check: kept untouched; a backup may be restored."""
+
+    def __init__(self, path: Path, problems: list[str]):
+        super().__init__(
+            f"Le fichier de données « {path} » est endommagé :\n- " + "\n- ".join(problems[:5])
+            + "\nLe fichier n'a pas été modifié ; vous pouvez restaurer une sauvegarde."
+        )
+        self.path = path

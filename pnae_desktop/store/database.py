@@ -66,6 +66,10 @@ def open_sqlite(path: Path | str) -> Store:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
+    if revision is not None and revision != HEAD_REVISION:
+        from pnae_desktop.store.backup import backup_before_migration
+
+        backup_before_migration(path)  # a StoreError here stops the migration: nothing changes
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_sqlite_pragmas)
     store = Store(engine, str(path), path)

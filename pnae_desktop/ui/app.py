@@ -44,6 +44,32 @@ def open_workspace(db: str | None, db_url: str | None, with_demo: bool) -> Works
     return workspace
 
 
+def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
+    """Say what is wrong; for a damaged file, offer to restore its latest good backup."""
+    from pnae_desktop.services.workspace import DamagedStoreError
+    from pnae_desktop.store import backup
+
+    candidates = backup.list_backups(error.path) if isinstance(error, DamagedStoreError) else []
+    if not candidates:
+        QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{error}")
+        return None
+    latest = candidates[0]
+    box = QMessageBox(QMessageBox.Critical, APP_NAME, f"{error}\n\nDernière sauvegarde : {latest.description}")
+    restore_button = box.addButton("Restaurer cette sauvegarde", QMessageBox.AcceptRole)
+    box.addButton("Quitter", QMessageBox.RejectRole)
+    box.exec()
+    if box.clickedButton() is not restore_button:
+        return None
+    try:
+        aside = backup.restore(error.path, latest.path)
+        workspace = open_workspace(db, db_url, with_demo)
+    except UserError as exc:
+        QMessageBox.critical(None, APP_NAME, f"La restauration a échoué.\n\n{exc}")
+        return None
+    QMessageBox.information(None, APP_NAME, f"Sauvegarde restaurée. Le fichier endommagé est conservé ici :\n{aside}")
+    return workspace
+
+
 def run_gui(
     db: str | None = None,
     db_url: str | None = None,
@@ -58,9 +84,10 @@ def run_gui(
     except UserError as exc:
         if exit_when_ready:
             print(f"Erreur : {exc}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{exc}")
-        return 2
+            return 2
+        workspace = _recover(exc, db, db_url, with_demo)
+        if workspace is None:
+            return 2
 
     from pnae_desktop.ui.main_window import MainWindow
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
@@ -43,6 +44,7 @@ class MainWindow(QMainWindow):
         self._add_page("dashboard", self.dashboard)
         self.actionNewPrae.triggered.connect(self.new_prae)
         self.actionOpenStore.triggered.connect(self.open_store_dialog)
+        self.actionBackups.triggered.connect(self.show_backups)
         self.actionQuit.triggered.connect(self.close)
         self.actionFind.triggered.connect(self.find_in_catalogue)
         self.actionAbout.triggered.connect(self.about)
@@ -243,6 +245,8 @@ class MainWindow(QMainWindow):
 
     def open_store(self, path: str) -> bool:
         candidate = Workspace(db=path)
+        if self.workspace.path is not None and Path(path).resolve() == self.workspace.path.resolve():
+            self.workspace.close()  # reopening the same file (after a restore): free its lock first
         try:
             candidate.prepare()
         except UserError as exc:
@@ -261,6 +265,20 @@ class MainWindow(QMainWindow):
         self.workspace = candidate
         self._show_workspace()
         return True
+
+    def show_backups(self) -> None:
+        if self.workspace.path is None:
+            QMessageBox.information(self, APP_NAME, "Les sauvegardes concernent les fichiers SQLite.")
+            return
+        from pnae_desktop.ui.backups_dialog import BackupsDialog
+
+        BackupsDialog(self).exec()
+
+    def close_workspace_for_restore(self) -> None:
+        """Let go of the file (connections and writer lock) so a backup can replace it."""
+        if "prae" in self._page_widgets:
+            self._page_widgets["prae"].editor.flush()
+        self.workspace.close()
 
     def find_in_catalogue(self) -> None:
         self.go_to("catalogue")
