@@ -82,10 +82,18 @@ class OrganisationRow(Base):
     region_code: Mapped[str] = mapped_column(String(2), default="")
 
 
+def new_uid() -> str:
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 class PraeRow(Base):
     __tablename__ = "praes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The same PRAE across stores and packages (ids are per store).
+    uid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uid)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="RESTRICT"))
     region_code: Mapped[str] = mapped_column(String(2))
     # The name as of creation, so listing PRAEs needs no catalogue.

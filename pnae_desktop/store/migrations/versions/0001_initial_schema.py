@@ -32,6 +32,7 @@ def upgrade() -> None:
     )
     op.create_table('praes',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uid', sa.String(length=36), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
     sa.Column('region_code', sa.String(length=2), nullable=False),
     sa.Column('region_name', sa.String(length=100), nullable=False),
@@ -43,7 +44,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_praes_organisation_id_organisations'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_praes'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_praes')),
+    sa.UniqueConstraint('uid', name=op.f('uq_praes_uid'))
     )
     op.create_table('allocation_keys',
     sa.Column('prae_id', sa.Integer(), nullable=False),
