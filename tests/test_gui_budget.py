@@ -183,3 +183,35 @@ def test_financing_balances_the_action(qtbot, page, catalogue):
     assert "équilibré" in page.balanceLabel.text()
     summary = page.summaryView.toPlainText()
     assert "Budget équilibré" in summary and "60,00 %" in summary
+
+
+def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_path):
+    import openpyxl
+
+    from pnae_desktop.exports import budget_workbook
+
+    add_rows(page, ("62", "Déplacements"))
+    type_into(qtbot, page.chargesView, 0, 2, "1000")
+    path = budget_workbook.write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
+    book = openpyxl.load_workbook(path)
+    sheet = book["Par action"]
+    cell = next(c for row in sheet.iter_rows() for c in row
+                if c.protection.locked is False and isinstance(c.value, (int, float)) and c.value == 1000)
+    cell.value = 1250
+    book.save(path)
+
+    def confirm():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(QMessageBox.Yes):
+            page._test_watchdog.messages.append(box.text())
+            box.button(QMessageBox.Yes).click()
+        else:
+            QTimer.singleShot(20, confirm)
+
+    page._expect_message = True
+    QTimer.singleShot(0, confirm)
+    page.import_workbook(str(path))
+    assert "1 000,00 € → 1 250,00 €" in page._test_watchdog.messages[-1].replace("\u202f", " ").replace("\u00a0", " ")
+    assert page.totals.direct_total == 1250_00
+    page.window_.actionUndo.trigger()
+    assert page.totals.direct_total == 1000_00

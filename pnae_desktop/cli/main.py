@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
 
+    imp = sub.add_parser("import-budget", parents=[store],
+                         help="relire un classeur budgétaire exporté (et modifié) et appliquer les différences")
+    imp.add_argument("--prae", metavar="ID", type=int, required=True)
+    imp.add_argument("workbook", metavar="CLASSEUR.xlsx")
+    imp.add_argument("--dry-run", action="store_true", help="lister les différences sans rien appliquer")
+
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
@@ -172,6 +178,29 @@ def cmd_show(args) -> int:
     return 0
 
 
+def cmd_import_budget(args) -> int:
+    from pnae_desktop.exports import budget_import
+
+    writer = None if args.dry_run else _writer_lock(args)
+    store = _open(args)
+    try:
+        changes = budget_import.read_budget_workbook(args.workbook, store, args.prae)
+        for change in changes:
+            print(change.description)
+        if not changes:
+            print("Aucune différence avec le budget du PRAE.")
+        elif args.dry_run:
+            print(f"{len(changes)} différence(s) ; rien n'a été appliqué (--dry-run).")
+        else:
+            budget_import.apply_changes(store, args.prae, changes)
+            print(f"{len(changes)} différence(s) appliquée(s).")
+    finally:
+        store.close()
+        if writer is not None:
+            writer.release()
+    return 0
+
+
 def cmd_check(args) -> int:
     """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
     from pathlib import Path
@@ -221,6 +250,7 @@ COMMANDS = {
     "show": cmd_show,
     "export": cmd_export,
     "check": cmd_check,
+    "import-budget": cmd_import_budget,
 }
 
 

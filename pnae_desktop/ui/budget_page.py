@@ -133,6 +133,7 @@ class BudgetPage(QWidget):
         self.removeChargeButton.clicked.connect(self.remove_charge_row)
         self.addStructureButton.clicked.connect(self.add_structure_row)
         self.sharesEdit.editingFinished.connect(self._commit_shares)
+        self.importButton.clicked.connect(self.import_workbook)
         self._key_combos: dict[int, QComboBox] = {}
 
     # -- context ---------------------------------------------------------------------------
@@ -538,6 +539,38 @@ class BudgetPage(QWidget):
         self.edit("Modifier la clé manuelle",
                   lambda: service.set_allocation_key(store, prae_id, year, "manual", shares),
                   lambda previous: service.set_allocation_key(store, prae_id, *previous))
+
+    # -- round trip with an edited workbook -------------------------------------------------
+    def import_workbook(self, path: str | None = None) -> None:
+        """Show what an edited workbook changes, line by line; apply only once confirmed."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from pnae_desktop.errors import UserError
+        from pnae_desktop.exports import budget_import
+
+        if self.prae_id is None:
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Relire un classeur budgétaire", "",
+                                                  "Classeurs (*.xlsx);;Tous les fichiers (*)")
+            if not path:
+                return
+        try:
+            changes = budget_import.read_budget_workbook(path, self.store, self.prae_id)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        if not changes:
+            QMessageBox.information(self, "Budget", "Ce classeur ne modifie rien au budget du PRAE.")
+            return
+        listing = "\n".join(f"- {c.description}" for c in changes[:40]) + ("\n…" if len(changes) > 40 else "")
+        if QMessageBox.question(self, "Budget", f"{len(changes)} différence(s) :\n\n{listing}\n\nLes appliquer ?",
+                                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
+        store, prae_id = self.store, self.prae_id
+        self.edit("Reprendre un classeur budgétaire",
+                  lambda: budget_import.apply_changes(store, prae_id, changes),
+                  lambda applied: budget_import.undo_changes(store, applied))
 
     # -- synthesis -------------------------------------------------------------------------
     def _fill_summary(self) -> None:
