@@ -134,6 +134,7 @@ class ExportsPage(QWidget):
         self.progress.show()
         self.resultLabel.setText("Export en cours…")
         self._thread, job = jobs.start(self, work)
+        self._job = job  # a parentless QObject lives only as long as Python holds it
         job.progress.connect(self._on_progress)
         job.finished.connect(self._on_done)
         job.failed.connect(self._on_failed)

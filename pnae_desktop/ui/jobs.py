@@ -28,7 +28,8 @@ class Job(QObject):
 
 
 def start(parent: QObject, work) -> tuple[QThread, Job]:
-    """Run `work(report)` in a thread; connect to the returned job's signals before it ends."""
+    """Run `work(report)` in a thread; connect to the returned job's signals before it ends.
+    The caller must keep a reference to the job until it has finished."""
     thread = QThread(parent)
     job = Job(work)
     job.moveToThread(thread)
