@@ -202,3 +202,13 @@ def test_dashboard_enter_opens_the_prae(window, qtbot):
     assert window.pages.currentWidget() is window.page("prae")
     assert window.page("prae").prae.summary.id == window.dashboard.model.rows[0].id
     assert window.windowTitle().startswith(window.dashboard.model.rows[0].title)
+
+
+def test_catalogue_page_reports_an_unreadable_edition(qtbot, catalogue):
+    from pnae_desktop.ui.catalogue_page import CataloguePage
+
+    problem = "Catalogue « pnae-2021.json » : champ « actions/2/number » non conforme au schéma : type attendu."
+    page = CataloguePage(catalogue, problems=(problem,))
+    qtbot.addWidget(page)
+    assert "1 édition(s) illisible(s)" in page.editionLabel.text()
+    assert "actions/2/number" in page.editionLabel.toolTip()

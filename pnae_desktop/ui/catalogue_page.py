@@ -43,11 +43,15 @@ class _SearchProxy(QSortFilterProxyModel):
 
 
 class CataloguePage(QWidget):
-    def __init__(self, catalogue: Catalogue, parent=None):
+    def __init__(self, catalogue: Catalogue, parent=None, problems: tuple[str, ...] = ()):
         super().__init__(parent)
         load_form("catalogue_page.ui", self)
         self.catalogue = catalogue
-        self.editionLabel.setText(f"{catalogue.short_title} – {catalogue.edition_label}")
+        label = f"{catalogue.short_title} – {catalogue.edition_label}"
+        if problems:  # an edition that failed its schema is left out; say so, don't hide it
+            label += f' · <span style="color:#b00020">⚠ {len(problems)} édition(s) illisible(s)</span>'
+            self.editionLabel.setToolTip("\n\n".join(problems))
+        self.editionLabel.setText(label)
         self.model = QStandardItemModel(self)
         self._fill()
         self.proxy = _SearchProxy(self)

@@ -120,7 +120,8 @@ class MainWindow(QMainWindow):
                 from pnae_desktop.ui.catalogue_page import CataloguePage
 
                 try:
-                    widget = CataloguePage(self.workspace.catalogues.default, self)
+                    catalogues = self.workspace.catalogues
+                    widget = CataloguePage(catalogues.default, self, problems=catalogues.problems)
                 except UserError as exc:
                     widget = PlaceholderPage("Catalogue PNAE", str(exc), self)
             self._add_page(key, widget)
