@@ -69,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("workbook", metavar="CLASSEUR.xlsx")
     imp.add_argument("--dry-run", action="store_true", help="lister les différences sans rien appliquer")
 
+    package = sub.add_parser("package", help="échanger un PRAE hors ligne (fichier .prae)")
+    package_sub = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
+    pexport = package_sub.add_parser("export", parents=[store], help="écrire un PRAE dans un fichier .prae")
+    pexport.add_argument("--prae", metavar="ID", type=int, required=True)
+    pexport.add_argument("--out", metavar="FICHIER.prae", required=True)
+    pimport = package_sub.add_parser("import", parents=[store], help="importer un fichier .prae")
+    pimport.add_argument("file", metavar="FICHIER.prae")
+    mode = pimport.add_mutually_exclusive_group()
+    mode.add_argument("--as-copy", action="store_true", help="importer comme copie si le PRAE existe déjà")
+    mode.add_argument("--replace", action="store_true",
+                      help="remplacer le PRAE existant (une sauvegarde est faite avant)")
+
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
@@ -201,6 +213,34 @@ def cmd_import_budget(args) -> int:
     return 0
 
 
+def cmd_package(args) -> int:
+    from pathlib import Path
+
+    from pnae_desktop import paths
+    from pnae_desktop.services import package
+
+    if args.package_command == "export":
+        store = _open(args)
+        try:
+            out = package.export_package(store, args.prae, args.out, app_version=__version__)
+        finally:
+            store.close()
+        print(out)
+        return 0
+    mode = "copy" if args.as_copy else "replace" if args.replace else "new"
+    store_path = None if args.db_url else Path(args.db) if args.db else paths.default_store_path()
+    writer = _writer_lock(args)
+    store = _open(args)
+    try:
+        prae_id = package.import_package(store, args.file, mode=mode, store_path=store_path)
+    finally:
+        store.close()
+        if writer is not None:
+            writer.release()
+    print(f"PRAE importé : n° {prae_id}")
+    return 0
+
+
 def cmd_check(args) -> int:
     """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
     from pathlib import Path
@@ -251,6 +291,7 @@ COMMANDS = {
     "export": cmd_export,
     "check": cmd_check,
     "import-budget": cmd_import_budget,
+    "package": cmd_package,
 }
 
 
@@ -258,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")  # French text on any Windows console
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `pnae-desktop X.prae` (a double-click on a package, see the installer) opens it in the GUI.
+    to_open = argv.pop() if argv and argv[-1].lower().endswith(".prae") and argv[0] not in COMMANDS else None
     args = build_parser().parse_args(argv)
     try:
         if args.command is None:
@@ -269,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                 exit_when_ready=args.exit_when_ready,
                 started=_STARTED,
                 with_demo=args.with_demo,
+                package_to_open=to_open,
             )
         return COMMANDS[args.command](args)
     except UserError as exc:

@@ -76,6 +76,7 @@ def run_gui(
     exit_when_ready: bool = False,
     started: float | None = None,
     with_demo: bool = False,
+    package_to_open: str | None = None,
 ) -> int:
     started = time.perf_counter() if started is None else started
     app = create_application()
@@ -104,4 +105,6 @@ def run_gui(
         QTimer.singleShot(0, ready)
     else:
         QTimer.singleShot(0, window.start_warm_up)
+        if package_to_open:
+            QTimer.singleShot(0, lambda: window.import_package(package_to_open))
     return app.exec()

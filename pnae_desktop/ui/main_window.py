@@ -45,6 +45,8 @@ class MainWindow(QMainWindow):
         self.actionNewPrae.triggered.connect(self.new_prae)
         self.actionOpenStore.triggered.connect(self.open_store_dialog)
         self.actionBackups.triggered.connect(self.show_backups)
+        self.actionExportPackage.triggered.connect(lambda: self.export_package())
+        self.actionImportPackage.triggered.connect(lambda: self.import_package())
         self.actionQuit.triggered.connect(self.close)
         self.actionFind.triggered.connect(self.find_in_catalogue)
         self.actionAbout.triggered.connect(self.about)
@@ -266,6 +268,58 @@ class MainWindow(QMainWindow):
         self.workspace = candidate
         self._show_workspace()
         return True
+
+    def export_package(self, path: str | None = None) -> Path | None:
+        """Write the open PRAE to a .prae file to hand to a colleague or a field office."""
+        from pnae_desktop import __version__
+        from pnae_desktop.services import package, praes
+
+        if self.current_prae_id is None:
+            QMessageBox.information(self, APP_NAME, "Ouvrez d'abord un PRAE (tableau de bord).")
+            return None
+        if path is None:
+            title = praes.get_prae(self.workspace.store, self.current_prae_id).summary.title
+            path, _ = QFileDialog.getSaveFileName(self, "Envoyer le PRAE", f"{title}.prae",
+                                                  "PRAE PNAE Desktop (*.prae)")
+            if not path:
+                return None
+        out = self._run(lambda: package.export_package(self.workspace.store, self.current_prae_id, path,
+                                                       app_version=__version__), "PRAE écrit dans le fichier.")
+        return out
+
+    def import_package(self, path: str | None = None) -> int | None:
+        """Read a .prae file; a PRAE already here is never merged: copy or replace, the user says."""
+        from pnae_desktop.services import package
+
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Recevoir un PRAE", "", "PRAE PNAE Desktop (*.prae)")
+            if not path:
+                return None
+        info = self._run(lambda: package.inspect_package(path, self.workspace.store))
+        if info is None:
+            return None
+        mode = "new"
+        if info.exists:
+            box = QMessageBox(QMessageBox.Question, APP_NAME,
+                              f"Ce fichier contient « {info.title} », qui existe déjà ici "
+                              f"(« {info.existing_title} »). Que faire ?")
+            copy = box.addButton("Importer comme copie", QMessageBox.AcceptRole)
+            replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QMessageBox.DestructiveRole)
+            box.addButton("Annuler", QMessageBox.RejectRole)
+            box.exec()
+            mode = "copy" if box.clickedButton() is copy else "replace" if box.clickedButton() is replace else None
+            if mode is None:
+                return None
+        prae_id = self._run(lambda: package.import_package(self.workspace.store, path, mode=mode,
+                                                           store_path=self.workspace.path), "PRAE importé.")
+        if prae_id is not None:
+            if mode == "replace" and prae_id in self._stacks:  # its old edits name rows now gone
+                self.undo_group.removeStack(self._stacks.pop(prae_id))
+                if "prae" in self._page_widgets:
+                    self._page_widgets["prae"].prae = None
+            self.refresh()
+            self.open_prae(prae_id)
+        return prae_id
 
     def show_backups(self) -> None:
         if self.workspace.path is None:
