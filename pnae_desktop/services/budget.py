@@ -70,9 +70,15 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         action_ids = [a.id for a in prae.actions]
-        charges = session.scalars(select(ChargeLineRow).where(ChargeLineRow.action_id.in_(action_ids))).all()
-        financing = session.scalars(
-            select(FinancingLineRow).where(FinancingLineRow.action_id.in_(action_ids))
+        # Plain rows, not ORM objects: a national-scale PRAE has thousands of lines.
+        c = ChargeLineRow
+        charges = session.execute(
+            select(c.id, c.action_id, c.year, c.account, c.label, c.amount_cents, c.etp, c.annual_cost_cents)
+            .where(c.action_id.in_(action_ids))
+        ).all()
+        f = FinancingLineRow
+        financing = session.execute(
+            select(f.id, f.action_id, f.year, f.funder_id, f.amount_cents, f.status).where(f.action_id.in_(action_ids))
         ).all()
         objectives = session.scalars(
             select(ActionObjectiveRow).where(ActionObjectiveRow.action_id.in_(action_ids))
@@ -89,14 +95,9 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
         return dom.Budget(
             years=tuple(range(prae.start_year, prae.end_year + 1)),
             actions=tuple(actions),
-            charges=tuple(
-                dom.ChargeLine(c.id, c.action_id, c.year, c.account, c.label, c.amount_cents, c.etp, c.annual_cost_cents)
-                for c in charges
-            ),
+            charges=tuple(dom.ChargeLine(*row) for row in charges),
             funders=_funders(prae),
-            financing=tuple(
-                dom.FinancingLine(f.id, f.action_id, f.year, f.funder_id, f.amount_cents, f.status) for f in financing
-            ),
+            financing=tuple(dom.FinancingLine(*row) for row in financing),
             structural_costs=tuple(dom.StructuralCost(s.year, s.label, s.amount_cents) for s in prae.structural_costs),
             allocation_keys=tuple(
                 dom.AllocationKey(

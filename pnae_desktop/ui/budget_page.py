@@ -21,8 +21,14 @@ from pnae_desktop.ui.sheet import SheetView
 from pnae_desktop.ui.undo import push_edit
 
 RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
+# Plain ints: comparing the role (an int) with PySide6's enum objects costs a Python call each.
+DISPLAY, EDIT, ALIGN, FONT, BACKGROUND, FOREGROUND, TOOLTIP = (
+    int(r.value) for r in (Qt.DisplayRole, Qt.EditRole, Qt.TextAlignmentRole, Qt.FontRole,
+                           Qt.BackgroundRole, Qt.ForegroundRole, Qt.ToolTipRole))
+RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 BOLD = QFont()
 BOLD.setBold(True)
+GREY_BRUSH = QBrush(GREY)
 
 
 def _amount_text(cents: int) -> str:
@@ -73,24 +79,24 @@ class _SheetModel(QAbstractTableModel):
         base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
         return base | Qt.ItemIsEditable if (index.row(), index.column()) in self.editable else base
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
+    def data(self, index, role=DISPLAY):
+        role = int(role)
         r, c = index.row(), index.column()
-        footer = r >= len(self.rows) - self.footer
-        if role == Qt.DisplayRole:
+        if role == DISPLAY:
             return self.rows[r][c]
-        if role == Qt.EditRole:
+        if role == EDIT:
             return self.edit_values[r][c]
-        if role == Qt.TextAlignmentRole and c >= self.numeric_from:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.FontRole and footer:
-            return BOLD
-        if role == Qt.BackgroundRole and footer:
-            return QBrush(GREY)
-        if role == Qt.ForegroundRole and (r, c) in self.colors:
-            return QBrush(self.colors[(r, c)])
-        if role == Qt.ToolTipRole:
+        if role == ALIGN:
+            return RIGHT if c >= self.numeric_from else None
+        footer = r >= len(self.rows) - self.footer
+        if role == FONT:
+            return BOLD if footer else None
+        if role == BACKGROUND:
+            return GREY_BRUSH if footer else None
+        if role == FOREGROUND:
+            color = self.colors.get((r, c))
+            return QBrush(color) if color is not None else None
+        if role == TOOLTIP:
             return self.tooltips.get((r, c))
         return None
 
