@@ -18,11 +18,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pnae_desktop.catalogue.loader import shipped_catalogues  # noqa: E402
-from pnae_desktop.domain import budget as dom  # noqa: E402
-from pnae_desktop.domain.entities import NewPrae  # noqa: E402
-from pnae_desktop.services import budget, drafting, praes  # noqa: E402
-from pnae_desktop.store.database import open_store  # noqa: E402
+from pnae_desktop.catalogue.loader import shipped_catalogues
+from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain.entities import NewPrae
+from pnae_desktop.services import budget, drafting, praes
+from pnae_desktop.store.database import open_store
 
 REGIONS, ACTIONS, LINES = 18, 40, 20
 ACCOUNTS = ("60", "61", "62", "63", "64", "65")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pnae_desktop.catalogue.loader import shipped_catalogues  # noqa: E402
-from pnae_desktop.domain.entities import Indicator, Milestone, NewPrae  # noqa: E402
-from pnae_desktop.services import drafting, praes  # noqa: E402
-from pnae_desktop.store.database import open_store  # noqa: E402
+from pnae_desktop.catalogue.loader import shipped_catalogues
+from pnae_desktop.domain.entities import Indicator, Milestone, NewPrae
+from pnae_desktop.services import drafting, praes
+from pnae_desktop.store.database import open_store
 
 
 def build(store, catalogue) -> int:

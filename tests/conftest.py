@@ -6,10 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from pnae_desktop.catalogue.loader import shipped_catalogues  # noqa: E402
-from pnae_desktop.store.database import open_store  # noqa: E402
+from pnae_desktop.catalogue.loader import shipped_catalogues
+from pnae_desktop.store.database import open_store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -59,9 +59,10 @@ def run_round(db: str, round_no: int) -> None:
 def serve(db: str) -> None:
     # Preload what a round imports and configures (mappers), so a forked child starts editing
     # at once. Nothing is opened on the tested store here; the child opens it after the fork.
-    import pnae_desktop.services.praes  # noqa: F401
-    import pnae_desktop.store.database  # noqa: F401
     from sqlalchemy.orm import configure_mappers
+
+    import pnae_desktop.services.praes
+    import pnae_desktop.store.database  # noqa: F401
 
     configure_mappers()
     emit("server ready")

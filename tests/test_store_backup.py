@@ -300,7 +300,7 @@ def test_rotation_leaves_future_dated_backups_alone(tmp_path):
     folder.mkdir()
     future = f"pnae-{_stamp(NOW + timedelta(days=300))}-ouverture.sqlite"
     (folder / future).write_bytes(b"x")
-    for d in range(0, 20):
+    for d in range(20):
         (folder / _synthetic_name(d, "09:30", "ouverture")).write_bytes(b"x")
     rotate(folder, now=NOW)
     remaining = _files(folder)
@@ -315,7 +315,7 @@ def test_rotation_removes_the_sidecars_of_what_it_deletes(tmp_path):
     old = _synthetic_name(100, "09:30", "ouverture")
     for name in (old, old + "-wal", old + "-shm"):
         (folder / name).write_bytes(b"x")
-    for d in range(0, 8):
+    for d in range(8):
         (folder / _synthetic_name(d, "09:30", "ouverture")).write_bytes(b"x")
     rotate(folder, keep_weekly=0, now=NOW)
     assert not {old, old + "-wal", old + "-shm"} & _files(folder)

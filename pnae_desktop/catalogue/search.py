@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pnae_desktop.catalogue.model import Action, Catalogue, CpoObjective, OperationalTheme, StructuralAxis
+from pnae_desktop.catalogue.model import (
+    Action,
+    Catalogue,
+    CpoObjective,
+    OperationalTheme,
+    StructuralAxis,
+)
 from pnae_desktop.domain.text import fold, matches_all_words
 
 

@@ -9,11 +9,11 @@ import time
 
 _STARTED = time.perf_counter()
 
-import argparse  # noqa: E402
-import sys  # noqa: E402
+import argparse
+import sys
 
-from pnae_desktop import __version__  # noqa: E402
-from pnae_desktop.errors import UserError  # noqa: E402
+from pnae_desktop import __version__
+from pnae_desktop.errors import UserError
 
 
 def _store_options() -> argparse.ArgumentParser:

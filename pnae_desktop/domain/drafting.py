@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from pnae_desktop.catalogue.model import Action as PnaeAction

@@ -30,7 +30,6 @@ from pnae_desktop.store.models import (
     StructuralCostRow,
 )
 
-
 # -- values typed in a cell ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class ChargeValue:
     annual_cost_cents: int | None = None
 
 
-_ETP = re.compile(r"^\s*(?P<etp>[\d\s\u00a0\u202f]+(?:[.,]\d+)?)\s*(?:etp)?\s*[x×*]\s*(?P<cost>.+)$", re.I)
+_ETP = re.compile(r"^\s*(?P<etp>[\d\s\u00a0\u202f]+(?:[.,]\d+)?)\s*(?:etp)?\s*[x×*]\s*(?P<cost>.+)$", re.IGNORECASE)
 
 
 def parse_charge_cell(text: str, where: str, account: str) -> ChargeValue | None:

@@ -56,6 +56,33 @@ def _stored(row: PraeActionRow, field: str):
     return value
 
 
+def milestone_rows(milestones) -> list[CalendarItemRow]:
+    """Calendar rows, numbered per year in the order given."""
+    counters: dict[int, int] = {}
+    rows = []
+    for m in milestones:
+        position = counters.get(m.year, 0)
+        counters[m.year] = position + 1
+        rows.append(CalendarItemRow(year=m.year, position=position, text=m.text, quarter=m.quarter, day=m.day))
+    return rows
+
+
+def indicator_rows(indicators) -> list[IndicatorRow]:
+    return [
+        IndicatorRow(
+            position=position,
+            label=i.label,
+            unit=i.unit,
+            source=i.source,
+            baseline=i.baseline,
+            baseline_year=i.baseline_year,
+            comment=i.comment,
+            targets=[IndicatorTargetRow(year=y, value=v) for y, v in i.targets],
+        )
+        for position, i in enumerate(indicators)
+    ]
+
+
 def update_action(store: Store, action_id: int, changes: dict) -> dict:
     """Set fields of an action; return their previous values (for undo)."""
     cleaned = {field: _clean(field, value) for field, value in changes.items()}
@@ -90,11 +117,7 @@ def set_milestones(store: Store, action_id: int, milestones: list[Milestone]) ->
         previous = [Milestone(i.year, i.text, i.quarter, i.day) for i in row.calendar]
         row.calendar = []
         session.flush()  # free the (action, year, position) keys before re-inserting
-        counters: dict[int, int] = {}
-        for m in checked:
-            position = counters.get(m.year, 0)
-            counters[m.year] = position + 1
-            row.calendar.append(CalendarItemRow(year=m.year, position=position, text=m.text, quarter=m.quarter, day=m.day))
+        row.calendar = milestone_rows(checked)
         touch(session, row.prae_id)
         return previous
 
@@ -105,19 +128,7 @@ def set_indicators(store: Store, action_id: int, indicators: list[Indicator]) ->
         prae = prae_row(session, row.prae_id)
         checked = [drafting.check_indicator(i, prae.start_year, prae.end_year) for i in indicators]
         previous = list(action_entity(row).indicators)
-        row.indicators = [
-            IndicatorRow(
-                position=position,
-                label=i.label,
-                unit=i.unit,
-                source=i.source,
-                baseline=i.baseline,
-                baseline_year=i.baseline_year,
-                comment=i.comment,
-                targets=[IndicatorTargetRow(year=y, value=v) for y, v in i.targets],
-            )
-            for position, i in enumerate(checked)
-        ]
+        row.indicators = indicator_rows(checked)
         touch(session, row.prae_id)
         return previous
 
@@ -225,25 +236,9 @@ def restore_action(store: Store, prae_id: int, snapshot: PraeAction, position: i
             notes=snapshot.notes,
             **{key: snapshot.fields.get(key) for key in FICHE_TEXT_FIELDS},
         )
-        counters: dict[int, int] = {}
-        for m in snapshot.milestones:
-            pos = counters.get(m.year, 0)
-            counters[m.year] = pos + 1
-            row.calendar.append(CalendarItemRow(year=m.year, position=pos, text=m.text, quarter=m.quarter, day=m.day))
+        row.calendar = milestone_rows(snapshot.milestones)
         row.objectives = [ActionObjectiveRow(objective_code=c, share=s) for c, s in snapshot.objectives]
-        row.indicators = [
-            IndicatorRow(
-                position=p,
-                label=i.label,
-                unit=i.unit,
-                source=i.source,
-                baseline=i.baseline,
-                baseline_year=i.baseline_year,
-                comment=i.comment,
-                targets=[IndicatorTargetRow(year=y, value=v) for y, v in i.targets],
-            )
-            for p, i in enumerate(snapshot.indicators)
-        ]
+        row.indicators = indicator_rows(snapshot.indicators)
         row.mission_locale_links = [
             ActionMissionLocaleRow(mission_locale_id=i) for i in snapshot.mission_locale_ids if i in ml_ids
         ]

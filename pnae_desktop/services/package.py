@@ -40,6 +40,7 @@ from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone
 from pnae_desktop.domain.money import cents_from_decimal_str, cents_to_decimal_str
 from pnae_desktop.errors import UserError, ValidationError
+from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
@@ -47,13 +48,11 @@ from pnae_desktop.store.models import (
     ActionObjectiveRow,
     AllocationKeyRow,
     AllocationShareRow,
-    CalendarItemRow,
     ChargeLineRow,
     ConventionRow,
     FinancingLineRow,
     FunderRow,
     IndicatorRow,
-    IndicatorTargetRow,
     MissionLocaleRow,
     OrganisationRow,
     PraeActionRow,
@@ -1594,29 +1593,9 @@ def _write(session, plan: _Plan, mode: str) -> int:
             notes=a["notes"],
             **a["fields"],
         )
-        counters: dict[int, int] = {}
-        for m in a["milestones"]:
-            pos = counters.get(m.year, 0)
-            counters[m.year] = pos + 1
-            row.calendar.append(
-                CalendarItemRow(
-                    year=m.year, position=pos, text=m.text, quarter=m.quarter, day=m.day
-                )
-            )
+        row.calendar = milestone_rows(a["milestones"])
         row.objectives = [ActionObjectiveRow(objective_code=c, share=s) for c, s in a["objectives"]]
-        row.indicators = [
-            IndicatorRow(
-                position=p,
-                label=i.label,
-                unit=i.unit,
-                source=i.source,
-                baseline=i.baseline,
-                baseline_year=i.baseline_year,
-                comment=i.comment,
-                targets=[IndicatorTargetRow(year=y, value=v) for y, v in i.targets],
-            )
-            for p, i in enumerate(a["indicators"])
-        ]
+        row.indicators = indicator_rows(a["indicators"])
         actions.append(row)
     prae.actions = actions
     for c in plan.charges:

@@ -19,6 +19,7 @@ from pnae_desktop.errors import StoreError
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision
 from pnae_desktop.store.sqlite_file import inspect_sqlite_file
 
+
 class Store:
     """An open store. Each `transaction()` is one unit of work: all of it commits, or none."""
 

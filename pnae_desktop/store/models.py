@@ -6,9 +6,23 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, ForeignKeyConstraint, Integer, MetaData, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime, TypeDecorator
+
+from pnae_desktop.domain.drafting import PNAE_TEXT_FIELDS
 
 # Explicit constraint names keep migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -19,21 +33,8 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-# The fiche action's text fields, in the PNAE model's order (see catalogue fiche_model).
-FICHE_TEXT_FIELDS = (
-    "contexte",
-    "enjeux",
-    "description",
-    "capitalisation",
-    "essaimage",
-    "animation",
-    "co_animation",
-    "arml_referentes",
-    "arml_concernees",
-    "acteurs",
-    "dimension_territoriale",
-    "livrables",
-)
+# The fiche action's text fields, in the PNAE model's order, plus the region's deliverables.
+FICHE_TEXT_FIELDS = (*PNAE_TEXT_FIELDS, "livrables")
 
 # Short regional fields (one line each).
 ACTION_LINE_FIELDS = ("title", "pilot", "co_pilots", "partners")

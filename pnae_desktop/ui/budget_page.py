@@ -9,10 +9,23 @@ from decimal import Decimal
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHeaderView, QInputDialog, QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QWidget,
+)
 
 from pnae_desktop.domain import budget as dom
-from pnae_desktop.domain.money import format_amount, format_percentage, parse_amount, parse_percentage
+from pnae_desktop.domain.money import (
+    format_amount,
+    format_percentage,
+    parse_amount,
+    parse_percentage,
+)
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
 from pnae_desktop.ui.fiche_editor import ComboDelegate
@@ -64,13 +77,13 @@ class _SheetModel(QAbstractTableModel):
         self.tooltips, self.colors = tooltips or {}, colors or {}
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+    def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+    def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
             return self.headers[section]
         return None
@@ -100,7 +113,7 @@ class _SheetModel(QAbstractTableModel):
             return self.tooltips.get((r, c))
         return None
 
-    def setData(self, index, value, role=Qt.EditRole):  # noqa: N802 - Qt override
+    def setData(self, index, value, role=Qt.EditRole):
         if role != Qt.EditRole or (index.row(), index.column()) not in self.editable:
             return False
         if str(value) == str(self.edit_values[index.row()][index.column()]):
@@ -177,7 +190,7 @@ class BudgetPage(QWidget):
         for n, a in enumerate(self.budget.actions, start=1):
             self.actionCombo.addItem(f"{n}. {a.title}", a.action_id)
         index = self.actionCombo.findData(current)
-        self.actionCombo.setCurrentIndex(index if index >= 0 else 0)
+        self.actionCombo.setCurrentIndex(max(index, 0))
         self.actionCombo.blockSignals(False)
         summary = self.window_.workspace.prae_summaries()
         title = next((s.title for s in summary if s.id == self.prae_id), "")
@@ -186,7 +199,7 @@ class BudgetPage(QWidget):
         self.balanceLabel.setText(
             f"Total charges {_amount_text(self.totals.full_total)} · ressources "
             f"{_amount_text(self.totals.financing_total)} · "
-            + (f'<span style="color:#2e7d32"><b>équilibré</b></span>' if gap == 0 else
+            + ('<span style="color:#2e7d32"><b>équilibré</b></span>' if gap == 0 else
                f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>')
         )
         views = (self.chargesView, self.financingView, self.structureView, self.manualView)

@@ -34,7 +34,7 @@ class _SearchProxy(QSortFilterProxyModel):
             self.query = query.strip()
             self.invalidateFilter()
 
-    def filterAcceptsRow(self, row, parent):  # noqa: N802 - Qt override
+    def filterAcceptsRow(self, row, parent):
         if not self.query:
             return True
         index = self.sourceModel().index(row, 0, parent)

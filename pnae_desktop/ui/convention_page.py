@@ -10,7 +10,14 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence
-from PySide6.QtWidgets import QHeaderView, QInputDialog, QListWidgetItem, QMessageBox, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QInputDialog,
+    QListWidgetItem,
+    QMessageBox,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.errors import ValidationError
@@ -149,7 +156,7 @@ class ConventionPage(QWidget):
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "Convention CPO", message)
 
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt override
+    def eventFilter(self, watched, event):
         if event.type() == QEvent.FocusOut:
             if watched is self.steeringMembers:
                 self._commit_steering()

@@ -40,16 +40,16 @@ class ComboDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.choices = choices
 
-    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+    def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
         for key, label in self.choices.items():
             combo.addItem(label, key)
         return combo
 
-    def setEditorData(self, editor, index):  # noqa: N802 - Qt override
+    def setEditorData(self, editor, index):
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.UserRole))))
 
-    def setModelData(self, editor, model, index):  # noqa: N802 - Qt override
+    def setModelData(self, editor, model, index):
         model.setData(index, editor.currentData(), Qt.UserRole)
         model.setData(index, editor.currentText(), Qt.DisplayRole)
 
@@ -174,7 +174,7 @@ class FicheEditor(QScrollArea):
         self._fill_suggestions(action)
 
     # -- committing ------------------------------------------------------------------------
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.FocusOut:
             self.flush()
         elif event.type() == QEvent.ShortcutOverride and (

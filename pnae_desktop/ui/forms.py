@@ -17,7 +17,7 @@ class _IntoInstanceLoader(QUiLoader):
         super().__init__()
         self.base: QWidget | None = None
 
-    def createWidget(self, class_name, parent=None, name=""):  # noqa: N802 - Qt override
+    def createWidget(self, class_name, parent=None, name=""):
         if parent is None and self.base is not None:
             return self.base
         widget = super().createWidget(class_name, parent, name)
@@ -25,13 +25,13 @@ class _IntoInstanceLoader(QUiLoader):
             setattr(self.base, name, widget)
         return widget
 
-    def createAction(self, parent=None, name=""):  # noqa: N802 - Qt override
+    def createAction(self, parent=None, name=""):
         action = super().createAction(parent, name)
         if self.base is not None and name:
             setattr(self.base, name, action)
         return action
 
-    def createLayout(self, class_name, parent=None, name=""):  # noqa: N802 - Qt override
+    def createLayout(self, class_name, parent=None, name=""):
         layout = super().createLayout(class_name, parent, name)
         if self.base is not None and name:
             setattr(self.base, name, layout)

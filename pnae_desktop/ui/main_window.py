@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
-    def closeEvent(self, event):  # noqa: N802 - Qt override
+    def closeEvent(self, event):
         if "prae" in self._page_widgets:
             self._page_widgets["prae"].editor.flush()  # what is being typed is saved, never lost
         settings = QSettings()

@@ -43,7 +43,7 @@ class ActionListModel(QAbstractListModel):
         self.actions, self.incomplete = tuple(actions), set(incomplete)
         self.dataChanged.emit(self.index(0), self.index(len(actions) - 1))
 
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt override
+    def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.actions)
 
     def data(self, index, role=Qt.DisplayRole):
@@ -75,18 +75,18 @@ class ActionListModel(QAbstractListModel):
             return base | Qt.ItemIsDragEnabled
         return base | Qt.ItemIsDropEnabled
 
-    def supportedDropActions(self):  # noqa: N802 - Qt override
+    def supportedDropActions(self):
         return Qt.MoveAction
 
-    def mimeTypes(self):  # noqa: N802 - Qt override
+    def mimeTypes(self):
         return [MIME]
 
-    def mimeData(self, indexes):  # noqa: N802 - Qt override
+    def mimeData(self, indexes):
         data = QMimeData()
         data.setData(MIME, json.dumps([i.row() for i in indexes]).encode())
         return data
 
-    def dropMimeData(self, data, action, row, column, parent):  # noqa: N802 - Qt override
+    def dropMimeData(self, data, action, row, column, parent):
         if action != Qt.MoveAction or not data.hasFormat(MIME):
             return False
         source = json.loads(bytes(data.data(MIME)).decode())[0]

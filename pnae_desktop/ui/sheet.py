@@ -29,7 +29,7 @@ class SheetView(QTableView):
         self.verticalHeader().hide()
         self.horizontalHeader().setHighlightSections(False)
 
-    def keyPressEvent(self, event):  # noqa: N802 - Qt override
+    def keyPressEvent(self, event):
         if event.matches(QKeySequence.Paste):
             self.paste_requested.emit(parse_block(QGuiApplication.clipboard().text()), self.currentIndex())
             return
@@ -41,7 +41,7 @@ class SheetView(QTableView):
             return
         super().keyPressEvent(event)
 
-    def closeEditor(self, editor, hint):  # noqa: N802 - Qt override
+    def closeEditor(self, editor, hint):
         super().closeEditor(editor, hint)
         if hint == QAbstractItemDelegate.SubmitModelCache:  # Enter in a cell: go to the next row
             self._move_down()

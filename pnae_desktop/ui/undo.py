@@ -32,7 +32,7 @@ class ServiceCommand(QUndoCommand):
     def id(self) -> int:
         return 1 if self.merge_key is not None else -1
 
-    def mergeWith(self, other) -> bool:  # noqa: N802 - Qt override
+    def mergeWith(self, other) -> bool:
         if other.merge_key != self.merge_key or other.stamp - self.stamp > MERGE_WINDOW_S:
             return False
         self._apply = other._apply  # redo goes to the newest value; undo still to the oldest
