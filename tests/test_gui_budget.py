@@ -215,3 +215,24 @@ def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_p
     assert page.totals.direct_total == 1250_00
     page.window_.actionUndo.trigger()
     assert page.totals.direct_total == 1000_00
+
+
+def test_funders_are_renamed_removed_and_restored_in_place(qtbot, page):
+    names = [f.name for f in page.funder_rows]
+    row = names.index("Conseils départementaux")
+    type_into(qtbot, page.financingView, row, 0, "Conseil departemental du Val-de-Marne")
+    assert page.funder_rows[row].name == "Conseil departemental du Val-de-Marne"
+    page.financingView.setCurrentIndex(page.financing.index(row, 0))
+
+    def confirm():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(QMessageBox.Yes):
+            box.button(QMessageBox.Yes).click()
+        else:
+            QTimer.singleShot(20, confirm)
+
+    QTimer.singleShot(0, confirm)
+    page.removeFunderButton.click()
+    assert "Conseil departemental du Val-de-Marne" not in [f.name for f in page.funder_rows]
+    page.window_.actionUndo.trigger()
+    assert [f.name for f in page.funder_rows][row] == "Conseil departemental du Val-de-Marne"

@@ -153,6 +153,8 @@ class BudgetPage(QWidget):
         self.addStructureButton.clicked.connect(self.add_structure_row)
         self.sharesEdit.editingFinished.connect(self._commit_shares)
         self.importButton.clicked.connect(self.import_workbook)
+        self.addFunderButton.clicked.connect(self.add_funder)
+        self.removeFunderButton.clicked.connect(self.remove_funder)
         self._key_combos: dict[int, QComboBox] = {}
 
     # -- context ---------------------------------------------------------------------------
@@ -340,7 +342,7 @@ class BudgetPage(QWidget):
                          *(_amount_text(a) if a is not None else "" for a in amounts), _amount_text(total),
                          format_percentage(share.quantize(Decimal("0.01")))])
             edits.append([funder.name, status, *(_edit_text(a) for a in amounts), "", ""])
-            editable |= {(r, 1), *((r, 2 + k) for k in range(len(years)))}
+            editable |= {(r, 0), (r, 1), *((r, 2 + k) for k in range(len(years)))}
         resources = [self.totals.financing_by_action_year.get((action_id, y), 0) for y in years]
         full = [self.totals.full_by_action_year.get((action_id, y), 0) for y in years]
         gaps = [a - b for a, b in zip(resources, full)]
@@ -357,6 +359,12 @@ class BudgetPage(QWidget):
 
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
+        if col == 0:  # the funder's name, for the whole PRAE
+            store, prae_id = self.store, self.prae_id
+            self.edit("Renommer un financeur",
+                      lambda: service.save_funder(store, prae_id, funder.id, text, funder.kind),
+                      lambda result: service.save_funder(store, prae_id, funder.id, *result[1]))
+            return
         action_id, years = self.action_id(), self._years()
         current = {(f.year): f for f in self.budget.financing if f.action_id == action_id and f.funder_id == funder.id}
         if col == 1:
@@ -373,6 +381,34 @@ class BudgetPage(QWidget):
         store = self.store
         self.edit(text_, lambda: service.set_financing_cells(store, cells),
                   lambda previous: service.set_financing_cells(store, previous))
+
+    def add_funder(self) -> None:
+        if self.prae_id is None:
+            return
+        name, ok = QInputDialog.getText(self, "Ajouter un financeur", "Nom du financeur :")
+        if not ok or not name.strip():
+            return
+        kinds = {k.name: k.kind for k in dom.funder_kinds()}
+        label, ok = QInputDialog.getItem(self, "Ajouter un financeur", "Catégorie (ligne du budget) :",
+                                         list(kinds), len(kinds) - 2, False)
+        if not ok:
+            return
+        store, prae_id = self.store, self.prae_id
+        self.edit("Ajouter un financeur", lambda: service.save_funder(store, prae_id, None, name, kinds[label]),
+                  lambda result: service.delete_funder(store, result[0]))
+
+    def remove_funder(self) -> None:
+        row = self.financingView.currentIndex().row()
+        if not (0 <= row < len(self.funder_rows)):
+            return
+        funder = self.funder_rows[row]
+        if QMessageBox.question(self, "Budget", f"Retirer « {funder.name} » et ses financements de ce PRAE ?\n\n"
+                                "Vous pourrez l'annuler (Ctrl+Z).", QMessageBox.Yes | QMessageBox.No,
+                                QMessageBox.No) != QMessageBox.Yes:
+            return
+        store = self.store
+        self.edit("Retirer un financeur", lambda: service.delete_funder(store, funder.id),
+                  lambda snapshot: service.restore_funder(store, snapshot))
 
     # -- paste -----------------------------------------------------------------------------
     def paste(self, model, block: list[list[str]], index) -> None:
