@@ -155,3 +155,29 @@ def test_implausible_signature_date_is_refused(page):
     page.signatureDate.editingFinished.emit()
     assert "invraisemblable" in messages[0]
     assert page.signatureDate.text() == "15/06/2018"
+
+
+def test_arml_siret_is_checked_and_saved(page):
+    messages = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    from pnae_desktop.services import praes
+
+    before = praes.get_prae(page.store, page.prae_id).organisation
+    QTimer.singleShot(0, answer)
+    page.orgSiret.setText("12345678901234")  # fails the Luhn checksum
+    page.orgSiret.editingFinished.emit()
+    assert "SIRET" in messages[0]
+    assert praes.get_prae(page.store, page.prae_id).organisation == before
+    assert page.orgSiret.text() == before.siret  # the field shows the stored value again
+    page.orgAddress.setText("3, rue des Missions – 75010 Paris")
+    page.orgAddress.editingFinished.emit()
+    assert praes.get_prae(page.store, page.prae_id).organisation.address == "3, rue des Missions – 75010 Paris"
+    assert "3, rue des Missions – 75010 Paris" in page.rendered.plain_text()

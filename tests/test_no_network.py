@@ -8,7 +8,7 @@ import socket
 import pytest
 
 from pnae_desktop.domain.entities import Indicator, NewPrae
-from pnae_desktop.services import budget, convention, demo, drafting, exports, praes
+from pnae_desktop.services import budget, convention, demo, drafting, exports, package, praes
 from pnae_desktop.store.database import open_store
 
 
@@ -28,7 +28,7 @@ def no_network(monkeypatch):
     return attempts
 
 
-def test_open_draft_budget_convention_and_export_offline(no_network, tmp_path, catalogue):
+def test_open_draft_budget_convention_export_and_package_offline(no_network, tmp_path, catalogue):
     store = open_store(tmp_path / "offline.sqlite")
     prae_id = demo.create_demo(store, catalogue)
     new_id = praes.create_prae(store, catalogue, NewPrae("04", 2018, 2020, (5, 11)))
@@ -41,7 +41,12 @@ def test_open_draft_budget_convention_and_export_offline(no_network, tmp_path, c
     written = []
     for document in ("convention", "prae", "budget"):
         written.append(exports.export(store, prae_id, catalogue, document, tmp_path / f"doc-{document}", force=True))
+    written.append(package.export_package(store, prae_id, tmp_path / "envoi.prae", app_version="test"))
     store.close()
+    other = open_store(tmp_path / "antenne.sqlite")
+    package.import_package(other, tmp_path / "envoi.prae", mode="new")
+    assert len(praes.list_praes(other)) == 1
+    other.close()
     assert all(path.stat().st_size > 0 for path in written)
     assert no_network == []
 

@@ -114,6 +114,9 @@ class ConventionPage(QWidget):
         for name in self._line_fields:
             getattr(self, name).editingFinished.connect(lambda n=name: self._commit_line(n))
         self.withRegion.toggled.connect(self._commit_with_region)
+        self._org_fields = {"orgName": "name", "orgForm": "legal_form", "orgAddress": "address", "orgSiret": "siret"}
+        for name in self._org_fields:
+            getattr(self, name).editingFinished.connect(self._commit_organisation)
         self.steeringMembers.installEventFilter(self)
         self.paymentsTable.setColumnCount(len(PAYMENT_COLUMNS))
         self.paymentsTable.setHorizontalHeaderLabels(PAYMENT_COLUMNS)
@@ -223,6 +226,16 @@ class ConventionPage(QWidget):
                 widget.setCursorPosition(0)
         for name in ("councilName", "councilSignatoryName", "councilSignatoryFunction", "councilDeliberation"):
             getattr(self, name).setEnabled(s.with_region)
+        from pnae_desktop.services import praes
+
+        detail = praes.get_prae(self.store, self.prae_id)
+        self.organisation = detail.organisation
+        for name, attr in self._org_fields.items():
+            value = getattr(self.organisation, attr) or ""
+            widget = getattr(self, name)
+            if widget.text() != value:
+                widget.setText(value)
+                widget.setCursorPosition(0)
         members = "\n".join(s.steering.members)
         if self.steeringMembers.toPlainText() != members:
             self.steeringMembers.setPlainText(members)
@@ -274,6 +287,21 @@ class ConventionPage(QWidget):
         if value == self._value(path):
             return
         self._save_settings(_set_path(self.settings, path, value), "Modifier les parties de la convention")
+
+    def _commit_organisation(self) -> None:
+        """The ARML as the convention names it (shared by every PRAE of this ARML)."""
+        from pnae_desktop.services import praes
+
+        if self._loading or self.prae_id is None:
+            return
+        values = {attr: getattr(self, name).text().strip() for name, attr in self._org_fields.items()}
+        current = self.organisation
+        if all((getattr(current, attr) or "") == value for attr, value in values.items()):
+            return
+        new = replace(current, **values)
+        store = self.store
+        self.edit("Modifier l'association", lambda: (praes.save_organisation(store, new), current)[1],
+                  lambda previous: praes.save_organisation(store, previous))
 
     def _commit_with_region(self, checked: bool) -> None:
         if not self._loading and self.settings is not None and checked != self.settings.with_region:
@@ -502,14 +530,12 @@ class ConventionPage(QWidget):
             "arml.signatory.name": self.armlName, "arml.signatory.function": self.armlFunction,
             "signature.date": self.signatureDate, "signature.place": self.signaturePlace,
             "signature.copies": self.copies, "steering.members": self.steeringMembers, "steering.meetings": self.meetings,
-            "arml.project": self.armlProject,
+            "arml.project": self.armlProject, "arml.siret": self.orgSiret, "arml.address": self.orgAddress,
+            "arml.name": self.orgName,
         }.get(location)
         self.tabs.setCurrentWidget(self.partiesTab)
         if widget is not None:
             widget.setFocus()
-        elif location.startswith("arml."):
-            self.window_.statusBar().showMessage(
-                "Cette information vient de la fiche de l'ARML (nom, adresse, SIRET).", 8000)
 
 
 def _set_path(obj, path, value):
