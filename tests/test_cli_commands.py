@@ -271,3 +271,19 @@ def test_usage_errors_are_french(tmp_path, args, error):
     for english in ("usage:", "error:", "invalid choice", "not allowed with"):
         assert english not in result.err
     assert sorted(os.listdir(tmp_path)) == []  # nothing created
+
+
+def test_first_launch_on_a_fresh_machine_creates_the_data_folder_and_the_demo(tmp_path):
+    """The README's first command: nothing exists yet under the user's home."""
+    import os
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share"),
+           "APPDATA": str(home / "AppData"), "QT_QPA_PLATFORM": "offscreen"}
+    ready = subprocess.run([sys.executable, "-m", "pnae_desktop", "--with-demo", "--exit-when-ready"],
+                           capture_output=True, text=True, env=env, timeout=120)
+    assert ready.returncode == 0, ready.stderr
+    assert ready.stdout.strip().isdigit()
+    listing = subprocess.run([sys.executable, "-m", "pnae_desktop", "list"], capture_output=True, text=True, env=env)
+    assert "démonstration" in listing.stdout

@@ -55,6 +55,10 @@ class Workspace:
     def _take_writer_lock(self) -> None:
         from pnae_desktop.store import lock
 
+        try:  # first launch: the user's data folder does not exist yet
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Impossible de créer le dossier « {self.path.parent} » : {exc.strerror}.") from None
         self.writer_lock = lock.acquire_writer_lock(self.path)
         if self.writer_lock is None:
             raise StoreError(
