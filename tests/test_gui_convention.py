@@ -34,6 +34,22 @@ def page(qtbot, db_path, catalogue):
     window.close()
 
 
+def answer_next_box() -> list[str]:
+    """Click OK on the next message box; its text lands in the returned list."""
+    messages: list[str] = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(QMessageBox.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    return messages
+
+
 def select(page, key):
     keys = [a.key for a in page.state.articles]
     page.articleList.setCurrentRow(keys.index(key))
@@ -92,18 +108,9 @@ def test_added_article_renumbers_and_cross_references_follow(page, qtbot):
 
 
 def test_required_article_cannot_be_removed(page):
-    messages = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-        else:
-            QTimer.singleShot(20, answer)
+    messages = answer_next_box()
 
     select(page, "comite_pilotage")
-    QTimer.singleShot(0, answer)
     page.removeArticleButton.click()
     assert "obligatoire" in messages[0]
     assert cv.numbering(page.state).get("comite_pilotage")
@@ -122,35 +129,17 @@ def test_missing_signatory_is_a_check_that_jumps_to_the_field(page, qtbot):
 
 
 def test_payment_schedule_not_summing_to_100_is_refused(page):
-    messages = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-        else:
-            QTimer.singleShot(20, answer)
+    messages = answer_next_box()
 
     before = service.get_settings(page.store, page.prae_id, page.catalogue)
-    QTimer.singleShot(0, answer)
     page.paymentsTable.item(0, 3).setText("60")  # advance 60 % + balance 50 %
     assert "110 %" in messages[0]
     assert service.get_settings(page.store, page.prae_id, page.catalogue) == before
 
 
 def test_implausible_signature_date_is_refused(page):
-    messages = []
+    messages = answer_next_box()
 
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-        else:
-            QTimer.singleShot(20, answer)
-
-    QTimer.singleShot(0, answer)
     page.signatureDate.setText("15/06/2031")
     page.signatureDate.editingFinished.emit()
     assert "invraisemblable" in messages[0]
@@ -158,20 +147,11 @@ def test_implausible_signature_date_is_refused(page):
 
 
 def test_arml_siret_is_checked_and_saved(page):
-    messages = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-        else:
-            QTimer.singleShot(20, answer)
+    messages = answer_next_box()
 
     from pnae_desktop.services import praes
 
     before = praes.get_prae(page.store, page.prae_id).organisation
-    QTimer.singleShot(0, answer)
     page.orgSiret.setText("12345678901234")  # fails the Luhn checksum
     page.orgSiret.editingFinished.emit()
     assert "SIRET" in messages[0]

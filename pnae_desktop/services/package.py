@@ -30,7 +30,6 @@ from typing import Any, Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 
 from pnae_desktop import paths
 from pnae_desktop.catalogue.model import Catalogue
@@ -52,7 +51,6 @@ from pnae_desktop.store.models import (
     ConventionRow,
     FinancingLineRow,
     FunderRow,
-    IndicatorRow,
     MissionLocaleRow,
     OrganisationRow,
     PraeActionRow,
@@ -171,32 +169,12 @@ def _sha256(data: bytes) -> str:
 def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_version: str) -> Path:
     """Write the PRAE `prae_id` as a package at `out_path` (temp file, then renamed); return it."""
     from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
-    from pnae_desktop.services.praes import action_entity
+    from pnae_desktop.services.praes import action_entity, load_prae_row
     from pnae_desktop.services.serialize import action_to_dict
 
     out = Path(out_path).expanduser()
     with store.transaction() as session:
-        prae = session.scalars(
-            select(PraeRow)
-            .where(PraeRow.id == prae_id)
-            .options(
-                selectinload(PraeRow.organisation),
-                selectinload(PraeRow.missions_locales),
-                selectinload(PraeRow.funders),
-                selectinload(PraeRow.structural_costs),
-                selectinload(PraeRow.allocation_keys).selectinload(AllocationKeyRow.shares),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.calendar),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.objectives),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.mission_locale_links),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.charges),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.financing),
-                selectinload(PraeRow.actions)
-                .selectinload(PraeActionRow.indicators)
-                .selectinload(IndicatorRow.targets),
-            )
-        ).one_or_none()
-        if prae is None:
-            raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
+        prae = load_prae_row(session, prae_id, with_budget=True)
         ml_position = {m.id: i for i, m in enumerate(prae.missions_locales)}
         action_position = {a.id: i for i, a in enumerate(prae.actions)}
         funder_position = {f.id: i for i, f in enumerate(prae.funders)}

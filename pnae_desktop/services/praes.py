@@ -21,6 +21,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
+    AllocationKeyRow,
     CalendarItemRow,
     IndicatorRow,
     OrganisationRow,
@@ -240,26 +241,35 @@ def _summary(prae: PraeRow, organisation_name: str, action_count: int) -> PraeSu
     )
 
 
+def load_prae_row(session, prae_id: int, *, with_budget: bool = False) -> PraeRow:
+    """The PRAE row with its actions and their links loaded in one query per relation (not one
+    per action); `with_budget` also loads funders, lines, structural costs and keys."""
+    options = [
+        selectinload(PraeRow.organisation),
+        selectinload(PraeRow.missions_locales),
+        selectinload(PraeRow.actions).selectinload(PraeActionRow.calendar),
+        selectinload(PraeRow.actions).selectinload(PraeActionRow.objectives),
+        selectinload(PraeRow.actions).selectinload(PraeActionRow.mission_locale_links),
+        selectinload(PraeRow.actions).selectinload(PraeActionRow.indicators).selectinload(IndicatorRow.targets),
+    ]
+    if with_budget:
+        options += [
+            selectinload(PraeRow.funders),
+            selectinload(PraeRow.structural_costs),
+            selectinload(PraeRow.allocation_keys).selectinload(AllocationKeyRow.shares),
+            selectinload(PraeRow.actions).selectinload(PraeActionRow.charges),
+            selectinload(PraeRow.actions).selectinload(PraeActionRow.financing),
+        ]
+    prae = session.scalars(select(PraeRow).where(PraeRow.id == prae_id).options(*options)).one_or_none()
+    if prae is None:
+        raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
+    return prae
+
+
 def get_prae(store: Store, prae_id: int) -> PraeDetail:
     """The whole PRAE as plain values: summary, ARML, every action with its links."""
     with store.transaction() as session:
-        # One query per relation for all actions at once, instead of one per action.
-        prae = session.scalars(
-            select(PraeRow)
-            .where(PraeRow.id == prae_id)
-            .options(
-                selectinload(PraeRow.organisation),
-                selectinload(PraeRow.missions_locales),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.calendar),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.objectives),
-                selectinload(PraeRow.actions).selectinload(PraeActionRow.mission_locale_links),
-                selectinload(PraeRow.actions)
-                .selectinload(PraeActionRow.indicators)
-                .selectinload(IndicatorRow.targets),
-            )
-        ).one_or_none()
-        if prae is None:
-            raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
+        prae = load_prae_row(session, prae_id)
         return PraeDetail(
             summary=_summary(prae, prae.organisation.name, len(prae.actions)),
             organisation=_organisation(prae.organisation),
