@@ -88,3 +88,15 @@ def test_show_json_includes_the_filled_convention(tmp_path, catalogue):
     assert data["unresolved"] == [] and len(data["fingerprint"]) == 64
     contribution = next(a for a in data["articles"] if a["key"] == "contribution")
     assert "euros" in contribution["text"]  # amounts in words
+
+
+def test_demo_convention_is_complete_in_every_region(tmp_path, catalogue):
+    store = open_store(tmp_path / "regions.sqlite")
+    for region in catalogue.regions:
+        prae_id = demo.create_demo(store, catalogue, region.insee_code)
+        rendered, checks = convention.render(store, prae_id, catalogue)
+        assert rendered.unresolved == (), region.name
+        assert [c.message for c in checks if c.severity == "error"] == [], region.name
+        expected_service = "Dieccte" if region.overseas else "Direccte"
+        assert expected_service in rendered.plain_text(), region.name
+    store.close()

@@ -265,6 +265,9 @@ def fill_demo(store: Store, prae_id: int, catalogue: Catalogue) -> None:
         arml_project="animer et coordonner le réseau des missions locales de la région au service de l'insertion "
                      "sociale et professionnelle des jeunes",
         signature=cv.SignatureInfo(place=settings.signature.place, date=date(detail.summary.start_year, 6, 15), copies=3),
+        # Regions without an ARML in annexe 3 (Guadeloupe, Martinique, Guyane, Mayotte): a fictitious one.
+        arml_signatory=settings.arml_signatory if settings.arml_signatory.name
+        else cv.Signatory("Mme Marie Exemple", "présidente"),
         steering=cv.Steering(cv.suggested_steering_members(context), 2),
     )
     save_settings(store, prae_id, catalogue, demo)
