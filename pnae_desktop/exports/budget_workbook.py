@@ -1654,6 +1654,13 @@ def build_workbook(
     ).build()
 
 
+def _default_file_mode() -> int:
+    """What a plain new file gets under the current umask (e.g. 0644)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_budget_workbook(store, prae_id: int, path: Path | str, *, app_version: str) -> Path:
     """Export the PRAE's budget to `path` (.xlsx), atomically (a crash leaves the old file)."""
     from pnae_desktop.services import budget as budget_service
@@ -1668,6 +1675,7 @@ def write_budget_workbook(store, prae_id: int, path: Path | str, *, app_version:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600: give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
