@@ -772,3 +772,19 @@ def test_show_unknown_prae(show):
     assert result.out == ""
     assert "Aucun PRAE" in result.err and str(detail.summary.id + 4242) in result.err
     assert "Traceback" not in result.err
+
+
+def test_update_prae_refuses_bad_title_or_status_and_saves_nothing(sqlite_store, catalogue):
+    from pnae_desktop.domain.entities import NewPrae as _NewPrae
+
+    prae_id = praes.create_prae(sqlite_store, catalogue, _NewPrae("53", 2018, 2020, (2,)))
+    before = praes.get_prae(sqlite_store, prae_id).summary
+    for bad in ({"title": "   "}, {"status": "archive"}, {"title": "x" * 301}):
+        with pytest.raises(ValidationError):
+            praes.update_prae(sqlite_store, prae_id, **bad)
+    assert praes.get_prae(sqlite_store, prae_id).summary == before
+    previous = praes.update_prae(sqlite_store, prae_id, title="PRAE Bretagne 2018-2020", status="valide")
+    assert previous == {"title": before.title, "status": "brouillon"}
+    praes.update_prae(sqlite_store, prae_id, **previous)
+    restored = praes.get_prae(sqlite_store, prae_id).summary
+    assert (restored.title, restored.status) == (before.title, before.status)

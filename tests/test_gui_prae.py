@@ -202,3 +202,20 @@ def test_completeness_item_jumps_to_the_field(qtbot, db_path, catalogue):
     page.coverageTree.itemActivated.emit(pilot_item, 0)
     assert page.tabs.currentWidget() is page.ficheTab
     assert page.editor.pilotEdit.hasFocus()
+
+
+def test_status_and_title_of_the_prae_change_undoably(qtbot, db_path, catalogue):
+    window = open_window(qtbot, db_path)
+    prae_id = praes.create_prae(
+        window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1,))
+    )
+    window.refresh()
+    window.open_prae(prae_id)
+    page = window.page("prae")
+    page.statusCombo.setCurrentIndex(page.statusCombo.findData("signe"))
+    page.statusCombo.activated.emit(page.statusCombo.currentIndex())
+    assert praes.get_prae(window.workspace.store, prae_id).summary.status == "signe"
+    assert window.dashboard.model.rows[0].status_label == "Signé"
+    window.actionUndo.trigger()
+    assert praes.get_prae(window.workspace.store, prae_id).summary.status == "brouillon"
+    assert page.statusCombo.currentData() == "brouillon"

@@ -330,3 +330,22 @@ def save_organisation(store: Store, organisation: Organisation) -> int:
 def prae_organisation_id(store: Store, prae_id: int) -> int:
     with store.transaction() as session:
         return prae_row(session, prae_id).organisation_id
+
+
+def update_prae(store: Store, prae_id: int, *, title: str | None = None, status: str | None = None) -> dict:
+    """Rename the PRAE or change its status; return the previous values (for undo)."""
+    changes = {}
+    if title is not None:
+        changes["title"] = rules.check_required_text(title, "Intitulé du PRAE", "title")
+        if len(changes["title"]) > 300:
+            raise ValidationError("Intitulé du PRAE : 300 caractères au plus.", "title")
+    if status is not None:
+        rules.check_status(status)
+        changes["status"] = status
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        previous = {key: getattr(prae, key) for key in changes}
+        for key, value in changes.items():
+            setattr(prae, key, value)
+        prae.updated_at = utcnow()
+        return previous

@@ -122,6 +122,12 @@ class PraePage(QWidget):
         self.removeButton.clicked.connect(self.remove)
         self.changesButton.clicked.connect(self.show_changes)
         self.coverageTree.itemActivated.connect(self._coverage_activated)
+        from pnae_desktop.domain.rules import PRAE_STATUSES
+
+        for key, label in PRAE_STATUSES.items():
+            self.statusCombo.addItem(label, key)
+        self.statusCombo.activated.connect(self._status_chosen)
+        self.renameButton.clicked.connect(self.rename)
         for keys, slot in (
             (QKeySequence("Ctrl+Up"), lambda: self.move_current(-1)),
             (QKeySequence("Ctrl+Down"), lambda: self.move_current(+1)),
@@ -214,7 +220,8 @@ class PraePage(QWidget):
 
     def _show(self, select_id: int | None) -> None:
         s = self.prae.summary
-        self.periodLabel.setText(f"{s.region_name} · {s.period_label} · {s.status_label}")
+        self.periodLabel.setText(f"{s.region_name} · {s.period_label}")
+        self.statusCombo.setCurrentIndex(max(0, self.statusCombo.findData(s.status)))
         cov = drafting.coverage(self.prae, self.catalogue)
         self.model.set_actions(self.prae.actions, cov.incomplete_actions)
         ids = [a.id for a in self.prae.actions]
@@ -245,6 +252,25 @@ class PraePage(QWidget):
     def select_action(self, action_id: int) -> None:
         ids = [a.id for a in self.prae.actions]
         self.actionList.setCurrentIndex(self.model.index(ids.index(action_id)))
+
+    # -- the PRAE itself --------------------------------------------------------------------
+    def _update_prae(self, text: str, **changes) -> None:
+        store, prae_id = self.store, self.prae.summary.id
+        self.edit(text, lambda: praes.update_prae(store, prae_id, **changes),
+                  lambda previous: praes.update_prae(store, prae_id, **previous))
+        self.window_.refresh()
+
+    def _status_chosen(self, index: int) -> None:
+        status = self.statusCombo.itemData(index)
+        if self.prae is not None and status != self.prae.summary.status:
+            self._update_prae("Changer le statut du PRAE", status=status)
+
+    def rename(self) -> None:
+        if self.prae is None:
+            return
+        title, ok = QInputDialog.getText(self, "Renommer le PRAE", "Intitulé :", text=self.prae.summary.title)
+        if ok and title.strip() and title.strip() != self.prae.summary.title:
+            self._update_prae("Renommer le PRAE", title=title)
 
     # -- structure edits -------------------------------------------------------------------
     def move_action(self, source: int, target: int) -> None:
