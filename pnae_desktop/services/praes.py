@@ -327,6 +327,11 @@ def save_organisation(store: Store, organisation: Organisation) -> int:
         return row.id
 
 
+def prae_title(store: Store, prae_id: int) -> str:
+    with store.transaction() as session:
+        return prae_row(session, prae_id).title
+
+
 def prae_organisation_id(store: Store, prae_id: int) -> int:
     with store.transaction() as session:
         return prae_row(session, prae_id).organisation_id

@@ -28,10 +28,11 @@ from pnae_desktop.domain.money import (
 )
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
+from pnae_desktop.services import praes
 from pnae_desktop.ui.fiche_editor import ComboDelegate
 from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.prae_bound import PraeBoundPage
 from pnae_desktop.ui.sheet import SheetView
-from pnae_desktop.ui.undo import push_edit
 
 RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
 # Plain ints: comparing the role (an int) with PySide6's enum objects costs a Python call each.
@@ -124,7 +125,9 @@ class _SheetModel(QAbstractTableModel):
         return True
 
 
-class BudgetPage(QWidget):
+class BudgetPage(PraeBoundPage, QWidget):
+    PAGE_TITLE = "Budget"
+
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("budget_page.ui", self, custom=(SheetView,))
@@ -158,30 +161,10 @@ class BudgetPage(QWidget):
         self._key_combos: dict[int, QComboBox] = {}
 
     # -- context ---------------------------------------------------------------------------
-    @property
-    def store(self):
-        return self.window_.workspace.store
-
     def action_id(self) -> int | None:
         return self.actionCombo.currentData()
 
-    def edit(self, text, apply, revert) -> bool:
-        stack = self.window_.undo_stack(self.prae_id)
-        return push_edit(stack, text, apply, revert, self.refresh, self.show_error) is not None
-
-    def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Budget", message)
-
     # -- loading ---------------------------------------------------------------------------
-    def load(self, prae_id: int | None) -> None:
-        self.prae_id = prae_id
-        self.tabs.setEnabled(prae_id is not None)
-        if prae_id is None:
-            self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
-            return
-        self.window_.undo_stack(prae_id)
-        self.refresh()
-
     def refresh(self) -> None:
         if self.prae_id is None:
             return
@@ -194,9 +177,7 @@ class BudgetPage(QWidget):
         index = self.actionCombo.findData(current)
         self.actionCombo.setCurrentIndex(max(index, 0))
         self.actionCombo.blockSignals(False)
-        summary = self.window_.workspace.prae_summaries()
-        title = next((s.title for s in summary if s.id == self.prae_id), "")
-        self.praeLabel.setText(f"<b>{html.escape(title)}</b>")
+        self.show_prae_title(praes.prae_title(self.store, self.prae_id))
         gap = self.totals.balance_total
         self.balanceLabel.setText(
             f"Total charges {_amount_text(self.totals.full_total)} · ressources "

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QListWidgetItem,
-    QMessageBox,
     QTableWidgetItem,
     QWidget,
 )
@@ -24,7 +23,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import load_form
-from pnae_desktop.ui.undo import push_edit
+from pnae_desktop.ui.prae_bound import PraeBoundPage
 
 TYPING_DELAY_MS = 600
 PAYMENT_COLUMNS = ("Financeur", "Année", "Versement", "%", "Déclencheur")
@@ -85,7 +84,9 @@ def convention_html(rendered, highlight: str | None = None) -> str:
         if "[à compléter" in body else body
 
 
-class ConventionPage(QWidget):
+class ConventionPage(PraeBoundPage, QWidget):
+    PAGE_TITLE = "Convention CPO"
+
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("convention_page.ui", self)
@@ -145,19 +146,8 @@ class ConventionPage(QWidget):
 
     # -- context ---------------------------------------------------------------------------
     @property
-    def store(self):
-        return self.window_.workspace.store
-
-    @property
     def catalogue(self):
         return self.window_.workspace.catalogues.default
-
-    def edit(self, text, apply, revert, merge_key=None) -> bool:
-        stack = self.window_.undo_stack(self.prae_id)
-        return push_edit(stack, text, apply, revert, self.refresh, self.show_error, merge_key) is not None
-
-    def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, "Convention CPO", message)
 
     def eventFilter(self, watched, event):
         if event.type() == QEvent.FocusOut:
@@ -174,15 +164,6 @@ class ConventionPage(QWidget):
         return super().eventFilter(watched, event)
 
     # -- loading ---------------------------------------------------------------------------
-    def load(self, prae_id: int | None) -> None:
-        self.prae_id = prae_id
-        self.tabs.setEnabled(prae_id is not None)
-        if prae_id is None:
-            self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
-            return
-        self.window_.undo_stack(prae_id)
-        self.refresh()
-
     def refresh(self) -> None:
         if self.prae_id is None:
             return
@@ -194,8 +175,9 @@ class ConventionPage(QWidget):
         self.context = context
         self.rendered = cv.render(self.state, context)
         self.checks = cv.check(self.state, context)
-        summary = next((s for s in self.window_.workspace.prae_summaries() if s.id == self.prae_id), None)
-        self.praeLabel.setText(f"<b>{html.escape(summary.title if summary else '')}</b>")
+        from pnae_desktop.services import praes
+
+        self.show_prae_title(praes.prae_title(self.store, self.prae_id))
         self._loading = True
         try:
             self._fill_parties()

@@ -3,6 +3,7 @@ progress, then open the file or its folder. The last destination is remembered p
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
@@ -55,8 +56,9 @@ class ExportsPage(QWidget):
         if not enabled:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return
-        summary = next((s for s in self.window_.workspace.prae_summaries() if s.id == prae_id), None)
-        self.praeLabel.setText(f"<b>{summary.title if summary else ''}</b>")
+        from pnae_desktop.services import praes
+
+        self.praeLabel.setText(f"<b>{html.escape(praes.prae_title(self.store, prae_id))}</b>")
         settings = QSettings()
         default_dir = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
         for document, (_check, path, _browse) in self.rows.items():
