@@ -36,15 +36,29 @@ def page(qtbot, tmp_path, catalogue):
     window.close()
 
 
+_pollers: list[QTimer] = []
+
+
+@pytest.fixture(autouse=True)
+def stop_pollers():
+    yield
+    while _pollers:  # never leave a poller behind to answer another test's boxes
+        _pollers.pop().stop()
+
+
 def click_through_boxes(collected):
+    """Answer every message box (Yes, else OK) until the end of the test."""
+
     def poll():
         box = QApplication.activeModalWidget()
         if isinstance(box, QMessageBox):
             collected.append(box.text())
             (box.button(QMessageBox.Yes) or box.button(QMessageBox.Ok)).click()
-        QTimer.singleShot(30, poll)
 
-    QTimer.singleShot(0, poll)
+    timer = QTimer(interval=30)
+    timer.timeout.connect(poll)
+    timer.start()
+    _pollers.append(timer)
 
 
 def test_export_three_documents_from_the_window(qtbot, page, tmp_path):
