@@ -595,3 +595,22 @@ def test_synthetic_budget_totals():
     assert sum(t.full_by_axis_year.values()) == t.full_total
     assert (UNASSIGNED, 2018) not in t.full_by_axis_year
     assert t.etp_by_year[2019] == D("0.35") * 5 * 40
+
+
+def test_pro_rata_shares_sum_to_100_and_follow_direct_costs():
+    from decimal import Decimal as D
+
+    from pnae_desktop.domain.budget import (
+        ActionBudgetInfo, Budget, ChargeLine, compute, pro_rata_shares,
+    )
+
+    budget = Budget(
+        years=(2018,),
+        actions=(ActionBudgetInfo(1, "A"), ActionBudgetInfo(2, "B"), ActionBudgetInfo(3, "C")),
+        charges=(ChargeLine(1, 1, 2018, "62", "x", 100_00), ChargeLine(2, 2, 2018, "62", "y", 200_00)),
+    )
+    shares = pro_rata_shares(budget, compute(budget), 2018)
+    assert sum(shares.values()) == D(100)
+    assert shares[3] == 0 and shares[2] == D("66.67") and shares[1] == D("33.33")
+    empty = Budget(years=(2019,), actions=budget.actions)
+    assert sorted(pro_rata_shares(empty, compute(empty), 2019).values()) == [D("33.33"), D("33.33"), D("33.34")]

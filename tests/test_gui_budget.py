@@ -236,3 +236,14 @@ def test_funders_are_renamed_removed_and_restored_in_place(qtbot, page):
     assert "Conseil departemental du Val-de-Marne" not in [f.name for f in page.funder_rows]
     page.window_.actionUndo.trigger()
     assert [f.name for f in page.funder_rows][row] == "Conseil departemental du Val-de-Marne"
+
+
+def test_switching_to_a_manual_key_starts_from_the_pro_rata(qtbot, page):
+    add_rows(page, ("62", "Déplacements"))
+    type_into(qtbot, page.chargesView, 0, 2, "1000")
+    combo = page._key_combos[2018]
+    combo.setCurrentIndex(combo.findData("manual"))
+    key = next(k for k in page.budget.allocation_keys if k.year == 2018)
+    assert key.method == "manual" and sum(key.manual_shares.values()) == 100
+    page.window_.actionUndo.trigger()
+    assert all(k.method == "direct" for k in page.budget.allocation_keys if k.year == 2018)

@@ -718,3 +718,12 @@ def validate(budget: Budget, totals: BudgetTotals | None = None) -> list[Problem
         message = f"{name}, {y} : budget non équilibré, {gap} (charges {full}, ressources {fin})."
         report("gap", message, action_id, y)
     return problems
+
+
+def pro_rata_shares(budget: Budget, totals: BudgetTotals, year: int) -> dict[Id, Decimal]:
+    """Percentages per action summing to exactly 100, in proportion to the year's direct costs
+    (equal when there are none): where a manual allocation key starts from."""
+    ids = [a.action_id for a in budget.actions]
+    weights = [totals.direct_by_action_year.get((a, year), 0) for a in ids]
+    parts = split_cents(10000, weights if any(weights) else [1] * len(ids))
+    return {a: Decimal(p).scaleb(-2) for a, p in zip(ids, parts)}

@@ -553,13 +553,8 @@ class BudgetPage(PraeBoundPage, QWidget):
     def _set_method(self, year: int, method: str) -> None:
         keys = {k.year: k for k in self.budget.allocation_keys}
         shares = dict(keys[year].manual_shares or {}) if year in keys else {}
-        if method == "manual" and not shares:  # start from the pro rata of direct costs
-            ids = [a.action_id for a in self.budget.actions]
-            weights = [self.totals.direct_by_action_year.get((a, year), 0) for a in ids]
-            from pnae_desktop.domain.money import split_cents
-
-            parts = split_cents(10000, weights if any(weights) else [1] * len(ids))
-            shares = {a: Decimal(p).scaleb(-2) for a, p in zip(ids, parts)}
+        if method == "manual" and not shares:
+            shares = dom.pro_rata_shares(self.budget, self.totals, year)
         store, prae_id = self.store, self.prae_id
         self.edit("Changer la clé de répartition",
                   lambda: service.set_allocation_key(store, prae_id, year, method, shares or None),
