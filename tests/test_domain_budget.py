@@ -601,7 +601,11 @@ def test_pro_rata_shares_sum_to_100_and_follow_direct_costs():
     from decimal import Decimal as D
 
     from pnae_desktop.domain.budget import (
-        ActionBudgetInfo, Budget, ChargeLine, compute, pro_rata_shares,
+        ActionBudgetInfo,
+        Budget,
+        ChargeLine,
+        compute,
+        pro_rata_shares,
     )
 
     budget = Budget(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox
 
@@ -371,6 +371,3 @@ class MainWindow(QMainWindow):
         self.workspace.close()
         super().closeEvent(event)
 
-
-def schedule_when_idle(callback) -> None:
-    QTimer.singleShot(0, callback)
