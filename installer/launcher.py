@@ -40,9 +40,8 @@ def selfcheck() -> int:
     report["babel_fr_FR"] = format_currency(1234.5, "EUR", locale="fr_FR")
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QByteArray, QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtGui import QGuiApplication, QImageReader
-    from PySide6.QtSvg import QSvgRenderer
 
     app = QGuiApplication([sys.argv[0]])
     translator = QTranslator()
@@ -52,8 +51,6 @@ def selfcheck() -> int:
     )
     report["platform"] = app.platformName()
     report["image_formats"] = sorted(bytes(f).decode() for f in QImageReader.supportedImageFormats())
-    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>'
-    report["svg_ok"] = QSvgRenderer(QByteArray(svg)).isValid()
     plugins = QLibraryInfo.path(QLibraryInfo.PluginsPath)
     report["plugins"] = {
         kind: sorted(os.listdir(os.path.join(plugins, kind)))

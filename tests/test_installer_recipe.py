@@ -107,7 +107,7 @@ def test_spec_excludes_unused_qt_modules_and_has_two_executables():
     for module in ("QtWebEngineCore", "QtWebEngineWidgets", "QtQml", "QtQuick", "QtNetwork", "QtMultimedia",
                    "QtSql", "QtTest", "QtPdf", "QtCharts", "Qt3DCore"):
         assert module in qt_excludes
-    for needed in ("QtCore", "QtGui", "QtWidgets", "QtUiTools", "QtSvg", "QtOpenGL", "QtOpenGLWidgets"):
+    for needed in ("QtCore", "QtGui", "QtWidgets", "QtUiTools"):
         assert needed not in qt_excludes
     assert 'GUI_NAME = "PNAE Desktop"' in source and 'CLI_NAME = "pnae-desktop-cli"' in source
     assert "console=False" in source and "console=True" in source
