@@ -1,23 +1,30 @@
-"""Where things live: shipped data (through importlib.resources) and user data (platformdirs)."""
+"""Where things live: shipped data (the `pnae_desktop.resources` and `.forms` packages) and user
+data (platformdirs)."""
 
 from __future__ import annotations
 
-import importlib.resources
-from importlib.resources.abc import Traversable
+import importlib
 from pathlib import Path
 
 APP_DIR_NAME = "PNAE Desktop"
 APP_AUTHOR = "PNAE Desktop"
 
 
-def resources() -> Traversable:
+def _package_folder(name: str) -> Path:
+    # The folder of a data package, found through its __init__.py: pyproject's package-dir maps
+    # resources/ and forms/ into the package for a checkout, a wheel and the bundle alike, and
+    # this avoids importing importlib.resources (~5 ms) on the start-up path.
+    return Path(importlib.import_module(name).__file__).parent
+
+
+def resources() -> Path:
     """The shipped `resources/` folder, wherever the package is installed or bundled."""
-    return importlib.resources.files("pnae_desktop.resources")
+    return _package_folder("pnae_desktop.resources")
 
 
-def forms() -> Traversable:
+def forms() -> Path:
     """The shipped Qt Designer forms folder."""
-    return importlib.resources.files("pnae_desktop.forms")
+    return _package_folder("pnae_desktop.forms")
 
 
 def user_data_dir() -> Path:

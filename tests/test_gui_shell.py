@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from pnae_desktop.services import praes
@@ -212,3 +212,27 @@ def test_catalogue_page_reports_an_unreadable_edition(qtbot, catalogue):
     qtbot.addWidget(page)
     assert "1 édition(s) illisible(s)" in page.editionLabel.text()
     assert "actions/2/number" in page.editionLabel.toolTip()
+
+
+def test_dashboard_lists_most_recent_first_then_sorts_by_clicked_column(window, qtbot, catalogue):
+    from pnae_desktop.domain.entities import NewPrae
+
+    for title in ("B PRAE", "C PRAE", "A PRAE"):  # created in this order: A is the most recent
+        praes.create_prae(window.workspace.store, catalogue, NewPrae("84", 2018, 2020, (1,), title=title))
+    window.refresh()
+    table = window.dashboard.praeTable
+
+    def titles():
+        return [table.model().index(row, 0).data() for row in range(table.model().rowCount())]
+
+    assert titles() == ["A PRAE", "C PRAE", "B PRAE"]
+    count = table.model().index(0, 4)
+    assert count.data() == "1" and count.data(Qt.TextAlignmentRole) == int(Qt.AlignRight | Qt.AlignVCenter)
+    assert "Socle commun : pnae-2018-2020" in count.data(Qt.ToolTipRole)
+
+    header = table.horizontalHeader()
+    on_title = QPoint(header.sectionViewportPosition(0) + 5, 5)
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=on_title)
+    assert titles() == ["A PRAE", "B PRAE", "C PRAE"]
+    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=on_title)
+    assert titles() == ["C PRAE", "B PRAE", "A PRAE"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
-from pnae_desktop.domain.rules import PRAE_STATUSES
+from pnae_desktop.domain.summary import PraeSummary
 
 
 @dataclass(frozen=True)
@@ -35,30 +35,6 @@ class NewPrae:
     organisation_name: str = ""
     title: str = ""
     catalogue_edition: str | None = None
-
-
-@dataclass(frozen=True)
-class PraeSummary:
-    id: int
-    title: str
-    region_code: str
-    region_name: str
-    start_year: int
-    end_year: int
-    status: str
-    action_count: int
-    organisation_name: str
-    catalogue_edition: str
-    created_at: datetime
-    updated_at: datetime
-
-    @property
-    def period_label(self) -> str:
-        return f"{self.start_year}–{self.end_year}"
-
-    @property
-    def status_label(self) -> str:
-        return PRAE_STATUSES.get(self.status, self.status)
 
 
 @dataclass(frozen=True)

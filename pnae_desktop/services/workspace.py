@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from pnae_desktop.domain.entities import PraeSummary
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
 from pnae_desktop.store import sqlite_file
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision

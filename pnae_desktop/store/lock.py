@@ -14,7 +14,6 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -61,10 +60,17 @@ def _current_user() -> str:
         return os.environ.get("USERNAME") or os.environ.get("USER") or ""
 
 
+def _host_name() -> str:
+    """This computer's name, for the message only (not `socket`: its import slows start-up)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    return os.environ.get("COMPUTERNAME", "")
+
+
 def _me() -> LockHolder:
     return LockHolder(
         pid=os.getpid(),
-        host=socket.gethostname(),
+        host=_host_name(),
         user=_current_user(),
         started_at=datetime.now(timezone.utc).replace(microsecond=0),
     )

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pnae_desktop.domain.entities import PraeSummary
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"

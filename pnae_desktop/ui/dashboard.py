@@ -2,58 +2,48 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QWidget
 
-from pnae_desktop.domain.entities import PraeSummary
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.ui.forms import load_form
 from pnae_desktop.ui.locale import format_datetime
 
 COLUMNS = ("Intitulé", "Région", "Période", "Statut", "Actions", "Dernière modification")
 
+# Item data roles as plain numbers (Qt.ItemDataRole): the first touch of QtCore.Qt builds every
+# Qt enum (~25 ms), and the dashboard is on the start-up path. Being a QStandardItemModel, the
+# table also never calls back into Python to paint.
+TOOLTIP_ROLE, ALIGNMENT_ROLE, SORT_ROLE = 3, 7, 256
+ALIGN_RIGHT_VCENTER = 0x0002 | 0x0080
 
-class PraeTableModel(QAbstractTableModel):
+
+class PraeTableModel(QStandardItemModel):
+    """One row per PRAE; `rows` keeps the summaries in model order."""
+
     def __init__(self, parent=None):
-        super().__init__(parent)
+        super().__init__(0, len(COLUMNS), parent)
+        self.setHorizontalHeaderLabels(list(COLUMNS))
         self.rows: list[PraeSummary] = []
 
     def set_rows(self, rows: list[PraeSummary]) -> None:
-        self.beginResetModel()
         self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        p = self.rows[index.row()]
-        col = index.column()
-        if role == Qt.DisplayRole:
-            return (
-                p.title,
-                f"{p.region_name} ({p.region_code})",
-                p.period_label,
-                p.status_label,
-                str(p.action_count),
-                format_datetime(p.updated_at),
-            )[col]
-        if role == Qt.UserRole:  # sort key
-            return (p.title, p.region_name, p.start_year, p.status, p.action_count, p.updated_at.timestamp())[col]
-        if role == Qt.TextAlignmentRole and col == 4:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole:
-            return f"{p.organisation_name}\nSocle commun : {p.catalogue_edition}"
-        return None
+        self.setRowCount(0)
+        for p in self.rows:
+            texts = (p.title, f"{p.region_name} ({p.region_code})", p.period_label, p.status_label,
+                     str(p.action_count), format_datetime(p.updated_at))
+            sort_keys = (p.title, p.region_name, p.start_year, p.status, p.action_count, p.updated_at.timestamp())
+            tooltip = f"{p.organisation_name}\nSocle commun : {p.catalogue_edition}"
+            items = []
+            for text, key in zip(texts, sort_keys):
+                item = QStandardItem(text)
+                item.setEditable(False)
+                item.setData(key, SORT_ROLE)
+                item.setData(tooltip, TOOLTIP_ROLE)
+                items.append(item)
+            items[4].setData(ALIGN_RIGHT_VCENTER, ALIGNMENT_ROLE)
+            self.appendRow(items)
 
 
 class DashboardPage(QWidget):
@@ -67,19 +57,29 @@ class DashboardPage(QWidget):
         self.model = PraeTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.UserRole)
+        self.proxy.setSortRole(SORT_ROLE)
         self.praeTable.setModel(self.proxy)
         self.praeTable.verticalHeader().hide()
         header = self.praeTable.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
-        self.praeTable.sortByColumn(5, Qt.DescendingOrder)
+        header.sectionClicked.connect(self._sort_on_first_click)
         self.newButton.clicked.connect(self.new_requested)
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
         self.summary_provider = None  # set by the window: prae id -> French sentence
         self.praeTable.selectionModel().currentRowChanged.connect(self._show_summary)
         self.demoButton.clicked.connect(self.demo_requested)
+
+    def _sort_on_first_click(self, column: int) -> None:
+        """Rows arrive most recent first; sorting by column starts at the first header click
+        (switching it on needs a Qt.SortOrder, i.e. QtCore.Qt, kept off the start-up path)."""
+        if self.praeTable.isSortingEnabled():
+            return
+        from PySide6.QtCore import Qt
+
+        self.praeTable.horizontalHeader().setSortIndicator(column, Qt.AscendingOrder)
+        self.praeTable.setSortingEnabled(True)
 
     def _show_summary(self, current, _previous=None) -> None:
         if not current.isValid() or self.summary_provider is None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QLocale, QTimeZone
+from PySide6.QtCore import QDateTime, QLocale
 
 FRENCH = QLocale(QLocale.French, QLocale.France)
 
 
 def format_datetime(value: datetime) -> str:
-    qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp()), QTimeZone.systemTimeZone())
+    qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp()))  # local time
     return FRENCH.toString(qdt, "d MMM yyyy, HH:mm")

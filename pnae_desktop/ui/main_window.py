@@ -5,9 +5,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
@@ -81,11 +82,10 @@ class MainWindow(QMainWindow):
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
         for i, (key, label) in enumerate(PAGES):
-            item = QListWidgetItem(label)
-            item.setData(Qt.UserRole, key)
-            self.navigation.addItem(item)
+            self.navigation.addItem(label)
             action = QAction(label, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{i + 1}"))
+            # setShortcuts([…]), not setShortcut(…): the latter's overload check builds QtCore.Qt (~25 ms).
+            action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
             action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))
             self.menuView.addAction(action)
 
@@ -194,7 +194,7 @@ class MainWindow(QMainWindow):
     def _run(self, work, success_message: str | None = None):
         """Run a service call; a UserError becomes a French message box, nothing else changes."""
         try:
-            self.setCursor(Qt.WaitCursor)
+            self.setCursor(QtCore.Qt.WaitCursor)  # QtCore.Qt is built on first use (~25 ms): not at start-up
             result = work()
         except UserError as exc:
             QMessageBox.warning(self, APP_NAME, str(exc))
