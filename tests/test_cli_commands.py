@@ -287,3 +287,19 @@ def test_first_launch_on_a_fresh_machine_creates_the_data_folder_and_the_demo(tm
     assert ready.stdout.strip().isdigit()
     listing = subprocess.run([sys.executable, "-m", "pnae_desktop", "list"], capture_output=True, text=True, env=env)
     assert "démonstration" in listing.stdout
+
+
+def test_plain_gui_launch_skips_the_sub_commands_but_typos_still_get_the_full_message(capsys):
+    from pnae_desktop.cli import main as cli
+
+    assert cli._is_gui_launch(["--db", "list", "--exit-when-ready"])  # "list" is a file name here
+    assert cli._is_gui_launch(["--db-url=sqlite:///x.sqlite", "--with-demo"])
+    for argv in (["list"], ["-h"], ["--help"], ["--db", "x.sqlite", "lst"]):
+        assert not cli._is_gui_launch(argv)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--db", "x.sqlite", "lst"])
+    assert exit_info.value.code == 2
+    assert "choix invalide : 'lst'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        cli.main(["--bogus"])
+    assert "arguments non reconnus : --bogus" in capsys.readouterr().err
