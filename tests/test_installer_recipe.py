@@ -172,3 +172,26 @@ def test_smoke_test_has_the_export_hooks_ready():
     text = (INSTALLER / "smoke-test.sh").read_text(encoding="utf-8")
     assert "export convention" in text and "export budget" in text
     assert "qpdf --check" in text and "openpyxl" in text
+
+
+def test_linux_bundle_takes_session_libraries_from_the_system_but_keeps_qt_and_xcb_utilities():
+    tree = ast.parse(SPEC.read_text(encoding="utf-8"))
+    call = next(
+        node.value for node in tree.body
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LINUX_SESSION_LIBS"
+    )
+    pattern = re.compile("".join(ast.literal_eval(arg) for arg in call.args))
+    for system in ("libX11.so.6", "libsystemd.so.0", "libglib-2.0.so.0", "libfontconfig.so.1", "libgcrypt.so.20",
+                   "libdbus-1.so.3", "libfreetype.so.6", "libzstd.so.1"):
+        assert pattern.match(system), system
+    for bundled in ("libQt6Core.so.6", "libQt6DBus.so.6", "libxcb-cursor.so.0", "libxkbcommon.so.0",
+                    "libicudata.so.73", "libpython3.11.so.1.0", "libcrypto.so.3", "libsqlite3.so.0",
+                    "libstdc++.so.6", "libffi.so.8", "libmdb.so.1"):
+        assert not pattern.match(bundled), bundled
+
+
+def test_the_console_twin_is_a_windows_executable_and_a_link_elsewhere():
+    source = SPEC.read_text(encoding="utf-8")
+    windows_branch = source[source.index("if is_win:\n    executables.append(EXE("):]
+    assert "name=CLI_NAME" in windows_branch and "console=True" in windows_branch
+    assert "os.symlink(GUI_NAME, os.path.join(DISTPATH, BUNDLE_NAME, CLI_NAME))" in source
