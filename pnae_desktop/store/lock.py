@@ -11,7 +11,6 @@ Standard library only. The handle is not inherited by child processes.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import threading
@@ -54,10 +53,16 @@ class LockHolder:
 
 
 def _current_user() -> str:
+    # getpass.getuser() reads these first; importing getpass (termios…) is left to the rare case.
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(name):
+            return os.environ[name]
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - getuser raises various errors without a login name
-        return os.environ.get("USERNAME") or os.environ.get("USER") or ""
+        return ""
 
 
 def _host_name() -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
@@ -58,17 +58,12 @@ def _loader() -> _IntoInstanceLoader:
 def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] = ()) -> QWidget:
     """Load `forms/<name>`; with `base`, fill that instance instead of creating a new widget.
     `custom` lists the form's promoted widget classes."""
-    with paths.forms().joinpath(name).open("rb") as fh:
-        data = fh.read()
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.ReadOnly)
     loader = _loader()
     for widget_class in custom:
         loader.registerCustomWidget(widget_class)
     loader.base = base
     try:
-        widget = loader.load(buffer, None)
+        widget = loader.load(str(paths.forms() / name), None)  # by path: no QBuffer/QByteArray to build
     finally:
         loader.base = None
     if widget is None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6 import QtCore
+# Classes used only after start-up (QtCore.Qt, message boxes, file dialogs) are reached through
+# their module: PySide builds a class on first touch, and these would cost ~30 ms before the first paint.
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
@@ -194,10 +196,10 @@ class MainWindow(QMainWindow):
     def _run(self, work, success_message: str | None = None):
         """Run a service call; a UserError becomes a French message box, nothing else changes."""
         try:
-            self.setCursor(QtCore.Qt.WaitCursor)  # QtCore.Qt is built on first use (~25 ms): not at start-up
+            self.setCursor(QtCore.Qt.WaitCursor)
             result = work()
         except UserError as exc:
-            QMessageBox.warning(self, APP_NAME, str(exc))
+            QtWidgets.QMessageBox.warning(self, APP_NAME, str(exc))
             return None
         finally:
             self.unsetCursor()
@@ -236,12 +238,12 @@ class MainWindow(QMainWindow):
             self.dashboard.select_prae(prae_id)
 
     def open_store_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
             self,
             "Ouvrir ou créer un fichier de données",
             str(self.workspace.path.parent if self.workspace.path else ""),
             "Fichiers de données PNAE Desktop (*.sqlite);;Tous les fichiers (*)",
-            options=QFileDialog.DontConfirmOverwrite,
+            options=QtWidgets.QFileDialog.DontConfirmOverwrite,
         )
         if path:
             self.open_store(path)
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         try:
             candidate.prepare()
         except UserError as exc:
-            QMessageBox.critical(self, APP_NAME, str(exc))
+            QtWidgets.QMessageBox.critical(self, APP_NAME, str(exc))
             return False
         if "prae" in self._page_widgets:
             page = self._page_widgets.pop("prae")
@@ -275,11 +277,11 @@ class MainWindow(QMainWindow):
         from pnae_desktop.services import package, praes
 
         if self.current_prae_id is None:
-            QMessageBox.information(self, APP_NAME, "Ouvrez d'abord un PRAE (tableau de bord).")
+            QtWidgets.QMessageBox.information(self, APP_NAME, "Ouvrez d'abord un PRAE (tableau de bord).")
             return None
         if path is None:
             title = praes.get_prae(self.workspace.store, self.current_prae_id).summary.title
-            path, _ = QFileDialog.getSaveFileName(self, "Envoyer le PRAE", f"{title}.prae",
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Envoyer le PRAE", f"{title}.prae",
                                                   "PRAE PNAE Desktop (*.prae)")
             if not path:
                 return None
@@ -292,7 +294,7 @@ class MainWindow(QMainWindow):
         from pnae_desktop.services import package
 
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Recevoir un PRAE", "", "PRAE PNAE Desktop (*.prae)")
+            path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Recevoir un PRAE", "", "PRAE PNAE Desktop (*.prae)")
             if not path:
                 return None
         info = self._run(lambda: package.inspect_package(path, self.workspace.store))
@@ -300,12 +302,12 @@ class MainWindow(QMainWindow):
             return None
         mode = "new"
         if info.exists:
-            box = QMessageBox(QMessageBox.Question, APP_NAME,
+            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Question, APP_NAME,
                               f"Ce fichier contient « {info.title} », qui existe déjà ici "
                               f"(« {info.existing_title} »). Que faire ?")
-            copy = box.addButton("Importer comme copie", QMessageBox.AcceptRole)
-            replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QMessageBox.DestructiveRole)
-            box.addButton("Annuler", QMessageBox.RejectRole)
+            copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.AcceptRole)
+            replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.DestructiveRole)
+            box.addButton("Annuler", QtWidgets.QMessageBox.RejectRole)
             box.exec()
             mode = "copy" if box.clickedButton() is copy else "replace" if box.clickedButton() is replace else None
             if mode is None:
@@ -323,7 +325,7 @@ class MainWindow(QMainWindow):
 
     def show_backups(self) -> None:
         if self.workspace.path is None:
-            QMessageBox.information(self, APP_NAME, "Les sauvegardes concernent les fichiers SQLite.")
+            QtWidgets.QMessageBox.information(self, APP_NAME, "Les sauvegardes concernent les fichiers SQLite.")
             return
         from pnae_desktop.ui.backups_dialog import BackupsDialog
 
@@ -342,7 +344,7 @@ class MainWindow(QMainWindow):
             page.focus_search()
 
     def about(self) -> None:
-        QMessageBox.about(
+        QtWidgets.QMessageBox.about(
             self,
             f"À propos de {APP_NAME}",
             f"<h3>{APP_NAME} {__version__}</h3>"
