@@ -236,3 +236,34 @@ def test_dashboard_lists_most_recent_first_then_sorts_by_clicked_column(window, 
     assert titles() == ["A PRAE", "B PRAE", "C PRAE"]
     qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=on_title)
     assert titles() == ["C PRAE", "B PRAE", "A PRAE"]
+
+
+def test_long_start_up_work_is_announced_and_a_plain_start_says_nothing(tmp_path, qtbot):
+    from pnae_desktop.ui.app import StartupSplash
+
+    said: list[str] = []
+    first = open_workspace(str(tmp_path / "new.sqlite"), None, with_demo=True, announce=said.append)
+    assert said == ["Création du fichier de données…", "Création du PRAE de démonstration…"]
+    first.close()
+    said.clear()
+    again = open_workspace(str(tmp_path / "new.sqlite"), None, with_demo=True, announce=said.append)
+    assert said == []  # up to date, demo already there: nothing long, no splash
+    again.close()
+
+    splash = StartupSplash()
+    splash.announce("Création du fichier de données…")
+    shown = splash.screen
+    assert shown.isVisible() and shown.message().strip() == "Création du fichier de données…"
+    splash.announce("Création du PRAE de démonstration…")
+    assert splash.screen is shown and shown.message().strip() == "Création du PRAE de démonstration…"
+    splash.close()
+    assert splash.screen is None and not shown.isVisible()
+
+
+def test_opening_a_new_data_file_from_the_menu_says_it_is_creating_it(window, tmp_path):
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    assert window.open_store(str(tmp_path / "autre.sqlite"))
+    assert "Création du fichier de données…" in messages
+    assert window.statusBar().currentMessage().startswith("Fichier de données : ")
+    assert window.cursor().shape() == Qt.ArrowCursor

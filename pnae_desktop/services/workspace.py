@@ -8,6 +8,7 @@ window is shown.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from pnae_desktop.domain.summary import PraeSummary
@@ -34,10 +35,11 @@ class Workspace:
     def label(self) -> str:
         return str(self.path) if self.path is not None else self.url
 
-    def prepare(self) -> None:
+    def prepare(self, announce: Callable[[str], None] | None = None) -> None:
         """Check the store can be opened; raise StoreError (file untouched) if not: damaged,
         foreign, newer, or already open for writing elsewhere (one writer per store). A store
-        that is new or needs a migration is opened for real now; an up-to-date one later."""
+        that is new or needs a migration is opened for real now (about a second: `announce`
+        gets a French sentence for the user first); an up-to-date one later."""
         if self.path is not None:
             revision = sqlite_file.inspect_sqlite_file(self.path)
             check_revision(revision, str(self.path))
@@ -50,6 +52,13 @@ class Workspace:
             self._take_writer_lock()
             if revision == HEAD_REVISION:
                 return
+        if announce is not None:
+            if self.path is None:
+                announce("Connexion à la base de données…")
+            elif revision is None:
+                announce("Création du fichier de données…")
+            else:
+                announce("Mise à niveau du fichier de données (une sauvegarde est faite avant)…")
         self.store  # noqa: B018 - opening creates or upgrades the schema
 
     def _take_writer_lock(self) -> None:

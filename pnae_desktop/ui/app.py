@@ -37,14 +37,56 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def open_workspace(db: str | None, db_url: str | None, with_demo: bool) -> Workspace:
+def open_workspace(db: str | None, db_url: str | None, with_demo: bool, announce=None) -> Workspace:
+    """Open the store (creating or upgrading it if need be) and, if asked, add the demo PRAE;
+    `announce(sentence)` is called before each of these long steps, never on a plain start."""
     workspace = Workspace(db=db, url=db_url)
-    workspace.prepare()
+    workspace.prepare(announce)
     if with_demo and not workspace.prae_summaries():
         from pnae_desktop.services import demo
 
+        if announce is not None:
+            announce("Création du PRAE de démonstration…")
         demo.create_demo(workspace.store, workspace.catalogues.default)
     return workspace
+
+
+class StartupSplash:
+    """A small window saying what start-up is doing, shown only when it does long work (the first
+    launch creates the data file, a new version upgrades it): a plain start shows none."""
+
+    def __init__(self):
+        self.screen = None
+
+    def announce(self, message: str) -> None:
+        from PySide6.QtCore import QRect, Qt
+        from PySide6.QtGui import QColor, QPainter, QPixmap
+        from PySide6.QtWidgets import QSplashScreen
+
+        if self.screen is None:
+            pixmap = QPixmap(480, 170)
+            pixmap.fill(QColor("#1d3a5f"))
+            painter = QPainter(pixmap)
+            painter.drawPixmap(28, 37, QApplication.windowIcon().pixmap(96, 96))
+            font = painter.font()
+            font.setPointSize(20)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(QRect(144, 40, 320, 60), Qt.AlignLeft | Qt.AlignVCenter, APP_NAME)
+            painter.end()
+            self.screen = QSplashScreen(pixmap)
+            self.screen.show()
+        self.screen.showMessage(f"   {message}", Qt.AlignLeft | Qt.AlignBottom, QColor("#e8eef6"))
+        QApplication.processEvents()  # paint it now: the long work blocks the event loop
+
+    def close(self, window=None) -> None:
+        if self.screen is not None:
+            if window is not None:
+                self.screen.finish(window)
+            else:
+                self.screen.close()
+            self.screen = None
 
 
 def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
@@ -67,7 +109,11 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
         return None
     try:
         aside = backup.restore(error.path, latest.path)
-        workspace = open_workspace(db, db_url, with_demo)
+        splash = StartupSplash()
+        try:
+            workspace = open_workspace(db, db_url, with_demo, splash.announce)
+        finally:
+            splash.close()
     except UserError as exc:
         QMessageBox.critical(None, APP_NAME, f"La restauration a échoué.\n\n{exc}")
         return None
@@ -85,9 +131,11 @@ def run_gui(
 ) -> int:
     started = time.perf_counter() if started is None else started
     app = create_application()
+    splash = StartupSplash()
     try:
-        workspace = open_workspace(db, db_url, with_demo)
+        workspace = open_workspace(db, db_url, with_demo, splash.announce)
     except UserError as exc:
+        splash.close()
         if exit_when_ready:
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
@@ -99,6 +147,7 @@ def run_gui(
 
     window = MainWindow(workspace)
     window.show()
+    splash.close(window)
 
     def ready() -> None:
         print(f"{(time.perf_counter() - started) * 1000:.0f}")

@@ -253,10 +253,12 @@ class MainWindow(QMainWindow):
         if self.workspace.path is not None and Path(path).resolve() == self.workspace.path.resolve():
             self.workspace.close()  # reopening the same file (after a restore): free its lock first
         try:
-            candidate.prepare()
+            candidate.prepare(self._announce_long_work)
         except UserError as exc:
             QtWidgets.QMessageBox.critical(self, APP_NAME, str(exc))
             return False
+        finally:
+            self.unsetCursor()
         if "prae" in self._page_widgets:
             page = self._page_widgets.pop("prae")
             page.editor.flush()
@@ -270,6 +272,12 @@ class MainWindow(QMainWindow):
         self.workspace = candidate
         self._show_workspace()
         return True
+
+    def _announce_long_work(self, message: str) -> None:
+        """Creating or upgrading a data file takes about a second: say so before it starts."""
+        self.statusBar().showMessage(message)
+        self.setCursor(QtCore.Qt.WaitCursor)
+        QtWidgets.QApplication.processEvents()
 
     def export_package(self, path: str | None = None) -> Path | None:
         """Write the open PRAE to a .prae file to hand to a colleague or a field office."""
