@@ -1,6 +1,7 @@
 """Start-up benchmark: cold start to ready with the demo PRAE, against a bare PySide6 window.
 
-Run by hand:  .venv/bin/python bench/startup.py [--runs 9]
+Run by hand:  .venv/bin/python bench/startup.py [--runs 21]
+On a shared machine the ratio moves by about 0.1 from one run to the next: compare several runs.
 Both programs are started the same way (a fresh interpreter, same Qt platform), show a main
 window and let the event loop go idle; each then writes the wall-clock time into a file. The
 time measured is from spawn to ready (teardown excluded, for both). The figure reported is
@@ -45,7 +46,7 @@ def timed(cmd: list[str], env: dict, stamp: Path) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     env = dict(os.environ)
     # Let Python cache bytecode, as on any office PC: this sandbox sets PYTHONDONTWRITEBYTECODE,
