@@ -27,6 +27,8 @@ def install() -> None:
     original = argparse._
 
     def french(message: str) -> str:
-        return _FR.get(message, original(message))
+        # gettext only for messages the table lacks: its first lookup imports `locale` (start-up).
+        translated = _FR.get(message)
+        return translated if translated is not None else original(message)
 
     argparse._ = french
