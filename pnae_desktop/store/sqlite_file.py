@@ -9,18 +9,7 @@ from pathlib import Path
 
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
-
-SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    """Read-only. Without a -wal beside it the file is opened `immutable`, so that SQLite does
-    not create -wal/-shm files next to a file we may refuse; with one, a normal read-only open
-    is needed to see the committed edits it holds."""
-    uri = path.resolve().as_uri()
-    if not Path(f"{path}-wal").exists():
-        return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
-    return sqlite3.connect(f"{uri}?mode=ro", uri=True)
+from pnae_desktop.store.integrity import SQLITE_HEADER, connect_readonly
 
 
 def inspect_sqlite_file(path: Path) -> str | None:
@@ -43,7 +32,7 @@ def inspect_sqlite_file(path: Path) -> str | None:
             "Le fichier n'a pas été modifié."
         )
     try:
-        con = _connect_ro(path)
+        con = connect_readonly(path)
         try:
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
@@ -65,7 +54,6 @@ def inspect_sqlite_file(path: Path) -> str | None:
     return row[0]
 
 
-
 _SUMMARY_SQL = """
 SELECT p.id, p.title, p.region_code, p.region_name, p.start_year, p.end_year, p.status,
        (SELECT count(*) FROM prae_actions a WHERE a.prae_id = p.id), o.name,
@@ -82,7 +70,7 @@ def _utc(value: str) -> datetime:
 def list_praes(path: Path) -> list[PraeSummary]:
     """Same result as services.praes.list_praes, for a store at the head revision; used at
     start-up so the dashboard shows before SQLAlchemy is imported (a test keeps them equal)."""
-    con = _connect_ro(path)
+    con = connect_readonly(path)
     try:
         rows = con.execute(_SUMMARY_SQL).fetchall()
     finally:
