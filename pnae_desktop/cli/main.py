@@ -92,16 +92,22 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _store_path(args):
+    """The SQLite file the command works on: --db, else the user's default store."""
+    from pathlib import Path
+
+    from pnae_desktop import paths
+
+    return Path(args.db) if args.db else paths.default_store_path()
+
+
 def _writer_lock(args):
     """Commands that write take the store's writer lock (refused while the app has it open)."""
     if args.db_url:
         return None
-    from pathlib import Path
-
-    from pnae_desktop import paths
     from pnae_desktop.store import lock
 
-    path = Path(args.db) if args.db else paths.default_store_path()
+    path = _store_path(args)
     if not path.exists():
         return None
     writer = lock.acquire_writer_lock(path)
@@ -219,9 +225,6 @@ def cmd_import_budget(args) -> int:
 
 
 def cmd_package(args) -> int:
-    from pathlib import Path
-
-    from pnae_desktop import paths
     from pnae_desktop.services import package
 
     if args.package_command == "export":
@@ -233,7 +236,7 @@ def cmd_package(args) -> int:
         print(out)
         return 0
     mode = "copy" if args.as_copy else "replace" if args.replace else "new"
-    store_path = None if args.db_url else Path(args.db) if args.db else paths.default_store_path()
+    store_path = None if args.db_url else _store_path(args)
     writer = _writer_lock(args)
     store = _open(args)
     try:
@@ -248,12 +251,9 @@ def cmd_package(args) -> int:
 
 def cmd_check(args) -> int:
     """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
-    from pathlib import Path
-
-    from pnae_desktop import paths
     from pnae_desktop.store import integrity
 
-    path = Path(args.db) if args.db else paths.default_store_path()
+    path = _store_path(args)
     if not path.exists():
         print(f"Erreur : « {path} » n'existe pas.", file=sys.stderr)
         return 1
