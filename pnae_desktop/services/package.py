@@ -158,10 +158,6 @@ def _dumps(document: Any) -> bytes:
     )
 
 
-def _dec(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, "f")
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -170,7 +166,7 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
     """Write the PRAE `prae_id` as a package at `out_path` (temp file, then renamed); return it."""
     from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
     from pnae_desktop.services.praes import action_entity, load_prae_row
-    from pnae_desktop.services.serialize import action_to_dict
+    from pnae_desktop.services.serialize import action_to_dict, decimal_str
 
     out = Path(out_path).expanduser()
     with store.transaction() as session:
@@ -220,7 +216,7 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
                     "amount": None
                     if c.amount_cents is None
                     else cents_to_decimal_str(c.amount_cents),
-                    "etp": _dec(c.etp),
+                    "etp": decimal_str(c.etp),
                     "annual_cost": None
                     if c.annual_cost_cents is None
                     else cents_to_decimal_str(c.annual_cost_cents),
@@ -253,7 +249,7 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
                     "year": k.year,
                     "method": k.method,
                     "shares": [
-                        {"action": action_position[s.action_id], "share": _dec(s.share)}
+                        {"action": action_position[s.action_id], "share": decimal_str(s.share)}
                         for s in sorted(
                             k.shares, key=lambda s: action_position.get(s.action_id, -1)
                         )
@@ -704,7 +700,6 @@ _FIELDS = {
     "place": "lieu",
     "date_by_hand": "date à la main",
     "copies": "exemplaires",
-    "members_": "membres",
     "meetings_per_year": "réunions par an",
     "percent": "pourcentage",
     "trigger": "échéance",
@@ -927,12 +922,10 @@ class _Plan:
     state: cv.ConventionState | None
 
 
-def _catalogue(edition: str, catalogues) -> Catalogue:
-    if catalogues is None:
-        from pnae_desktop.catalogue.loader import shipped_catalogues
+def _catalogue(edition: str) -> Catalogue:
+    from pnae_desktop.catalogue.loader import shipped_catalogues
 
-        catalogues = shipped_catalogues()
-    for c in catalogues.editions:
+    for c in shipped_catalogues().editions:
         if c.key == edition:
             return c
     raise PackageError(
@@ -942,9 +935,9 @@ def _catalogue(edition: str, catalogues) -> Catalogue:
     )
 
 
-def _check(docs: _Documents, catalogues) -> tuple[_Plan, Catalogue]:
+def _check(docs: _Documents) -> _Plan:
     p = docs.prae
-    catalogue = _catalogue(p["catalogue_edition"], catalogues)
+    catalogue = _catalogue(p["catalogue_edition"])
     start, end = p["period"]["start"], p["period"]["end"]
     try:
         rules.check_period(start, end)
@@ -1019,7 +1012,7 @@ def _check(docs: _Documents, catalogues) -> tuple[_Plan, Catalogue]:
         settings=settings,
         state=state,
     )
-    return plan, catalogue
+    return plan
 
 
 def _check_action(
@@ -1423,18 +1416,15 @@ class PackageInfo:
         return f"{self.start_year}–{self.end_year}"
 
 
-def _load(path: Path | str, catalogues) -> tuple[_Documents, _Plan]:
+def _load(path: Path | str) -> tuple[_Documents, _Plan]:
     docs = _read_documents(Path(path).expanduser())
-    plan, _ = _check(docs, catalogues)
-    return docs, plan
+    return docs, _check(docs)
 
 
-def inspect_package(
-    path: Path | str, store: Store | None = None, *, catalogues=None
-) -> PackageInfo:
+def inspect_package(path: Path | str, store: Store | None = None) -> PackageInfo:
     """Read and check the whole package (PackageError else); tell whether `store` has its PRAE."""
     path = Path(path).expanduser()
-    docs, plan = _load(path, catalogues)
+    docs, plan = _load(path)
     existing = _existing(store, plan.uid) if store is not None else None
     m = docs.manifest
     return PackageInfo(
@@ -1457,12 +1447,16 @@ def inspect_package(
     )
 
 
-def _existing(store: Store, uid: str) -> tuple[int, str, datetime] | None:
+def _find(session, uid: str):
+    """(id, title, created_at) of the store's PRAE with this uid, or None."""
+    return session.execute(
+        select(PraeRow.id, PraeRow.title, PraeRow.created_at).where(PraeRow.uid == uid)
+    ).first()
+
+
+def _existing(store: Store, uid: str):
     with store.transaction() as session:
-        row = session.execute(
-            select(PraeRow.id, PraeRow.title, PraeRow.created_at).where(PraeRow.uid == uid)
-        ).first()
-        return None if row is None else (row[0], row[1], row[2])
+        return _find(session, uid)
 
 
 # -- import --------------------------------------------------------------------------------------
@@ -1484,7 +1478,6 @@ def import_package(
     *,
     mode: Mode = "new",
     store_path: Path | str | None = None,
-    catalogues=None,
 ) -> int:
     """Import the package's PRAE into `store`; return its id.
 
@@ -1494,7 +1487,7 @@ def import_package(
     Everything is checked before the store is touched, and written in one transaction."""
     if mode not in MODES:
         raise ValueError(f"unknown import mode {mode!r}")
-    _, plan = _load(path, catalogues)
+    _, plan = _load(path)
     existing = _existing(store, plan.uid)
     if mode == "new" and existing is not None:
         raise _already_there(existing[1])
@@ -1519,9 +1512,7 @@ def import_package(
 
 def _write(session, plan: _Plan, mode: str) -> int:
     now = utcnow()
-    old = session.execute(
-        select(PraeRow.id, PraeRow.title, PraeRow.created_at).where(PraeRow.uid == plan.uid)
-    ).first()
+    old = _find(session, plan.uid)  # again, inside the transaction: another import may have run
     prae_id = created_at = None
     if old is not None:
         if mode != "replace":  # another import got there first

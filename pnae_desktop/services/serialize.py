@@ -11,7 +11,8 @@ from pnae_desktop.domain.entities import PraeAction, PraeDetail
 from pnae_desktop.domain.rules import PRAE_STATUSES
 
 
-def _dec(value: Decimal | None) -> str | None:
+def decimal_str(value: Decimal | None) -> str | None:
+    """A decimal as JSON text, exactly ("0.5", "12.25"), or None."""
     return None if value is None else format(value, "f")
 
 
@@ -35,15 +36,15 @@ def action_to_dict(a: PraeAction) -> dict:
             {"year": m.year, "quarter": m.quarter, "date": m.day.isoformat() if m.day else None, "text": m.text}
             for m in a.milestones
         ],
-        "objectives": [{"code": code, "share": _dec(share)} for code, share in a.objectives],
+        "objectives": [{"code": code, "share": decimal_str(share)} for code, share in a.objectives],
         "indicators": [
             {
                 "label": i.label,
                 "unit": i.unit,
                 "source": i.source,
-                "baseline": _dec(i.baseline),
+                "baseline": decimal_str(i.baseline),
                 "baseline_year": i.baseline_year,
-                "targets": [{"year": y, "value": _dec(v)} for y, v in i.targets],
+                "targets": [{"year": y, "value": decimal_str(v)} for y, v in i.targets],
                 "comment": i.comment,
             }
             for i in a.indicators
@@ -107,7 +108,7 @@ def budget_to_dict(budget, totals) -> dict:
         "funders": [{"id": f.id, "name": f.name, "kind": f.kind} for f in budget.funders],
         "charges": [
             {"id": c.id, "action_id": c.action_id, "year": c.year, "account": c.account, "label": c.label,
-             "amount": money(c.cents), "etp": _dec(c.etp), "annual_cost": None if c.annual_cost_cents is None else money(c.annual_cost_cents)}
+             "amount": money(c.cents), "etp": decimal_str(c.etp), "annual_cost": None if c.annual_cost_cents is None else money(c.annual_cost_cents)}
             for c in sorted(budget.charges, key=lambda c: (c.action_id, c.account, c.label, c.year))
         ],
         "financing": [
@@ -118,11 +119,11 @@ def budget_to_dict(budget, totals) -> dict:
         "structural_costs": [{"year": s.year, "label": s.label, "amount": money(s.amount_cents)} for s in budget.structural_costs],
         "allocation_keys": [
             {"year": k.year, "method": k.method,
-             "shares": None if k.manual_shares is None else {str(a): _dec(v) for a, v in k.manual_shares.items()}}
+             "shares": None if k.manual_shares is None else {str(a): decimal_str(v) for a, v in k.manual_shares.items()}}
             for k in budget.allocation_keys
         ],
         "objective_shares": [
-            {"action_id": a.action_id, "objectives": list(a.objective_codes), "shares": [_dec(v) for v in a.shares]}
+            {"action_id": a.action_id, "objectives": list(a.objective_codes), "shares": [decimal_str(v) for v in a.shares]}
             for a in budget.actions
         ],
         "totals": {
@@ -135,10 +136,10 @@ def budget_to_dict(budget, totals) -> dict:
             "full_by_objective_year": by(totals.full_by_objective_year, "objective", "year"),
             "financing_by_funder_year": by(totals.financing_by_funder_year, "funder_id", "year"),
             "financing_by_action_year": by(totals.financing_by_action_year, "action_id", "year"),
-            "funder_share": [{"funder_id": f, "percent": _dec(v)} for f, v in totals.funder_share.items()],
+            "funder_share": [{"funder_id": f, "percent": decimal_str(v)} for f, v in totals.funder_share.items()],
             "balance_by_action_year": by(totals.balance_by_action_year, "action_id", "year"),
             "balance_by_year": by(totals.balance_by_year, "year"),
-            "etp_by_year": [{"year": y, "etp": _dec(v)} for y, v in sorted(totals.etp_by_year.items())],
+            "etp_by_year": [{"year": y, "etp": decimal_str(v)} for y, v in sorted(totals.etp_by_year.items())],
             "direct_total": money(totals.direct_total),
             "structural_total": money(totals.structural_total),
             "full_total": money(totals.full_total),
