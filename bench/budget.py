@@ -9,7 +9,6 @@ PRAE's Budget page (service read + compute + tables, goal < 200 ms).
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -17,6 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from timing import median_ms  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.domain import budget as dom
@@ -48,13 +49,6 @@ def build(store, catalogue) -> list[int]:
     return ids
 
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> int:

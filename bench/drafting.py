@@ -9,14 +9,14 @@ the same widgets filled with the same texts directly, measured in the same run.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from timing import median_ms  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.domain.entities import Indicator, Milestone, NewPrae
@@ -40,13 +40,6 @@ def build(store, catalogue) -> int:
     return prae_id
 
 
-def median_ms(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> int:

@@ -12,10 +12,8 @@ and prints each export's ratio to its floor.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -31,6 +29,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from timing import median_s  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.domain import convention as cv
@@ -187,13 +186,6 @@ def write_floor(spec, path: Path) -> None:
     doc.build(floor_flowables(spec))
 
 
-def median_s(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def pages(path: Path) -> int:

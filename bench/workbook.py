@@ -8,13 +8,12 @@ no styles, validations, names or protection) in the same run. Goal: under 0.5 s.
 
 from __future__ import annotations
 
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import openpyxl
+from timing import median_s  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.loader import shipped_catalogues
@@ -27,13 +26,6 @@ from pnae_desktop.store.database import open_store
 RUNS = 7
 
 
-def median_s(fn, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str]) -> int:
@@ -43,14 +35,14 @@ def main(argv: list[str]) -> int:
         prae_id = create_demo(store, shipped_catalogues().default)
         out = tmp / "budget.xlsx"
 
-        export_s = median_s(lambda: bw.write_budget_workbook(store, prae_id, out, app_version=__version__))
+        export_s = median_s(lambda: bw.write_budget_workbook(store, prae_id, out, app_version=__version__), RUNS)
 
         detail = praes.get_prae(store, prae_id)
         budget, totals, _ = budget_service.totals(store, prae_id)
-        read_s = median_s(lambda: (praes.get_prae(store, prae_id), budget_service.totals(store, prae_id)))
-        build_s = median_s(lambda: bw.build_workbook(detail, budget, totals, app_version=__version__))
+        read_s = median_s(lambda: (praes.get_prae(store, prae_id), budget_service.totals(store, prae_id)), RUNS)
+        build_s = median_s(lambda: bw.build_workbook(detail, budget, totals, app_version=__version__), RUNS)
         wb = bw.build_workbook(detail, budget, totals, app_version=__version__)
-        save_s = median_s(lambda: wb.save(tmp / "again.xlsx"))
+        save_s = median_s(lambda: wb.save(tmp / "again.xlsx"), RUNS)
 
         # The same content, raw: every non-empty cell's value (or formula) at its place.
         content = []
@@ -77,7 +69,7 @@ def main(argv: list[str]) -> int:
                     sheet.cell(row=r, column=c, value=v)
             raw.save(tmp / "raw.xlsx")
 
-        floor_s = median_s(floor)
+        floor_s = median_s(floor, RUNS)
         size_kb = out.stat().st_size / 1024
         print(f"demo PRAE: {len(budget.actions)} actions × {len(budget.years)} years, "
               f"{len(budget.charges)} charge lines, {len(budget.financing)} financing lines")
