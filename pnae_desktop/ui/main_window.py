@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
         if page.prae is not None:
             self.current_prae_id = page.prae.summary.id
             self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
-        self.dashboard.show_praes(self.workspace.prae_summaries())
+        self.refresh()  # dashboard and the PRAE page's list, from one query (follows undo too)
 
     def start_warm_up(self) -> None:
         """Load the ORM and catalogue in the background once the window is on screen."""

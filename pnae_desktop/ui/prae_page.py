@@ -258,7 +258,6 @@ class PraePage(QWidget):
         store, prae_id = self.store, self.prae.summary.id
         self.edit(text, lambda: praes.update_prae(store, prae_id, **changes),
                   lambda previous: praes.update_prae(store, prae_id, **previous))
-        self.window_.refresh()
 
     def _status_chosen(self, index: int) -> None:
         status = self.statusCombo.itemData(index)
