@@ -185,6 +185,12 @@ def _check_hundredths(value: object, row: _Placed, what: str, maximum: Decimal) 
     return int(scaled)
 
 
+def etp_amount_cents(etp_hundredths: int, annual_cost_cents: int) -> int:
+    """ETP × coût annuel chargé in cents, rounded half-up (both are ≥ 0): 0.5 ETP at
+    52 000,01 € → 26 000,01 € (50 × 5 200 001 = 260 000 050 hundredths of cents)."""
+    return (etp_hundredths * annual_cost_cents + 50) // 100
+
+
 @cache
 def _charge_codes() -> frozenset[str]:
     return frozenset(chart().charge_codes)
@@ -237,7 +243,7 @@ class ChargeLine(_Placed):
                 raise self.refuse("coût annuel chargé manquant")
             etp_hundredths = _check_hundredths(self.etp, self, "nombre d'ETP", MAX_ETP)
             cost = _check_cents(self.annual_cost_cents, self)
-            cents = (etp_hundredths * cost + 50) // 100  # half-up, both are ≥ 0
+            cents = etp_amount_cents(etp_hundredths, cost)
             if cents > MAX_LINE_CENTS:
                 raise self.refuse(f"montant absurde ({format_amount(cents)})")
         object.__setattr__(self, "cents", cents)
@@ -328,7 +334,7 @@ def default_objective_shares(codes: tuple[str, ...]) -> dict[str, Decimal]:
     """Equal shares summing to exactly 100: 3 objectives → 33.34 / 33.33 / 33.33."""
     if not codes:
         return {}
-    return {c: Decimal(p).scaleb(-2) for c, p in zip(codes, split_cents(10000, [1] * len(codes)))}
+    return dict(zip(codes, _percent_shares([1] * len(codes))))
 
 
 @dataclass(frozen=True)
@@ -725,5 +731,4 @@ def pro_rata_shares(budget: Budget, totals: BudgetTotals, year: int) -> dict[Id,
     (equal when there are none): where a manual allocation key starts from."""
     ids = [a.action_id for a in budget.actions]
     weights = [totals.direct_by_action_year.get((a, year), 0) for a in ids]
-    parts = split_cents(10000, weights if any(weights) else [1] * len(ids))
-    return {a: Decimal(p).scaleb(-2) for a, p in zip(ids, parts)}
+    return dict(zip(ids, _percent_shares(weights if any(weights) else [1] * len(ids))))

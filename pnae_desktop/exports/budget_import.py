@@ -436,7 +436,7 @@ def _charge_cell(
             )
         else:
             new = budget_service.ChargeValue(etp=Decimal(etp).scaleb(-2), annual_cost_cents=cost)
-            cents = (etp * cost + 50) // 100
+            cents = dom.etp_amount_cents(etp, cost)
             if cents > MAX_LINE_CENTS:
                 raise ValidationError(
                     f"{where_etp} : montant absurde ({format_amount(cents)}).", where_etp
@@ -456,7 +456,7 @@ def _charge_cell(
             current.amount_cents, current.etp, current.annual_cost_cents
         )
     )
-    if _same_charge(old_value, new):
+    if old_value == new:  # ChargeValue is a frozen dataclass: field-wise equality
         return None
     return Change(
         "charge",
@@ -478,17 +478,7 @@ def _charge_cents(value: budget_service.ChargeValue | None) -> int | None:
         return None
     if value.amount_cents is not None:
         return value.amount_cents
-    return (int(value.etp * 100) * value.annual_cost_cents + 50) // 100
-
-
-def _same_charge(a, b) -> bool:
-    if a is None or b is None:
-        return a is b
-    return (a.amount_cents, a.etp, a.annual_cost_cents) == (
-        b.amount_cents,
-        b.etp,
-        b.annual_cost_cents,
-    )
+    return dom.etp_amount_cents(int(value.etp * 100), value.annual_cost_cents)
 
 
 def _financing_cell(reader, ws, row, k, year, exported, info, funder, financing) -> Change | None:

@@ -54,6 +54,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.domain.money import MAX_LINE_CENTS
+from pnae_desktop.errors import CatalogueError
 
 FORMAT_MARKER = "PNAE Desktop — classeur budgétaire"
 FORMAT_VERSION = 1
@@ -68,7 +69,6 @@ SHEETS = (SYNTHESIS, BY_ACTION, BY_NATURE, FINANCING, CHECKS)
 
 SPARE_ROWS = 3  # « lignes supplémentaires » per action block
 STATUS_LABELS = dict(dom.FINANCING_STATUSES)  # key → « Acquis », « Sollicité », « À solliciter »
-STATUS_KEYS = {label: key for key, label in STATUS_LABELS.items()}
 DEFAULT_STATUS = "sollicite"
 
 # « Par action » layout (1-based columns). A–D hidden keys, E account / share, F label, then
@@ -275,10 +275,9 @@ class Sheet:
         else:
             cell._style = copy(array)
 
-    def ref(self, row: int, col: int, absolute: bool = False, local: bool = True) -> str:
+    def ref(self, row: int, col: int, absolute: bool = False) -> str:
         letter = get_column_letter(col)
-        coord = f"${letter}${row}" if absolute else f"{letter}{row}"
-        return coord if local else f"{quote(self.title)}!{coord}"
+        return f"${letter}${row}" if absolute else f"{letter}{row}"
 
     def keys(self, row: int, row_key: str, row_type: str = "") -> None:
         self.ws.cell(row=row, column=COL_KEY, value=row_key)
@@ -321,17 +320,13 @@ class ActionRows:
 
     info: dom.ActionBudgetInfo
     number: int
-    title_row: int = 0
     first_input_row: int = 0
     last_input_row: int = 0
-    spare_rows: list[int] = field(default_factory=list)
     direct_row: int = 0
     struct_row: int = 0
     full_row: int = 0
     objective_rows: list[int] = field(default_factory=list)
-    funder_rows: dict = field(default_factory=dict)  # funder id → row
     fin_total_row: int = 0
-    balance_row: int = 0
 
 
 def _charge_rows(budget: dom.Budget, action_id) -> list[ChargeRow]:
@@ -385,7 +380,7 @@ class _Builder:
             catalogues = shipped_catalogues()
             try:
                 catalogue = catalogues.get(detail.summary.catalogue_edition)
-            except (KeyError, LookupError):
+            except CatalogueError:  # edition not shipped: fall back to the newest one
                 catalogue = catalogues.default
         self.axes = {str(a.number): a.title for a in catalogue.cpo_axes}
         self.objectives = {o.code: o.text for o in catalogue.cpo_objectives}
@@ -521,21 +516,13 @@ class _Builder:
 
     def _action_block(self, sheet: Sheet, a: ActionRows, row: int) -> int:
         info, n, years = a.info, self.n, self.years
-        aid, tcol = info.action_id, total_col(self.n)
-        amount_cols = [year_cols(k)[2] for k in range(n)]
-        last_col = tcol
-
-        def total_of_row(r: int, style: Style = S_FORMULA_EURO) -> None:
-            sheet.formula(
-                r, tcol, "=SUM(" + ",".join(sheet.ref(r, c) for c in amount_cols) + ")", style
-            )
+        aid, last_col = info.action_id, total_col(self.n)
 
         def band(r: int, label: str, style: Style, key: str) -> None:
             sheet.keys(r, key)
             for col in range(COL_ACCOUNT, last_col + 1):
                 sheet.put(r, col, label if col == COL_LABEL else None, style)
 
-        a.title_row = row
         codes = ", ".join(info.objective_codes) or "aucun"
         band(row, f"Action {a.number} — {info.title}", S_BLOCK_TITLE, f"A|{aid}")
         sheet.put(row, COL_ACCOUNT, f"n° {a.number}", S_BLOCK)
@@ -586,7 +573,7 @@ class _Builder:
                     self.inputs["euro"].append(sheet.ref(row, c_amt))
                     snap[y] = ["a", None]
             self.snapshot["charges"][charge.key] = {str(y): v for y, v in snap.items()}
-            total_of_row(row)
+            self._row_total(sheet, row)
             row += 1
         # spare rows for new lines
         sheet.keys(row, f"H|{aid}|spare")
@@ -607,8 +594,7 @@ class _Builder:
                 c_amt = year_cols(k)[2]
                 sheet.put(row, c_amt, None, S_INPUT_EURO)
                 self.inputs["euro"].append(sheet.ref(row, c_amt))
-            total_of_row(row)
-            a.spare_rows.append(row)
+            self._row_total(sheet, row)
             self.snapshot["spare"].append(key)
             row += 1
         a.last_input_row = row - 1
@@ -633,7 +619,7 @@ class _Builder:
                 f"=SUM({sheet.ref(first, c_amt)}:{sheet.ref(last, c_amt)})",
                 S_TOTAL_EURO,
             )
-        total_of_row(row, S_TOTAL_EURO)
+        self._row_total(sheet, row, S_TOTAL_EURO)
         row += 1
 
         a.struct_row = row
@@ -643,7 +629,7 @@ class _Builder:
         for k, y in enumerate(years):
             cents = self.t.structural_by_action_year.get((aid, y), 0)
             sheet.put(row, year_cols(k)[2], euros(cents), S_PARAM_EURO)
-        total_of_row(row)
+        self._row_total(sheet, row)
         row += 1
 
         a.full_row = row
@@ -660,12 +646,17 @@ class _Builder:
                 f"={sheet.ref(a.direct_row, c_amt)}+{sheet.ref(a.struct_row, c_amt)}",
                 S_TOTAL_EURO,
             )
-        total_of_row(row, S_TOTAL_EURO)
+        self._row_total(sheet, row, S_TOTAL_EURO)
         row += 1
 
         row = self._objectives(sheet, a, row)
         row = self._financing(sheet, a, row)
         return row
+
+    def _row_total(self, sheet: Sheet, row: int, style: Style = S_FORMULA_EURO) -> None:
+        """The row's « Total » cell: the sum of its yearly amounts."""
+        cells = ",".join(sheet.ref(row, year_cols(k)[2]) for k in range(self.n))
+        sheet.formula(row, total_col(self.n), f"=SUM({cells})", style)
 
     def _method_label(self) -> str:
         keys = {k.year: k.method for k in self.budget.allocation_keys}
@@ -741,16 +732,11 @@ class _Builder:
                     r, c_amt, f"=IF({wsum}=0,0,({p}+IF({left}>0,{up},IF({left}<0,-{down},0)))/100)"
                 )
         for r in range(first, last + 1):
-            sheet.formula(
-                r,
-                total_col(n),
-                "=SUM(" + ",".join(sheet.ref(r, year_cols(k)[2]) for k in range(n)) + ")",
-            )
+            self._row_total(sheet, r)
         return last + 1
 
     def _financing(self, sheet: Sheet, a: ActionRows, row: int) -> int:
         n, aid, years = self.n, a.info.action_id, self.years
-        tcol = total_col(n)
         sheet.keys(row, f"H|{aid}|fin")
         sheet.put(row, COL_LABEL, "Financements (statut et montant par année)", S_SECTION)
         for k in range(n):
@@ -780,12 +766,7 @@ class _Builder:
                 self.inputs["euro"].append(sheet.ref(row, c_amt))
                 snap[str(y)] = [None if line is None else line.amount_cents, status]
             self.snapshot["financing"][key] = snap
-            sheet.formula(
-                row,
-                tcol,
-                "=SUM(" + ",".join(sheet.ref(row, year_cols(k)[2]) for k in range(n)) + ")",
-            )
-            a.funder_rows[funder.id] = row
+            self._row_total(sheet, row)
             row += 1
         last = row - 1
         a.fin_total_row = row
@@ -801,14 +782,8 @@ class _Builder:
             else:
                 text = "=0"
             sheet.formula(row, c_amt, text, S_TOTAL_EURO)
-        sheet.formula(
-            row,
-            tcol,
-            "=SUM(" + ",".join(sheet.ref(row, year_cols(k)[2]) for k in range(n)) + ")",
-            S_TOTAL_EURO,
-        )
+        self._row_total(sheet, row, S_TOTAL_EURO)
         row += 1
-        a.balance_row = row
         sheet.keys(row, f"T|bal|{aid}", T_BALANCE)
         sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
         sheet.put(row, COL_LABEL, "Solde (ressources − coût complet)", S_TOTAL_LABEL)
@@ -822,12 +797,7 @@ class _Builder:
                 f"={sheet.ref(a.fin_total_row, c_amt)}-{sheet.ref(a.full_row, c_amt)}",
                 S_TOTAL_SIGNED,
             )
-        sheet.formula(
-            row,
-            tcol,
-            "=SUM(" + ",".join(sheet.ref(row, year_cols(k)[2]) for k in range(n)) + ")",
-            S_TOTAL_SIGNED,
-        )
+        self._row_total(sheet, row, S_TOTAL_SIGNED)
         return row + 1
 
     # ---- defined names over « Par action » (readable formulas in the other sheets)
@@ -1340,7 +1310,6 @@ class _Builder:
                 ),
             )
         row = 5
-        block_rows: dict[int, list[int]] = {}
         for y in [*years, None]:
             sheet.put(row, c_label, f"Année {y}" if y else "Toutes années", S_HEADER_LEFT)
             for st, col in cols.items():
@@ -1378,7 +1347,6 @@ class _Builder:
                     else "=0"
                 )
                 sheet.formula(row, col, text, S_TOTAL_EURO)
-            block_rows[y] = [first_row, row]
             row += 2
         self.fin_cols = cols
         widths = {c_label: 48} | {col: 16 for col in cols.values()}

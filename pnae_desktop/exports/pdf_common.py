@@ -205,13 +205,7 @@ class Styles:
         self.absent = ParagraphStyle("absent", self.body_left, fontName=FONT_ITALIC, textColor=GREY)
         self.center = ParagraphStyle("center", base, alignment=TA_CENTER, spaceAfter=5)
         self.cell = ParagraphStyle("cell", base, fontSize=CELL_SIZE, leading=10.5)
-        self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=FONT_BOLD)
-        self.cell_right = ParagraphStyle("cell_right", self.cell, alignment=TA_RIGHT)
         self.cell_head = ParagraphStyle("cell_head", self.cell, fontName=FONT_BOLD, textColor=NAVY)
-        self.cell_head_right = ParagraphStyle("cell_head_right", self.cell_head, alignment=TA_RIGHT)
-        self.cell_group = ParagraphStyle(
-            "cell_group", self.cell, fontName=FONT_BOLD, textColor=NAVY
-        )
         self.part = ParagraphStyle(  # "Préambule", "Annexe I", "Fiche 3"
             "part",
             base,
