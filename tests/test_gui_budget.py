@@ -247,3 +247,19 @@ def test_switching_to_a_manual_key_starts_from_the_pro_rata(qtbot, page):
     assert key.method == "manual" and sum(key.manual_shares.values()) == 100
     page.window_.actionUndo.trigger()
     assert all(k.method == "direct" for k in page.budget.allocation_keys if k.year == 2018)
+
+
+def test_pasting_an_amount_keeps_the_financing_status(qtbot, page):
+    funders = [f.name for f in page.funder_rows]
+    state = funders.index("État (Direccte/DGEFP)")
+    state_id = page.funder_rows[state].id
+    service.set_financing_cells(page.store, [service.FinancingCell(page.action_id(), state_id, 2018, 500_00, "acquis")])
+    page.refresh()
+    view = page.financingView
+    view.setFocus()
+    view.setCurrentIndex(page.financing.index(state, 2))
+    QGuiApplication.clipboard().setText("600\t700\n")
+    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    lines = {(f.year): f for f in service.load_budget(page.store, page.prae_id).financing if f.funder_id == state_id}
+    assert (lines[2018].amount_cents, lines[2018].status) == (600_00, "acquis")
+    assert (lines[2019].amount_cents, lines[2019].status) == (700_00, "sollicite")  # a new line

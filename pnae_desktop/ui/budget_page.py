@@ -325,8 +325,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             edits.append([funder.name, status, *(_edit_text(a) for a in amounts), "", ""])
             editable |= {(r, 0), (r, 1), *((r, 2 + k) for k in range(len(years)))}
         resources = [self.totals.financing_by_action_year.get((action_id, y), 0) for y in years]
-        full = [self.totals.full_by_action_year.get((action_id, y), 0) for y in years]
-        gaps = [a - b for a, b in zip(resources, full)]
+        gaps = [self.totals.balance_by_action_year.get((action_id, y), 0) for y in years]
         rows.append(["Total des ressources", "", *map(_amount_text, resources), _amount_text(sum(resources)), ""])
         rows.append(["Écart (ressources − coût complet)", "", *map(_amount_text, gaps), _amount_text(sum(gaps)), ""])
         edits += [[""] * len(headers), [""] * len(headers)]
@@ -346,18 +345,14 @@ class BudgetPage(PraeBoundPage, QWidget):
                       lambda: service.save_funder(store, prae_id, funder.id, text, funder.kind),
                       lambda result: service.save_funder(store, prae_id, funder.id, *result[1]))
             return
-        action_id, years = self.action_id(), self._years()
-        current = {(f.year): f for f in self.budget.financing if f.action_id == action_id and f.funder_id == funder.id}
         if col == 1:
+            action_id = self.action_id()
             status = text if text in dom.FINANCING_STATUSES else "sollicite"
-            cells = [service.FinancingCell(action_id, funder.id, y, f.amount_cents, status) for y, f in current.items()]
+            cells = [service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
+                     for f in self.budget.financing if f.action_id == action_id and f.funder_id == funder.id]
             text_ = "Modifier le statut d'un financement"
         else:
-            year = years[col - 2]
-            where = f"Cellule « {year} / {funder.name} »"
-            cents = parse_amount(text, where) if text.strip() else None
-            status = current[year].status if year in current else "sollicite"
-            cells = [service.FinancingCell(action_id, funder.id, year, cents, status)]
+            cells = [self._financing_value(row, col, text)]
             text_ = "Modifier un financement"
         store = self.store
         self.edit(text_, lambda: service.set_financing_cells(store, cells),
@@ -392,6 +387,15 @@ class BudgetPage(PraeBoundPage, QWidget):
                   lambda snapshot: service.restore_funder(store, snapshot))
 
     # -- paste -----------------------------------------------------------------------------
+    def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
+        """The financing cell typed or pasted at (row, col); the line keeps its status."""
+        funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self.action_id()
+        cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
+        current = next((f for f in self.budget.financing
+                        if (f.action_id, f.funder_id, f.year) == (action_id, funder.id, year)), None)
+        return service.FinancingCell(action_id, funder.id, year, cents,
+                                     current.status if current is not None else "sollicite")
+
     def paste(self, model, block: list[list[str]], index) -> None:
         """Apply a block copied from a spreadsheet: all cells valid, or nothing at all."""
         if not index.isValid() or not block:
@@ -407,9 +411,7 @@ class BudgetPage(PraeBoundPage, QWidget):
                     if model is self.charges:
                         charge_cells.append(self._charge_value(r, c, text))
                     elif model is self.financing:
-                        funder, year = self.funder_rows[r], self._years()[c - 2]
-                        cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
-                        financing_cells.append(service.FinancingCell(self.action_id(), funder.id, year, cents))
+                        financing_cells.append(self._financing_value(r, c, text))
                     else:
                         bad.append("le collage n'est possible que dans les charges et les financements")
                 except ValidationError as exc:
