@@ -572,9 +572,7 @@ def override_article(
     return _replace_article(state, key, replace(current, text=text, title=new_title))
 
 
-def restore_article(
-    state: ConventionState, key: str, template: ConventionTemplate | None = None
-) -> ConventionState:
+def restore_article(state: ConventionState, key: str) -> ConventionState:
     """Back to the model's text and title (override None)."""
     current = state.article(key)
     if current.custom:
@@ -1645,7 +1643,7 @@ class _Checker:
                 self.add(
                     "removed_reference",
                     ERROR,
-                    f"{self.where(p.where)[0].upper()}{self.where(p.where)[1:]} renvoie à l'article "
+                    f"{_capitalised(self.where(p.where))} renvoie à l'article "
                     f"« {name} », qui a été supprimé.",
                     p.where,
                 )
@@ -1667,7 +1665,7 @@ class _Checker:
                     self.add(
                         "amount_mismatch",
                         ERROR,
-                        f"{self.where(a.key)[0].upper()}{self.where(a.key)[1:]} cite un montant "
+                        f"{_capitalised(self.where(a.key))} cite un montant "
                         f"({typed}) qui ne correspond à aucun montant du budget : utilisez une variable "
                         "de montant, par exemple {amount:state.total}.",
                         a.key,
@@ -1725,11 +1723,19 @@ def _block_label(name: str) -> str | None:
 
 
 def check(
-    state: ConventionState, context: ConventionContext, template: ConventionTemplate | None = None
+    state: ConventionState,
+    context: ConventionContext,
+    template: ConventionTemplate | None = None,
+    *,
+    rendered: RenderedConvention | None = None,
 ) -> list[Check]:
-    """Everything to fix before the convention can be exported for signature."""
+    """Everything to fix before the convention can be exported for signature.
+    `rendered`: the convention already rendered from the same state, context and template
+    (saves rendering it again)."""
     t = _template(state, template)
-    return _Checker(state, context, t, render(state, context, t)).run()
+    if rendered is None:
+        rendered = render(state, context, t)
+    return _Checker(state, context, t, rendered).run()
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from datetime import date
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import convention as cv
-from pnae_desktop.domain import rules
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import praes
@@ -159,6 +158,8 @@ def get_state(store: Store, prae_id: int) -> cv.ConventionState:
 def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, state=None):
     with store.transaction() as session:
         prae = praes.prae_row(session, prae_id)
+        if settings is not None:  # refused before anything is written
+            check_settings(settings, prae.start_year, prae.end_year)
         row = session.get(ConventionRow, prae_id)
         if row is None:
             row = ConventionRow(prae_id=prae.id, template_key=cv.DEFAULT_TEMPLATE,
@@ -176,8 +177,7 @@ def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, st
 
 
 def save_settings(store: Store, prae_id: int, catalogue: Catalogue, settings: ConventionSettings) -> ConventionSettings:
-    detail = praes.get_prae(store, prae_id)
-    check_settings(settings, detail.summary.start_year, detail.summary.end_year)
+    """Save the settings; _save checks them against the PRAE's period before writing anything."""
     return _save(store, prae_id, catalogue, settings=settings)[0]
 
 
@@ -247,31 +247,31 @@ def render(store: Store, prae_id: int, catalogue: Catalogue):
     settings = get_settings(store, prae_id, catalogue)
     context = with_payments(build_context(store, prae_id, catalogue, settings), settings)
     state = get_state(store, prae_id)
-    return cv.render(state, context), cv.check(state, context)
+    rendered = cv.render(state, context)
+    return rendered, cv.check(state, context, rendered=rendered)
 
 
 def fill_demo(store: Store, prae_id: int, catalogue: Catalogue) -> None:
     """A complete convention État + Région + ARML for the demo PRAE."""
     settings = get_settings(store, prae_id, catalogue)
     context = build_context(store, prae_id, catalogue, settings)
-    detail = praes.get_prae(store, prae_id)
+    start_year = context.period.start_year
     demo = replace(
         settings,
         state=cv.StateInfo(replace(settings.state.prefect, name="Mme Hélène Marchand"),
                            replace(settings.state.signatory, name="M. Laurent Vidal")),
         council=replace(settings.council, signatory=cv.Signatory("Mme Catherine Roussel", "présidente du conseil régional"),
-                        deliberation=f"n° CP {detail.summary.start_year}-123 de la commission permanente du 24 mai "
-                                     f"{detail.summary.start_year}"),
+                        deliberation=f"n° CP {start_year}-123 de la commission permanente du 24 mai "
+                                     f"{start_year}"),
         arml_project="animer et coordonner le réseau des missions locales de la région au service de l'insertion "
                      "sociale et professionnelle des jeunes",
-        signature=cv.SignatureInfo(place=settings.signature.place, date=date(detail.summary.start_year, 6, 15), copies=3),
+        signature=cv.SignatureInfo(place=settings.signature.place, date=date(start_year, 6, 15), copies=3),
         # Regions without an ARML in annexe 3 (Guadeloupe, Martinique, Guyane, Mayotte): a fictitious one.
         arml_signatory=settings.arml_signatory if settings.arml_signatory.name
         else cv.Signatory("Mme Marie Exemple", "présidente"),
         steering=cv.Steering(cv.suggested_steering_members(context), 2),
     )
     save_settings(store, prae_id, catalogue, demo)
-    rules.check_siret(detail.organisation.siret)
 
 
 def convention_to_dict(rendered, checks) -> dict:

@@ -190,8 +190,9 @@ def _fill_budget(store: Store, prae_id: int) -> None:
         for n, year in enumerate(years)
     ] + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years])
 
-    funders = {f.kind: f.id for f in budget.load_budget(store, prae_id).funders}
-    computed = dom.compute(budget.load_budget(store, prae_id))
+    loaded = budget.load_budget(store, prae_id)
+    funders = {f.kind: f.id for f in loaded.funders}
+    computed = dom.compute(loaded)
     financing = []
     for action in detail.actions:
         for year in years:

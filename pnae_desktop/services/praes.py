@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
-from pnae_desktop.domain import rules
+from pnae_desktop.catalogue.model import Catalogue
+from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import (
     Indicator,
     Milestone,
@@ -64,16 +64,13 @@ def action_row_from_catalogue(
     row = PraeActionRow(
         position=position,
         pnae_action=number,
-        title=source.title,
         theme_label=source.theme_label,
-        description=description_as_richtext(source.description),
-        capitalisation=source.description.capitalisation,
-        essaimage=source.description.essaimage,
         territorial_levels=",".join(source.territorial_levels),
         calendar_note=source.calendar_intro,
         notes="\n".join(source.notes) or None,
     )
-    for key, value in source.fields.items():
+    # The PNAE text of each field, from the same function the drafting rules compare against.
+    for key, value in drafting.pnae_values(source).items():
         setattr(row, key, value)
     row.calendar = [
         CalendarItemRow(year=year.year, position=i, text=item)

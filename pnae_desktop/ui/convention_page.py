@@ -174,7 +174,7 @@ class ConventionPage(PraeBoundPage, QWidget):
                                         self.settings)
         self.context = context
         self.rendered = cv.render(self.state, context)
-        self.checks = cv.check(self.state, context)
+        self.checks = cv.check(self.state, context, rendered=self.rendered)
         from pnae_desktop.services import praes
 
         self.show_prae_title(praes.prae_title(self.store, self.prae_id))
