@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from pnae_desktop.errors import ValidationError
 
 MIN_PERIOD_YEARS = 1
@@ -14,6 +17,28 @@ PRAE_STATUSES = {
     "valide": "Validé",
     "signe": "Signé",
 }
+
+
+_WHOLE = re.compile(r"[0-9]+")
+_FRENCH_DATE = re.compile(r"([0-9]{1,2}) */ *([0-9]{1,2}) */ *([0-9]{4})")
+
+
+def whole_number(text: str) -> int | None:
+    """ "12" → 12; None unless `text` is only ASCII digits ("²" and "١٢" pass str.isdigit()
+    but not int()). Callers word their own message."""
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def french_date(text: str) -> date | None:
+    """ "15/06/2018" (jj/mm/aaaa) → date(2018, 6, 15); None when not a real date so written."""
+    match = _FRENCH_DATE.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def check_period(start_year: int, end_year: int) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain import rules
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
@@ -249,17 +250,15 @@ class ConventionPage(PraeBoundPage, QWidget):
         path = self._line_fields[name]
         try:
             if path == ("signature", "date"):
-                value = None
-                if text:
-                    try:
-                        d, m, y = (int(x) for x in text.split("/"))
-                        value = date(y, m, d)
-                    except ValueError:
-                        raise ValidationError(f"Date de signature « {text} » invalide (jj/mm/aaaa).") from None
+                value = rules.french_date(text) if text else None
+                if text and value is None:
+                    raise ValidationError(f"Date de signature « {text} » invalide (jj/mm/aaaa).")
             elif path in (("signature", "copies"), ("steering", "meetings_per_year")):
-                if text and not text.isdigit():
+                value = rules.whole_number(text) if text else None
+                if text and value is None:
                     raise ValidationError(f"« {text} » : un nombre entier est attendu.")
-                value = int(text) if text else (None if path[0] == "signature" else 2)
+                if not text and path[0] == "steering":
+                    value = cv.Steering().meetings_per_year
             else:
                 value = text
         except ValidationError as exc:
@@ -306,10 +305,11 @@ class ConventionPage(PraeBoundPage, QWidget):
             for r in range(t.rowCount()):
                 key = t.item(r, 0).data(Qt.UserRole)
                 percent = t.item(r, 3).text().strip().rstrip("%").strip()
-                if not percent.isdigit():
+                share = rules.whole_number(percent)
+                if share is None:
                     raise ValidationError(f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide.")
                 schedules.setdefault(tuple(key), []).append(
-                    cv.Instalment(t.item(r, 2).text().strip(), int(percent), t.item(r, 4).text().strip()))
+                    cv.Instalment(t.item(r, 2).text().strip(), share, t.item(r, 4).text().strip()))
         except ValidationError as exc:
             self.show_error(str(exc))
             self.refresh()

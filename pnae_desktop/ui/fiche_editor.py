@@ -3,7 +3,6 @@ saved at once through the services (as an undoable edit); nothing waits for a Sa
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.catalogue import suggestions
-from pnae_desktop.domain import drafting
+from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import drafting as drafting_service
@@ -323,19 +322,16 @@ class FicheEditor(QScrollArea):
         for row in range(t.rowCount()):
             where = f"Calendrier, ligne {row + 1}"
             year_text = (t.item(row, 0).text() if t.item(row, 0) else "").strip()
-            if not year_text.isdigit():
+            year = rules.whole_number(year_text)
+            if year is None:
                 raise ValidationError(f"{where} : l'année « {year_text} » n'est pas une année.", "calendar")
             quarter_key = t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else ""
             day_text = (t.item(row, 2).text() if t.item(row, 2) else "").strip()
-            day = None
-            if day_text:
-                try:
-                    d, m, y = (int(p) for p in day_text.split("/"))
-                    day = date(y, m, d)
-                except ValueError:
-                    raise ValidationError(f"{where} : date « {day_text} » invalide (jj/mm/aaaa).", "calendar") from None
+            day = rules.french_date(day_text) if day_text else None
+            if day_text and day is None:
+                raise ValidationError(f"{where} : date « {day_text} » invalide (jj/mm/aaaa).", "calendar")
             text = t.item(row, 3).text() if t.item(row, 3) else ""
-            out.append(Milestone(int(year_text), text, int(quarter_key) if quarter_key else None, day))
+            out.append(Milestone(year, text, int(quarter_key) if quarter_key else None, day))
         return out
 
     def _calendar_changed(self, *_):
@@ -427,7 +423,7 @@ class FicheEditor(QScrollArea):
 
             where = f"Indicateur ligne {row + 1}"
             baseline_year = cell(4)
-            if baseline_year and not baseline_year.isdigit():
+            if baseline_year and rules.whole_number(baseline_year) is None:
                 raise ValidationError(f"{where} : année de référence « {baseline_year} » invalide.", "indicators")
             targets = []
             for k, year in enumerate(years):
