@@ -284,7 +284,8 @@ def placeholder_problem(ph: Placeholder, phrases: Mapping, article_keys) -> str 
     return "type de variable inconnu"
 
 
-def _text_problems(text: str, phrases: Mapping, article_keys) -> list[str]:
+def text_problems(text: str, phrases: Mapping, article_keys) -> list[str]:
+    """The placeholders of an article's text the engine would not know, or misplaced ones."""
     problems = []
     for ph in placeholders_in(text):
         reason = placeholder_problem(ph, phrases, article_keys)
@@ -434,7 +435,7 @@ def _check_template(t: ConventionTemplate, name: str) -> None:
     if len(set(keys)) != len(keys):
         raise ConventionError(f"Modèle de convention « {name} » : clé d'article en double.")
     for where, text in t.texts():
-        problems = _text_problems(text, t.phrases, keys)
+        problems = text_problems(text, t.phrases, keys)
         if where.startswith("phrase:"):
             problems += [
                 f"{p.text} (interdit dans une formule)"
@@ -533,7 +534,7 @@ def article_text(
 
 def _validate_text(state, template, key: str, title: str, text: str) -> None:
     keys = [a.key for a in state.articles]
-    problems = _text_problems(text, template.phrases, keys)
+    problems = text_problems(text, template.phrases, keys)
     if problems:
         raise ConventionError(f"Article « {title} » ({key}) : " + " ; ".join(problems) + ".", key)
 

@@ -1354,7 +1354,7 @@ def _check_convention(c: dict, start: int, end: int, n_funders: int):
             if a.title is not None and not a.title.strip():
                 raise PackageError(where, "un article doit avoir un titre", member)
         if a.text is not None:
-            problems = _text_problems(a.text, template, keys)
+            problems = cv.text_problems(a.text, template.phrases, keys)
             if problems:
                 raise PackageError(
                     where,
@@ -1367,20 +1367,6 @@ def _check_convention(c: dict, start: int, end: int, n_funders: int):
             "convention.json, articles", f"article « {missing[0]} » du modèle absent", member
         )
     return settings, state
-
-
-def _text_problems(text: str, template, article_keys) -> list[str]:
-    """The placeholders of an article's text the convention engine would not know."""
-    problems = []
-    for ph in cv.placeholders_in(text):
-        reason = cv.placeholder_problem(ph, template.phrases, article_keys)
-        if reason:
-            problems.append(f"{ph.text} ({reason})")
-    for line in text.split("\n"):
-        for ph in cv.placeholders_in(line):
-            if ph.kind in cv.BLOCK_KINDS and line.strip() != ph.text:
-                problems.append(f"{ph.text} (doit figurer seul sur sa ligne)")
-    return problems
 
 
 # -- inspect -------------------------------------------------------------------------------------
