@@ -494,6 +494,38 @@ class ConventionState:
         return tuple(a for a in self.articles if not a.removed)
 
 
+def state_problem(state: ConventionState, template: ConventionTemplate) -> tuple[int | None, str] | None:
+    """The first reason a whole convention state (read from a file, not built edit by edit) does
+    not fit its model: (index of the article, or None for the list as a whole, French reason)."""
+    keys = [a.key for a in state.articles]
+    for i, a in enumerate(state.articles):
+        if a.key in keys[:i]:
+            return i, "clé d'article en double"
+        model = template.article(a.key)
+        if a.custom:
+            if model is not None:
+                return i, "un article ajouté ne peut pas reprendre la clé d'un article du modèle"
+            if a.removed:
+                return i, "un article ajouté ne peut pas être marqué supprimé"
+            if a.text is None or not (a.title or "").strip():
+                return i, "un article ajouté doit avoir un titre et un texte"
+        else:
+            if model is None:
+                return i, f"article inconnu du modèle « {template.label} »"
+            if a.removed and not model.optional:
+                return i, "cet article du modèle est obligatoire : il ne peut pas être supprimé"
+            if a.title is not None and not a.title.strip():
+                return i, "un article doit avoir un titre"
+        if a.text is not None:
+            problems = text_problems(a.text, template.phrases, keys)
+            if problems:
+                return i, "variable(s) inconnue(s) ou mal placée(s) : " + " ; ".join(problems)
+    missing = [k for k in template.article_keys if k not in keys]
+    if missing:
+        return None, f"article « {missing[0]} » du modèle absent"
+    return None
+
+
 def _template(state: ConventionState, template: ConventionTemplate | None) -> ConventionTemplate:
     return template if template is not None else load_template(state.template_key)
 

@@ -1321,51 +1321,12 @@ def _check_convention(c: dict, start: int, end: int, n_funders: int):
         template = cv.load_template(state.template_key)
     except ValidationError as exc:
         raise _refuse("convention.json, articles, modèle", exc) from None
-    keys = [a.key for a in state.articles]
-    for i, a in enumerate(state.articles):
-        where = f"convention.json, articles, article {i + 1} (« {a.key} »)"
-        if a.key in keys[:i]:
-            raise PackageError(where, "clé d'article en double", member)
-        model = template.article(a.key)
-        if a.custom:
-            if model is not None:
-                raise PackageError(
-                    where,
-                    "un article ajouté ne peut pas reprendre la clé d'un article du modèle",
-                    member,
-                )
-            if a.removed:
-                raise PackageError(
-                    where, "un article ajouté ne peut pas être marqué supprimé", member
-                )
-            if a.text is None or not (a.title or "").strip():
-                raise PackageError(
-                    where, "un article ajouté doit avoir un titre et un texte", member
-                )
-        else:
-            if model is None:
-                raise PackageError(where, f"article inconnu du modèle « {template.label} »", member)
-            if a.removed and not model.optional:
-                raise PackageError(
-                    where,
-                    "cet article du modèle est obligatoire : il ne peut pas être supprimé",
-                    member,
-                )
-            if a.title is not None and not a.title.strip():
-                raise PackageError(where, "un article doit avoir un titre", member)
-        if a.text is not None:
-            problems = cv.text_problems(a.text, template.phrases, keys)
-            if problems:
-                raise PackageError(
-                    where,
-                    "variable(s) inconnue(s) ou mal placée(s) : " + " ; ".join(problems),
-                    member,
-                )
-    missing = [k for k in template.article_keys if k not in keys]
-    if missing:
-        raise PackageError(
-            "convention.json, articles", f"article « {missing[0]} » du modèle absent", member
-        )
+    problem = cv.state_problem(state, template)
+    if problem is not None:
+        index, reason = problem
+        where = ("convention.json, articles" if index is None
+                 else f"convention.json, articles, article {index + 1} (« {state.articles[index].key} »)")
+        raise PackageError(where, reason, member)
     return settings, state
 
 
