@@ -11,7 +11,15 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, PraeAction
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services.praes import action_entity, action_row_from_catalogue, prae_row, touch
+from pnae_desktop.services.praes import (
+    action_entity,
+    action_row_from_catalogue,
+    indicator_entity,
+    milestone_entity,
+    mission_locale_entity,
+    prae_row,
+    touch,
+)
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ACTION_LINE_FIELDS,
@@ -114,7 +122,7 @@ def set_milestones(store: Store, action_id: int, milestones: list[Milestone]) ->
         row = _action(session, action_id)
         prae = prae_row(session, row.prae_id)
         checked = [drafting.check_milestone(m, prae.start_year, prae.end_year) for m in milestones]
-        previous = [Milestone(i.year, i.text, i.quarter, i.day) for i in row.calendar]
+        previous = [milestone_entity(i) for i in row.calendar]
         row.calendar = []
         session.flush()  # free the (action, year, position) keys before re-inserting
         row.calendar = milestone_rows(checked)
@@ -127,7 +135,7 @@ def set_indicators(store: Store, action_id: int, indicators: list[Indicator]) ->
         row = _action(session, action_id)
         prae = prae_row(session, row.prae_id)
         checked = [drafting.check_indicator(i, prae.start_year, prae.end_year) for i in indicators]
-        previous = list(action_entity(row).indicators)
+        previous = [indicator_entity(i) for i in row.indicators]
         row.indicators = indicator_rows(checked)
         touch(session, row.prae_id)
         return previous
@@ -271,7 +279,7 @@ def save_mission_locale(store: Store, prae_id: int, ml: MissionLocale) -> tuple[
             row = MissionLocaleRow(id=ml.id if row is None else None, prae_id=prae.id)
             session.add(row)
         else:
-            previous = MissionLocale(row.id, row.name, row.city, row.director, row.contact)
+            previous = mission_locale_entity(row)
         row.name, row.city, row.director, row.contact = ml.name, ml.city, ml.director, ml.contact
         touch(session, prae_id)
         session.flush()
@@ -289,7 +297,7 @@ def delete_mission_locale(store: Store, ml_id: int) -> tuple[MissionLocale, list
                 select(ActionMissionLocaleRow.action_id).where(ActionMissionLocaleRow.mission_locale_id == ml_id)
             )
         )
-        snapshot = MissionLocale(row.id, row.name, row.city, row.director, row.contact)
+        snapshot = mission_locale_entity(row)
         touch(session, row.prae_id)
         session.delete(row)
         return snapshot, linked

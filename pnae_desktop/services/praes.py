@@ -24,6 +24,7 @@ from pnae_desktop.store.models import (
     AllocationKeyRow,
     CalendarItemRow,
     IndicatorRow,
+    MissionLocaleRow,
     OrganisationRow,
     PraeActionRow,
     PraeRow,
@@ -181,22 +182,31 @@ def action_entity(row: PraeActionRow) -> PraeAction:
         regional_priority=row.regional_priority,
         calendar_note=row.calendar_note,
         notes=row.notes,
-        milestones=tuple(Milestone(i.year, i.text, i.quarter, i.day) for i in row.calendar),
+        milestones=tuple(milestone_entity(i) for i in row.calendar),
         objectives=tuple((o.objective_code, o.share) for o in row.objectives),
-        indicators=tuple(
-            Indicator(
-                label=i.label,
-                unit=i.unit,
-                source=i.source,
-                baseline=i.baseline,
-                baseline_year=i.baseline_year,
-                targets=tuple((t.year, t.value) for t in i.targets),
-                comment=i.comment,
-            )
-            for i in row.indicators
-        ),
+        indicators=tuple(indicator_entity(i) for i in row.indicators),
         mission_locale_ids=tuple(sorted(link.mission_locale_id for link in row.mission_locale_links)),
     )
+
+
+def milestone_entity(row: CalendarItemRow) -> Milestone:
+    return Milestone(row.year, row.text, row.quarter, row.day)
+
+
+def indicator_entity(row: IndicatorRow) -> Indicator:
+    return Indicator(
+        label=row.label,
+        unit=row.unit,
+        source=row.source,
+        baseline=row.baseline,
+        baseline_year=row.baseline_year,
+        targets=tuple((t.year, t.value) for t in row.targets),
+        comment=row.comment,
+    )
+
+
+def mission_locale_entity(row: MissionLocaleRow) -> MissionLocale:
+    return MissionLocale(row.id, row.name, row.city, row.director, row.contact)
 
 
 def get_action(store: Store, action_id: int) -> PraeAction:
@@ -272,7 +282,7 @@ def get_prae(store: Store, prae_id: int) -> PraeDetail:
             organisation=_organisation(prae.organisation),
             actions=tuple(action_entity(row) for row in prae.actions),
             missions_locales=tuple(
-                MissionLocale(m.id, m.name, m.city, m.director, m.contact) for m in prae.missions_locales
+                mission_locale_entity(m) for m in prae.missions_locales
             ),
         )
 
