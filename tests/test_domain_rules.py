@@ -30,3 +30,7 @@ def test_french_date_reads_jj_mm_aaaa(text, expected):
 @pytest.mark.parametrize("text", ["31/02/2018", "2018-06-15", "15/06/18", "15/06", "aa/bb/cccc", "15/²/2018", ""])
 def test_french_date_refuses_what_is_not_a_real_date(text):
     assert rules.french_date(text) is None
+
+
+def test_objective_codes_sort_as_numbers():
+    assert sorted(["3.1", "1.10", "2", "1.2", "4.2"], key=rules.objective_order) == ["1.2", "1.10", "2", "3.1", "4.2"]

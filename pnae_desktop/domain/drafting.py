@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from pnae_desktop.catalogue.model import Action as PnaeAction
 from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
+from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
 
@@ -158,7 +159,7 @@ def check_objectives(codes, catalogue: Catalogue) -> tuple[str, ...]:
     for code in codes:
         if code not in known:
             raise ValidationError(f"Objectif CPO inconnu : « {code} ».", "objectives")
-    return tuple(sorted(set(codes), key=lambda c: [int(p) for p in c.split(".")]))
+    return tuple(sorted(set(codes), key=rules.objective_order))
 
 
 def check_share(value, where: str) -> Decimal | None:

@@ -41,6 +41,11 @@ def french_date(text: str) -> date | None:
         return None
 
 
+def objective_order(code: str) -> tuple[int, ...]:
+    """Sort key of a CPO objective code: "1.2" before "1.10", "2" before "3.1"."""
+    return tuple(int(part) for part in code.split("."))
+
+
 def check_period(start_year: int, end_year: int) -> None:
     if start_year not in PLAUSIBLE_YEARS or end_year not in PLAUSIBLE_YEARS:
         raise ValidationError("La période doit être comprise entre 2000 et 2100.", "period")

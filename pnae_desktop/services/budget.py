@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain import rules
 from pnae_desktop.domain.money import check_percentages_sum, parse_amount
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services.praes import prae_row, touch
@@ -87,7 +88,7 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
             by_action.setdefault(o.action_id, []).append(o)
         actions = []
         for a in prae.actions:
-            rows = sorted(by_action.get(a.id, []), key=lambda o: [int(p) for p in o.objective_code.split(".")])
+            rows = sorted(by_action.get(a.id, []), key=lambda o: rules.objective_order(o.objective_code))
             codes = tuple(o.objective_code for o in rows)
             shares = {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
             actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares))
@@ -387,7 +388,7 @@ def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal
             unknown = set(shares) - codes
             if unknown:
                 raise ValidationError(f"L'action ne sert pas l'objectif {', '.join(sorted(unknown))}.")
-            ordered = tuple(sorted(codes, key=lambda c: [int(p) for p in c.split(".")]))
+            ordered = tuple(sorted(codes, key=rules.objective_order))
             dom.ActionBudgetInfo(action.id, action.title, ordered, shares)  # each share: 0–100, 2 decimals
             check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
         previous = {o.objective_code: o.share for o in action.objectives}
