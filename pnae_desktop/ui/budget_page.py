@@ -147,7 +147,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             view.setModel(model)
             view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
         self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
-        self.actionCombo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
         for account in dom.chart().charge_codes:
             menu.addAction(dom.chart().by_code[account].title, lambda a=account: self.add_charge_row(a))
@@ -185,17 +185,25 @@ class BudgetPage(PraeBoundPage, QWidget):
             + ('<span style="color:#2e7d32"><b>équilibré</b></span>' if gap == 0 else
                f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>')
         )
+        self._keeping_cursors(self._fill_charges, self._fill_financing, self._fill_shares,
+                              self._fill_structure, self._fill_summary)
+
+    def after_edit(self) -> None:
+        self.refresh()
+        self.window_.budget_changed()  # the dashboard shows the PRAE's last change
+
+    def _fill_action(self) -> None:
+        """The sheets of the action chosen in the combo (the others are for the whole PRAE)."""
+        self._keeping_cursors(self._fill_charges, self._fill_financing, self._fill_shares)
+
+    def _keeping_cursors(self, *fills) -> None:
         views = (self.chargesView, self.financingView, self.structureView, self.manualView)
         positions = [(v.currentIndex().row(), v.currentIndex().column()) for v in views]
-        self._fill_charges()
-        self._fill_financing()
-        self._fill_shares()
-        self._fill_structure()
-        self._fill_summary()
+        for fill in fills:
+            fill()
         for view, (row, col) in zip(views, positions):  # keep each sheet's cursor where it was
             if row >= 0:
                 view.setCurrentIndex(view.model().index(row, col))
-        self.window_.budget_changed()
 
     def _years(self):
         return self.budget.years

@@ -34,7 +34,11 @@ class PraeBoundPage:
 
     def edit(self, text, apply, revert, merge_key=None) -> bool:
         stack = self.window_.undo_stack(self.prae_id)
-        return push_edit(stack, text, apply, revert, self.refresh, self.show_error, merge_key) is not None
+        return push_edit(stack, text, apply, revert, self.after_edit, self.show_error, merge_key) is not None
+
+    def after_edit(self) -> None:
+        """Run after an edit, its undo and its redo."""
+        self.refresh()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.PAGE_TITLE, message)
