@@ -258,7 +258,8 @@ def restore_action(store: Store, prae_id: int, snapshot: PraeAction, position: i
 
 # -- the PRAE's directory of missions locales -------------------------------------------------
 
-def _check_ml(ml: MissionLocale) -> MissionLocale:
+def check_mission_locale(ml: MissionLocale) -> MissionLocale:
+    """The entry as stored: name required, every text trimmed and within its length."""
     name = drafting.check_length(rules.check_required_text(ml.name, "Nom de la mission locale", "name"),
                                  "name", "Nom de la mission locale")
     city = drafting.check_length(ml.city.strip(), "city", "Ville")
@@ -269,7 +270,7 @@ def _check_ml(ml: MissionLocale) -> MissionLocale:
 
 def save_mission_locale(store: Store, prae_id: int, ml: MissionLocale) -> tuple[int, MissionLocale | None]:
     """Create or update an entry; return (id, previous entry or None when created)."""
-    ml = _check_ml(ml)
+    ml = check_mission_locale(ml)
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         row = session.get(MissionLocaleRow, ml.id) if ml.id else None

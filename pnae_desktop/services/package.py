@@ -36,10 +36,11 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain import drafting, rules
-from pnae_desktop.domain.entities import Indicator, Milestone
+from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, Organisation
 from pnae_desktop.domain.money import cents_from_decimal_str, cents_to_decimal_str
 from pnae_desktop.errors import UserError, ValidationError
-from pnae_desktop.services.drafting import indicator_rows, milestone_rows
+from pnae_desktop.services.drafting import check_mission_locale, indicator_rows, milestone_rows
+from pnae_desktop.services.praes import ORGANISATION_TEXT_FIELDS, check_organisation
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
@@ -956,35 +957,18 @@ def _check(docs: _Documents) -> _Plan:
         raise PackageError("prae.json, intitulé", "l'intitulé ne peut pas être vide", "prae.json")
     o = p["organisation"]
     where = "prae.json, organisation"
-    try:
-        organisation = {
-            "name": rules.check_required_text(o["name"], "Nom", "name"),
-            "acronym": _text(o["acronym"]),
-            "address": _text(o["address"]),
-            "siret": rules.check_siret(o["siret"]),
-            "legal_form": _text(o["legal_form"]),
-            "representative_name": _text(o["representative_name"]),
-            "representative_title": _text(o["representative_title"]),
-            "email": _text(o["email"]),
-            "phone": _text(o["phone"]),
-        }
+    try:  # the same checks as the organisation form (the schema made every field a string)
+        checked = check_organisation(Organisation(None, **o))
     except ValidationError as exc:
         raise _refuse(where, exc) from None
+    organisation = {key: getattr(checked, key) for key in ("name", "siret", *ORGANISATION_TEXT_FIELDS)}
     missions = []
     for i, m in enumerate(p["missions_locales"]):
-        where = f"prae.json, mission locale {i + 1}"
-        try:
-            name = rules.check_required_text(m["name"], "Nom de la mission locale", "name")
-            missions.append(
-                {
-                    "name": drafting.check_length(name, "name", "Nom de la mission locale"),
-                    "city": _text(m["city"]),
-                    "director": _text(m["director"]),
-                    "contact": _text(m["contact"]),
-                }
-            )
+        try:  # the same checks as the missions locales dialog
+            ml = check_mission_locale(MissionLocale(None, m["name"], m["city"], m["director"], m["contact"]))
         except ValidationError as exc:
-            raise _refuse(where, exc) from None
+            raise _refuse(f"prae.json, mission locale {i + 1}", exc) from None
+        missions.append({"name": ml.name, "city": ml.city, "director": ml.director, "contact": ml.contact})
 
     actions = [
         _check_action(i, a, start, end, catalogue, len(missions))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -311,25 +313,30 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
+ORGANISATION_TEXT_FIELDS = ("acronym", "address", "legal_form", "representative_name", "representative_title",
+                            "email", "phone")
+
+
+def check_organisation(organisation: Organisation) -> Organisation:
+    """The organisation as stored: name required, SIRET checked, the other texts trimmed."""
+    return replace(
+        organisation,
+        name=rules.check_required_text(organisation.name, "Nom", "name"),
+        siret=rules.check_siret(organisation.siret),
+        **{key: getattr(organisation, key).strip() for key in ORGANISATION_TEXT_FIELDS},
+    )
+
+
 def save_organisation(store: Store, organisation: Organisation) -> int:
     """Create or update an organisation after checking its fields."""
-    name = rules.check_required_text(organisation.name, "Nom", "name")
-    siret = rules.check_siret(organisation.siret)
+    checked = check_organisation(organisation)
     with store.transaction() as session:
         row = session.get(OrganisationRow, organisation.id) if organisation.id else None
         if row is None:
             row = OrganisationRow()
             session.add(row)
-        row.name = name
-        row.acronym = organisation.acronym.strip()
-        row.address = organisation.address.strip()
-        row.siret = siret
-        row.legal_form = organisation.legal_form.strip()
-        row.representative_name = organisation.representative_name.strip()
-        row.representative_title = organisation.representative_title.strip()
-        row.email = organisation.email.strip()
-        row.phone = organisation.phone.strip()
-        row.region_code = organisation.region_code
+        for key in ("name", "siret", "region_code", *ORGANISATION_TEXT_FIELDS):
+            setattr(row, key, getattr(checked, key))
         session.flush()
         return row.id
 
