@@ -11,6 +11,7 @@ _STARTED = time.perf_counter()
 
 import argparse
 import sys
+from contextlib import contextmanager
 
 from pnae_desktop import __version__
 from pnae_desktop.errors import UserError
@@ -122,6 +123,22 @@ def _open(args):
     return open_store(db=args.db, url=args.db_url)
 
 
+@contextmanager
+def _opened(args, write: bool = False):
+    """The store, open for the block and closed after it; `write` takes the writer lock first
+    (released after the store is closed)."""
+    writer = _writer_lock(args) if write else None
+    try:
+        store = _open(args)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        if writer is not None:
+            writer.release()
+
+
 def _catalogues():
     from pnae_desktop.catalogue.loader import shipped_catalogues
 
@@ -152,14 +169,8 @@ def cmd_demo(args) -> int:
         catalogue.region(region)
     except KeyError:
         raise UserError(f"Code de région inconnu : « {region} ». Exemples : 11, 84, 04.") from None
-    writer = _writer_lock(args)
-    store = _open(args)
-    try:
+    with _opened(args, write=True) as store:
         prae_id = demo.create_demo(store, catalogue, region)
-    finally:
-        store.close()
-        if writer is not None:
-            writer.release()
     print(f"PRAE de démonstration créé dans {store.label}")
     print(prae_id)
     return 0
@@ -168,12 +179,9 @@ def cmd_demo(args) -> int:
 def cmd_list(args) -> int:
     from pnae_desktop.services import praes
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         for p in praes.list_praes(store):
             print(f"{p.id}\t{p.region_code} {p.region_name}\t{p.period_label}\t{p.status_label}\t{p.title}")
-    finally:
-        store.close()
     return 0
 
 
@@ -182,14 +190,11 @@ def cmd_show(args) -> int:
 
     from pnae_desktop.services import budget, convention, praes, serialize
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         detail = praes.get_prae(store, args.prae)
         plan, computed, problems = budget.totals(store, args.prae)
         catalogue = _catalogues().get(detail.summary.catalogue_edition)
-        rendered, checks = convention.render(store, args.prae, catalogue)
-    finally:
-        store.close()
+        rendered, checks = convention.render(store, args.prae, catalogue, detail=detail, budget=(plan, computed))
     if args.format == "json":
         data = serialize.prae_to_dict(detail)
         data["budget"] = serialize.budget_to_dict(plan, computed)
@@ -204,9 +209,7 @@ def cmd_show(args) -> int:
 def cmd_import_budget(args) -> int:
     from pnae_desktop.exports import budget_import
 
-    writer = None if args.dry_run else _writer_lock(args)
-    store = _open(args)
-    try:
+    with _opened(args, write=not args.dry_run) as store:
         changes = budget_import.read_budget_workbook(args.workbook, store, args.prae)
         for change in changes:
             print(change.description)
@@ -217,10 +220,6 @@ def cmd_import_budget(args) -> int:
         else:
             budget_import.apply_changes(store, args.prae, changes)
             print(f"{len(changes)} différence(s) appliquée(s).")
-    finally:
-        store.close()
-        if writer is not None:
-            writer.release()
     return 0
 
 
@@ -228,23 +227,14 @@ def cmd_package(args) -> int:
     from pnae_desktop.services import package
 
     if args.package_command == "export":
-        store = _open(args)
-        try:
+        with _opened(args) as store:
             out = package.export_package(store, args.prae, args.out, app_version=__version__)
-        finally:
-            store.close()
         print(out)
         return 0
     mode = "copy" if args.as_copy else "replace" if args.replace else "new"
     store_path = None if args.db_url else _store_path(args)
-    writer = _writer_lock(args)
-    store = _open(args)
-    try:
+    with _opened(args, write=True) as store:
         prae_id = package.import_package(store, args.file, mode=mode, store_path=store_path)
-    finally:
-        store.close()
-        if writer is not None:
-            writer.release()
     print(f"PRAE importé : n° {prae_id}")
     return 0
 
@@ -269,8 +259,7 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     from pnae_desktop.services import exports, praes
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         edition = praes.get_prae(store, args.prae).summary.catalogue_edition
         catalogue = _catalogues().get(edition)
         check = exports.preflight(store, args.prae, catalogue, args.document)
@@ -282,8 +271,6 @@ def cmd_export(args) -> int:
                 print(f"- {error}", file=sys.stderr)
             return 3
         out = exports.export(store, args.prae, catalogue, args.document, args.out, force=True)
-    finally:
-        store.close()
     print(out)
     return 0
 

@@ -124,8 +124,8 @@ def check_settings(s: ConventionSettings, start_year: int, end_year: int) -> Con
 
 # -- reading and writing -------------------------------------------------------------------------
 
-def _defaults(store: Store, prae_id: int, catalogue: Catalogue) -> ConventionSettings:
-    detail = praes.get_prae(store, prae_id)
+def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail=None) -> ConventionSettings:
+    detail = detail if detail is not None else praes.get_prae(store, prae_id)
     region = catalogue.region(detail.summary.region_code)
     org = detail.organisation
     name = org.representative_name
@@ -141,11 +141,12 @@ def _defaults(store: Store, prae_id: int, catalogue: Catalogue) -> ConventionSet
     )
 
 
-def get_settings(store: Store, prae_id: int, catalogue: Catalogue) -> ConventionSettings:
+def get_settings(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None) -> ConventionSettings:
+    """`detail`: the PRAE already loaded by the caller (spares reading it again for the defaults)."""
     with store.transaction() as session:
         row = session.get(ConventionRow, prae_id)
         data = None if row is None else row.settings_json
-    return _defaults(store, prae_id, catalogue) if data is None else settings_from_dict(json.loads(data))
+    return _defaults(store, prae_id, catalogue, detail) if data is None else settings_from_dict(json.loads(data))
 
 
 def get_state(store: Store, prae_id: int) -> cv.ConventionState:
@@ -193,10 +194,12 @@ def _funder_key(kind: str, funder_id) -> str:
 
 
 def build_context(store: Store, prae_id: int, catalogue: Catalogue,
-                  settings: ConventionSettings | None = None) -> cv.ConventionContext:
-    settings = settings or get_settings(store, prae_id, catalogue)
-    detail = praes.get_prae(store, prae_id)
-    plan, totals, _ = budget_service.totals(store, prae_id)
+                  settings: ConventionSettings | None = None, *, detail=None, budget=None) -> cv.ConventionContext:
+    """`detail` (praes.get_prae) and `budget` (the (plan, totals) of budget.totals): already loaded
+    by the caller, they are not read again."""
+    detail = detail if detail is not None else praes.get_prae(store, prae_id)
+    settings = settings or get_settings(store, prae_id, catalogue, detail=detail)
+    plan, totals = budget if budget is not None else budget_service.totals(store, prae_id)[:2]
     s, org = detail.summary, detail.organisation
     region = catalogue.region(s.region_code)
     years = plan.years
@@ -242,11 +245,18 @@ def with_payments(context: cv.ConventionContext, settings: ConventionSettings) -
     return replace(context, payments=payments)
 
 
-def render(store: Store, prae_id: int, catalogue: Catalogue):
+def load_view(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None, budget=None):
+    """(settings, state, context with its payments): everything the convention is rendered from.
+    `detail` and `budget` as for build_context."""
+    detail = detail if detail is not None else praes.get_prae(store, prae_id)
+    settings = get_settings(store, prae_id, catalogue, detail=detail)
+    context = with_payments(build_context(store, prae_id, catalogue, settings, detail=detail, budget=budget), settings)
+    return settings, get_state(store, prae_id), context
+
+
+def render(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None, budget=None):
     """(RenderedConvention, checks) for the PRAE's convention as it stands."""
-    settings = get_settings(store, prae_id, catalogue)
-    context = with_payments(build_context(store, prae_id, catalogue, settings), settings)
-    state = get_state(store, prae_id)
+    _, state, context = load_view(store, prae_id, catalogue, detail=detail, budget=budget)
     rendered = cv.render(state, context)
     return rendered, cv.check(state, context, rendered=rendered)
 

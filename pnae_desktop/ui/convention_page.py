@@ -169,16 +169,10 @@ class ConventionPage(PraeBoundPage, QWidget):
         if self.prae_id is None:
             return
         self._typing.stop()
-        self.settings = service.get_settings(self.store, self.prae_id, self.catalogue)
-        self.state = service.get_state(self.store, self.prae_id)
-        context = service.with_payments(service.build_context(self.store, self.prae_id, self.catalogue, self.settings),
-                                        self.settings)
-        self.context = context
-        self.rendered = cv.render(self.state, context)
-        self.checks = cv.check(self.state, context, rendered=self.rendered)
-        from pnae_desktop.services import praes
-
-        self.show_prae_title(praes.prae_title(self.store, self.prae_id))
+        self.settings, self.state, self.context = service.load_view(self.store, self.prae_id, self.catalogue)
+        self.rendered = cv.render(self.state, self.context)
+        self.checks = cv.check(self.state, self.context, rendered=self.rendered)
+        self.show_prae_title(self.context.prae_title)
         self._loading = True
         try:
             self._fill_parties()
@@ -211,8 +205,7 @@ class ConventionPage(PraeBoundPage, QWidget):
             getattr(self, name).setEnabled(s.with_region)
         from pnae_desktop.services import praes
 
-        detail = praes.get_prae(self.store, self.prae_id)
-        self.organisation = detail.organisation
+        self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, self.prae_id))
         for name, attr in self._org_fields.items():
             value = getattr(self.organisation, attr) or ""
             widget = getattr(self, name)

@@ -288,7 +288,7 @@ class MainWindow(QMainWindow):
             QtWidgets.QMessageBox.information(self, APP_NAME, "Ouvrez d'abord un PRAE (tableau de bord).")
             return None
         if path is None:
-            title = praes.get_prae(self.workspace.store, self.current_prae_id).summary.title
+            title = praes.prae_title(self.workspace.store, self.current_prae_id)
             path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Envoyer le PRAE", f"{title}.prae",
                                                   "PRAE PNAE Desktop (*.prae)")
             if not path:
