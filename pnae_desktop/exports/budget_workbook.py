@@ -34,8 +34,6 @@ protected without a password.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from copy import copy
 from dataclasses import dataclass, field
@@ -55,6 +53,7 @@ from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.domain.money import MAX_LINE_CENTS
 from pnae_desktop.errors import CatalogueError
+from pnae_desktop.exports.files import atomic_output
 
 FORMAT_MARKER = "PNAE Desktop — classeur budgétaire"
 FORMAT_VERSION = 1
@@ -1622,11 +1621,23 @@ def build_workbook(
     ).build()
 
 
-def _default_file_mode() -> int:
-    """What a plain new file gets under the current umask (e.g. 0644)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+def write_workbook(
+    detail: PraeDetail,
+    budget: dom.Budget,
+    totals: dom.BudgetTotals,
+    path: Path | str,
+    *,
+    app_version: str,
+    catalogue=None,
+) -> Path:
+    """Write the budget workbook of already-loaded data to `path` (.xlsx), atomically (a
+    failure leaves neither a partial file nor a clobbered previous one)."""
+    wb = build_workbook(detail, budget, totals, app_version=app_version, catalogue=catalogue)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path) as tmp:
+        wb.save(tmp)
+    return path
 
 
 def write_budget_workbook(store, prae_id: int, path: Path | str, *, app_version: str) -> Path:
@@ -1636,16 +1647,4 @@ def write_budget_workbook(store, prae_id: int, path: Path | str, *, app_version:
 
     detail = praes.get_prae(store, prae_id)
     budget, totals, _problems = budget_service.totals(store, prae_id)
-    wb = build_workbook(detail, budget, totals, app_version=app_version)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".budget-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.chmod(tmp, _default_file_mode())  # mkstemp makes 0600: give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_workbook(detail, budget, totals, path, app_version=app_version)

@@ -15,12 +15,10 @@ Two things reportlab does that the helpers here correct:
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import importlib.resources
-import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from pnae_desktop import APP_NAME, __version__, paths
+from pnae_desktop.exports.files import atomic_output as atomic_output  # re-exported for the PDF writers
 
 # ------------------------------------------------------------------------------------------
 # Fonts
@@ -857,17 +856,3 @@ def write_pdf(doc: ExportDoc, story: list, decor: PageDecor, *, multi: bool = Fa
     else:
         doc.build(story, canvasmaker=maker)
     return Path(doc.filename)
-
-
-@contextlib.contextmanager
-def atomic_output(out_path) -> Iterator[Path]:
-    """A temporary path beside `out_path`, moved over it only when the block succeeds: a failed
-    export never leaves a truncated PDF, nor clobbers the previous one."""
-    out = Path(out_path)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()

@@ -6,12 +6,16 @@ The PDF and workbook writers live in pnae_desktop/exports/ and are imported only
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.model import Catalogue
+from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import drafting
+from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import convention as convention_service
@@ -35,43 +39,88 @@ class Preflight:
         return not self.errors
 
 
-def preflight(store: Store, prae_id: int, catalogue: Catalogue, document: str) -> Preflight:
-    """What the drafting, budget and convention checks say about exporting `document`."""
-    if document not in DOCUMENTS:
-        raise UserError(f"Document inconnu : « {document} » (convention, prae ou budget).")
-    result = Preflight()
+@dataclass(frozen=True)
+class _Inputs:
+    """What one PRAE's exports read from the store, loaded once for the checks and the writers."""
+
+    catalogue: Catalogue
+    detail: PraeDetail
+    budget: dom.Budget
+    totals: dom.BudgetTotals
+    problems: list[dom.Problem]
+    convention: tuple | None  # (RenderedConvention, checks), loaded only if the convention is wanted
+
+
+def _check_documents(documents: Iterable[str]) -> None:
+    for document in documents:
+        if document not in DOCUMENTS:
+            raise UserError(f"Document inconnu : « {document} » (convention, prae ou budget).")
+
+
+def _load(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> _Inputs:
     detail = praes.get_prae(store, prae_id)
+    budget, totals, problems = budget_service.totals(store, prae_id)
+    rendered = (convention_service.render(store, prae_id, catalogue, detail=detail, budget=(budget, totals))
+                if "convention" in documents else None)
+    return _Inputs(catalogue, detail, budget, totals, problems, rendered)
+
+
+def _preflight(inputs: _Inputs, document: str) -> Preflight:
+    result = Preflight()
+    detail = inputs.detail
     if not detail.actions:
         result.errors.append("Le PRAE ne contient aucune action.")
-    coverage = drafting.coverage(detail, catalogue)
+    coverage = drafting.coverage(detail, inputs.catalogue)
     titles = {a.id: a.title for a in detail.actions}
     for item in coverage.missing:
         result.warnings.append(f"Fiche « {titles[item.action_id]} » : {item.message}.")
     for code in coverage.uncovered_objectives:
         result.warnings.append(f"Objectif CPO {code} : servi par aucune action.")
-    _, _, problems = budget_service.totals(store, prae_id)
-    for problem in problems:
+    for problem in inputs.problems:
         # An unbalanced budget cannot go into a convention; a workbook of it is still useful.
         (result.errors if document == "convention" and problem.code == "gap" else result.warnings).append(
             f"Budget : {problem.message}")
     if document == "convention":
-        _, checks = convention_service.render(store, prae_id, catalogue)
+        _, checks = inputs.convention
         for check in checks:
             (result.errors if check.severity == "error" else result.warnings).append(f"Convention : {check.message}")
     return result
 
 
+def preflight_all(store: Store, prae_id: int, catalogue: Catalogue,
+                  documents: Iterable[str]) -> dict[str, Preflight]:
+    """:func:`preflight` for each of `documents` (in that order), the PRAE read once for all."""
+    documents = list(documents)
+    _check_documents(documents)
+    if not documents:
+        return {}
+    inputs = _load(store, prae_id, catalogue, documents)
+    return {document: _preflight(inputs, document) for document in documents}
+
+
+def preflight(store: Store, prae_id: int, catalogue: Catalogue, document: str) -> Preflight:
+    """What the drafting, budget and convention checks say about exporting `document`."""
+    return preflight_all(store, prae_id, catalogue, [document])[document]
+
+
+def default_file_names(summary: PraeSummary) -> dict[str, str]:
+    """Each document's usual file name, from the PRAE's summary (region and period)."""
+    stems = {"convention": "Convention CPO", "prae": "PRAE", "budget": "Budget PRAE"}
+    return {document: f"{stem} {summary.region_name} {summary.start_year}-{summary.end_year}{DOCUMENTS[document][1]}"
+            for document, stem in stems.items()}
+
+
 def default_file_name(store: Store, prae_id: int, document: str) -> str:
-    s = praes.get_prae(store, prae_id).summary
-    stem = {"convention": "Convention CPO", "prae": "PRAE", "budget": "Budget PRAE"}[document]
-    return f"{stem} {s.region_name} {s.start_year}-{s.end_year}{DOCUMENTS[document][1]}"
+    return default_file_names(praes.get_prae(store, prae_id).summary)[document]
 
 
 def export(store: Store, prae_id: int, catalogue: Catalogue, document: str, out: Path | str,
            *, force: bool = False, progress=None) -> Path:
     """Write `document` to `out` after the pre-flight; raise UserError listing what blocks."""
     out = Path(out)
-    check = preflight(store, prae_id, catalogue, document)
+    _check_documents([document])
+    inputs = _load(store, prae_id, catalogue, [document])
+    check = _preflight(inputs, document)
     if check.errors:
         raise UserError("Export impossible :\n- " + "\n- ".join(check.errors))
     if check.warnings and not force:
@@ -85,39 +134,35 @@ def export(store: Store, prae_id: int, catalogue: Catalogue, document: str, out:
     step = progress or (lambda _fraction, _label: None)
     step(0.1, "Lecture des données")
     writer = {"convention": _convention, "prae": _prae, "budget": _budget}[document]
-    temporary = out.with_name(f".{out.name}.partiel")
     try:
-        writer(store, prae_id, catalogue, temporary, step)
-        temporary.replace(out)  # never leave a half-written document under the final name
+        # Each writer goes through exports.files.atomic_output: a failure leaves no partial or
+        # temporary file, and never a half-written document under the final name.
+        writer(inputs, out, step)
     except OSError as exc:
         raise UserError(f"Écriture impossible de « {out} » : {exc.strerror}.") from None
-    finally:
-        temporary.unlink(missing_ok=True)
     step(1.0, "Terminé")
     return out
 
 
-def _convention(store, prae_id, catalogue, out: Path, step) -> None:
+def _convention(inputs: _Inputs, out: Path, step) -> None:
     from pnae_desktop.exports import convention_pdf
 
-    rendered, _ = convention_service.render(store, prae_id, catalogue)
-    detail = praes.get_prae(store, prae_id)
-    plan, totals, _ = budget_service.totals(store, prae_id)
+    rendered, _ = inputs.convention
     step(0.4, "Mise en page de la convention")
-    convention_pdf.export(rendered, detail, catalogue, plan, totals, out, app_version=__version__)
+    convention_pdf.export(rendered, inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out,
+                          app_version=__version__)
 
 
-def _prae(store, prae_id, catalogue, out: Path, step) -> None:
+def _prae(inputs: _Inputs, out: Path, step) -> None:
     from pnae_desktop.exports import prae_pdf
 
-    detail = praes.get_prae(store, prae_id)
-    plan, totals, _ = budget_service.totals(store, prae_id)
     step(0.4, "Mise en page des fiches actions")
-    prae_pdf.export(detail, catalogue, plan, totals, out, app_version=__version__)
+    prae_pdf.export(inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out, app_version=__version__)
 
 
-def _budget(store, prae_id, catalogue, out: Path, step) -> None:
+def _budget(inputs: _Inputs, out: Path, step) -> None:
     from pnae_desktop.exports import budget_workbook
 
     step(0.4, "Écriture du classeur")
-    budget_workbook.write_budget_workbook(store, prae_id, out, app_version=__version__)
+    budget_workbook.write_workbook(inputs.detail, inputs.budget, inputs.totals, out, app_version=__version__,
+                                   catalogue=inputs.catalogue)

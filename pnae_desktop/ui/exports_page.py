@@ -58,12 +58,14 @@ class ExportsPage(QWidget):
             return
         from pnae_desktop.services import praes
 
-        self.praeLabel.setText(f"<b>{html.escape(praes.prae_title(self.store, prae_id))}</b>")
+        summary = praes.get_prae(self.store, prae_id).summary  # read once: title and file names
+        self.praeLabel.setText(f"<b>{html.escape(summary.title)}</b>")
+        names = exports.default_file_names(summary)
         settings = QSettings()
         default_dir = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
         for document, (_check, path, _browse) in self.rows.items():
             folder = Path(settings.value(f"exports/{document}/folder", str(default_dir)))
-            path.setText(str(folder / exports.default_file_name(self.store, prae_id, document)))
+            path.setText(str(folder / names[document]))
         self.run_checks()
 
     def _remember(self, document: str) -> None:
@@ -84,14 +86,9 @@ class ExportsPage(QWidget):
 
     def run_checks(self) -> dict[str, exports.Preflight]:
         self.checksList.clear()
-        results = {}
-        for document in self.selected():
+        results = self._preflight(self.selected())
+        for document, result in results.items():
             label = exports.DOCUMENTS[document][0]
-            try:
-                result = exports.preflight(self.store, self.prae_id, self.catalogue, document)
-            except UserError as exc:
-                result = exports.Preflight(errors=[str(exc)])
-            results[document] = result
             for message, color, mark in ([(m, "#b00020", "⛔") for m in result.errors]
                                          + [(m, "#8a5a00", "⚠") for m in result.warnings]):
                 item = QListWidgetItem(f"{mark} {label} — {message}")
@@ -101,6 +98,21 @@ class ExportsPage(QWidget):
                 item = QListWidgetItem(f"✓ {label} : prêt.")
                 item.setForeground(QBrush(QColor("#2e7d32")))
                 self.checksList.addItem(item)
+        return results
+
+    def _preflight(self, documents: list[str]) -> dict[str, exports.Preflight]:
+        """The checks of `documents`, the PRAE read once; if that fails, each document on its own,
+        so that each shows the error that concerns it."""
+        try:
+            return exports.preflight_all(self.store, self.prae_id, self.catalogue, documents)
+        except UserError:
+            pass
+        results = {}
+        for document in documents:
+            try:
+                results[document] = exports.preflight(self.store, self.prae_id, self.catalogue, document)
+            except UserError as exc:
+                results[document] = exports.Preflight(errors=[str(exc)])
         return results
 
     def export(self) -> None:
