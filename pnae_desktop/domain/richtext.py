@@ -69,8 +69,3 @@ def parse(text: str | None) -> list[Block]:
             current = Block("paragraph", line)
             blocks.append(current)
     return blocks
-
-
-def plain(text: str | None) -> str:
-    """Text without markup, for search and previews."""
-    return re.sub(r"\*([^*]+)\*", r"\1", text or "")
