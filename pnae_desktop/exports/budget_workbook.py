@@ -601,24 +601,9 @@ class _Builder:
 
         # direct total, structural share, full cost
         a.direct_row = row
-        sheet.keys(row, f"T|direct|{aid}", T_DIRECT)
-        sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
-        sheet.put(
-            row, COL_LABEL, "Total des charges directes (dont ETP de personnel)", S_TOTAL_LABEL
-        )
-        for k in range(n):
-            c_etp, c_cost, c_amt = year_cols(k)
-            sheet.formula(
-                row, c_etp, f"=SUM({sheet.ref(first, c_etp)}:{sheet.ref(last, c_etp)})", S_TOTAL_ETP
-            )
-            sheet.put(row, c_cost, None, S_TOTAL_LABEL)
-            sheet.formula(
-                row,
-                c_amt,
-                f"=SUM({sheet.ref(first, c_amt)}:{sheet.ref(last, c_amt)})",
-                S_TOTAL_EURO,
-            )
-        self._row_total(sheet, row, S_TOTAL_EURO)
+        column_sum = lambda c: f"=SUM({sheet.ref(first, c)}:{sheet.ref(last, c)})"  # noqa: E731
+        self._total_band(sheet, row, f"T|direct|{aid}", T_DIRECT, "Total des charges directes (dont ETP de personnel)",
+                         column_sum, etp=column_sum)
         row += 1
 
         a.struct_row = row
@@ -632,25 +617,30 @@ class _Builder:
         row += 1
 
         a.full_row = row
-        sheet.keys(row, f"T|full|{aid}", T_FULL)
-        sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
-        sheet.put(row, COL_LABEL, "Coût complet de l'action", S_TOTAL_LABEL)
-        for k in range(n):
-            c_etp, c_cost, c_amt = year_cols(k)
-            sheet.put(row, c_etp, None, S_TOTAL_LABEL)
-            sheet.put(row, c_cost, None, S_TOTAL_LABEL)
-            sheet.formula(
-                row,
-                c_amt,
-                f"={sheet.ref(a.direct_row, c_amt)}+{sheet.ref(a.struct_row, c_amt)}",
-                S_TOTAL_EURO,
-            )
-        self._row_total(sheet, row, S_TOTAL_EURO)
+        self._total_band(sheet, row, f"T|full|{aid}", T_FULL, "Coût complet de l'action",
+                         lambda c: f"={sheet.ref(a.direct_row, c)}+{sheet.ref(a.struct_row, c)}")
         row += 1
 
         row = self._objectives(sheet, a, row)
         row = self._financing(sheet, a, row)
         return row
+
+    def _total_band(self, sheet: Sheet, row: int, key: str, row_type: str, label: str, amount,
+                    style: Style = S_TOTAL_EURO, etp=None) -> None:
+        """A total row of an action block: per year the `amount(column)` formula (and, for the
+        direct costs, the `etp(column)` sum), then the row's total."""
+        sheet.keys(row, key, row_type)
+        sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
+        sheet.put(row, COL_LABEL, label, S_TOTAL_LABEL)
+        for k in range(self.n):
+            c_etp, c_cost, c_amt = year_cols(k)
+            if etp is None:
+                sheet.put(row, c_etp, None, S_TOTAL_LABEL)
+            else:
+                sheet.formula(row, c_etp, etp(c_etp), S_TOTAL_ETP)
+            sheet.put(row, c_cost, None, S_TOTAL_LABEL)
+            sheet.formula(row, c_amt, amount(c_amt), style)
+        self._row_total(sheet, row, style)
 
     def _row_total(self, sheet: Sheet, row: int, style: Style = S_FORMULA_EURO) -> None:
         """The row's « Total » cell: the sum of its yearly amounts."""
@@ -769,34 +759,12 @@ class _Builder:
             row += 1
         last = row - 1
         a.fin_total_row = row
-        sheet.keys(row, f"T|fin|{aid}", T_FINTOTAL)
-        sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
-        sheet.put(row, COL_LABEL, "Total des ressources", S_TOTAL_LABEL)
-        for k in range(n):
-            c_etp, c_cost, c_amt = year_cols(k)
-            sheet.put(row, c_etp, None, S_TOTAL_LABEL)
-            sheet.put(row, c_cost, None, S_TOTAL_LABEL)
-            if last >= first:
-                text = f"=SUM({sheet.ref(first, c_amt)}:{sheet.ref(last, c_amt)})"
-            else:
-                text = "=0"
-            sheet.formula(row, c_amt, text, S_TOTAL_EURO)
-        self._row_total(sheet, row, S_TOTAL_EURO)
+        self._total_band(sheet, row, f"T|fin|{aid}", T_FINTOTAL, "Total des ressources",
+                         lambda c: f"=SUM({sheet.ref(first, c)}:{sheet.ref(last, c)})" if last >= first else "=0")
         row += 1
-        sheet.keys(row, f"T|bal|{aid}", T_BALANCE)
-        sheet.put(row, COL_ACCOUNT, None, S_TOTAL_LABEL)
-        sheet.put(row, COL_LABEL, "Solde (ressources − coût complet)", S_TOTAL_LABEL)
-        for k in range(n):
-            c_etp, c_cost, c_amt = year_cols(k)
-            sheet.put(row, c_etp, None, S_TOTAL_LABEL)
-            sheet.put(row, c_cost, None, S_TOTAL_LABEL)
-            sheet.formula(
-                row,
-                c_amt,
-                f"={sheet.ref(a.fin_total_row, c_amt)}-{sheet.ref(a.full_row, c_amt)}",
-                S_TOTAL_SIGNED,
-            )
-        self._row_total(sheet, row, S_TOTAL_SIGNED)
+        self._total_band(sheet, row, f"T|bal|{aid}", T_BALANCE, "Solde (ressources − coût complet)",
+                         lambda c: f"={sheet.ref(a.fin_total_row, c)}-{sheet.ref(a.full_row, c)}",
+                         style=S_TOTAL_SIGNED)
         return row + 1
 
     # ---- defined names over « Par action » (readable formulas in the other sheets)
