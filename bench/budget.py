@@ -42,13 +42,18 @@ def build(store, catalogue) -> list[int]:
             drafting.set_objectives(store, catalogue, a.id, {"1.1": None, "3.2": None})
             for year in detail.years:
                 for k in range(LINES):
-                    cells.append(budget.ChargeCell(a.id, ACCOUNTS[k % len(ACCOUNTS)], f"Ligne {k}", year,
-                                                   budget.ChargeValue(amount_cents=100_00 + k * 37 + a.id)))
+                    cells.append(
+                        budget.ChargeCell(
+                            a.id,
+                            ACCOUNTS[k % len(ACCOUNTS)],
+                            f"Ligne {k}",
+                            year,
+                            budget.ChargeValue(amount_cents=100_00 + k * 37 + a.id),
+                        )
+                    )
         budget.set_charge_cells(store, cells)
         ids.append(prae_id)
     return ids
-
-
 
 
 def main() -> int:
@@ -58,8 +63,10 @@ def main() -> int:
         store = open_store(db)
         start = time.perf_counter()
         ids = build(store, catalogue)
-        print(f"built {len(ids)} PRAE × {ACTIONS} actions × 3 years × {LINES} lines "
-              f"({len(ids) * ACTIONS * 3 * LINES} charge lines) in {time.perf_counter() - start:.0f} s")
+        print(
+            f"built {len(ids)} PRAE × {ACTIONS} actions × 3 years × {LINES} lines "
+            f"({len(ids) * ACTIONS * 3 * LINES} charge lines) in {time.perf_counter() - start:.0f} s"
+        )
         plan = budget.load_budget(store, ids[0])
         edited = list(plan.charges)
         first = edited[0]
@@ -74,8 +81,10 @@ def main() -> int:
                 totals[key] = totals.get(key, 0) + line.cents
 
         floor_ms = median_ms(floor, 21)
-        print(f"recompute all totals after one edit: median {compute_ms:6.2f} ms (goal < 10 ms); "
-              f"floor (one summing pass) {floor_ms:.2f} ms → ratio {compute_ms / floor_ms:.1f}")
+        print(
+            f"recompute all totals after one edit: median {compute_ms:6.2f} ms (goal < 10 ms); "
+            f"floor (one summing pass) {floor_ms:.2f} ms → ratio {compute_ms / floor_ms:.1f}"
+        )
         store.close()
 
         from pnae_desktop.ui.app import create_application, open_workspace
@@ -94,8 +103,10 @@ def main() -> int:
 
         page_ms = median_ms(load_page, 7)
         read_ms = median_ms(lambda: budget.totals(window.workspace.store, ids[0]), 7)
-        print(f"load one PRAE's Budget page: median {page_ms:6.1f} ms (goal < 200 ms); "
-              f"of which service read + compute + checks {read_ms:.1f} ms")
+        print(
+            f"load one PRAE's Budget page: median {page_ms:6.1f} ms (goal < 200 ms); "
+            f"of which service read + compute + checks {read_ms:.1f} ms"
+        )
         window.close()
     return 0
 

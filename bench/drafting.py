@@ -31,15 +31,25 @@ def build(store, catalogue) -> int:
     for action in praes.get_prae(store, prae_id).actions:
         drafting.update_action(store, action.id, {"pilot": "Claire Dubois"})
         drafting.set_objectives(store, catalogue, action.id, {"1.1": None, "3.2": None})
-        drafting.set_indicators(store, action.id, [
-            Indicator(f"Indicateur {k}", "nombre", "imilo", Decimal(10), 2017,
-                      ((2018, Decimal(20)), (2019, Decimal(30)), (2020, Decimal(40))))
-            for k in range(5)
-        ])
-        drafting.set_milestones(store, action.id, [Milestone(2018 + k % 3, f"Jalon {k}", quarter=1 + k % 4) for k in range(6)])
+        drafting.set_indicators(
+            store,
+            action.id,
+            [
+                Indicator(
+                    f"Indicateur {k}",
+                    "nombre",
+                    "imilo",
+                    Decimal(10),
+                    2017,
+                    ((2018, Decimal(20)), (2019, Decimal(30)), (2020, Decimal(40))),
+                )
+                for k in range(5)
+            ],
+        )
+        drafting.set_milestones(
+            store, action.id, [Milestone(2018 + k % 3, f"Jalon {k}", quarter=1 + k % 4) for k in range(6)]
+        )
     return prae_id
-
-
 
 
 def main() -> int:

@@ -75,9 +75,7 @@ def demo_context(detail, catalogue, bud, totals) -> cv.ConventionContext:
         ),
         state=cv.StateInfo(
             cv.Signatory("M. Jean Exemple", f"préfet de la région {region.name}"),
-            cv.Signatory(
-                "Mme Claire Modèle", "directrice régionale de l'économie, de l'emploi, du travail"
-            ),
+            cv.Signatory("Mme Claire Modèle", "directrice régionale de l'économie, de l'emploi, du travail"),
         ),
         council=cv.CouncilInfo(
             council,
@@ -86,9 +84,7 @@ def demo_context(detail, catalogue, bud, totals) -> cv.ConventionContext:
         ),
         prae_title=detail.summary.title,
         objectives=tuple(
-            cv.Objective(o.code, a.number, a.title, o.text)
-            for a in catalogue.cpo_axes
-            for o in a.objectives
+            cv.Objective(o.code, a.number, a.title, o.text) for a in catalogue.cpo_axes for o in a.objectives
         ),
         axis_costs=tuple(
             cv.AxisCost(int(a), label, {y: totals.full_by_axis_year.get((a, y), 0) for y in years})
@@ -131,12 +127,7 @@ def floor_spec(story) -> tuple[list, int, int]:
             paragraphs += 1
         elif isinstance(f, Table):
             rows = [
-                [
-                    ("p", c.text)
-                    if isinstance(c, Paragraph)
-                    else ("s", "" if isinstance(c, list) else c)
-                    for c in row
-                ]
+                [("p", c.text) if isinstance(c, Paragraph) else ("s", "" if isinstance(c, list) else c) for c in row]
                 for row in f._cellvalues
             ]
             spec.append(("t", rows, list(f._colWidths)))
@@ -186,8 +177,6 @@ def write_floor(spec, path: Path) -> None:
     doc.build(floor_flowables(spec))
 
 
-
-
 def pages(path: Path) -> int:
     from pypdf import PdfReader
 
@@ -210,9 +199,7 @@ def main() -> int:
         store.close()
         rendered = cv.render(cv.initial_state(), demo_context(detail, catalogue, bud, totals))
         annexes = AnnexData(detail, catalogue, bud, totals)
-        meta = PdfMeta(
-            title="Convention pluriannuelle d'objectifs 2018-2020", author=detail.organisation.name
-        )
+        meta = PdfMeta(title="Convention pluriannuelle d'objectifs 2018-2020", author=detail.organisation.name)
         prae_meta = PdfMeta(title=detail.summary.title, author=detail.organisation.name)
 
         def convention():
@@ -222,9 +209,7 @@ def main() -> int:
             build_prae_pdf(detail, catalogue, bud, totals, out / "prae.pdf", meta=prae_meta)
 
         conv_spec, conv_par, conv_tab = floor_spec(convention_story(rendered, annexes, meta, {})[0])
-        prae_spec, prae_par, prae_tab = floor_spec(
-            prae_story(detail, catalogue, bud, totals, prae_meta)[0]
-        )
+        prae_spec, prae_par, prae_tab = floor_spec(prae_story(detail, catalogue, bud, totals, prae_meta)[0])
 
         def conv_raw():
             write_floor(conv_spec, out / "convention-floor.pdf")
@@ -252,9 +237,7 @@ def main() -> int:
                 prae_tab,
             ),
         ]
-        print(
-            f"median of {args.runs} runs; floor: raw platypus, same paragraphs and tables, same font"
-        )
+        print(f"median of {args.runs} runs; floor: raw platypus, same paragraphs and tables, same font")
         for label, fn, raw, path, n_par, n_tab in results:
             t = median_s(fn, args.runs)
             f = median_s(raw, args.runs)

@@ -38,8 +38,13 @@ def timed(cmd: list[str], env: dict, stamp: Path) -> tuple[float, float]:
     """(spawn to ready, spawn to exit) in seconds."""
     stamp.unlink(missing_ok=True)
     start = time.time()
-    subprocess.run(cmd, env={**env, "PNAE_READY_STAMP": str(stamp)}, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        cmd,
+        env={**env, "PNAE_READY_STAMP": str(stamp)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     end = time.time()
     return float(stamp.read_text()) - start, end - start
 
@@ -59,8 +64,12 @@ def main() -> int:
         db = Path(tmp) / "bench.sqlite"
         bare = Path(tmp) / "bare.py"
         bare.write_text(BARE)
-        subprocess.run([sys.executable, "-m", "pnae_desktop", "demo", "--db", str(db)], check=True,
-                       stdout=subprocess.DEVNULL, env=env)
+        subprocess.run(
+            [sys.executable, "-m", "pnae_desktop", "demo", "--db", str(db)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
         app_cmd = [sys.executable, "-m", "pnae_desktop", "--db", str(db), "--exit-when-ready"]
         bare_cmd = [sys.executable, str(bare)]
         stamp = Path(tmp) / "ready"
@@ -75,9 +84,10 @@ def main() -> int:
     for label, index in (("spawn to ready", 0), ("spawn to exit", 1)):
         app_med = statistics.median(t[index] for t in app_times)
         bare_med = statistics.median(t[index] for t in bare_times)
-        print(f"{label:15s} bare QMainWindow {bare_med * 1000:5.0f} ms · PNAE Desktop (demo) "
-              f"{app_med * 1000:5.0f} ms · ratio {app_med / bare_med:.2f}"
-              + (" (goal <= 1.50)" if index == 0 else ""))
+        print(
+            f"{label:15s} bare QMainWindow {bare_med * 1000:5.0f} ms · PNAE Desktop (demo) "
+            f"{app_med * 1000:5.0f} ms · ratio {app_med / bare_med:.2f}" + (" (goal <= 1.50)" if index == 0 else "")
+        )
     return 0
 
 

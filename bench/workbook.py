@@ -26,8 +26,6 @@ from pnae_desktop.store.database import open_store
 RUNS = 7
 
 
-
-
 def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -71,8 +69,10 @@ def main(argv: list[str]) -> int:
 
         floor_s = median_s(floor, RUNS)
         size_kb = out.stat().st_size / 1024
-        print(f"demo PRAE: {len(budget.actions)} actions × {len(budget.years)} years, "
-              f"{len(budget.charges)} charge lines, {len(budget.financing)} financing lines")
+        print(
+            f"demo PRAE: {len(budget.actions)} actions × {len(budget.years)} years, "
+            f"{len(budget.charges)} charge lines, {len(budget.financing)} financing lines"
+        )
         print(f"workbook: {values} values + {formulas} formulas in {len(wb.worksheets)} sheets, {size_kb:.0f} KiB")
         print(f"export (write_budget_workbook)  median {export_s * 1000:7.1f} ms  (goal < 500 ms)")
         print(f"  of which reads {read_s * 1000:.1f} ms, build {build_s * 1000:.1f} ms, save {save_s * 1000:.1f} ms")

@@ -52,11 +52,15 @@ def selfcheck() -> int:
     report["platform"] = app.platformName()
     report["image_formats"] = sorted(bytes(f).decode() for f in QImageReader.supportedImageFormats())
     plugins = QLibraryInfo.path(QLibraryInfo.PluginsPath)
-    report["plugins"] = {
-        kind: sorted(os.listdir(os.path.join(plugins, kind)))
-        for kind in sorted(os.listdir(plugins))
-        if os.path.isdir(os.path.join(plugins, kind))
-    } if os.path.isdir(plugins) else {}
+    report["plugins"] = (
+        {
+            kind: sorted(os.listdir(os.path.join(plugins, kind)))
+            for kind in sorted(os.listdir(plugins))
+            if os.path.isdir(os.path.join(plugins, kind))
+        }
+        if os.path.isdir(plugins)
+        else {}
+    )
     print(json.dumps(report, indent=1, ensure_ascii=False))
     return 0
 

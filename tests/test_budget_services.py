@@ -58,9 +58,7 @@ def funder_ids(store, prae_id) -> dict[str, int]:
 
 def charge(action_id, account, label, year, text) -> b.ChargeCell:
     """A cell as the grid writes it: the typed text parsed first."""
-    return b.ChargeCell(
-        action_id, account, label, year, b.parse_charge_cell(text, "Cellule", account)
-    )
+    return b.ChargeCell(action_id, account, label, year, b.parse_charge_cell(text, "Cellule", account))
 
 
 def lines_of(store, prae_id) -> dict[tuple, tuple]:
@@ -229,11 +227,7 @@ def test_previous_charge_cells_restore_the_exact_prior_state(prae):
     previous = b.set_charge_cells(store, [charge(a1, "64", "Chargée de mission", 2019, "")])
     assert (a1, 2019, "64", "Chargée de mission") not in lines_of(store, p)
     assert b.totals(store, p)[1].direct_by_year[2019] == 120_010
-    assert previous == [
-        b.ChargeCell(
-            a1, "64", "Chargée de mission", 2019, b.ChargeValue(None, D("0.40"), 5_200_000)
-        )
-    ]
+    assert previous == [b.ChargeCell(a1, "64", "Chargée de mission", 2019, b.ChargeValue(None, D("0.40"), 5_200_000))]
     b.set_charge_cells(store, previous)
     assert state(store, p, line_ids=False) == before
 
@@ -256,9 +250,7 @@ BAD_CELLS = [
     ),
     (
         "ETP hors personnel",
-        lambda a: b.ChargeCell(
-            a, "62", "Déplacements", 2019, b.ChargeValue(None, D("0.5"), 5_200_000)
-        ),
+        lambda a: b.ChargeCell(a, "62", "Déplacements", 2019, b.ChargeValue(None, D("0.5"), 5_200_000)),
         "la saisie en ETP est réservée aux charges de personnel (64)",
     ),
     (
@@ -306,9 +298,7 @@ def test_charge_row_cells_and_rename(prae):
         ],
     )
     assert b.charge_row_cells(store, a1, "64", "Chargée de mission") == [
-        b.ChargeCell(
-            a1, "64", "Chargée de mission", 2018, b.ChargeValue(None, D("0.50"), 5_200_000)
-        ),
+        b.ChargeCell(a1, "64", "Chargée de mission", 2018, b.ChargeValue(None, D("0.50"), 5_200_000)),
         b.ChargeCell(a1, "64", "Chargée de mission", 2019, None),
         b.ChargeCell(a1, "64", "Chargée de mission", 2020, b.ChargeValue(3_000_000, None, None)),
     ]
@@ -328,12 +318,8 @@ def test_charge_row_cells_and_rename(prae):
     ]
     assert all(c.value is None for c in b.charge_row_cells(store, a1, "64", "Chargée de mission"))
     # Only that action's row on that account was renamed.
-    assert b.charge_row_cells(store, a1, "62", "Chargée de mission")[1].value == b.ChargeValue(
-        50_000
-    )
-    assert b.charge_row_cells(store, a2, "64", "Chargée de mission")[1].value == b.ChargeValue(
-        700_000
-    )
+    assert b.charge_row_cells(store, a1, "62", "Chargée de mission")[1].value == b.ChargeValue(50_000)
+    assert b.charge_row_cells(store, a2, "64", "Chargée de mission")[1].value == b.ChargeValue(700_000)
     renamed = state(store, p)
     assert renamed["totals"] == before["totals"]
 
@@ -376,10 +362,7 @@ def test_financing_cells_round_trip_statuses_and_refusals(prae, catalogue):
         b.FinancingCell(a1, f["region"], 2018, None, "a_solliciter"),
         b.FinancingCell(a1, f["etat"], 2018, 1_000_00, "acquis"),
     ]
-    lines = {
-        (x.action_id, x.year, x.funder_id): (x.amount_cents, x.status)
-        for x in b.load_budget(store, p).financing
-    }
+    lines = {(x.action_id, x.year, x.funder_id): (x.amount_cents, x.status) for x in b.load_budget(store, p).financing}
     assert lines == {
         (a1, 2018, f["etat"]): (2_000_00, "sollicite"),
         (a1, 2018, f["region"]): (1_500_01, "a_solliciter"),
@@ -425,13 +408,9 @@ def test_financing_cells_round_trip_statuses_and_refusals(prae, catalogue):
 def test_funders_save_delete_and_restore(prae):
     store, p, (a1, a2, _a3) = prae
     default_names = [f.name for f in b.load_budget(store, p).funders]
-    assert [f.kind for f in b.load_budget(store, p).funders] == [
-        f.kind for f in dom.default_funders()
-    ]
+    assert [f.kind for f in b.load_budget(store, p).funders] == [f.kind for f in dom.default_funders()]
 
-    new_id, previous = b.save_funder(
-        store, p, None, "  Fondation Orange  ", "fondations_entreprises"
-    )
+    new_id, previous = b.save_funder(store, p, None, "  Fondation Orange  ", "fondations_entreprises")
     assert previous is None
     funders = b.load_budget(store, p).funders
     assert funders[-1] == dom.Funder(new_id, "Fondation Orange", "fondations_entreprises")
@@ -441,9 +420,7 @@ def test_funders_save_delete_and_restore(prae):
     same_id, previous = b.save_funder(store, p, new_id, "Fondation de France", "autres")
     assert same_id == new_id
     assert previous == ("Fondation Orange", "fondations_entreprises")
-    assert b.load_budget(store, p).funders[-1] == dom.Funder(
-        new_id, "Fondation de France", "autres"
-    )
+    assert b.load_budget(store, p).funders[-1] == dom.Funder(new_id, "Fondation de France", "autres")
     b.save_funder(store, p, new_id, *previous)  # undo
     assert state(store, p) == before
 
@@ -483,9 +460,7 @@ def test_funders_save_delete_and_restore(prae):
     assert b.restore_funder(store, snapshot) == f["region"]  # the same id
     after = state(store, p, line_ids=False)
     assert after["financing"] == before["financing"]
-    assert sorted(after["funders"], key=lambda x: x["id"]) == sorted(
-        before["funders"], key=lambda x: x["id"]
-    )
+    assert sorted(after["funders"], key=lambda x: x["id"]) == sorted(before["funders"], key=lambda x: x["id"])
     assert after["totals"]["financing_total"] == before["totals"]["financing_total"] == "11234.56"
     assert sorted(map(json.dumps, after["totals"]["funder_share"])) == sorted(
         map(json.dumps, before["totals"]["funder_share"])
@@ -592,9 +567,7 @@ def test_allocation_keys_fully_allocate_structural_costs(prae):
             b.set_allocation_key(store, p, y, method, manual if method == "manual" else None)
         plan, totals, problems = b.totals(store, p)
         assert {k.method for k in plan.allocation_keys} == {method}
-        assert not [
-            x for x in problems if x.code in ("unallocated_structural", "allocation_sum")
-        ], method
+        assert not [x for x in problems if x.code in ("unallocated_structural", "allocation_sum")], method
         for y in YEARS:
             total = totals.structural_by_year[y]
             assert total > 0
@@ -612,10 +585,7 @@ def test_allocation_keys_fully_allocate_structural_costs(prae):
             for a in actions:  # each part within one cent of its exact share
                 assert abs(parts[a] - D(total) * weights[a] / weight_sum) <= 1, (method, y, a)
             assert totals.full_by_year[y] == totals.direct_by_year[y] + total
-        assert (
-            sum(totals.full_by_action_year[(a, y)] for a in actions for y in YEARS)
-            == totals.full_total
-        )
+        assert sum(totals.full_by_action_year[(a, y)] for a in actions for y in YEARS) == totals.full_total
 
 
 def test_manual_allocation_key_must_sum_to_100_and_previous_restores(prae):
@@ -634,9 +604,7 @@ def test_manual_allocation_key_must_sum_to_100_and_previous_restores(prae):
 
     stamp = updated_at(store, p)
     with pytest.raises(ValidationError) as caught:
-        b.set_allocation_key(
-            store, p, 2019, "manual", {a1: D("50.00"), a2: D("25.50"), a3: D("24.49")}
-        )
+        b.set_allocation_key(store, p, 2019, "manual", {a1: D("50.00"), a2: D("25.50"), a3: D("24.49")})
     message = str(caught.value)
     assert message.startswith("Clé de répartition des frais de structure 2019 : ")
     assert f"les pourcentages totalisent 99,99{NBSP}% au lieu de 100 %" in message
@@ -767,11 +735,7 @@ def test_ile_de_france_digital_plan(any_store, catalogue):
     assert totals.full_by_axis_year[("1", 2018)] == 192_350_00
     assert totals.full_by_axis_year[("4", 2018)] == 192_350_00
     assert totals.full_by_axis_year[("2", 2018)] == totals.full_by_axis_year[("3", 2018)] == 0
-    assert (
-        totals.full_by_objective_year[("1.2", 2018)]
-        == totals.full_by_objective_year[("4.2", 2018)]
-        == 192_350_00
-    )
+    assert totals.full_by_objective_year[("1.2", 2018)] == totals.full_by_objective_year[("4.2", 2018)] == 192_350_00
 
     f = funder_ids(store, p)
     b.set_financing_cells(
@@ -833,24 +797,14 @@ def test_demo_budget_is_balanced_and_adds_up(demo_store):
     per_year = sum(totals.full_by_year.values())
     per_action = sum(totals.full_by_action_year.values())
     assert per_axis == per_objective == per_funder == per_year == per_action == totals.full_total
+    assert all(k[0] is not dom.UNASSIGNED for k in totals.full_by_axis_year if totals.full_by_axis_year[k])
     assert all(
-        k[0] is not dom.UNASSIGNED for k in totals.full_by_axis_year if totals.full_by_axis_year[k]
-    )
-    assert all(
-        k[0] is not dom.UNASSIGNED
-        for k in totals.structural_by_action_year
-        if totals.structural_by_action_year[k]
+        k[0] is not dom.UNASSIGNED for k in totals.structural_by_action_year if totals.structural_by_action_year[k]
     )
     for y in years:
         assert sum(totals.full_by_axis_year[(ax, y)] for ax in dom.AXES) == totals.full_by_year[y]
-        assert (
-            sum(totals.financing_by_funder_year.get((f.id, y), 0) for f in plan.funders)
-            == totals.full_by_year[y]
-        )
-        assert (
-            sum(totals.structural_by_action_year[(a, y)] for a in actions)
-            == totals.structural_by_year[y]
-        )
+        assert sum(totals.financing_by_funder_year.get((f.id, y), 0) for f in plan.funders) == totals.full_by_year[y]
+        assert sum(totals.structural_by_action_year[(a, y)] for a in actions) == totals.structural_by_year[y]
     assert sum(totals.funder_share.values()) == D("100.00")
 
     # The Île-de-France digital plan sits on PNAE action 2 in 2018.
@@ -948,22 +902,11 @@ def test_show_json_budget(demo_file):
     assert cents_from_decimal_str(t["full_total"]) == totals.full_total == totals.financing_total
     assert cents_from_decimal_str(t["financing_total"]) == totals.financing_total
     assert t["balance_total"] == "0.00"
-    assert {
-        (r["action_id"], r["year"]): cents_from_decimal_str(r["amount"])
-        for r in t["full_by_action_year"]
-    } == dict(totals.full_by_action_year)
-    assert (
-        sum(cents_from_decimal_str(r["amount"]) for r in t["full_by_axis_year"])
-        == totals.full_total
+    assert {(r["action_id"], r["year"]): cents_from_decimal_str(r["amount"]) for r in t["full_by_action_year"]} == dict(
+        totals.full_by_action_year
     )
-    assert (
-        sum(cents_from_decimal_str(c["amount"]) for c in budget["charges"]) == totals.direct_total
-    )
-    assert (
-        sum(cents_from_decimal_str(f["amount"]) for f in budget["financing"])
-        == totals.financing_total
-    )
+    assert sum(cents_from_decimal_str(r["amount"]) for r in t["full_by_axis_year"]) == totals.full_total
+    assert sum(cents_from_decimal_str(c["amount"]) for c in budget["charges"]) == totals.direct_total
+    assert sum(cents_from_decimal_str(f["amount"]) for f in budget["financing"]) == totals.financing_total
     shares = [D(s["percent"]) for s in t["funder_share"]]
-    assert all(isinstance(s["percent"], str) for s in t["funder_share"]) and sum(shares) == D(
-        "100.00"
-    )
+    assert all(isinstance(s["percent"], str) for s in t["funder_share"]) and sum(shares) == D("100.00")

@@ -16,9 +16,7 @@ from pnae_desktop.services import praes
 from pnae_desktop.store.database import open_store
 
 
-def run_cli(
-    *args: str, cwd, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     # Any accidental use of the default store lands in the test's folder, never in $HOME.
     env["XDG_DATA_HOME"] = str(cwd / "xdg-data")
@@ -122,10 +120,7 @@ def test_catalogue_unknown_edition(tmp_path):
     result = run_cli("catalogue", "--edition", "pnae-1999-2001", cwd=tmp_path)
     assert result.returncode == 2
     assert result.out == ""
-    assert (
-        result.err
-        == "Erreur : L'édition du socle commun « pnae-1999-2001 » n'est pas disponible.\n"
-    )
+    assert result.err == "Erreur : L'édition du socle commun « pnae-1999-2001 » n'est pas disponible.\n"
 
 
 # --------------------------------------------------------------------------- demo and list
@@ -279,10 +274,20 @@ def test_first_launch_on_a_fresh_machine_creates_the_data_folder_and_the_demo(tm
 
     home = tmp_path / "home"
     home.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / ".local" / "share"),
-           "APPDATA": str(home / "AppData"), "QT_QPA_PLATFORM": "offscreen"}
-    ready = subprocess.run([sys.executable, "-m", "pnae_desktop", "--with-demo", "--exit-when-ready"],
-                           capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "APPDATA": str(home / "AppData"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    ready = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "--with-demo", "--exit-when-ready"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert ready.returncode == 0, ready.stderr
     assert ready.stdout.strip().isdigit()
     listing = subprocess.run([sys.executable, "-m", "pnae_desktop", "list"], capture_output=True, text=True, env=env)

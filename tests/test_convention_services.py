@@ -80,8 +80,11 @@ def test_show_json_includes_the_filled_convention(tmp_path, catalogue):
     store = open_store(path)
     prae_id = demo.create_demo(store, catalogue)
     store.close()
-    out = subprocess.run([sys.executable, "-m", "pnae_desktop", "show", "--db", str(path), "--prae", str(prae_id),
-                          "--format", "json"], capture_output=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "show", "--db", str(path), "--prae", str(prae_id), "--format", "json"],
+        capture_output=True,
+        check=True,
+    )
     data = json.loads(out.stdout.decode("utf-8"))["convention"]
     assert [a["number"] for a in data["articles"]] == list(range(1, len(data["articles"]) + 1))
     assert all(a["text"] and a["title"] for a in data["articles"])

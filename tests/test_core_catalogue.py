@@ -134,9 +134,7 @@ def _action_strings(action) -> list[str]:
     d = action.description
     out = [action.title, action.theme_label, *action.notes, action.calendar_label]
     out += [v for v in action.fields.values() if v]
-    out += [
-        s for s in (d.intro, d.outro, d.capitalisation, d.essaimage, action.calendar_intro) if s
-    ]
+    out += [s for s in (d.intro, d.outro, d.capitalisation, d.essaimage, action.calendar_intro) if s]
     for sub in d.sub_actions:
         out += [sub.text, *sub.points]
         out += [s for s in (sub.group, sub.after) if s]
@@ -200,9 +198,7 @@ def test_operational_themes_match_source_table(catalogue, source_lines):
     assert [t.title for t in catalogue.operational_themes] == source_titles
     theme1 = catalogue.operational_themes[0]
     assert len(theme1.objectives) == 3
-    assert theme1.objectives[0] == (
-        "Veiller à l'évolution et à l'adaptation nécessaire du système d'information."
-    )
+    assert theme1.objectives[0] == ("Veiller à l'évolution et à l'adaptation nécessaire du système d'information.")
 
 
 def test_structural_axes_match_source_table(catalogue, source_lines):
@@ -322,9 +318,7 @@ def test_region_sample_values(catalogue):
     assert reunion.arml.presidents[0].name == "RIFOSTA Hermann"
     idf = catalogue.region("11")
     assert idf.name == "Île-de-France" and not idf.overseas and idf.state_service == "Direccte"
-    assert idf.arml.presidents[0].functions == (
-        "Vice-Président de la mission locale intercommunale de Rambouillet"
-    )
+    assert idf.arml.presidents[0].functions == ("Vice-Président de la mission locale intercommunale de Rambouillet")
     hdf = catalogue.region("32")
     assert [p.name for p in hdf.arml.presidents] == ["GODEFROY Marc", "FONTAINE Patrice"]
     assert {r.insee_code for r in catalogue.regions if r.overseas} == {"01", "02", "03", "04", "06"}
@@ -452,15 +446,10 @@ def test_sample_exact_values(catalogue):
         "comprendre les réformes en matière d'alternance et la logique des pouvoirs publics ;"
     )
     assert {s.group for s in catalogue.action(5).description.sub_actions} == {"Au niveau national"}
-    assert catalogue.action(6).calendar_intro.startswith(
-        "Tous les objectifs sont concernés en 2018"
-    )
-    assert catalogue.action(11).calendar[0].items[0] == (
-        "Création des observatoires de l'illettrisme dans les DOM."
-    )
+    assert catalogue.action(6).calendar_intro.startswith("Tous les objectifs sont concernés en 2018")
+    assert catalogue.action(11).calendar[0].items[0] == ("Création des observatoires de l'illettrisme dans les DOM.")
     assert catalogue.action(12).description.intro == (
-        "Mise en œuvre des trois chantiers avec la mise en place et l'animation de trois "
-        "groupes de travail :"
+        "Mise en œuvre des trois chantiers avec la mise en place et l'animation de trois groupes de travail :"
     )
     assert catalogue.action(13).fields["contexte"].count("13 501 salariés¹") == 1
     assert catalogue.action(2).territorial_levels == ("interregionale", "nationale")
@@ -503,10 +492,7 @@ def test_typography_intact(catalogue, source_lines):
     texts = "\n".join(s for a in catalogue.actions for s in _action_strings(a))
     assert texts.count("œ") >= 20
     assert "mise en œuvre" in catalogue.action(1).title
-    assert (
-        "« Ensemble pour l'insertion des jeunes »"
-        in catalogue.action(2).description.sub_actions[0].text
-    )
+    assert "« Ensemble pour l'insertion des jeunes »" in catalogue.action(2).description.sub_actions[0].text
     assert "oeuvre" not in texts
     raw = json.dumps(catalogue.raw, ensure_ascii=False)
     for mojibake in ("Ã©", "Ã¨", "Å“", "â€", "\ufffd"):
@@ -553,9 +539,7 @@ def folder(tmp_path):
     shipped = _shipped_text(SHIPPED_FILE)
     (target / SHIPPED_FILE).write_text(shipped, encoding="utf-8")
     later = _shifted_edition(json.loads(shipped))
-    (target / "pnae-2021-2023.json").write_text(
-        json.dumps(later, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    (target / "pnae-2021-2023.json").write_text(json.dumps(later, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
 
 
@@ -646,9 +630,7 @@ def _wrong_level(d):
         "unknown-level",
     ],
 )
-def test_broken_edition_is_reported_and_the_valid_one_still_loads(
-    folder, mutate, field_path, detail
-):
+def test_broken_edition_is_reported_and_the_valid_one_still_loads(folder, mutate, field_path, detail):
     _corrupt(folder, mutate)
     result = load_folder(folder)
     assert [e.key for e in result.editions] == ["pnae-2021-2023"]
@@ -682,26 +664,20 @@ def test_two_files_with_the_same_edition_key(folder):
     (folder / "zz-copie.json").write_text(_shipped_text(SHIPPED_FILE), encoding="utf-8")
     result = load_folder(folder)
     assert [e.key for e in result.editions] == ["pnae-2018-2020", "pnae-2021-2023"]
-    assert result.problems == (
-        "Catalogue « zz-copie.json » : l'édition « pnae-2018-2020 » existe déjà.",
-    )
+    assert result.problems == ("Catalogue « zz-copie.json » : l'édition « pnae-2018-2020 » existe déjà.",)
 
 
 def test_unknown_edition_and_empty_folder_give_french_errors(folder):
     from pnae_desktop.errors import CatalogueError
 
     result = load_folder(folder)
-    with pytest.raises(
-        CatalogueError, match="L'édition du socle commun « pnae-1999-2001 » n'est pas disponible"
-    ):
+    with pytest.raises(CatalogueError, match="L'édition du socle commun « pnae-1999-2001 » n'est pas disponible"):
         result.get("pnae-1999-2001")
     (folder / SHIPPED_FILE).write_text("{}", encoding="utf-8")
     (folder / "pnae-2021-2023.json").unlink()
     broken = load_folder(folder)
     assert broken.editions == ()
-    with pytest.raises(
-        CatalogueError, match="Aucune édition du socle commun PNAE n'a pu être chargée"
-    ):
+    with pytest.raises(CatalogueError, match="Aucune édition du socle commun PNAE n'a pu être chargée"):
         _ = broken.default
 
 
@@ -750,9 +726,7 @@ def test_search_over_the_catalogue(catalogue):
         return [i for i in items if matches_all_words(fold(text_of(i)), query)]
 
     assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "reunion")] == ["04"]
-    assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "ile france")] == [
-        "11"
-    ]
+    assert [r.insee_code for r in search(catalogue.regions, lambda r: r.name, "ile france")] == ["11"]
     hits = search(catalogue.actions, lambda a: a.title, "oeuvre")
     assert [a.number for a in hits] == [a.number for a in catalogue.actions if "œuvre" in a.title]
     assert [a.number for a in hits] == [1]
@@ -774,11 +748,7 @@ def test_search_actions_agrees_with_the_source(catalogue, sections, query, words
     source holds every (accented) word."""
     from pnae_desktop.catalogue.search import search_actions
 
-    expected = [
-        n
-        for n in sorted(sections)
-        if all(w in norm("\n".join(sections[n][1])).lower() for w in words)
-    ]
+    expected = [n for n in sorted(sections) if all(w in norm("\n".join(sections[n][1])).lower() for w in words)]
     assert expected  # the query is meaningful
     assert search_actions(catalogue, query) == expected
 

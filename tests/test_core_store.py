@@ -40,9 +40,7 @@ def sha256(path) -> str:
 
 def row_counts(store) -> dict[str, int]:
     with store.engine.connect() as con:
-        return {
-            t: con.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in all_tables()
-        }
+        return {t: con.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in all_tables()}
 
 
 def version_of(store) -> str:
@@ -187,9 +185,7 @@ BAD_FILES = [
     pytest.param(_damaged_sqlite, "est illisible ou endommagé", id="damaged-sqlite"),
     pytest.param(_other_app, "n'a pas été créée par PNAE Desktop", id="other-app"),
     pytest.param(_other_app_wal, "n'a pas été créée par PNAE Desktop", id="other-app-wal"),
-    pytest.param(
-        _newer_store, "version plus récente de PNAE Desktop (schéma « 9999 »)", id="newer"
-    ),
+    pytest.param(_newer_store, "version plus récente de PNAE Desktop (schéma « 9999 »)", id="newer"),
     pytest.param(_store_without_version, "n'indique pas sa version de schéma", id="no-version"),
 ]
 
@@ -272,18 +268,14 @@ def test_directory_is_refused_and_left_unchanged(tmp_path):
     (folder / "note.txt").write_text("à garder", encoding="utf-8")
     with pytest.raises(StoreError) as info:
         open_store(folder)
-    assert (
-        str(info.value) == f"« {folder} » est un dossier, pas un fichier de données PNAE Desktop."
-    )
+    assert str(info.value) == f"« {folder} » est un dossier, pas un fichier de données PNAE Desktop."
     assert sorted(os.listdir(folder)) == ["note.txt"]
     assert sorted(os.listdir(tmp_path)) == ["dossier.sqlite"]
 
 
 def test_reopening_a_store_keeps_its_data(db_path, catalogue):
     store = open_store(db_path)
-    prae_id = praes.create_prae(
-        store, catalogue, NewPrae("53", 2019, 2021, (5,), title="PRAE Bretagne")
-    )
+    prae_id = praes.create_prae(store, catalogue, NewPrae("53", 2019, 2021, (5,), title="PRAE Bretagne"))
     praes.add_regional_action(store, prae_id, "Action régionale œcuménique", animation="ARML.")
     first = praes.list_praes(store)
     store.close()
@@ -325,9 +317,7 @@ def test_postgres_database_with_foreign_tables_is_refused(pg_url):
         con.execute(text("CREATE TABLE clients (id integer primary key, nom text)"))
         con.execute(text("INSERT INTO clients VALUES (1, 'Dupont')"))
     try:
-        with pytest.raises(
-            StoreError, match="contient des tables qui ne viennent pas de PNAE Desktop"
-        ):
+        with pytest.raises(StoreError, match="contient des tables qui ne viennent pas de PNAE Desktop"):
             open_store(url=pg_url)
         assert set(inspect(engine).get_table_names()) == {"clients"}
     finally:
@@ -340,9 +330,7 @@ def test_postgres_store_of_a_newer_version_is_refused(pg_url, catalogue):
     with store.engine.begin() as con:
         con.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     store.close()
-    with pytest.raises(
-        StoreError, match=r"version plus récente de PNAE Desktop \(schéma « 9999 »\)"
-    ) as info:
+    with pytest.raises(StoreError, match=r"version plus récente de PNAE Desktop \(schéma « 9999 »\)") as info:
         open_store(url=pg_url)
     password = create_engine(pg_url).url.password
     assert password and f":{password}@" not in str(info.value)  # the label hides the password
@@ -402,10 +390,7 @@ def test_prae_round_trip(any_store, catalogue):
     assert (summary.status, summary.status_label) == ("brouillon", "Brouillon")
     assert summary.action_count == 4
     assert summary.catalogue_edition == catalogue.key
-    assert (
-        summary.organisation_name
-        == "Association régionale des missions locales Auvergne-Rhône-Alpes"
-    )
+    assert summary.organisation_name == "Association régionale des missions locales Auvergne-Rhône-Alpes"
     for stamp in (summary.created_at, summary.updated_at):
         assert stamp.tzinfo is not None and stamp.utcoffset() == timezone.utc.utcoffset(None)
     assert summary.updated_at >= summary.created_at
@@ -460,9 +445,7 @@ def test_prae_round_trip(any_store, catalogue):
     assert back.siret == "73282932000074"
     assert back.address == "12, rue de la République – Lyon"
     assert back.legal_form == "Association loi 1901"
-    assert [p.organisation_name for p in praes.list_praes(any_store)] == [
-        "ARML Auvergne-Rhône-Alpes"
-    ]
+    assert [p.organisation_name for p in praes.list_praes(any_store)] == ["ARML Auvergne-Rhône-Alpes"]
 
     # A second PRAE of the same region reuses its ARML.
     second = praes.create_prae(any_store, catalogue, NewPrae("84", 2021, 2023, ()))
@@ -485,12 +468,8 @@ def test_declined_calendar_keeps_only_the_prae_years(sqlite_store, catalogue):
 
 
 def test_new_organisation_is_created_by_save(any_store):
-    org_id = praes.save_organisation(
-        any_store, Organisation(id=None, name="ARML Corse", region_code="94")
-    )
-    assert praes.organisation(any_store, org_id) == Organisation(
-        id=org_id, name="ARML Corse", region_code="94"
-    )
+    org_id = praes.save_organisation(any_store, Organisation(id=None, name="ARML Corse", region_code="94"))
+    assert praes.organisation(any_store, org_id) == Organisation(id=org_id, name="ARML Corse", region_code="94")
 
 
 def test_unknown_prae_and_organisation_ids(any_store):
@@ -549,9 +528,7 @@ def test_unknown_region_or_action_is_refused_and_nothing_written(any_store, cata
 def test_regional_action_needs_a_title_and_known_fields(sqlite_store, catalogue):
     prae_id = praes.create_prae(sqlite_store, catalogue, NewPrae("11", 2018, 2020, ()))
     before = row_counts(sqlite_store)
-    with pytest.raises(
-        ValidationError, match="Le champ « Intitulé » ne peut pas être vide."
-    ) as info:
+    with pytest.raises(ValidationError, match="Le champ « Intitulé » ne peut pas être vide.") as info:
         praes.add_regional_action(sqlite_store, prae_id, "   ")
     assert info.value.field == "title"
     with pytest.raises(ValidationError, match="Champ\\(s\\) inconnu\\(s\\) : \\['budget'\\]"):
@@ -601,9 +578,7 @@ def test_invalid_sirets(siret):
     with pytest.raises(ValidationError) as info:
         rules.check_siret(siret)
     assert info.value.field == "siret"
-    assert str(info.value) == (
-        f"SIRET « {siret} » invalide : 14 chiffres attendus, avec une clé de contrôle correcte."
-    )
+    assert str(info.value) == (f"SIRET « {siret} » invalide : 14 chiffres attendus, avec une clé de contrôle correcte.")
 
 
 def test_empty_siret_is_allowed():
@@ -623,15 +598,11 @@ def test_invalid_siret_refused_by_save_organisation_and_nothing_changed(any_stor
     prae_id = praes.create_prae(any_store, catalogue, NewPrae("28", 2018, 2020, ()))
     org_id = praes.prae_organisation_id(any_store, prae_id)
     good = praes.organisation(any_store, org_id)
-    praes.save_organisation(
-        any_store, Organisation(**{**good.__dict__, "siret": "44306184100047", "email": "a@b.fr"})
-    )
+    praes.save_organisation(any_store, Organisation(**{**good.__dict__, "siret": "44306184100047", "email": "a@b.fr"}))
     before = praes.organisation(any_store, org_id)
     counts = row_counts(any_store)
     for bad in ("44306184100048", "4430618410004", "SIRET"):
-        changed = Organisation(
-            **{**before.__dict__, "siret": bad, "name": "Autre nom", "email": "x@y.fr"}
-        )
+        changed = Organisation(**{**before.__dict__, "siret": bad, "name": "Autre nom", "email": "x@y.fr"})
         with pytest.raises(ValidationError) as info:
             praes.save_organisation(any_store, changed)
         assert info.value.field == "siret"

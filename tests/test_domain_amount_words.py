@@ -96,9 +96,7 @@ def test_num2words_currency_mode_is_not_fit_for_a_convention():
 def test_spelling_is_the_traditional_one_everywhere():
     """Pre-1990 hyphenation: never a hyphen around "et", "cent", "mille", "million"."""
     for cents, words in HAND_CHECKED:
-        assert not re.search(
-            r"-(et|cents?|mille|millions?|milliards?)\b|\b(et|cents?|mille)-", words
-        ), words
+        assert not re.search(r"-(et|cents?|mille|millions?|milliards?)\b|\b(et|cents?|mille)-", words), words
 
 
 def test_feminine_counts():
@@ -113,10 +111,7 @@ def test_figures():
     assert format_amount(6_120_000) == "61\u00a0200,00\u00a0€"
     assert format_amount(1) == "0,01\u00a0€"
     assert format_amount(100_000_000_000) == "1\u00a0000\u00a0000\u00a0000,00\u00a0€"
-    assert (
-        amount_with_words(6_120_000)
-        == "61\u00a0200,00\u00a0€ (soixante et un mille deux cents euros)"
-    )
+    assert amount_with_words(6_120_000) == "61\u00a0200,00\u00a0€ (soixante et un mille deux cents euros)"
     assert format_percent(482) == "48,2\u00a0%"
 
 
@@ -175,9 +170,7 @@ def parse_number(words: str) -> int:
 def parse_amount(text: str) -> int:
     m = re.fullmatch(r"(?:(.+?) (?:d'euros|euros?))?(?:(?: et )?(.+) centimes?)?", text)
     assert m and (m.group(1) or m.group(2)), text
-    return parse_number(m.group(1) or "zéro") * 100 + (
-        parse_number(m.group(2)) if m.group(2) else 0
-    )
+    return parse_number(m.group(1) or "zéro") * 100 + (parse_number(m.group(2)) if m.group(2) else 0)
 
 
 @pytest.mark.parametrize(("cents", "words"), HAND_CHECKED)

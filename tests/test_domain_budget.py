@@ -37,9 +37,7 @@ FUNDERS = tuple(default_funders())
 CHARGE_ACCOUNTS = ("60", "61", "62", "63", "64", "65", "66", "67", "68", "86")
 
 
-def synthetic_budget(
-    n_actions: int = 40, years: tuple[int, ...] = YEARS, lines: int = 20
-) -> Budget:
+def synthetic_budget(n_actions: int = 40, years: tuple[int, ...] = YEARS, lines: int = 20) -> Budget:
     """A deterministic budget of the given size (bench-friendly): every action×year gets
     `lines` charge lines (a quarter of them personnel typed in ETP), 3 financing lines,
     and every year a structural cost shared pro rata of direct costs."""
@@ -61,9 +59,7 @@ def synthetic_budget(
                 charges.append(line)
             for k, funder in enumerate(FUNDERS[:3]):
                 cents = 1_000_000 * (k + 1) + a
-                financing.append(
-                    FinancingLine(len(financing) + 1, a, y, funder.id, cents, "acquis")
-                )
+                financing.append(FinancingLine(len(financing) + 1, a, y, funder.id, cents, "acquis"))
     return Budget(
         years=years,
         actions=tuple(actions),
@@ -257,19 +253,13 @@ def test_ile_de_france_staff_count_in_etp():
     #  15 % d'un DG": the source gives no salary, so the annual costs here are illustrative.
     staff = (
         ChargeLine(4, 1, 2018, "64", "ATR et webmestre", etp=D(2), annual_cost_cents=4_000_000),
-        ChargeLine(
-            5, 1, 2018, "64", "Responsable de pôle", etp=D("0.30"), annual_cost_cents=6_000_000
-        ),
-        ChargeLine(
-            6, 1, 2018, "64", "Directeur général", etp=D("0.15"), annual_cost_cents=9_000_000
-        ),
+        ChargeLine(5, 1, 2018, "64", "Responsable de pôle", etp=D("0.30"), annual_cost_cents=6_000_000),
+        ChargeLine(6, 1, 2018, "64", "Directeur général", etp=D("0.15"), annual_cost_cents=9_000_000),
     )
     totals = compute(idf_budget(*staff))
     assert totals.etp_by_year[2018] == D("2.45")
     assert totals.etp_by_action_year[(1, 2018)] == D("2.45")
-    assert (
-        totals.direct_by_action_year_account[(1, 2018, "64")] == 8_000_000 + 1_800_000 + 1_350_000
-    )
+    assert totals.direct_by_action_year_account[(1, 2018, "64")] == 8_000_000 + 1_800_000 + 1_350_000
     assert totals.direct_total == 38_470_000 + 11_150_000
 
 
@@ -300,9 +290,7 @@ def test_user_set_objective_shares():
 
 
 def test_action_without_objective_goes_to_the_unassigned_bucket_and_is_reported():
-    budget = Budget(
-        (2019,), (ActionBudgetInfo(1, "Sans objectif"),), (ChargeLine(1, 1, 2019, "60", "x", 500),)
-    )
+    budget = Budget((2019,), (ActionBudgetInfo(1, "Sans objectif"),), (ChargeLine(1, 1, 2019, "60", "x", 500),))
     totals = compute(budget)
     assert totals.direct_by_axis_year[(UNASSIGNED, 2019)] == 500
     assert totals.full_by_objective_year[(UNASSIGNED, 2019)] == 500
@@ -405,9 +393,7 @@ def test_validate_reports_every_kind_of_problem_in_french():
         "Cellule « 2021 / 62 Autres services extérieurs / Hébergement » : l'année 2021 est hors "
         "de la période du PRAE (2018–2020)."
     )
-    assert messages["unknown_action"] == (
-        "Cellule « 2019 / 60 Achats / Matériel » : action « 9 » inconnue."
-    )
+    assert messages["unknown_action"] == ("Cellule « 2019 / 60 Achats / Matériel » : action « 9 » inconnue.")
     assert "Clé de répartition des frais de structure 2019 : action « 2 » inconnue." in [
         p.message for p in validate(budget)
     ]
@@ -415,8 +401,7 @@ def test_validate_reports_every_kind_of_problem_in_french():
         "Financement 2019 (financeur « banque ») : financeur inconnu (5,00\u00a0€ non attribués)."
     )
     assert messages["allocation_sum"] == (
-        "Clé de répartition des frais de structure 2019 : les pourcentages totalisent "
-        "90,00\u00a0% au lieu de 100 %."
+        "Clé de répartition des frais de structure 2019 : les pourcentages totalisent 90,00\u00a0% au lieu de 100 %."
     )
     assert messages["objective_sum"].startswith(
         "Action « Numérique », répartition entre objectifs CPO : les pourcentages totalisent 90,00"
@@ -431,13 +416,9 @@ def test_validate_reports_every_kind_of_problem_in_french():
 def test_a_balanced_budget_has_no_problem_and_surplus_is_reported():
     charges = (ChargeLine(1, 1, 2019, "60", "x", 10_000),)
     action = (ActionBudgetInfo(1, "A", ("1.1",)),)
-    ok = Budget(
-        (2019,), action, charges, FUNDERS, (FinancingLine(1, 1, 2019, "etat", 10_000, "acquis"),)
-    )
+    ok = Budget((2019,), action, charges, FUNDERS, (FinancingLine(1, 1, 2019, "etat", 10_000, "acquis"),))
     assert validate(ok) == []
-    over = Budget(
-        (2019,), action, charges, FUNDERS, (FinancingLine(1, 1, 2019, "etat", 10_001, "acquis"),)
-    )
+    over = Budget((2019,), action, charges, FUNDERS, (FinancingLine(1, 1, 2019, "etat", 10_001, "acquis"),))
     [p] = validate(over)
     assert "les ressources dépassent les charges de 0,01\u00a0€" in p.message
 
@@ -475,11 +456,7 @@ def budgets(draw) -> Budget:
                 )
             )
         else:
-            charges.append(
-                ChargeLine(
-                    i, action_id, year, draw(st.sampled_from(CHARGE_ACCOUNTS)), "c", draw(amount)
-                )
-            )
+            charges.append(ChargeLine(i, action_id, year, draw(st.sampled_from(CHARGE_ACCOUNTS)), "c", draw(amount)))
     funder_ids = [f.id for f in FUNDERS] + ["inconnu"]
     financing = [
         FinancingLine(
@@ -492,9 +469,7 @@ def budgets(draw) -> Budget:
         )
         for i in range(draw(st.integers(0, 12)))
     ]
-    structural = [
-        StructuralCost(draw(years_st), "s", draw(amount)) for _ in range(draw(st.integers(0, 4)))
-    ]
+    structural = [StructuralCost(draw(years_st), "s", draw(amount)) for _ in range(draw(st.integers(0, 4)))]
     keys = []
     for year in draw(st.lists(years_st, unique=True, max_size=3)):
         method = draw(st.sampled_from(("direct", "etp", "manual")))

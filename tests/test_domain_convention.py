@@ -45,9 +45,7 @@ def template():
 @pytest.fixture(scope="module")
 def objectives(catalogue):
     return tuple(
-        Objective(o.code, axis.number, axis.title, o.text)
-        for axis in catalogue.cpo_axes
-        for o in axis.objectives
+        Objective(o.code, axis.number, axis.title, o.text) for axis in catalogue.cpo_axes for o in axis.objectives
     )
 
 
@@ -57,9 +55,7 @@ def context(objectives) -> ConventionContext:
     funders = (
         Funder("state", "État", True, euros(184_500, 186_000, 188_000)),
         Funder("region", "Région Île-de-France", True, euros(100_000, 100_000, 100_000)),
-        Funder(
-            "cotisations", "Cotisations des missions locales", False, euros(55_500, 58_000, 62_000)
-        ),
+        Funder("cotisations", "Cotisations des missions locales", False, euros(55_500, 58_000, 62_000)),
     )
     ctx = ConventionContext(
         region=RegionInfo("11", "Île-de-France"),
@@ -73,9 +69,7 @@ def context(objectives) -> ConventionContext:
             signatory=Signatory("M. Jacques Crosnier", "président"),
         ),
         state=StateInfo(
-            prefect=Signatory(
-                "M. Jean Exemple", "préfet de la région Île-de-France, préfet de Paris"
-            ),
+            prefect=Signatory("M. Jean Exemple", "préfet de la région Île-de-France, préfet de Paris"),
             signatory=Signatory(
                 "Mme Claire Modèle",
                 "directrice régionale des entreprises, de la concurrence, de la consommation, du travail "
@@ -205,9 +199,7 @@ def test_every_placeholder_in_the_model_is_known_to_the_engine(template):
 
 
 def test_a_model_with_an_unknown_placeholder_is_refused_in_french():
-    data = json.loads(
-        paths.resources().joinpath("convention", "cpo-arml-2018.json").read_text(encoding="utf-8")
-    )
+    data = json.loads(paths.resources().joinpath("convention", "cpo-arml-2018.json").read_text(encoding="utf-8"))
     data["articles"][1]["text"] = ["Durée : {period.lenght}."]
     with pytest.raises(ConventionError, match=r"duree.*\{period\.lenght\} \(variable inconnue\)"):
         cv.template_from_data(data, "essai")
@@ -237,13 +229,9 @@ def test_rendered_parties_title_and_signatures_for_a_joint_convention(state, con
     )
     parties = [b.text for b in r.parties]
     assert parties[0] == "Entre"
-    assert parties[1].startswith(
-        "L'État, représenté par M. Jean Exemple, préfet de la région Île-de-France"
-    )
+    assert parties[1].startswith("L'État, représenté par M. Jean Exemple, préfet de la région Île-de-France")
     assert "(Direccte)" in parties[1]
-    assert any(
-        p.startswith("La Région Île-de-France, représentée par Mme Anne Témoin") for p in parties
-    )
+    assert any(p.startswith("La Région Île-de-France, représentée par Mme Anne Témoin") for p in parties)
     assert "SIRET 78289311000018" in " ".join(parties)
     assert parties.count("et") == 2
     assert "chacun d'eux exerce" in parties[-1]
@@ -257,10 +245,7 @@ def test_a_convention_signed_by_the_state_alone(state, context):
     ctx = replace(context, council=None, funders=funders)
     ctx = replace(ctx, payments=cv.default_payment_schedules(ctx))
     r = cv.render(state, ctx)
-    assert (
-        r.title[1]
-        == "entre l'État et l'association « Association régionale des missions locales d'Île-de-France »"
-    )
+    assert r.title[1] == "entre l'État et l'association « Association régionale des missions locales d'Île-de-France »"
     assert [s.party for s in r.signatures] == ["state", "arml"]
     assert "seul financeur signataire" in r.parties[-1].text
     assert "Région Île-de-France, représentée" not in r.plain_text()
@@ -274,11 +259,7 @@ def test_amounts_in_figures_and_in_words(state, context):
     cost = text_of(article(r, "cout"))
     assert "1 034 000,00 € (un million trente-quatre mille euros)" in cost.replace("\u00a0", " ")
     contribution = article(r, "contribution")
-    listing = next(
-        b
-        for b in contribution.blocks
-        if isinstance(b, cv.BulletList) and b.source == "contributions"
-    )
+    listing = next(b for b in contribution.blocks if isinstance(b, cv.BulletList) and b.source == "contributions")
     state_item = listing.items[0]
     assert state_item.text.replace("\u00a0", " ") == (
         "État : 558 500,00 € (cinq cent cinquante-huit mille cinq cents euros), soit :"
@@ -312,9 +293,7 @@ def test_the_nine_objectives_are_listed_by_axis(state, context):
     objectives = next(b for b in article(r, "engagements").blocks if isinstance(b, cv.BulletList))
     assert [i.text.split(" :")[0] for i in objectives.items] == ["Axe 1", "Axe 2", "Axe 3", "Axe 4"]
     codes = [c.text.split(" :")[0] for i in objectives.items for c in i.children]
-    assert codes == [
-        f"Objectif {c}" for c in ("1.1", "1.2", "1.3", "3.1", "3.2", "3.3", "4.1", "4.2")
-    ]
+    assert codes == [f"Objectif {c}" for c in ("1.1", "1.2", "1.3", "3.1", "3.2", "3.3", "4.1", "4.2")]
     assert objectives.items[1].children == ()  # axe 2 is its own objective
     tooling = objectives.items[0].children[1]
     assert len(tooling.children) == 3 and tooling.after[0].startswith("Cet appui se fera")
@@ -341,9 +320,7 @@ def test_overseas_region_and_its_court(state, context):
 def test_fingerprint_follows_the_text(state, context):
     a = cv.render(state, context).fingerprint()
     assert a == cv.render(state, context).fingerprint() and len(a) == 64
-    changed = cv.override_article(
-        state, "recours", "Tout litige relève du tribunal administratif de Paris."
-    )
+    changed = cv.override_article(state, "recours", "Tout litige relève du tribunal administratif de Paris.")
     assert cv.render(changed, context).fingerprint() != a
 
 
@@ -351,9 +328,7 @@ def test_fingerprint_follows_the_text(state, context):
 
 
 def test_renumbering_follows_added_and_removed_articles(state, context):
-    s = cv.add_article(
-        state, "Assistance technique régionale", "Voir l'{ref:duree} et l'{ref:justificatifs}.", 3
-    )
+    s = cv.add_article(state, "Assistance technique régionale", "Voir l'{ref:duree} et l'{ref:justificatifs}.", 3)
     s = cv.remove_article(s, "autres_engagements")
     r = cv.render(s, context)
     assert [a.number for a in r.articles] == list(range(1, len(r.articles) + 1))
@@ -381,9 +356,7 @@ def test_moving_an_article(state):
 
 
 def test_a_required_article_cannot_be_removed(state):
-    with pytest.raises(
-        ConventionError, match="« Comité de pilotage régional » est obligatoire"
-    ) as exc:
+    with pytest.raises(ConventionError, match="« Comité de pilotage régional » est obligatoire") as exc:
         cv.remove_article(state, "comite_pilotage")
     assert exc.value.field == "comite_pilotage"
 
@@ -407,17 +380,13 @@ def test_removing_an_added_article_deletes_it(state):
 
 def test_an_override_with_an_unknown_placeholder_is_refused(state):
     with pytest.raises(ConventionError) as exc:
-        cv.override_article(
-            state, "duree", "Pour {period.duration}, SIRET {arml.sirte}, voir {ref:nulle_part}."
-        )
+        cv.override_article(state, "duree", "Pour {period.duration}, SIRET {arml.sirte}, voir {ref:nulle_part}.")
     message = str(exc.value)
     assert "Article « Durée de la convention » (duree)" in message
     assert "{arml.sirte} (variable inconnue)" in message
     assert "{ref:nulle_part} (renvoi à un article inconnu)" in message
     assert exc.value.field == "duree"
-    with pytest.raises(
-        ConventionError, match=r"\{table:cost_per_axis\} \(doit figurer seul sur sa ligne\)"
-    ):
+    with pytest.raises(ConventionError, match=r"\{table:cost_per_axis\} \(doit figurer seul sur sa ligne\)"):
         cv.override_article(state, "cout", "Voir {table:cost_per_axis} ci-dessous.")
     with pytest.raises(ConventionError, match="« Publicité » .*\\{logo\\}"):
         cv.add_article(state, "Publicité", "Le {logo} de l'État.")
@@ -456,9 +425,7 @@ def test_state_round_trips_through_json(state):
 def test_amount_typed_in_an_override_must_match_the_budget(state, context):
     ok = cv.override_article(state, "autres_engagements", "L'État apporte 184 500 € en 2018.")
     assert cv.check(ok, context) == []
-    wrong = cv.override_article(
-        state, "autres_engagements", "L'État apporte 185 000,00 euros en 2018."
-    )
+    wrong = cv.override_article(state, "autres_engagements", "L'État apporte 185 000,00 euros en 2018.")
     found = [c for c in cv.check(wrong, context) if c.code == "amount_mismatch"]
     assert len(found) == 1 and found[0].location == "autres_engagements"
     assert "185 000,00 euros" in found[0].message
@@ -543,9 +510,7 @@ def test_an_empty_article_is_an_error(state, context):
 def test_suggestions_for_the_ui(context):
     members = cv.suggested_steering_members(context)
     assert members[0].startswith("le préfet de la région Île-de-France") and len(members) == 4
-    assert cv.suggested_state_functions("Mayotte", True).signatory.function.startswith(
-        "directeur des entreprises"
-    )
+    assert cv.suggested_state_functions("Mayotte", True).signatory.function.startswith("directeur des entreprises")
 
 
 @given(

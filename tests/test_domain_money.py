@@ -178,9 +178,7 @@ def test_percentages_must_sum_to_exactly_100_and_the_message_gives_the_sum():
     check_percentages_sum([Decimal("33.34"), Decimal("33.33"), Decimal("33.33")], "x")
     with pytest.raises(ValidationError) as info:
         check_percentages_sum([Decimal("33.33")] * 3, "Clé de répartition 2019")
-    assert str(info.value) == (
-        f"Clé de répartition 2019 : les pourcentages totalisent 99,99{NBSP}% au lieu de 100 %."
-    )
+    assert str(info.value) == (f"Clé de répartition 2019 : les pourcentages totalisent 99,99{NBSP}% au lieu de 100 %.")
     with pytest.raises(ValidationError, match="0,00"):
         check_percentages_sum([], "x")
 

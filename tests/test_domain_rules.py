@@ -19,10 +19,15 @@ def test_whole_number_refuses_anything_else_without_raising(text):
     assert rules.whole_number(text) is None  # "²".isdigit() is True, yet int("²") raises
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("15/06/2018", date(2018, 6, 15)), ("1/6/2018", date(2018, 6, 1)), ("15 / 06 / 2018", date(2018, 6, 15)),
-    ("29/02/2020", date(2020, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("15/06/2018", date(2018, 6, 15)),
+        ("1/6/2018", date(2018, 6, 1)),
+        ("15 / 06 / 2018", date(2018, 6, 15)),
+        ("29/02/2020", date(2020, 2, 29)),
+    ],
+)
 def test_french_date_reads_jj_mm_aaaa(text, expected):
     assert rules.french_date(text) == expected
 

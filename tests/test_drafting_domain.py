@@ -118,9 +118,7 @@ def test_check_milestone_accepts_and_trims():
     assert check_milestone(Milestone(2019, "  Comité de pilotage  "), START, END) == Milestone(
         2019, "Comité de pilotage"
     )
-    assert check_milestone(Milestone(2018, "Lancement", quarter=1), START, END) == Milestone(
-        2018, "Lancement", 1
-    )
+    assert check_milestone(Milestone(2018, "Lancement", quarter=1), START, END) == Milestone(2018, "Lancement", 1)
     assert check_milestone(Milestone(2020, "Bilan", quarter=4), START, END).quarter == 4
     dated = Milestone(2020, "Séminaire", day=date(2020, 12, 31))
     assert check_milestone(dated, START, END) == dated
@@ -159,9 +157,7 @@ def test_check_milestone_date_of_another_year():
 
 def test_check_milestone_quarter_and_date_both():
     refused(
-        lambda: check_milestone(
-            Milestone(2019, "Séminaire", quarter=2, day=date(2019, 5, 1)), START, END
-        ),
+        lambda: check_milestone(Milestone(2019, "Séminaire", quarter=2, day=date(2019, 5, 1)), START, END),
         "trimestre ou une date, pas les deux",
         field="calendar",
     )
@@ -226,9 +222,7 @@ def test_check_indicator_unknown_source():
 
 @pytest.mark.parametrize("label", ["", "    "])
 def test_check_indicator_empty_label(label):
-    refused(
-        lambda: check_indicator(indicator(label=label), START, END), "libellé", field="indicators"
-    )
+    refused(lambda: check_indicator(indicator(label=label), START, END), "libellé", field="indicators")
 
 
 @pytest.mark.parametrize("year", [2017, 2021])
@@ -257,12 +251,8 @@ def test_check_indicator_percentage_above_100():
 
 
 def test_check_indicator_percentage_of_100_and_large_counts_are_fine():
-    assert check_indicator(
-        indicator(unit="pourcentage", baseline=D(50), targets=((2020, D(100)),)), START, END
-    )
-    assert check_indicator(indicator(unit="nombre", targets=((2020, D(250)),)), START, END).target(
-        2020
-    ) == D(250)
+    assert check_indicator(indicator(unit="pourcentage", baseline=D(50), targets=((2020, D(100)),)), START, END)
+    assert check_indicator(indicator(unit="nombre", targets=((2020, D(250)),)), START, END).target(2020) == D(250)
 
 
 def test_check_indicator_negative_target_names_the_indicator_and_year():
@@ -277,17 +267,13 @@ def test_check_indicator_negative_target_names_the_indicator_and_year():
 
 def test_check_indicator_percentage_baseline_above_100():
     refused(
-        lambda: check_indicator(
-            indicator(unit="pourcentage", baseline=D(150), targets=((2018, D(60)),)), START, END
-        ),
+        lambda: check_indicator(indicator(unit="pourcentage", baseline=D(150), targets=((2018, D(60)),)), START, END),
         "pourcentage",
     )
 
 
 def test_check_indicator_two_targets_for_one_year():
-    refused(
-        lambda: check_indicator(indicator(targets=((2019, D(1)), (2019, D(2)))), START, END), "2019"
-    )
+    refused(lambda: check_indicator(indicator(targets=((2019, D(1)), (2019, D(2)))), START, END), "2019")
 
 
 # --------------------------------------------------------------------------- check_objectives
@@ -348,9 +334,7 @@ def declined_as_is(catalogue, number: int, action_id: int = 1) -> PraeAction:
 
 def test_declined_action_equal_to_the_pnae_has_no_adapted_field(catalogue):
     for source in catalogue.actions:
-        assert adapted_fields(declined_as_is(catalogue, source.number), catalogue) == (), (
-            source.number
-        )
+        assert adapted_fields(declined_as_is(catalogue, source.number), catalogue) == (), source.number
 
 
 def test_changing_contexte_only(catalogue):
@@ -516,9 +500,7 @@ def test_each_missing_item_rule(catalogue, spoil, field, fragment):
 
 
 def test_blank_action_misses_every_item_once(catalogue):
-    blank = PraeAction(
-        id=3, position=0, pnae_action=None, title="Nouvelle action", theme_label="", fields={}
-    )
+    blank = PraeAction(id=3, position=0, pnae_action=None, title="Nouvelle action", theme_label="", fields={})
     result = coverage(detail_of(complete_action(1, 1), blank), catalogue)
     assert {m.field for m in result.missing} == {
         "pilot",

@@ -141,9 +141,7 @@ def test_update_action_returns_previous_values_that_restore_the_exact_state(prae
     assert after.territorial_levels == ("regionale", "nationale")
     assert drafting.adapted_fields(after, catalogue) == ("title", "contexte")
     assert changed.summary.updated_at > before.summary.updated_at
-    assert [a for a in changed.actions if a.id != action.id] == [
-        a for a in before.actions if a.id != action.id
-    ]
+    assert [a for a in changed.actions if a.id != action.id] == [a for a in before.actions if a.id != action.id]
 
     ds.update_action(store, action.id, previous)
     restored = praes.get_prae(store, prae_id)
@@ -160,16 +158,10 @@ def test_declined_actions_follow_the_pnae_text_until_adapted(prae, catalogue):
     action = detail.actions[0]
     respaced = "  " + action.fields["contexte"].replace(" ", "\n ") + "\n"
     ds.update_action(store, action.id, {"contexte": respaced})
-    assert (
-        praes.get_prae(store, prae_id).action(action.id).fields["contexte"] == respaced
-    )  # kept as typed
-    assert (
-        drafting.adapted_fields(praes.get_prae(store, prae_id).action(action.id), catalogue) == ()
-    )
+    assert praes.get_prae(store, prae_id).action(action.id).fields["contexte"] == respaced  # kept as typed
+    assert drafting.adapted_fields(praes.get_prae(store, prae_id).action(action.id), catalogue) == ()
     ds.update_action(store, action.id, {"contexte": "Un contexte régional."})
-    assert drafting.adapted_fields(praes.get_prae(store, prae_id).action(action.id), catalogue) == (
-        "contexte",
-    )
+    assert drafting.adapted_fields(praes.get_prae(store, prae_id).action(action.id), catalogue) == ("contexte",)
 
 
 INVALID_CHANGES = [
@@ -217,18 +209,11 @@ def test_update_action_too_long_title_is_refused_in_french(prae):
 def test_set_objectives_round_trip(prae, catalogue):
     store, prae_id = prae
     action_id = ids(store, prae_id)[0]
-    assert (
-        ds.set_objectives(
-            store, catalogue, action_id, {"4.2": D("12.50"), "1.1": None, "2": D("87.50")}
-        )
-        == {}
-    )
+    assert ds.set_objectives(store, catalogue, action_id, {"4.2": D("12.50"), "1.1": None, "2": D("87.50")}) == {}
     stored = praes.get_prae(store, prae_id).action(action_id).objectives
     assert stored == (("1.1", None), ("2", D("87.50")), ("4.2", D("12.50")))
     assert all(share is None or isinstance(share, Decimal) for _, share in stored)
-    exported = serialize.action_to_dict(praes.get_prae(store, prae_id).action(action_id))[
-        "objectives"
-    ]
+    exported = serialize.action_to_dict(praes.get_prae(store, prae_id).action(action_id))["objectives"]
     assert [o["share"] for o in exported] == [None, "87.50", "12.50"]
 
     previous = ds.set_objectives(store, catalogue, action_id, {"3.3": None})
@@ -344,9 +329,7 @@ def test_set_indicators_round_trip(prae):
     for ind in stored:
         assert ind.baseline is None or isinstance(ind.baseline, Decimal)
         assert all(isinstance(v, Decimal) for _, v in ind.targets)
-    exported = serialize.action_to_dict(praes.get_prae(store, prae_id).action(action_id))[
-        "indicators"
-    ][0]
+    exported = serialize.action_to_dict(praes.get_prae(store, prae_id).action(action_id))["indicators"][0]
     assert exported["baseline"] == "1234567.89"
     assert [t["value"] for t in exported["targets"]] == ["0.01", "999999999999.99", "1500.50"]
 
@@ -354,9 +337,7 @@ def test_set_indicators_round_trip(prae):
     ds.set_indicators(store, action_id, INDICATORS)
     assert praes.get_prae(store, prae_id).action(action_id).indicators == tuple(INDICATORS)
 
-    typed = Indicator(
-        " Jeunes ", "nombre", "imilo", "1 200,5", 2017, ((2020, "2\u00a0000"), (2019, "1 500,25"))
-    )
+    typed = Indicator(" Jeunes ", "nombre", "imilo", "1 200,5", 2017, ((2020, "2\u00a0000"), (2019, "1 500,25")))
     ds.set_indicators(store, action_id, [typed])
     (stored,) = praes.get_prae(store, prae_id).action(action_id).indicators
     assert stored == Indicator(
@@ -469,12 +450,8 @@ def _copyable(action_dict: dict) -> dict:
 
 def test_duplicate_action_copies_everything_right_after(prae, catalogue):
     store, prae_id = prae
-    ml_a, _ = ds.save_mission_locale(
-        store, prae_id, MissionLocale(None, "Mission locale de Paris", "Paris")
-    )
-    ml_b, _ = ds.save_mission_locale(
-        store, prae_id, MissionLocale(None, "Mission locale de Créteil", "Créteil")
-    )
+    ml_a, _ = ds.save_mission_locale(store, prae_id, MissionLocale(None, "Mission locale de Paris", "Paris"))
+    ml_b, _ = ds.save_mission_locale(store, prae_id, MissionLocale(None, "Mission locale de Créteil", "Créteil"))
     current = ids(store, prae_id)
     fill(store, catalogue, current[1], (ml_a, ml_b))
     original = praes.get_prae(store, prae_id).action(current[1])
@@ -487,9 +464,7 @@ def test_duplicate_action_copies_everything_right_after(prae, catalogue):
     detail = praes.get_prae(store, prae_id)
     copy = detail.action(copy_id)
     assert original.title in copy.title and "copie" in copy.title
-    assert _copyable(serialize.action_to_dict(copy)) == _copyable(
-        serialize.action_to_dict(original)
-    )
+    assert _copyable(serialize.action_to_dict(copy)) == _copyable(serialize.action_to_dict(original))
     assert copy.mission_locale_ids == tuple(sorted((ml_a, ml_b)))
     assert len(copy.indicators) == 2 and len(copy.milestones) == 3 and len(copy.objectives) == 2
     assert detail.action(current[1]) == original
@@ -497,9 +472,7 @@ def test_duplicate_action_copies_everything_right_after(prae, catalogue):
 
 def test_delete_then_restore_brings_back_the_same_action(prae, catalogue):
     store, prae_id = prae
-    ml_id, _ = ds.save_mission_locale(
-        store, prae_id, MissionLocale(None, "Mission locale de Paris")
-    )
+    ml_id, _ = ds.save_mission_locale(store, prae_id, MissionLocale(None, "Mission locale de Paris"))
     current = ids(store, prae_id)
     fill(store, catalogue, current[1], (ml_id,))
     before = praes.get_prae(store, prae_id)
@@ -513,9 +486,7 @@ def test_delete_then_restore_brings_back_the_same_action(prae, catalogue):
     assert ds.restore_action(store, prae_id, snapshot) == current[1]
     after = praes.get_prae(store, prae_id)
     assert ids(store, prae_id) == current
-    assert serialize.action_to_dict(after.action(current[1])) == serialize.action_to_dict(
-        before.action(current[1])
-    )
+    assert serialize.action_to_dict(after.action(current[1])) == serialize.action_to_dict(before.action(current[1]))
     assert same_but_updated_at(after, before)
 
     before = as_dict(store, prae_id)
@@ -535,27 +506,19 @@ def test_missions_locales_save_link_delete_restore(prae, catalogue):
     created, previous = ds.save_mission_locale(
         store,
         prae_id,
-        MissionLocale(
-            None, "  Mission locale de Paris ", " Paris ", " Mme Roux ", " accueil@ml.fr "
-        ),
+        MissionLocale(None, "  Mission locale de Paris ", " Paris ", " Mme Roux ", " accueil@ml.fr "),
     )
     assert previous is None
     entry = MissionLocale(created, "Mission locale de Paris", "Paris", "Mme Roux", "accueil@ml.fr")
     assert praes.get_prae(store, prae_id).missions_locales == (entry,)
 
-    same_id, previous = ds.save_mission_locale(
-        store, prae_id, replace(entry, director="M. Garnier")
-    )
+    same_id, previous = ds.save_mission_locale(store, prae_id, replace(entry, director="M. Garnier"))
     assert (same_id, previous) == (created, entry)
-    assert praes.get_prae(store, prae_id).missions_locales == (
-        replace(entry, director="M. Garnier"),
-    )
+    assert praes.get_prae(store, prae_id).missions_locales == (replace(entry, director="M. Garnier"),)
     ds.save_mission_locale(store, prae_id, previous)  # undo of the update
     assert praes.get_prae(store, prae_id).missions_locales == (entry,)
 
-    other, _ = ds.save_mission_locale(
-        store, prae_id, MissionLocale(None, "Mission locale d'Argenteuil")
-    )
+    other, _ = ds.save_mission_locale(store, prae_id, MissionLocale(None, "Mission locale d'Argenteuil"))
     a1, _, a3 = ids(store, prae_id)
     assert ds.set_action_missions_locales(store, a1, [created, other]) == []
     assert ds.set_action_missions_locales(store, a3, [created]) == []
@@ -585,9 +548,7 @@ def test_missions_locales_save_link_delete_restore(prae, catalogue):
 
     # An action may only name an entry of its own PRAE's directory.
     other_prae = new_prae(store, catalogue, region="84")
-    foreign, _ = ds.save_mission_locale(
-        store, other_prae, MissionLocale(None, "Mission locale de Lyon")
-    )
+    foreign, _ = ds.save_mission_locale(store, other_prae, MissionLocale(None, "Mission locale de Lyon"))
     with pytest.raises(ValidationError, match="Mission locale inconnue"):
         ds.set_action_missions_locales(store, action_id, [foreign])
     assert as_dict(store, prae_id) == before
@@ -607,9 +568,7 @@ def test_restore_mission_locale_after_its_id_was_reused_elsewhere(sqlite_store, 
 
     restored = ds.restore_mission_locale(store, first, snapshot, linked)
 
-    assert [m.name for m in praes.get_prae(store, first).missions_locales] == [
-        "Mission locale de Paris"
-    ]
+    assert [m.name for m in praes.get_prae(store, first).missions_locales] == ["Mission locale de Paris"]
     assert praes.get_prae(store, first).action(action_id).mission_locale_ids == (restored,)
     assert as_dict(store, second) == other_before
 
@@ -618,9 +577,7 @@ def test_restore_mission_locale_after_its_id_was_reused_elsewhere(sqlite_store, 
 
 
 def test_prae_of_2019_2021_declines_actions_without_their_2018_calendar(any_store, catalogue):
-    with_2018 = [
-        a.number for a in catalogue.actions if any(y.year == 2018 and y.items for y in a.calendar)
-    ]
+    with_2018 = [a.number for a in catalogue.actions if any(y.year == 2018 and y.items for y in a.calendar)]
     chosen = tuple(with_2018[:4])
     assert chosen
     prae_id = new_prae(any_store, catalogue, 2019, 2021, chosen)
@@ -652,20 +609,13 @@ def test_demo_prae_is_complete(any_store, catalogue):
         assert any(set(dict(i.targets)) == years for i in action.indicators), action.title
         assert action.milestones, action.title
         for ind in action.indicators:  # what the demo stored passes the rules the editor applies
-            assert (
-                drafting.check_indicator(ind, detail.summary.start_year, detail.summary.end_year)
-                == ind
-            )
+            assert drafting.check_indicator(ind, detail.summary.start_year, detail.summary.end_year) == ind
         for m in action.milestones:
-            assert (
-                drafting.check_milestone(m, detail.summary.start_year, detail.summary.end_year) == m
-            )
+            assert drafting.check_milestone(m, detail.summary.start_year, detail.summary.end_year) == m
     result = drafting.coverage(detail, catalogue)
     assert result.missing == ()
     assert result.uncovered_objectives == ()
-    assert {code for code, served in result.objectives if served} == {
-        o.code for o in catalogue.cpo_objectives
-    }
+    assert {code for code, served in result.objectives if served} == {o.code for o in catalogue.cpo_objectives}
     assert all(missing == () for _, _, missing in result.priority_themes)
 
 
@@ -741,14 +691,10 @@ def test_show_json(show):
 
     assert [a["id"] for a in data["actions"]] == [a.id for a in detail.actions]
     for entry, action in zip(data["actions"], detail.actions):
-        assert (
-            entry["fields"] and entry["indicators"] and entry["calendar"] and entry["objectives"]
-        ), action.title
+        assert entry["fields"] and entry["indicators"] and entry["calendar"] and entry["objectives"], action.title
         for exported, ind in zip(entry["indicators"], action.indicators):
             assert all(isinstance(t["value"], str) for t in exported["targets"])
-            assert [(t["year"], Decimal(t["value"])) for t in exported["targets"]] == list(
-                ind.targets
-            )
+            assert [(t["year"], Decimal(t["value"])) for t in exported["targets"]] == list(ind.targets)
             assert exported["baseline"] is None or Decimal(exported["baseline"]) == ind.baseline
         for exported, (code, share) in zip(entry["objectives"], action.objectives):
             assert exported["code"] == code

@@ -73,18 +73,30 @@ class Env:
 
     def charge(self, account: str, label: str, year: int, action_id: int | None = None):
         action_id = action_id or self.first.action_id
-        return next((c for c in budget_service.load_budget(self.store, 1).charges
-                     if (c.action_id, c.account, c.label, c.year) == (action_id, account, label, year)), None)
+        return next(
+            (
+                c
+                for c in budget_service.load_budget(self.store, 1).charges
+                if (c.action_id, c.account, c.label, c.year) == (action_id, account, label, year)
+            ),
+            None,
+        )
 
 
 def rows_of(ws) -> dict[str, int]:
-    return {v: r for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), start=1)
-            if isinstance(v, str)}
+    return {
+        v: r
+        for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), start=1)
+        if isinstance(v, str)
+    }
 
 
 def cols_of(ws) -> dict[str, int]:
-    return {v: c for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), start=1)
-            if isinstance(v, str)}
+    return {
+        v: c
+        for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), start=1)
+        if isinstance(v, str)
+    }
 
 
 def sha256(path: Path) -> str:
@@ -93,9 +105,12 @@ def sha256(path: Path) -> str:
 
 def snapshot(store) -> tuple:
     b = budget_service.load_budget(store, 1)
-    return (sorted((c.action_id, c.account, c.label, c.year, c.amount_cents, c.etp, c.annual_cost_cents)
-                   for c in b.charges),
-            sorted((f.action_id, f.funder_id, f.year, f.amount_cents, f.status) for f in b.financing))
+    return (
+        sorted(
+            (c.action_id, c.account, c.label, c.year, c.amount_cents, c.etp, c.annual_cost_cents) for c in b.charges
+        ),
+        sorted((f.action_id, f.funder_id, f.year, f.amount_cents, f.status) for f in b.financing),
+    )
 
 
 # -- round trips -------------------------------------------------------------------------------
@@ -149,8 +164,10 @@ def test_edits_are_listed_applied_and_undone(env):
     assert env.charge("60", "=Licences logicielles", 2020).amount_cents == 9_950
     assert env.charge("64", STAFF, 2020).etp == Decimal("0.50")
     assert totals.financing_by_action_year_funder[(a, 2018, state.id)] == 900_050
-    assert totals.financing_by_status_year[("sollicite", 2018)] == \
-        totals_before.financing_by_status_year[("sollicite", 2018)] + 900_050
+    assert (
+        totals.financing_by_status_year[("sollicite", 2018)]
+        == totals_before.financing_by_status_year[("sollicite", 2018)] + 900_050
+    )
     assert env.read(edited) == []  # already applied
 
     bi.undo_changes(env.store, applied)
@@ -160,9 +177,13 @@ def test_edits_are_listed_applied_and_undone(env):
 
 def test_clearing_a_cell_deletes_the_line(env):
     a = env.first.action_id
-    edited = env.edit(lambda ws, rows, cols: setattr(
-        ws.cell(rows[f"C|{a}|61|Location de salles pour les groupes de travail"], cols["MONTANT|2018"]),
-        "value", None))
+    edited = env.edit(
+        lambda ws, rows, cols: setattr(
+            ws.cell(rows[f"C|{a}|61|Location de salles pour les groupes de travail"], cols["MONTANT|2018"]),
+            "value",
+            None,
+        )
+    )
     [change] = env.read(edited)
     assert (change.year, change.target, change.new_cents) == (2018, "61", None) and change.old_cents
     bi.apply_changes(env.store, 1, [change])
@@ -171,10 +192,21 @@ def test_clearing_a_cell_deletes_the_line(env):
 
 def test_cells_left_as_exported_keep_later_edits_made_in_the_app(env):
     a = env.first.action_id
-    budget_service.set_charge_cells(env.store, [budget_service.ChargeCell(
-        a, "61", "Location de salles pour les groupes de travail", 2019, budget_service.ChargeValue(amount_cents=1))])
-    edited = env.edit(lambda ws, rows, cols: setattr(
-        ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2018"]), "value", 2_401))
+    budget_service.set_charge_cells(
+        env.store,
+        [
+            budget_service.ChargeCell(
+                a,
+                "61",
+                "Location de salles pour les groupes de travail",
+                2019,
+                budget_service.ChargeValue(amount_cents=1),
+            )
+        ],
+    )
+    edited = env.edit(
+        lambda ws, rows, cols: setattr(ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2018"]), "value", 2_401)
+    )
     changes = env.read(edited)
     assert [(c.target, c.year, c.new_cents) for c in changes] == [("62", 2018, 240_100)]
 
@@ -182,10 +214,21 @@ def test_cells_left_as_exported_keep_later_edits_made_in_the_app(env):
 def test_apply_is_all_or_nothing(env):
     a = env.first.action_id
     before = snapshot(env.store)
-    good = bi.Change("charge", env.first.title, 2019, "62", TRAVEL, None, 100, action_id=a, account="62",
-                     new_value=budget_service.ChargeValue(amount_cents=100))
-    bad = bi.Change("financing", env.first.title, 2019, "?", "", None, 100, action_id=a, funder_id=999_999,
-                    new_status="acquis")
+    good = bi.Change(
+        "charge",
+        env.first.title,
+        2019,
+        "62",
+        TRAVEL,
+        None,
+        100,
+        action_id=a,
+        account="62",
+        new_value=budget_service.ChargeValue(amount_cents=100),
+    )
+    bad = bi.Change(
+        "financing", env.first.title, 2019, "?", "", None, 100, action_id=a, funder_id=999_999, new_status="acquis"
+    )
     with pytest.raises(ValidationError, match="Financeur inconnu"):
         bi.apply_changes(env.store, 1, [good, bad])
     assert snapshot(env.store) == before
@@ -199,8 +242,11 @@ def test_a_workbook_saved_by_libreoffice_reads_back(env):
             pytest.fail(reason + " — jamais ignoré en CI")
         pytest.skip(reason)
     a = env.first.action_id
-    edited = env.edit(lambda ws, rows, cols: setattr(
-        ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2020"]), "value", Decimal("2544.01")))
+    edited = env.edit(
+        lambda ws, rows, cols: setattr(
+            ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2020"]), "value", Decimal("2544.01")
+        )
+    )
     saved = libreoffice.recalculate(edited, env.tmp / "calc").output
     changes = env.read(saved)
     assert [(c.target, c.year, c.new_cents) for c in changes] == [("62", 2020, 254_401)]
@@ -217,6 +263,7 @@ def _cell(row_key: str, col_key: str, value, *, as_text: bool = False):
         if as_text:
             cell.data_type = "s"
         change.coordinate = cell.coordinate
+
     return change
 
 
@@ -226,8 +273,10 @@ BAD_CELLS = {
     "texte négatif": (_cell("C|{a}|62|" + TRAVEL, "MONTANT|2018", "-5,00"), "négatif"),
     "trois décimales": (_cell("C|{a}|62|" + TRAVEL, "MONTANT|2018", 12.345), "plus de deux chiffres"),
     "absurde": (_cell("C|{a}|62|" + TRAVEL, "MONTANT|2018", 10**12), "absurde"),
-    "date": (_cell("C|{a}|62|" + TRAVEL, "MONTANT|2018", __import__("datetime").datetime(2019, 1, 1)),
-             "nombre attendu"),
+    "date": (
+        _cell("C|{a}|62|" + TRAVEL, "MONTANT|2018", __import__("datetime").datetime(2019, 1, 1)),
+        "nombre attendu",
+    ),
     "ETP sans coût": (_cell("C|{a}|64|" + STAFF, "COUT|2019", None), "coût annuel chargé manquant"),
     "ETP absurde": (_cell("C|{a}|64|" + STAFF, "ETP|2019", 250), "hors limites"),
     "statut inconnu": (_cell("F|{a}|1", "ETP|2019", "Peut-être"), "statut « Peut-être » inconnu"),
@@ -277,8 +326,12 @@ def test_spare_row_problems_name_the_right_cell(env):
         ws.cell(r, bw.COL_LABEL).value = "Reprographie"
 
     digest = sha256(env.db)
-    for change, message in ((no_label, "libellé manquant"), (formula_label, "ne peut pas être une formule"),
-                            (duplicate, "existe déjà au compte 62"), (no_amount, "n'a aucun montant")):
+    for change, message in (
+        (no_label, "libellé manquant"),
+        (formula_label, "ne peut pas être une formule"),
+        (duplicate, "existe déjà au compte 62"),
+        (no_amount, "n'a aucun montant"),
+    ):
         edited = env.edit(change, f"{change.__name__}.xlsx")
         wb = openpyxl.load_workbook(edited)
         row = rows_of(wb[SHEET])["N|1|3"]
@@ -303,6 +356,7 @@ def _set_meta(key: str, value):
         for row in ws.iter_rows(min_row=2):
             if row[0].value == key:
                 row[1].value = value
+
     return change
 
 
@@ -310,6 +364,7 @@ def _delete_row(row_key: str):
     def change(wb):
         ws = wb[SHEET]
         ws.delete_rows(rows_of(ws)[row_key])
+
     return change
 
 
@@ -317,12 +372,14 @@ def _rename_key(row_key: str, new: str):
     def change(wb):
         ws = wb[SHEET]
         ws.cell(rows_of(ws)[row_key], 1).value = new
+
     return change
 
 
 def _delete_sheet(title: str):
     def change(wb):
         del wb[title]
+
     return change
 
 
@@ -364,10 +421,12 @@ def test_files_that_are_not_workbooks(env):
         z.writestr("readme.txt", "rien")
     plain = env.tmp / "autre.xlsx"
     openpyxl.Workbook().save(plain)
-    for path, message in ((text, "n'est pas un classeur Excel (.xlsx)"),
-                          (archive, "n'est pas un classeur Excel (.xlsx) lisible"),
-                          (plain, "n'est pas un classeur budgétaire produit par PNAE Desktop"),
-                          (env.tmp / "absent.xlsx", "Fichier introuvable")):
+    for path, message in (
+        (text, "n'est pas un classeur Excel (.xlsx)"),
+        (archive, "n'est pas un classeur Excel (.xlsx) lisible"),
+        (plain, "n'est pas un classeur budgétaire produit par PNAE Desktop"),
+        (env.tmp / "absent.xlsx", "Fichier introuvable"),
+    ):
         with pytest.raises(UserError) as caught:
             env.read(path)
         assert message in str(caught.value), str(caught.value)

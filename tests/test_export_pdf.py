@@ -75,15 +75,11 @@ def demo_convention_context(detail, catalogue, budget, totals, *, joint: bool = 
         party = key == "state" or (joint and key == "region")
         funders.append(cv.Funder(key, name, party, amounts))
     axis_costs = tuple(
-        cv.AxisCost(
-            int(a), AXIS_LABELS[a], {y: totals.full_by_axis_year.get((a, y), 0) for y in years}
-        )
+        cv.AxisCost(int(a), AXIS_LABELS[a], {y: totals.full_by_axis_year.get((a, y), 0) for y in years})
         for a in AXIS_LABELS
     )
     objectives = tuple(
-        cv.Objective(o.code, axis.number, axis.title, o.text)
-        for axis in catalogue.cpo_axes
-        for o in axis.objectives
+        cv.Objective(o.code, axis.number, axis.title, o.text) for axis in catalogue.cpo_axes for o in axis.objectives
     )
     org = detail.organisation
     ctx = cv.ConventionContext(
@@ -98,9 +94,7 @@ def demo_convention_context(detail, catalogue, budget, totals, *, joint: bool = 
             signatory=cv.Signatory("M. Jacques Crosnier", "président"),
         ),
         state=cv.StateInfo(
-            prefect=cv.Signatory(
-                "M. Jean Exemple", f"préfet de la région {region.name}, préfet de Paris"
-            ),
+            prefect=cv.Signatory("M. Jean Exemple", f"préfet de la région {region.name}, préfet de Paris"),
             signatory=cv.Signatory(
                 "Mme Claire Modèle",
                 "directrice régionale des entreprises, de la concurrence, de la consommation, du travail "
@@ -225,9 +219,7 @@ def test_the_font_covers_french_and_is_registered_once():
 
 def test_column_widths_fill_the_width_and_never_wrap_figures():
     header = ("Financeur", "2018", "2019", "Total")
-    rows = [
-        ("Cotisations des missions locales " * 3, "1 234 567,00 €", "12,00 €", "1 234 579,00 €")
-    ]
+    rows = [("Cotisations des missions locales " * 3, "1 234 567,00 €", "12,00 €", "1 234 579,00 €")]
     widths = column_widths(header, rows, (False, True, True, True), 400)
     assert sum(widths) == pytest.approx(400)
     for c in (1, 2, 3):
@@ -282,9 +274,7 @@ def test_the_convention_contains_its_text_amounts_and_every_action(built):
 
 def test_convention_metadata_and_structure(built):
     qpdf = need("qpdf")
-    check = subprocess.run(
-        [qpdf, "--check", str(built.convention)], check=False, capture_output=True, text=True
-    )
+    check = subprocess.run([qpdf, "--check", str(built.convention)], check=False, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     info = pypdf.PdfReader(built.convention).metadata
     assert info.title == built.convention_meta.title
@@ -300,9 +290,7 @@ def test_convention_metadata_and_structure(built):
 def test_every_font_is_embedded(built):
     pdffonts = need("pdffonts")
     for path in (built.convention, built.prae):
-        out = subprocess.run(
-            [pdffonts, str(path)], capture_output=True, text=True, check=True
-        ).stdout
+        out = subprocess.run([pdffonts, str(path)], capture_output=True, text=True, check=True).stdout
         rows = out.strip().splitlines()[2:]
         assert rows, out
         for row in rows:
@@ -321,19 +309,12 @@ def test_empty_signature_fields_lie_over_the_signature_boxes(built):
         assert "/V" not in fields[name]
     infos = {f.name: f for f in list_signature_fields(built.convention)}
     assert set(infos) == set(names)
-    signature_page = next(
-        i for i, t in enumerate(built.convention_pages) if "Signature et cachet" in t
-    )
+    signature_page = next(i for i, t in enumerate(built.convention_pages) if "Signature et cachet" in t)
     for info in infos.values():
         assert not info.signed
         assert info.page_index == signature_page
         x1, y1, x2, y2 = info.box
-        assert (
-            pdf_common.LEFT_MARGIN - 1
-            <= x1
-            < x2
-            <= pdf_common.PAGE_WIDTH - pdf_common.RIGHT_MARGIN + 1
-        )
+        assert pdf_common.LEFT_MARGIN - 1 <= x1 < x2 <= pdf_common.PAGE_WIDTH - pdf_common.RIGHT_MARGIN + 1
         assert pdf_common.BOTTOM_MARGIN <= y1 < y2 <= pdf_common.PAGE_HEIGHT - pdf_common.TOP_MARGIN
         assert x2 - x1 > 150 and y2 - y1 > 60  # room to sign and stamp
     boxes = [infos[n].box for n in names]
@@ -417,9 +398,7 @@ def test_pyhanko_signs_a_field_and_the_signature_validates(built, tmp_path):
         assert len(reader.embedded_signatures) == 1
         sig = reader.embedded_signatures[0]
         assert sig.field_name == "Signature_Etat"
-        status = validate_pdf_signature(
-            sig, ValidationContext(trust_roots=[cert], allow_fetching=False)
-        )
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[cert], allow_fetching=False))
         assert status.intact and status.valid and status.trusted, status.pretty_print_details()
     fields = {f.name: f.signed for f in list_signature_fields(signed)}
     assert fields == {"Signature_Etat": True, "Signature_Region": False, "Signature_ARML": False}
@@ -428,9 +407,7 @@ def test_pyhanko_signs_a_field_and_the_signature_validates(built, tmp_path):
 
 def test_a_draft_convention_is_stamped_and_gets_no_signature_field(built, tmp_path):
     # the État alone, and a SIRET left to complete: a draft
-    ctx = demo_convention_context(
-        built.detail, built.catalogue, built.budget, built.totals, joint=False
-    )
+    ctx = demo_convention_context(built.detail, built.catalogue, built.budget, built.totals, joint=False)
     ctx = replace(ctx, arml=replace(ctx.arml, siret=""))
     rendered = cv.render(cv.initial_state(), ctx)
     assert rendered.unresolved
@@ -443,9 +420,7 @@ def test_a_draft_convention_is_stamped_and_gets_no_signature_field(built, tmp_pa
         assert "État" in t and "ARML" in t
     # the same text, complete: fields for the État and the ARML only
     complete = cv.render(cv.initial_state(), replace(ctx, arml=built.context.arml))
-    path = build_convention_pdf(
-        complete, None, tmp_path / "etat-seul.pdf", meta=built.convention_meta
-    )
+    path = build_convention_pdf(complete, None, tmp_path / "etat-seul.pdf", meta=built.convention_meta)
     assert sorted(pypdf.PdfReader(path).get_fields()) == ["Signature_ARML", "Signature_Etat"]
 
 

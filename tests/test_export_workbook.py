@@ -35,8 +35,10 @@ ERROR_PREFIXES = ("#VALUE!", "#REF!", "#NAME?", "#DIV/0!", "#N/A", "#NUM!", "#NU
 def require_soffice() -> str:
     found = libreoffice.find_soffice()
     if found is None:
-        reason = ("LibreOffice (soffice) absent : installer le paquet Debian libreoffice-calc-nogui "
-                  "(voir .ci/system-packages) pour recalculer les classeurs")
+        reason = (
+            "LibreOffice (soffice) absent : installer le paquet Debian libreoffice-calc-nogui "
+            "(voir .ci/system-packages) pour recalculer les classeurs"
+        )
         if IN_CI:
             pytest.fail(reason + " — jamais ignoré en CI")
         pytest.skip(reason)
@@ -55,10 +57,13 @@ def demo(tmp_path_factory):
     prae_id = create_demo(store, shipped_catalogues().default)
     budget = budget_service.load_budget(store, prae_id)
     first = budget.actions[0].action_id
-    budget_service.set_charge_cells(store, [
-        budget_service.ChargeCell(first, "60", label, 2019, budget_service.ChargeValue(amount_cents=5_500_50 + i))
-        for i, label in enumerate(TRICKY_LABELS)
-    ])
+    budget_service.set_charge_cells(
+        store,
+        [
+            budget_service.ChargeCell(first, "60", label, 2019, budget_service.ChargeValue(amount_cents=5_500_50 + i))
+            for i, label in enumerate(TRICKY_LABELS)
+        ],
+    )
     _rebalance(store, prae_id)
     yield store, prae_id
     store.close()
@@ -72,16 +77,18 @@ def _rebalance(store, prae_id: int) -> None:
     for (action_id, year), balance in totals.balance_by_action_year.items():
         if balance:
             line = lines[(action_id, year)]
-            cells.append(budget_service.FinancingCell(action_id, state.id, year, line.amount_cents - balance,
-                                                      line.status))
+            cells.append(
+                budget_service.FinancingCell(action_id, state.id, year, line.amount_cents - balance, line.status)
+            )
     budget_service.set_financing_cells(store, cells)
 
 
 @pytest.fixture(scope="module")
 def exported(demo, tmp_path_factory):
     store, prae_id = demo
-    path = bw.write_budget_workbook(store, prae_id, tmp_path_factory.mktemp("export") / "budget.xlsx",
-                                    app_version="9.9.9")
+    path = bw.write_budget_workbook(
+        store, prae_id, tmp_path_factory.mktemp("export") / "budget.xlsx", app_version="9.9.9"
+    )
     return path
 
 
@@ -100,13 +107,19 @@ def recalculated(exported, tmp_path_factory):
 
 
 def row_keys(ws) -> dict[str, int]:
-    return {v: r for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), start=1)
-            if isinstance(v, str)}
+    return {
+        v: r
+        for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), start=1)
+        if isinstance(v, str)
+    }
 
 
 def col_keys(ws) -> dict[str, int]:
-    return {v: c for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), start=1)
-            if isinstance(v, str)}
+    return {
+        v: c
+        for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), start=1)
+        if isinstance(v, str)
+    }
 
 
 def cents(value) -> int:
@@ -189,15 +202,33 @@ def test_every_total_is_a_formula_and_every_number_an_input_or_a_parameter(expor
                     assert cell.protection.locked, f"{title}!{cell.coordinate} : formule non verrouillée"
                 elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                     where = f"{title}!{cell.coordinate} = {value}"
-                    assert (not cell.protection.locked) or (cell.row, cell.column) in params, \
+                    assert (not cell.protection.locked) or (cell.row, cell.column) in params, (
                         f"{where} : nombre figé qui n'est ni une saisie ni un paramètre"
+                    )
         # every cell of a total row / total column that holds something is a formula
         keys, cols = row_keys(ws), col_keys(ws)
-        total_rows = [r for k, r in keys.items() if k.startswith(("T|direct|", "T|full|", "T|fin|", "T|bal|",
-                                                                   "TOTAL", "AXIS|", "OBJ|", "FUNDER|",
-                                                                   "NAT|", "RES|", "CHK|"))]
-        money_cols = [c for k, c in cols.items() if k.startswith(("MONTANT|", "TOTAL", "RESULTAT"))
-                      or k in dom.FINANCING_STATUSES]
+        total_rows = [
+            r
+            for k, r in keys.items()
+            if k.startswith(
+                (
+                    "T|direct|",
+                    "T|full|",
+                    "T|fin|",
+                    "T|bal|",
+                    "TOTAL",
+                    "AXIS|",
+                    "OBJ|",
+                    "FUNDER|",
+                    "NAT|",
+                    "RES|",
+                    "CHK|",
+                )
+            )
+        ]
+        money_cols = [
+            c for k, c in cols.items() if k.startswith(("MONTANT|", "TOTAL", "RESULTAT")) or k in dom.FINANCING_STATUSES
+        ]
         assert total_rows and money_cols, title
         for r in total_rows:
             for c in money_cols:
@@ -206,8 +237,9 @@ def test_every_total_is_a_formula_and_every_number_an_input_or_a_parameter(expor
                     continue
                 if (r, c) in params:
                     continue
-                assert cell.data_type == "f" and str(cell.value).startswith("="), \
+                assert cell.data_type == "f" and str(cell.value).startswith("="), (
                     f"{title}!{cell.coordinate} : total sans formule ({cell.value!r})"
+                )
     assert formulas > 1000
 
 
@@ -325,8 +357,11 @@ def test_libreoffice_totals_equal_the_apps_to_the_cent(recalculated, app_totals)
             etp = ws.cell(row=keys[f"T|direct|{a.action_id}"], column=cols[f"ETP|{y}"]).value
             assert Decimal(repr(etp)).quantize(Decimal("0.01")) == t.etp_by_action_year[(a.action_id, y)]
     checks = wb[bw.CHECKS]
-    results = [checks.cell(row=r, column=col_keys(checks)["RESULTAT"]).value
-               for k, r in row_keys(checks).items() if k.startswith("CHK|")]
+    results = [
+        checks.cell(row=r, column=col_keys(checks)["RESULTAT"]).value
+        for k, r in row_keys(checks).items()
+        if k.startswith("CHK|")
+    ]
     assert len(results) > 40 and set(results) == {"OK"}
 
 
@@ -345,8 +380,10 @@ def _check_synthesis(wb, budget: dom.Budget, t: dom.BudgetTotals) -> None:
     assert syn("TOTAL|balance") == t.balance_total
     for y in years:
         assert syn("TOTAL|direct", y) == t.direct_by_year[y]
-        assert syn("TOTAL|structshare", y) + (syn("TOTAL|structleft", y) if "TOTAL|structleft" in keys else 0) \
+        assert (
+            syn("TOTAL|structshare", y) + (syn("TOTAL|structleft", y) if "TOTAL|structleft" in keys else 0)
             == t.structural_by_year[y]
+        )
         assert syn("TOTAL|struct", y) == t.structural_by_year[y]
         assert syn("TOTAL|full", y) == t.full_by_year[y]
         assert syn("TOTAL|fin", y) == t.financing_by_year[y]
@@ -369,11 +406,13 @@ def _check_synthesis(wb, budget: dom.Budget, t: dom.BudgetTotals) -> None:
     for y in years:
         col = ncols[f"MONTANT|{y}"]
         for code in dom.chart().charge_codes:
-            assert cents(nat.cell(row=nkeys[f"NAT|{code}"], column=col).value) == \
-                t.direct_by_year_account.get((y, code), 0)
+            assert cents(nat.cell(row=nkeys[f"NAT|{code}"], column=col).value) == t.direct_by_year_account.get(
+                (y, code), 0
+            )
         for line in dom.chart().resource_lines:
-            assert cents(nat.cell(row=nkeys[f"RES|{line}"], column=col).value) == \
-                t.resources_by_line_year.get((line, y), 0)
+            assert cents(nat.cell(row=nkeys[f"RES|{line}"], column=col).value) == t.resources_by_line_year.get(
+                (line, y), 0
+            )
         assert cents(nat.cell(row=nkeys["NAT|full"], column=col).value) == t.full_by_year[y]
 
     fin = wb[bw.FINANCING]
@@ -390,8 +429,9 @@ def _check_synthesis(wb, budget: dom.Budget, t: dom.BudgetTotals) -> None:
 def test_label_stays_text_after_libreoffice(recalculated):
     wb = openpyxl.load_workbook(recalculated)  # formulas as written by LibreOffice
     ws = wb[bw.BY_ACTION]
-    cells = [row[0] for row in ws.iter_rows(min_col=bw.COL_LABEL, max_col=bw.COL_LABEL)
-             if row[0].value in TRICKY_LABELS]
+    cells = [
+        row[0] for row in ws.iter_rows(min_col=bw.COL_LABEL, max_col=bw.COL_LABEL) if row[0].value in TRICKY_LABELS
+    ]
     assert {c.value for c in cells} == set(TRICKY_LABELS)
     assert all(c.data_type == "s" for c in cells)
     # and LibreOffice kept the protection: inputs unlocked, formulas locked
@@ -450,9 +490,16 @@ def _tricky_budget(demo_budget: dom.Budget, seed: int = 1) -> dom.Budget:
     actions, charges, financing = [], [], []
     line_id = 0
     share_plans = [
-        ("1.1", "1.2", "1.3"), ("2", "3.1", "3.2", "3.3"), ("1.1", "4.1", "4.2"), ("1.3", "2"),
-        ("3.1",), (), ("1.1", "1.2", "1.3", "2", "3.1", "3.2", "3.3", "4.1", "4.2"), ("4.1", "4.2", "3.3"),
-        ("1.2", "2", "4.2"), ("3.2", "1.1"),
+        ("1.1", "1.2", "1.3"),
+        ("2", "3.1", "3.2", "3.3"),
+        ("1.1", "4.1", "4.2"),
+        ("1.3", "2"),
+        ("3.1",),
+        (),
+        ("1.1", "1.2", "1.3", "2", "3.1", "3.2", "3.3", "4.1", "4.2"),
+        ("4.1", "4.2", "3.3"),
+        ("1.2", "2", "4.2"),
+        ("3.2", "1.1"),
     ]
     for i, (info, codes) in enumerate(zip(demo_budget.actions, share_plans)):
         if i in (0, 6):
@@ -471,28 +518,38 @@ def _tricky_budget(demo_budget: dom.Budget, seed: int = 1) -> dom.Budget:
         for y in years:
             for account in rng.sample(["60", "61", "62", "63", "65", "66", "67", "68", "86"], 3):
                 line_id += 1
-                charges.append(dom.ChargeLine(line_id, info.action_id, y, account, f"Ligne {account}",
-                                              amount_cents=rng.randint(1, 5_000_000)))
+                charges.append(
+                    dom.ChargeLine(
+                        line_id, info.action_id, y, account, f"Ligne {account}", amount_cents=rng.randint(1, 5_000_000)
+                    )
+                )
             if y != years[-1]:  # no ETP at all in the last year: its ETP key has no base
                 line_id += 1
-                charges.append(dom.ChargeLine(line_id, info.action_id, y, "64", "Poste",
-                                              etp=Decimal(rng.randint(1, 150)).scaleb(-2),
-                                              annual_cost_cents=rng.randint(2_000_001, 6_000_099)))
+                charges.append(
+                    dom.ChargeLine(
+                        line_id,
+                        info.action_id,
+                        y,
+                        "64",
+                        "Poste",
+                        etp=Decimal(rng.randint(1, 150)).scaleb(-2),
+                        annual_cost_cents=rng.randint(2_000_001, 6_000_099),
+                    )
+                )
             for f in demo_budget.funders[:3]:
                 line_id += 1
                 status = rng.choice(list(dom.FINANCING_STATUSES))
-                financing.append(dom.FinancingLine(line_id, info.action_id, y, f.id,
-                                                   rng.randint(0, 3_000_000), status))
+                financing.append(dom.FinancingLine(line_id, info.action_id, y, f.id, rng.randint(0, 3_000_000), status))
     manual = split_cents(10000, [rng.randint(1, 50) for _ in actions])
     keys = (
         dom.AllocationKey(years[0], "manual", {a.action_id: Decimal(p).scaleb(-2) for a, p in zip(actions, manual)}),
         dom.AllocationKey(years[1], "etp"),
         dom.AllocationKey(years[2], "etp"),
     )
-    structural = tuple(dom.StructuralCost(y, label, rng.randint(100_000, 9_000_000))
-                       for y in years for label in ("Siège", "Direction"))
-    return dom.Budget(years, tuple(actions), tuple(charges), demo_budget.funders, tuple(financing),
-                      structural, keys)
+    structural = tuple(
+        dom.StructuralCost(y, label, rng.randint(100_000, 9_000_000)) for y in years for label in ("Siège", "Direction")
+    )
+    return dom.Budget(years, tuple(actions), tuple(charges), demo_budget.funders, tuple(financing), structural, keys)
 
 
 def _leftover_signs(budget: dom.Budget, t: dom.BudgetTotals) -> set[int]:
@@ -532,11 +589,15 @@ def test_libreoffice_reproduces_every_split_of_an_edge_case_budget(demo, tmp_pat
         for y in budget.years:
             full = t.full_by_action_year[(a.action_id, y)]
             expected = split_cents(full, weights) if any(weights) else [0] * len(weights)
-            got = [cents(ws.cell(row=keys[f"O|{a.action_id}|{c}"], column=cols[f"MONTANT|{y}"]).value)
-                   for c in a.objective_codes]
+            got = [
+                cents(ws.cell(row=keys[f"O|{a.action_id}|{c}"], column=cols[f"MONTANT|{y}"]).value)
+                for c in a.objective_codes
+            ]
             assert got == expected, (a.title, y)
-            assert cents(ws.cell(row=keys[f"T|bal|{a.action_id}"], column=cols[f"MONTANT|{y}"]).value) == \
-                t.balance_by_action_year[(a.action_id, y)]
+            assert (
+                cents(ws.cell(row=keys[f"T|bal|{a.action_id}"], column=cols[f"MONTANT|{y}"]).value)
+                == t.balance_by_action_year[(a.action_id, y)]
+            )
 
 
 def test_an_empty_budget_exports_and_recalculates_to_zero(demo, tmp_path):
@@ -553,6 +614,9 @@ def test_an_empty_budget_exports_and_recalculates_to_zero(demo, tmp_path):
     _no_error_cells(wb)
     _check_synthesis(wb, budget, t)
     checks = wb[bw.CHECKS]
-    results = [checks.cell(row=r, column=col_keys(checks)["RESULTAT"]).value
-               for k, r in row_keys(checks).items() if k.startswith("CHK|")]
+    results = [
+        checks.cell(row=r, column=col_keys(checks)["RESULTAT"]).value
+        for k, r in row_keys(checks).items()
+        if k.startswith("CHK|")
+    ]
     assert results and set(results) == {"OK"}

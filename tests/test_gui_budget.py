@@ -52,8 +52,9 @@ def page(qtbot, db_path, catalogue, watchdog):
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    prae_id = praes.create_prae(window.workspace.store, catalogue,
-                                NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(2,)))
+    prae_id = praes.create_prae(
+        window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(2,))
+    )
     window.open_prae(prae_id)
     window.go_to("budget")
     budget_page = window.page("budget")
@@ -66,8 +67,10 @@ def page(qtbot, db_path, catalogue, watchdog):
 def add_rows(page, *rows):
     """Create charge rows through the service (the dialog asks for a label)."""
     action_id = page.action_id()
-    cells = [service.ChargeCell(action_id, account, label, 2018, service.ChargeValue(amount_cents=0))
-             for account, label in rows]
+    cells = [
+        service.ChargeCell(action_id, account, label, 2018, service.ChargeValue(amount_cents=0))
+        for account, label in rows
+    ]
     service.set_charge_cells(page.store, cells)
     page.refresh()
 
@@ -195,8 +198,12 @@ def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_p
     path = budget_workbook.write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
     book = openpyxl.load_workbook(path)
     sheet = book["Par action"]
-    cell = next(c for row in sheet.iter_rows() for c in row
-                if c.protection.locked is False and isinstance(c.value, (int, float)) and c.value == 1000)
+    cell = next(
+        c
+        for row in sheet.iter_rows()
+        for c in row
+        if c.protection.locked is False and isinstance(c.value, (int, float)) and c.value == 1000
+    )
     cell.value = 1250
     book.save(path)
 

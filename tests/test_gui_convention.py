@@ -63,8 +63,9 @@ def test_demo_convention_is_ready(page):
 
 def test_adapt_then_restore_an_article_survives_reopening(page, db_path, catalogue, qtbot):
     select(page, "duree")
-    page.articleText.setPlainText("La présente convention est conclue pour la durée du PRAE, de {period.start} à "
-                                  "{period.end} inclus.")
+    page.articleText.setPlainText(
+        "La présente convention est conclue pour la durée du PRAE, de {period.start} à {period.end} inclus."
+    )
     page._commit_article()
     assert "adapté" in page.articleList.currentItem().text()
     article = next(a for a in page.rendered.articles if a.key == "duree")
@@ -122,8 +123,11 @@ def test_missing_signatory_is_a_check_that_jumps_to_the_field(page, qtbot):
     page.stateName.editingFinished.emit()
     errors = [c for c in page.checks if c.location == "state.signatory.name"]
     assert errors and errors[0].severity == "error"
-    item = next(page.checksList.item(i) for i in range(page.checksList.count())
-                if page.checksList.item(i).data(Qt.UserRole)[0] == "state.signatory.name")
+    item = next(
+        page.checksList.item(i)
+        for i in range(page.checksList.count())
+        if page.checksList.item(i).data(Qt.UserRole)[0] == "state.signatory.name"
+    )
     page.checksList.itemActivated.emit(item)
     assert page.tabs.currentWidget() is page.partiesTab
 

@@ -49,8 +49,10 @@ def screen_state(page) -> dict:
         if editor.objectivesList.item(i).checkState() == Qt.Checked
     ]
     table = editor.indicatorTable
-    indicators = [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
-                  for r in range(table.rowCount())]
+    indicators = [
+        [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
     return {
         "title": editor.titleEdit.text(),
         "contexte": editor.blocks["contexte"].editor.toPlainText(),
@@ -80,8 +82,11 @@ def test_decline_adapt_link_indicator_undo_redo_reopen(qtbot, db_path, catalogue
     assert "adapté" in editor.blocks["contexte"].badge.text()
 
     # 2. link it to objective 1.1
-    item = next(editor.objectivesList.item(i) for i in range(editor.objectivesList.count())
-                if editor.objectivesList.item(i).data(Qt.UserRole) == "1.1")
+    item = next(
+        editor.objectivesList.item(i)
+        for i in range(editor.objectivesList.count())
+        if editor.objectivesList.item(i).data(Qt.UserRole) == "1.1"
+    )
     item.setCheckState(Qt.Checked)
 
     # 3. add an indicator, then give it targets by typing in the cells
@@ -134,7 +139,9 @@ def test_refused_target_keeps_store_and_undo_consistent(qtbot, db_path, catalogu
 def test_remove_is_confirmed_and_undoable_with_same_action(qtbot, db_path, catalogue):
     window = open_window(qtbot, db_path)
     prae_id = praes.create_prae(
-        window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2, 5))
+        window.workspace.store,
+        catalogue,
+        NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2, 5)),
     )
     window.open_prae(prae_id)
     page = window.page("prae")
@@ -153,7 +160,9 @@ def test_remove_is_confirmed_and_undoable_with_same_action(qtbot, db_path, catal
 def test_reorder_with_keyboard_and_undo(qtbot, db_path, catalogue):
     window = open_window(qtbot, db_path)
     prae_id = praes.create_prae(
-        window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2, 5))
+        window.workspace.store,
+        catalogue,
+        NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2, 5)),
     )
     window.open_prae(prae_id)
     page = window.page("prae")
@@ -191,7 +200,9 @@ def test_add_from_catalogue_duplicate_and_revert_field(qtbot, db_path, catalogue
 def test_completeness_item_jumps_to_the_field(qtbot, db_path, catalogue):
     window = open_window(qtbot, db_path)
     prae_id = praes.create_prae(
-        window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2))
+        window.workspace.store,
+        catalogue,
+        NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(1, 2)),
     )
     window.open_prae(prae_id)
     page = window.page("prae")

@@ -117,8 +117,11 @@ def test_catalogue_search_ignores_accents(window, qtbot):
     qtbot.waitUntil(lambda: page.visible_action_numbers() == [11])
     page.searchEdit.clear()
     qtbot.keyClicks(page.searchEdit, "reseau coeur numerique")  # réseau, cœur, numérique
-    expected = [a.number for a in page.catalogue.actions
-                if all(w in (page._action_texts[a.number]) for w in ("reseau", "coeur", "numerique"))]
+    expected = [
+        a.number
+        for a in page.catalogue.actions
+        if all(w in (page._action_texts[a.number]) for w in ("reseau", "coeur", "numerique"))
+    ]
     assert expected  # the query means something in this edition
     qtbot.waitUntil(lambda: page.visible_action_numbers() == expected)
     page.searchEdit.clear()

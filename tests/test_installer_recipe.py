@@ -57,7 +57,7 @@ def test_iss_is_in_french():
 
 def test_iss_associates_prae_files_per_user_with_the_gui():
     registry = iss_sections()["Registry"]
-    assert all(line.startswith("Root: HKCU; Subkey: \"Software\\Classes\\") for line in registry)
+    assert all(line.startswith('Root: HKCU; Subkey: "Software\\Classes\\') for line in registry)
     assert any('Subkey: "Software\\Classes\\.prae"' in line and 'ValueData: "{#ProgId}"' in line for line in registry)
     command = [line for line in registry if "shell\\open\\command" in line]
     assert len(command) == 1
@@ -91,8 +91,11 @@ def test_spec_is_python_and_finds_the_repository_from_its_own_location():
 
 def test_spec_bundles_data_where_importlib_resources_looks():
     source = SPEC.read_text(encoding="utf-8")
-    for mapping in ('"resources", "pnae_desktop/resources"', '"forms", "pnae_desktop/forms"',
-                    '"pnae_desktop/store/migrations"'):
+    for mapping in (
+        '"resources", "pnae_desktop/resources"',
+        '"forms", "pnae_desktop/forms"',
+        '"pnae_desktop/store/migrations"',
+    ):
         assert mapping in source
     assert '{".py", ".mako"}' in source
 
@@ -101,11 +104,23 @@ def test_spec_excludes_unused_qt_modules_and_has_two_executables():
     source = SPEC.read_text(encoding="utf-8")
     tree = ast.parse(source)
     qt_excludes = next(
-        ast.literal_eval(node.value) for node in tree.body
+        ast.literal_eval(node.value)
+        for node in tree.body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "QT_EXCLUDES"
     )
-    for module in ("QtWebEngineCore", "QtWebEngineWidgets", "QtQml", "QtQuick", "QtNetwork", "QtMultimedia",
-                   "QtSql", "QtTest", "QtPdf", "QtCharts", "Qt3DCore"):
+    for module in (
+        "QtWebEngineCore",
+        "QtWebEngineWidgets",
+        "QtQml",
+        "QtQuick",
+        "QtNetwork",
+        "QtMultimedia",
+        "QtSql",
+        "QtTest",
+        "QtPdf",
+        "QtCharts",
+        "Qt3DCore",
+    ):
         assert module in qt_excludes
     for needed in ("QtCore", "QtGui", "QtWidgets", "QtUiTools"):
         assert needed not in qt_excludes
@@ -177,21 +192,40 @@ def test_smoke_test_has_the_export_hooks_ready():
 def test_linux_bundle_takes_session_libraries_from_the_system_but_keeps_qt_and_xcb_utilities():
     tree = ast.parse(SPEC.read_text(encoding="utf-8"))
     call = next(
-        node.value for node in tree.body
+        node.value
+        for node in tree.body
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", "") == "LINUX_SESSION_LIBS"
     )
     pattern = re.compile("".join(ast.literal_eval(arg) for arg in call.args))
-    for system in ("libX11.so.6", "libsystemd.so.0", "libglib-2.0.so.0", "libfontconfig.so.1", "libgcrypt.so.20",
-                   "libdbus-1.so.3", "libfreetype.so.6", "libzstd.so.1"):
+    for system in (
+        "libX11.so.6",
+        "libsystemd.so.0",
+        "libglib-2.0.so.0",
+        "libfontconfig.so.1",
+        "libgcrypt.so.20",
+        "libdbus-1.so.3",
+        "libfreetype.so.6",
+        "libzstd.so.1",
+    ):
         assert pattern.match(system), system
-    for bundled in ("libQt6Core.so.6", "libQt6DBus.so.6", "libxcb-cursor.so.0", "libxkbcommon.so.0",
-                    "libicudata.so.73", "libpython3.11.so.1.0", "libcrypto.so.3", "libsqlite3.so.0",
-                    "libstdc++.so.6", "libffi.so.8", "libmdb.so.1"):
+    for bundled in (
+        "libQt6Core.so.6",
+        "libQt6DBus.so.6",
+        "libxcb-cursor.so.0",
+        "libxkbcommon.so.0",
+        "libicudata.so.73",
+        "libpython3.11.so.1.0",
+        "libcrypto.so.3",
+        "libsqlite3.so.0",
+        "libstdc++.so.6",
+        "libffi.so.8",
+        "libmdb.so.1",
+    ):
         assert not pattern.match(bundled), bundled
 
 
 def test_the_console_twin_is_a_windows_executable_and_a_link_elsewhere():
     source = SPEC.read_text(encoding="utf-8")
-    windows_branch = source[source.index("if is_win:\n    executables.append(EXE("):]
+    windows_branch = source[source.index("if is_win:\n    executables.append(EXE(") :]
     assert "name=CLI_NAME" in windows_branch and "console=True" in windows_branch
     assert "os.symlink(GUI_NAME, os.path.join(DISTPATH, BUNDLE_NAME, CLI_NAME))" in source

@@ -35,8 +35,9 @@ def test_open_draft_budget_convention_export_and_package_offline(no_network, tmp
     action = praes.get_prae(store, new_id).actions[0]
     drafting.update_action(store, action.id, {"pilot": "Mme Payet", "contexte": "À La Réunion…"})
     drafting.set_indicators(store, action.id, [Indicator("Jeunes en PACEA", "nombre", "imilo")])
-    budget.set_charge_cells(store, [budget.ChargeCell(action.id, "62", "Déplacements", 2018,
-                                                      budget.ChargeValue(amount_cents=1_500_00))])
+    budget.set_charge_cells(
+        store, [budget.ChargeCell(action.id, "62", "Déplacements", 2018, budget.ChargeValue(amount_cents=1_500_00))]
+    )
     convention.render(store, prae_id, catalogue)
     written = []
     for document in ("convention", "prae", "budget"):

@@ -159,9 +159,7 @@ def budget_view(store, prae_id: int) -> dict:
 def convention_view(store, prae_id: int, catalogue) -> tuple:
     rendered, checks = convention.render(store, prae_id, catalogue)
     settings = convention.get_settings(store, prae_id, catalogue)
-    funders = {
-        f"financeur_{f.id}": i for i, f in enumerate(budget.load_budget(store, prae_id).funders)
-    }
+    funders = {f"financeur_{f.id}": i for i, f in enumerate(budget.load_budget(store, prae_id).funders)}
     payments = (
         None
         if settings.payments is None
@@ -189,9 +187,7 @@ def assert_same_prae(source_store, source_id, store, prae_id, catalogue):
     mine, theirs = budget_view(store, prae_id), budget_view(source_store, source_id)
     assert mine["budget"]["totals"] == theirs["budget"]["totals"]  # every total, to the cent
     assert mine == theirs
-    assert convention_view(store, prae_id, catalogue) == convention_view(
-        source_store, source_id, catalogue
-    )
+    assert convention_view(store, prae_id, catalogue) == convention_view(source_store, source_id, catalogue)
 
 
 # -- round trips ----------------------------------------------------------------------------------
@@ -222,13 +218,9 @@ def test_round_trip_then_refused_then_copy_then_replace(source, any_store, catal
     copy = praes.get_prae(store, copy_id).summary
     assert copy.title == praes.get_prae(source.store, source.demo_id).summary.title + " (copie)"
 
-    drafting.update_action(
-        store, praes.get_prae(store, prae_id).actions[0].id, {"pilot": "Modifié localement"}
-    )
+    drafting.update_action(store, praes.get_prae(store, prae_id).actions[0].id, {"pilot": "Modifié localement"})
     store_path = store.path if store.dialect == "sqlite" else None
-    replaced_id = package.import_package(
-        store, source.demo_pkg, mode="replace", store_path=store_path
-    )
+    replaced_id = package.import_package(store, source.demo_pkg, mode="replace", store_path=store_path)
     assert replaced_id == prae_id  # the same PRAE, replaced in place
     assert uids(store).count(uid) == 1 and len(uids(store)) == 2
     assert_same_prae(source.store, source.demo_id, store, replaced_id, catalogue)
@@ -275,9 +267,7 @@ def test_export_of_an_import_is_the_same_package(source, tmp_path):
     assert list(members) == list(package.ALL_MEMBERS)
 
 
-def test_the_organisation_of_the_region_is_reused_when_it_has_the_same_name(
-    source, tmp_path, catalogue
-):
+def test_the_organisation_of_the_region_is_reused_when_it_has_the_same_name(source, tmp_path, catalogue):
     store = open_store(tmp_path / "b.sqlite")
     try:
         local = demo.create_demo(store, catalogue)  # same region, same ARML name
@@ -295,11 +285,7 @@ def test_inspect_tells_what_the_package_holds(source, tmp_path):
         assert not info.exists
         assert info.title.endswith("(démonstration)") and info.region_code == "11"
         assert (info.start_year, info.end_year, info.action_count) == (2018, 2020, 10)
-        assert (
-            info.schema_version == HEAD_REVISION
-            and info.format_version == 1
-            and info.app_version == "test"
-        )
+        assert info.schema_version == HEAD_REVISION and info.format_version == 1 and info.app_version == "test"
         prae_id = package.import_package(store, source.demo_pkg)
         info = package.inspect_package(source.demo_pkg, store)
         assert info.exists and info.existing_prae_id == prae_id
@@ -319,10 +305,7 @@ def test_manifest_checksums_cover_every_member(source):
             assert manifest["members"][name] == hashlib.sha256(members[name]).hexdigest()
         for name, data in members.items():  # UTF-8 JSON, sorted keys
             document = json.loads(data.decode("utf-8"))
-            assert (
-                data.decode("utf-8")
-                == json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
-            )
+            assert data.decode("utf-8") == json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
 def test_export_writes_through_a_temp_file_and_replaces(source, tmp_path):
@@ -332,9 +315,7 @@ def test_export_writes_through_a_temp_file_and_replaces(source, tmp_path):
     assert zipfile.is_zipfile(out)
     assert [p.name for p in tmp_path.iterdir()] == ["x.prae"]
     with pytest.raises(UserError, match="n'existe pas"):
-        package.export_package(
-            source.store, source.demo_id, tmp_path / "absent" / "x.prae", app_version="test"
-        )
+        package.export_package(source.store, source.demo_id, tmp_path / "absent" / "x.prae", app_version="test")
     with pytest.raises(UserError, match="Aucun PRAE"):
         package.export_package(source.store, 999, out, app_version="test")
 
@@ -353,12 +334,12 @@ def test_schema_in_docs_is_the_shipped_one_and_matches_the_domain():
     levels = defs["action"]["properties"]["territorial_levels"]["items"]["enum"]
     assert levels == list(drafting_rules.TERRITORIAL_LEVELS)
     assert defs["prae"]["properties"]["status"]["enum"] == list(PRAE_STATUSES)
-    assert defs["budget"]["properties"]["financing"]["items"]["properties"]["status"][
-        "enum"
-    ] == list(dom.FINANCING_STATUSES)
-    assert defs["budget"]["properties"]["allocation_keys"]["items"]["properties"]["method"][
-        "enum"
-    ] == list(dom.ALLOCATION_METHODS)
+    assert defs["budget"]["properties"]["financing"]["items"]["properties"]["status"]["enum"] == list(
+        dom.FINANCING_STATUSES
+    )
+    assert defs["budget"]["properties"]["allocation_keys"]["items"]["properties"]["method"]["enum"] == list(
+        dom.ALLOCATION_METHODS
+    )
     assert sorted(defs["action"]["properties"]["fields"]["properties"]) == sorted(
         __import__("pnae_desktop.store.models", fromlist=["FICHE_TEXT_FIELDS"]).FICHE_TEXT_FIELDS
     )
@@ -382,16 +363,12 @@ def zip_bytes(members: dict[str, bytes] | list[tuple[str, bytes]]) -> bytes:
     with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         warnings.simplefilter("ignore")  # "Duplicate name": on purpose
         for name, data in members.items() if isinstance(members, dict) else members:
-            zf.writestr(
-                zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
-            )
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
 def dumps(document) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
 def edited(members: dict[str, bytes], name: str, change) -> dict[str, bytes]:
@@ -399,9 +376,7 @@ def edited(members: dict[str, bytes], name: str, change) -> dict[str, bytes]:
     out = dict(members)
     document = json.loads(out[name])
     result = change(document)
-    out[name] = (
-        dumps(document if result is None else result) if not isinstance(result, bytes) else result
-    )
+    out[name] = dumps(document if result is None else result) if not isinstance(result, bytes) else result
     if name != "manifest.json":
         manifest = json.loads(out["manifest.json"])
         manifest["members"][name] = hashlib.sha256(out[name]).hexdigest()
@@ -532,9 +507,7 @@ BAD = {
     "encrypted member": (_encrypted, "chiffré"),
     # the manifest
     "checksum mismatch": (
-        lambda m: _pkg(
-            {**m, "budget.json": m["budget.json"].replace(b'"acquis"', b'"sollicite"', 1)}
-        ),
+        lambda m: _pkg({**m, "budget.json": m["budget.json"].replace(b'"acquis"', b'"sollicite"', 1)}),
         "budget.json : son contenu ne correspond pas",
     ),
     "unknown format": (
@@ -741,9 +714,7 @@ BAD = {
     "duplicate allocation year": (
         _edit(
             "budget.json",
-            lambda d: d["allocation_keys"].extend(
-                [{"year": 2019, "method": "direct", "shares": []}] * 2
-            ),
+            lambda d: d["allocation_keys"].extend([{"year": 2019, "method": "direct", "shares": []}] * 2),
         ),
         "une seule clé de répartition par année",
     ),
@@ -799,9 +770,7 @@ BAD = {
         "convention.json, articles, article 1 (« objet ») : cet article du modèle est obligatoire",
     ),
     "unknown placeholder": (
-        _edit(
-            "convention.json", lambda d: d["articles"]["articles"][0].update(text="Voir {inconnu}.")
-        ),
+        _edit("convention.json", lambda d: d["articles"]["articles"][0].update(text="Voir {inconnu}.")),
         "convention.json, articles, article 1 (« objet ») : variable(s) inconnue(s)",
     ),
     "model article missing": (
@@ -813,9 +782,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
-def test_bad_package_is_refused_in_french_and_the_store_is_unchanged(
-    case, source, target, tmp_path
-):
+def test_bad_package_is_refused_in_french_and_the_store_is_unchanged(case, source, target, tmp_path):
     store, db = target
     build, expected = BAD[case]
     path = tmp_path / "bad.prae"

@@ -33,25 +33,19 @@ from pnae_desktop.store.database import open_store
 from pnae_desktop.store.models import Base
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-EXAMPLES = int(
-    os.environ.get("PNAE_FUZZ_EXAMPLES") or (1000 if IN_CI else 150)
-)  # the variable: a longer hunt
+EXAMPLES = int(os.environ.get("PNAE_FUZZ_EXAMPLES") or (1000 if IN_CI else 150))  # the variable: a longer hunt
 TABLES = tuple(sorted(Base.metadata.tables))
 
 
 def small_rich_prae(store, catalogue) -> int:
     """A small PRAE that still has one of everything a package carries."""
-    prae_id = praes.create_prae(
-        store, catalogue, NewPrae("11", 2018, 2019, (12,), title="PRAE à fuzzer")
-    )
+    prae_id = praes.create_prae(store, catalogue, NewPrae("11", 2018, 2019, (12,), title="PRAE à fuzzer"))
     praes.add_regional_action(store, prae_id, "Observatoire régional", contexte="Contexte court.")
     a, b = praes.get_prae(store, prae_id).actions
     ml1 = drafting.save_mission_locale(
         store, prae_id, MissionLocale(None, "Mission locale A", "Ville A", "Mme A", "a@x.fr")
     )[0]
-    ml2 = drafting.save_mission_locale(
-        store, prae_id, MissionLocale(None, "Mission locale B", "Ville B")
-    )[0]
+    ml2 = drafting.save_mission_locale(store, prae_id, MissionLocale(None, "Mission locale B", "Ville B"))[0]
     drafting.update_action(
         store,
         a.id,
@@ -114,12 +108,8 @@ def small_rich_prae(store, catalogue) -> int:
                 year,
                 budget.ChargeValue(etp=Decimal("0.5"), annual_cost_cents=52_000_00),
             ),
-            budget.ChargeCell(
-                a.id, "62", "Déplacements", year, budget.ChargeValue(amount_cents=1_234_56)
-            ),
-            budget.ChargeCell(
-                b.id, "60", "Fournitures", year, budget.ChargeValue(amount_cents=500_00)
-            ),
+            budget.ChargeCell(a.id, "62", "Déplacements", year, budget.ChargeValue(amount_cents=1_234_56)),
+            budget.ChargeCell(b.id, "60", "Fournitures", year, budget.ChargeValue(amount_cents=500_00)),
         ]
     budget.set_charge_cells(store, cells)
     budget.set_structural_cells(
@@ -130,9 +120,7 @@ def small_rich_prae(store, catalogue) -> int:
             budget.StructuralCell("Siège", 2019, 12_000_00),
         ],
     )
-    budget.set_allocation_key(
-        store, prae_id, 2018, "manual", {a.id: Decimal(70), b.id: Decimal(30)}
-    )
+    budget.set_allocation_key(store, prae_id, 2018, "manual", {a.id: Decimal(70), b.id: Decimal(30)})
     budget.set_allocation_key(store, prae_id, 2019, "etp")
     funders = {f.kind: f.id for f in budget.load_budget(store, prae_id).funders}
     budget.set_financing_cells(
@@ -168,9 +156,7 @@ def small_rich_prae(store, catalogue) -> int:
             ),
         ),
     )
-    state = cv.add_article(
-        convention.get_state(store, prae_id), "Clause régionale", "Voir {ref:objet}.", 2
-    )
+    state = cv.add_article(convention.get_state(store, prae_id), "Clause régionale", "Voir {ref:objet}.", 2)
     convention.save_state(store, prae_id, catalogue, cv.remove_article(state, "autres_engagements"))
     return prae_id
 
@@ -188,9 +174,7 @@ def json_paths(node, path=()):
 
 
 def dumps(document) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
 def zip_bytes(items) -> bytes:
@@ -198,9 +182,7 @@ def zip_bytes(items) -> bytes:
     with warnings.catch_warnings(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         warnings.simplefilter("ignore")
         for name, data in items:
-            zf.writestr(
-                zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED
-            )
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -239,9 +221,7 @@ def fingerprint(store) -> tuple:
     """Rows per table and the last change: cheap, and moves on any write."""
     counts = ", ".join(f"(SELECT count(*) FROM {t})" for t in TABLES)
     with store.engine.connect() as con:
-        return tuple(
-            con.execute(text(f"SELECT {counts}, (SELECT max(updated_at) FROM praes)")).one()
-        )
+        return tuple(con.execute(text(f"SELECT {counts}, (SELECT max(updated_at) FROM praes)")).one())
 
 
 # -- the cases ----------------------------------------------------------------------------------
@@ -299,9 +279,7 @@ leaves = st.one_of(
 )
 values = st.recursive(
     leaves,
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
-    ),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
     max_leaves=6,
 )
 MEMBER_NAMES = [
@@ -341,9 +319,7 @@ cases = st.one_of(
         st.tuples(
             st.sampled_from(package.MEMBERS),
             st.integers(0, 10**9),
-            st.one_of(
-                st.integers(-2, 5), st.integers(1995, 2105), st.sampled_from([99, 999, 10**12])
-            ),
+            st.one_of(st.integers(-2, 5), st.integers(1995, 2105), st.sampled_from([99, 999, 10**12])),
             st.one_of(
                 st.sampled_from(TRICKY),
                 st.text(max_size=6),
@@ -355,9 +331,7 @@ cases = st.one_of(
     st.tuples(
         st.just("mutate_twice"),
         st.lists(
-            st.tuples(
-                st.sampled_from(package.MEMBERS), st.integers(0, 10**9), st.just("replace"), values
-            ),
+            st.tuples(st.sampled_from(package.MEMBERS), st.integers(0, 10**9), st.just("replace"), values),
             min_size=2,
             max_size=2,
         ),
@@ -416,16 +390,12 @@ def build(world: World, kind: str, data) -> bytes:
         node = document
         for key in path:
             node = node[key]
-        value = {bool: flag, int: number, str: string}.get(
-            type(node), string if index % 2 else number
-        )
+        value = {bool: flag, int: number, str: string}.get(type(node), string if index % 2 else number)
         data = (name, index, "replace", value)
     edits = [data] if kind in ("mutate", "plausible") else data
     documents = {name: copy.deepcopy(doc) for name, doc in world.documents.items()}
     for name, index, op, value in edits:
-        documents[name] = mutate(
-            documents[name], world.paths[name], index, op, copy.deepcopy(value)
-        )
+        documents[name] = mutate(documents[name], world.paths[name], index, op, copy.deepcopy(value))
     members = {}
     for name, document in documents.items():
         try:
@@ -435,9 +405,7 @@ def build(world: World, kind: str, data) -> bytes:
     if kind == "mutate" and data[0] == package.MANIFEST:
         return zip_bytes(members.items())
     manifest = json.loads(members[package.MANIFEST])
-    manifest["members"] = {
-        name: hashlib.sha256(members[name]).hexdigest() for name in package.MEMBERS
-    }
+    manifest["members"] = {name: hashlib.sha256(members[name]).hexdigest() for name in package.MEMBERS}
     members[package.MANIFEST] = dumps(manifest)
     return zip_bytes(members.items())
 

@@ -47,8 +47,9 @@ def test_cli_demo_refuses_while_the_app_holds_the_file(demo_file):
     holder = Workspace(db=demo_file)
     holder.prepare()
     before = sha(demo_file)
-    result = subprocess.run([sys.executable, "-m", "pnae_desktop", "demo", "--db", str(demo_file)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "demo", "--db", str(demo_file)], capture_output=True, text=True
+    )
     holder.close()
     assert result.returncode != 0 and "fermez-le d'abord" in result.stderr
     assert sha(demo_file) == before
@@ -57,17 +58,19 @@ def test_cli_demo_refuses_while_the_app_holds_the_file(demo_file):
 def test_damaged_store_is_refused_untouched_and_check_reports_it(demo_file, tmp_path):
     damaged = tmp_path / "damaged.sqlite"
     data = bytearray(demo_file.read_bytes())
-    data[4096 * 2: 4096 * 2 + 200] = b"\x00\xff" * 100  # scribble over a b-tree page
+    data[4096 * 2 : 4096 * 2 + 200] = b"\x00\xff" * 100  # scribble over a b-tree page
     damaged.write_bytes(bytes(data))
     before = sha(damaged)
     with pytest.raises(DamagedStoreError):
         Workspace(db=damaged).prepare()
     assert sha(damaged) == before
-    check = subprocess.run([sys.executable, "-m", "pnae_desktop", "check", "--db", str(damaged)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "check", "--db", str(damaged)], capture_output=True, text=True
+    )
     assert check.returncode == 1 and "damaged.sqlite" in check.stderr
-    healthy = subprocess.run([sys.executable, "-m", "pnae_desktop", "check", "--db", str(demo_file)],
-                             capture_output=True, text=True)
+    healthy = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "check", "--db", str(demo_file)], capture_output=True, text=True
+    )
     assert healthy.returncode == 0 and "est sain" in healthy.stdout
     assert sha(damaged) == before
 
@@ -84,8 +87,7 @@ def test_backup_then_restore_from_the_dialog(qtbot, demo_file, tmp_path):
     # a change after the backup: a second PRAE
     from pnae_desktop.domain.entities import NewPrae
 
-    praes.create_prae(window.workspace.store, window.workspace.catalogues.default,
-                      NewPrae("04", 2018, 2020, (5,)))
+    praes.create_prae(window.workspace.store, window.workspace.catalogues.default, NewPrae("04", 2018, 2020, (5,)))
     window.refresh()
     assert len(window.dashboard.model.rows) == 2
 

@@ -53,9 +53,15 @@ def _add_praes(path: Path, praes: int, actions_each: int, tag: str = "") -> None
             if org is None:
                 org = OrganisationRow(id=1, name="ARML", region_code="11")
             for i in range(praes):
-                prae = PraeRow(organisation=org, region_code="11", region_name="Île-de-France",
-                               title=f"PRAE {tag}{i}", start_year=2026, end_year=2028,
-                               catalogue_edition="test")
+                prae = PraeRow(
+                    organisation=org,
+                    region_code="11",
+                    region_name="Île-de-France",
+                    title=f"PRAE {tag}{i}",
+                    start_year=2026,
+                    end_year=2028,
+                    catalogue_edition="test",
+                )
                 session.add(prae)
                 session.flush()
                 ids.append(prae.id)
@@ -108,9 +114,17 @@ def test_backup_includes_edits_still_in_the_wal_of_an_open_store(sqlite_store, d
     from pnae_desktop.store.models import OrganisationRow, PraeRow
 
     with sqlite_store.transaction() as session:
-        session.add(PraeRow(organisation=OrganisationRow(name="ARML", region_code="11"),
-                            region_code="11", region_name="Île-de-France", title="Ouvert",
-                            start_year=2026, end_year=2028, catalogue_edition="test"))
+        session.add(
+            PraeRow(
+                organisation=OrganisationRow(name="ARML", region_code="11"),
+                region_code="11",
+                region_name="Île-de-France",
+                title="Ouvert",
+                start_year=2026,
+                end_year=2028,
+                catalogue_edition="test",
+            )
+        )
     for n in range(5):
         praes.add_regional_action(sqlite_store, 1, f"Action {n}")
     assert db_path.with_name(db_path.name + "-wal").stat().st_size > 0
@@ -200,19 +214,45 @@ def test_daily_backup_rotates(store_path):
 
 # 40 backups over 60 days: (days before NOW, time of day, reason).
 SYNTHETIC = [
-    (0, "08:00", "ouverture"), (0, "12:00", "manuelle"), (0, "16:00", "manuelle"),
-    (1, "09:30", "ouverture"), (2, "09:00", "ouverture"), (2, "18:00", "manuelle"),
-    (3, "09:30", "ouverture"), (5, "09:30", "ouverture"), (6, "09:30", "ouverture"),
-    (8, "07:15", "ouverture"), (8, "19:45", "manuelle"), (9, "09:30", "ouverture"),
-    (12, "09:30", "ouverture"), (14, "10:00", "avant-restauration"), (15, "09:30", "ouverture"),
-    (17, "09:30", "ouverture"), (20, "09:30", "ouverture"), (21, "09:30", "ouverture"),
-    (22, "09:30", "ouverture"), (24, "09:30", "ouverture"), (27, "09:30", "ouverture"),
-    (29, "09:30", "ouverture"), (30, "09:30", "ouverture"), (31, "09:30", "ouverture"),
-    (33, "09:30", "ouverture"), (35, "09:30", "ouverture"), (36, "09:30", "ouverture"),
-    (38, "09:30", "ouverture"), (40, "09:30", "ouverture"), (41, "09:30", "ouverture"),
-    (43, "09:30", "ouverture"), (45, "09:30", "avant-migration"), (47, "09:30", "ouverture"),
-    (48, "09:30", "ouverture"), (50, "09:30", "ouverture"), (52, "09:30", "ouverture"),
-    (54, "09:30", "ouverture"), (56, "09:30", "ouverture"), (58, "09:30", "ouverture"),
+    (0, "08:00", "ouverture"),
+    (0, "12:00", "manuelle"),
+    (0, "16:00", "manuelle"),
+    (1, "09:30", "ouverture"),
+    (2, "09:00", "ouverture"),
+    (2, "18:00", "manuelle"),
+    (3, "09:30", "ouverture"),
+    (5, "09:30", "ouverture"),
+    (6, "09:30", "ouverture"),
+    (8, "07:15", "ouverture"),
+    (8, "19:45", "manuelle"),
+    (9, "09:30", "ouverture"),
+    (12, "09:30", "ouverture"),
+    (14, "10:00", "avant-restauration"),
+    (15, "09:30", "ouverture"),
+    (17, "09:30", "ouverture"),
+    (20, "09:30", "ouverture"),
+    (21, "09:30", "ouverture"),
+    (22, "09:30", "ouverture"),
+    (24, "09:30", "ouverture"),
+    (27, "09:30", "ouverture"),
+    (29, "09:30", "ouverture"),
+    (30, "09:30", "ouverture"),
+    (31, "09:30", "ouverture"),
+    (33, "09:30", "ouverture"),
+    (35, "09:30", "ouverture"),
+    (36, "09:30", "ouverture"),
+    (38, "09:30", "ouverture"),
+    (40, "09:30", "ouverture"),
+    (41, "09:30", "ouverture"),
+    (43, "09:30", "ouverture"),
+    (45, "09:30", "avant-migration"),
+    (47, "09:30", "ouverture"),
+    (48, "09:30", "ouverture"),
+    (50, "09:30", "ouverture"),
+    (52, "09:30", "ouverture"),
+    (54, "09:30", "ouverture"),
+    (56, "09:30", "ouverture"),
+    (58, "09:30", "ouverture"),
     (59, "09:30", "ouverture"),
 ]
 
@@ -452,9 +492,7 @@ def test_damaged_backup_is_refused_and_the_store_is_unchanged(store_path):
     assert after_files == before_files, "no aside copy, no temporary file"
 
 
-@pytest.mark.parametrize(
-    "kind", ["missing", "empty", "truncated", "not_sqlite", "newer_schema", "not_pnae"]
-)
+@pytest.mark.parametrize("kind", ["missing", "empty", "truncated", "not_sqlite", "newer_schema", "not_pnae"])
 def test_unusable_backups_are_refused(store_path, tmp_path, kind):
     candidate = tmp_path / "candidate.sqlite"
     if kind == "empty":
@@ -517,9 +555,11 @@ def test_restore_refused_while_another_connection_reads_the_store(store_path):
     writer = sqlite3.connect(store_path)
     try:
         reader.execute("PRAGMA journal_mode=WAL")
-        writer.execute("INSERT INTO organisations (name, acronym, address, legal_form, "
-                       "representative_name, representative_title, email, phone, region_code) "
-                       "VALUES ('B', '', '', '', '', '', '', '', '11')")
+        writer.execute(
+            "INSERT INTO organisations (name, acronym, address, legal_form, "
+            "representative_name, representative_title, email, phone, region_code) "
+            "VALUES ('B', '', '', '', '', '', '', '', '11')"
+        )
         writer.commit()  # now the WAL has a frame the reader's snapshot predates
         reader.execute("BEGIN")
         reader.execute("SELECT count(*) FROM praes").fetchone()

@@ -33,9 +33,7 @@ DELAY_MS = (5, 80)
 LINE_TIMEOUT = 60.0
 # PNAE_KILL_MODE=spawn: every round in a freshly started interpreter (as on Windows).
 CAN_FORK = (
-    hasattr(os, "fork")
-    and hasattr(signal, "SIGKILL")
-    and os.environ.get("PNAE_KILL_MODE", "").lower() != "spawn"
+    hasattr(os, "fork") and hasattr(signal, "SIGKILL") and os.environ.get("PNAE_KILL_MODE", "").lower() != "spawn"
 )
 
 
@@ -171,8 +169,7 @@ def test_kill_forked_children(tmp_path):
                 elif kind == "start":
                     prae_id = int(rest.split()[1])
                 elif kind == "dead":
-                    raise AssertionError("child ended before the kill: " + _context(
-                        stderr_path, seed, round_no))
+                    raise AssertionError("child ended before the kill: " + _context(stderr_path, seed, round_no))
             time.sleep(rng.uniform(*DELAY_MS) / 1000)
             os.kill(pid, signal.SIGKILL)
             acked = []
@@ -185,8 +182,7 @@ def test_kill_forked_children(tmp_path):
                 elif kind == "dead":
                     status = int(rest.split()[1])
                     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (
-                        f"child not killed (status {status}): "
-                        + _context(stderr_path, seed, round_no)
+                        f"child not killed (status {status}): " + _context(stderr_path, seed, round_no)
                     )
                     break
             context = _context(stderr_path, seed, round_no)
@@ -220,9 +216,7 @@ def test_kill_spawned_child(tmp_path):
         try:
             lines = Lines(child.stdout)
             line = lines.next()
-            assert line is not None and line.startswith("start "), (
-                f"{line!r}: " + _context(stderr_path, seed, round_no)
-            )
+            assert line is not None and line.startswith("start "), f"{line!r}: " + _context(stderr_path, seed, round_no)
             prae_id = int(line.split()[2])
             time.sleep(rng.uniform(*DELAY_MS) / 1000)
             child.kill()  # SIGKILL on POSIX, TerminateProcess on Windows

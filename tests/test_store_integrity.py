@@ -17,9 +17,7 @@ import pytest
 from pnae_desktop.store import integrity
 from pnae_desktop.store.integrity import integrity_check, quick_check
 
-CHECKS = pytest.mark.parametrize(
-    "check", [quick_check, integrity_check], ids=["quick", "integrity"]
-)
+CHECKS = pytest.mark.parametrize("check", [quick_check, integrity_check], ids=["quick", "integrity"])
 PAGE = 4096
 
 
@@ -71,8 +69,15 @@ def test_real_app_store_is_ok(sqlite_store, db_path, check):
     with sqlite_store.transaction() as session:
         org = OrganisationRow(name="ARML", region_code="11")
         session.add(
-            PraeRow(organisation=org, region_code="11", region_name="Île-de-France", title="P",
-                    start_year=2026, end_year=2028, catalogue_edition="t")
+            PraeRow(
+                organisation=org,
+                region_code="11",
+                region_name="Île-de-France",
+                title="P",
+                start_year=2026,
+                end_year=2028,
+                catalogue_edition="t",
+            )
         )
     praes.add_regional_action(sqlite_store, 1, "Action régionale")
     # The store is open (live -wal): the check reads through the WAL, changes nothing.
@@ -192,9 +197,7 @@ def test_module_does_not_import_sqlalchemy():
         "print([m for m in sys.modules if m.split('.')[0] in heavy])\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
 

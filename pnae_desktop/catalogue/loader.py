@@ -67,8 +67,15 @@ def _french(error) -> str:
         missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
         return f"champ obligatoire absent : « {', '.join(missing)} »"
     if v == "type":
-        kinds = {"string": "texte", "integer": "nombre entier", "number": "nombre", "array": "liste",
-                 "object": "objet", "boolean": "vrai/faux", "null": "vide"}
+        kinds = {
+            "string": "texte",
+            "integer": "nombre entier",
+            "number": "nombre",
+            "array": "liste",
+            "object": "objet",
+            "boolean": "vrai/faux",
+            "null": "vide",
+        }
         names = [kinds.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
         return f"type attendu : {' ou '.join(names)} (valeur trouvée : {error.instance!r})"
     if v == "additionalProperties":
@@ -111,8 +118,7 @@ def load_file(source: Traversable, validator=None) -> Catalogue:
         first = errors[0]
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
         raise CatalogueError(
-            f"Catalogue « {name} » : champ « {_where(first)} » non conforme au schéma : "
-            f"{_french(first)}{more}."
+            f"Catalogue « {name} » : champ « {_where(first)} » non conforme au schéma : {_french(first)}{more}."
         )
     catalogue = _build(data)
     _check_references(name, catalogue)
@@ -140,8 +146,7 @@ def _check_references(name: str, c: Catalogue) -> None:
         unknown = [n for n in t.actions if n not in numbers]
         if unknown:
             raise CatalogueError(
-                f"Catalogue « {name} » : champ « priority_themes/{i}/actions » : "
-                f"action(s) inconnue(s) {unknown}."
+                f"Catalogue « {name} » : champ « priority_themes/{i}/actions » : action(s) inconnue(s) {unknown}."
             )
     codes = [o.code for o in c.cpo_objectives]
     if len(set(codes)) != len(codes):
@@ -179,8 +184,7 @@ def _build(d: dict) -> Catalogue:
         ),
         actions=tuple(_action(a) for a in d["actions"]),
         priority_themes=tuple(
-            PriorityTheme(t["number"], t["title"], tuple(t["actions"]), tuple(t["items"]))
-            for t in d["priority_themes"]
+            PriorityTheme(t["number"], t["title"], tuple(t["actions"]), tuple(t["items"])) for t in d["priority_themes"]
         ),
         cpo_axes=tuple(
             CpoAxis(

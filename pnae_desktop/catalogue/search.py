@@ -29,8 +29,14 @@ def action_text(action: Action) -> str:
 def theme_text(theme: OperationalTheme) -> str:
     return fold(
         "\n".join(
-            [theme.title, *theme.objectives, *theme.propositions, *theme.public_policies,
-             *theme.partnership, *theme.practices]
+            [
+                theme.title,
+                *theme.objectives,
+                *theme.propositions,
+                *theme.public_policies,
+                *theme.partnership,
+                *theme.practices,
+            ]
         )
     )
 

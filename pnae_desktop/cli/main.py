@@ -69,8 +69,11 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
 
-    imp = sub.add_parser("import-budget", parents=[store],
-                         help="relire un classeur budgétaire exporté (et modifié) et appliquer les différences")
+    imp = sub.add_parser(
+        "import-budget",
+        parents=[store],
+        help="relire un classeur budgétaire exporté (et modifié) et appliquer les différences",
+    )
     imp.add_argument("--prae", metavar="ID", type=int, required=True)
     imp.add_argument("workbook", metavar="CLASSEUR.xlsx")
     imp.add_argument("--dry-run", action="store_true", help="lister les différences sans rien appliquer")
@@ -84,8 +87,9 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     pimport.add_argument("file", metavar="FICHIER.prae")
     mode = pimport.add_mutually_exclusive_group()
     mode.add_argument("--as-copy", action="store_true", help="importer comme copie si le PRAE existe déjà")
-    mode.add_argument("--replace", action="store_true",
-                      help="remplacer le PRAE existant (une sauvegarde est faite avant)")
+    mode.add_argument(
+        "--replace", action="store_true", help="remplacer le PRAE existant (une sauvegarde est faite avant)"
+    )
 
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)

@@ -30,9 +30,7 @@ _NOUN_ENDING = re.compile(r"(millions?|milliards?)$")
 
 def _check_cents(cents: int) -> int:
     if isinstance(cents, bool) or not isinstance(cents, int):
-        raise TypeError(
-            f"Montant en centimes attendu (nombre entier), reçu {type(cents).__name__} : {cents!r}."
-        )
+        raise TypeError(f"Montant en centimes attendu (nombre entier), reçu {type(cents).__name__} : {cents!r}.")
     if cents < 0:
         raise ValueError(f"Montant négatif non accepté : {cents} centimes.")
     if cents > MAX_CENTS:

@@ -226,9 +226,7 @@ class ChargeLine(_Placed):
             raise self.refuse(f"compte de charges « {self.account} » inconnu")
         by_etp = self.etp is not None or self.annual_cost_cents is not None
         if self.amount_cents is not None and by_etp:
-            raise self.refuse(
-                "saisir soit un montant, soit des ETP et un coût annuel chargé, pas les deux"
-            )
+            raise self.refuse("saisir soit un montant, soit des ETP et un coût annuel chargé, pas les deux")
         etp_hundredths = 0
         if not by_etp:
             if self.amount_cents is None:
@@ -660,15 +658,11 @@ def validate(budget: Budget, totals: BudgetTotals | None = None) -> list[Problem
             outside = f"l'année {year} est hors de la période du PRAE ({period})"
             report("outside_years", f"{row.place} : {outside}.", action_id, year)
         if action_id is not None and action_id not in actions:
-            report(
-                "unknown_action", f"{row.place} : action « {action_id} » inconnue.", action_id, year
-            )
+            report("unknown_action", f"{row.place} : action « {action_id} » inconnue.", action_id, year)
     for f in budget.financing:
         if f.funder_id not in funders:
             lost = f"{format_amount(f.amount_cents)} non attribués"
-            report(
-                "unknown_funder", f"{f.place} : financeur inconnu ({lost}).", f.action_id, f.year
-            )
+            report("unknown_funder", f"{f.place} : financeur inconnu ({lost}).", f.action_id, f.year)
 
     for key in budget.allocation_keys:
         if key.year not in years:
@@ -695,8 +689,7 @@ def validate(budget: Budget, totals: BudgetTotals | None = None) -> list[Problem
         cost = sum(totals.full_by_action_year.get((a.action_id, y), 0) for y in totals.years)
         if cost and not any(a.shares):
             message = (
-                f"{a.place} : aucun objectif CPO ; son coût ({format_amount(cost)}) "
-                "est compté comme « non affecté »."
+                f"{a.place} : aucun objectif CPO ; son coût ({format_amount(cost)}) est compté comme « non affecté »."
             )
             report("no_objective", message, a.action_id)
 

@@ -268,11 +268,7 @@ def placeholder_problem(ph: Placeholder, phrases: Mapping, article_keys) -> str 
     if ph.kind == "value":
         return None if ph.arg in VALUES else "variable inconnue"
     if ph.kind == "amount":
-        return (
-            None
-            if _AMOUNT_ARG.match(ph.arg)
-            else "montant mal formé (attendu : financeur.année ou financeur.total)"
-        )
+        return None if _AMOUNT_ARG.match(ph.arg) else "montant mal formé (attendu : financeur.année ou financeur.total)"
     if ph.kind == "ref":
         return None if ph.arg in article_keys else "renvoi à un article inconnu"
     if ph.kind == "phrase":
@@ -368,9 +364,7 @@ class ConventionTemplate:
         out += [("parties", p.text) for p in self.parties] + [("parties", self.parties_closing)]
         out += [("preamble", t) for t in self.visas + self.considerants]
         out += [(a.key, a.text) for a in self.articles]
-        out += [
-            (f"phrase:{k}", v) for k, variants in self.phrases.items() for v in variants.values()
-        ]
+        out += [(f"phrase:{k}", v) for k, variants in self.phrases.items() for v in variants.values()]
         out.append(("signature", self.signature_closing))
         for b in self.signature_blocks:
             out += [("signature", t) for t in (b.heading, *b.lines, b.name)]
@@ -391,9 +385,7 @@ def _schema_validator():
 
 def template_from_data(data: dict, name: str = "modèle") -> ConventionTemplate:
     """Validate `data` (schema, then placeholders) and build the template; French errors."""
-    errors = sorted(
-        _schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))
-    )
+    errors = sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
         where = "/".join(map(str, errors[0].absolute_path)) or "(racine)"
         raise ConventionError(
@@ -414,10 +406,7 @@ def template_from_data(data: dict, name: str = "modèle") -> ConventionTemplate:
         visas=tuple(data["preamble"]["visas"]),
         considerants=tuple(data["preamble"]["considerants"]),
         preamble_closing=data["preamble"]["closing"],
-        articles=tuple(
-            ArticleModel(a["key"], a["title"], _lines(a["text"]), a["optional"])
-            for a in data["articles"]
-        ),
+        articles=tuple(ArticleModel(a["key"], a["title"], _lines(a["text"]), a["optional"]) for a in data["articles"]),
         annexes=tuple(Annex(a["number"], a["key"], a["title"]) for a in data["annexes"]),
         signature_closing=data["signature"]["closing"],
         signature_blocks=tuple(
@@ -437,16 +426,10 @@ def _check_template(t: ConventionTemplate, name: str) -> None:
     for where, text in t.texts():
         problems = text_problems(text, t.phrases, keys)
         if where.startswith("phrase:"):
-            problems += [
-                f"{p.text} (interdit dans une formule)"
-                for p in placeholders_in(text)
-                if p.kind != "value"
-            ]
+            problems += [f"{p.text} (interdit dans une formule)" for p in placeholders_in(text) if p.kind != "value"]
         if problems:
             raise ConventionError(
-                f"Modèle de convention « {name} », partie « {where} » : "
-                + " ; ".join(problems)
-                + ".",
+                f"Modèle de convention « {name} », partie « {where} » : " + " ; ".join(problems) + ".",
                 where,
             )
 
@@ -545,17 +528,13 @@ def article_label(number: int) -> str:
     return "article 1er" if number == 1 else f"article {number}"
 
 
-def article_title(
-    state: ConventionState, key: str, template: ConventionTemplate | None = None
-) -> str:
+def article_title(state: ConventionState, key: str, template: ConventionTemplate | None = None) -> str:
     a = state.article(key)
     model = _template(state, template).article(key)
     return a.title if a.title is not None else (model.title if model else key)
 
 
-def article_text(
-    state: ConventionState, key: str, template: ConventionTemplate | None = None
-) -> str:
+def article_text(state: ConventionState, key: str, template: ConventionTemplate | None = None) -> str:
     """The text in force for `key` (override or model), placeholders unresolved: the editor's text."""
     a = state.article(key)
     if a.text is not None:
@@ -616,9 +595,7 @@ def restore_article(state: ConventionState, key: str) -> ConventionState:
     return _replace_article(state, key, replace(current, text=None, title=None))
 
 
-def remove_article(
-    state: ConventionState, key: str, template: ConventionTemplate | None = None
-) -> ConventionState:
+def remove_article(state: ConventionState, key: str, template: ConventionTemplate | None = None) -> ConventionState:
     """Remove an optional model article (kept in the state, flagged) or delete an added one."""
     current = state.article(key)
     if current.custom:
@@ -688,8 +665,7 @@ def state_to_dict(state: ConventionState) -> dict:
     return {
         "template": state.template_key,
         "articles": [
-            {k: v for k, v in vars(a).items() if v not in (None, False) or k == "key"}
-            for a in state.articles
+            {k: v for k, v in vars(a).items() if v not in (None, False) or k == "key"} for a in state.articles
         ],
     }
 
@@ -916,17 +892,14 @@ def state_service(overseas: bool) -> str:
     return "Dieccte" if overseas else "Direccte"
 
 
-def _values(
-    ctx: ConventionContext, template: ConventionTemplate, party_count: int
-) -> dict[str, str]:
+def _values(ctx: ConventionContext, template: ConventionTemplate, party_count: int) -> dict[str, str]:
     """Every value placeholder the context fills; a missing one is absent."""
     council = ctx.council or CouncilInfo()
     sig = ctx.signature
     years = ctx.period.end_year - ctx.period.start_year + 1
     values = {
         "region.name": ctx.region.name,
-        "region.tribunal": ctx.region.tribunal
-        or template.administrative_courts.get(ctx.region.code, ""),
+        "region.tribunal": ctx.region.tribunal or template.administrative_courts.get(ctx.region.code, ""),
         "state.service": state_service(ctx.region.overseas),
         "state.prefect.name": ctx.state.prefect.name,
         "state.prefect.function": ctx.state.prefect.function,
@@ -946,21 +919,15 @@ def _values(
         "prae.title": ctx.prae_title,
         "period.start": str(ctx.period.start_year),
         "period.end": str(ctx.period.end_year),
-        "period.duration": (
-            f"{number_in_words(years)} an{'s' if years > 1 else ''}" if years >= 1 else ""
-        ),
+        "period.duration": (f"{number_in_words(years)} an{'s' if years > 1 else ''}" if years >= 1 else ""),
         "steering.meetings": (
             f"{number_in_words(ctx.steering.meetings_per_year, feminine=True)} fois"
             if ctx.steering.meetings_per_year >= 1
             else ""
         ),
         "signature.place": sig.place,
-        "signature.date": french_date(sig.date)
-        if sig.date
-        else (HAND_DATE if sig.date_by_hand else ""),
-        "signature.copies_words": number_in_words(sig.copies or party_count)
-        if (sig.copies or party_count)
-        else "",
+        "signature.date": french_date(sig.date) if sig.date else (HAND_DATE if sig.date_by_hand else ""),
+        "signature.copies_words": number_in_words(sig.copies or party_count) if (sig.copies or party_count) else "",
     }
     return {k: v.strip() for k, v in values.items() if v and v.strip()}
 
@@ -1007,9 +974,7 @@ def _share_tenths(part: int, whole: int) -> int:
 
 
 class _Renderer:
-    def __init__(
-        self, state: ConventionState, ctx: ConventionContext, template: ConventionTemplate
-    ):
+    def __init__(self, state: ConventionState, ctx: ConventionContext, template: ConventionTemplate):
         self.state, self.ctx, self.t = state, ctx, template
         self.numbers = numbering(state)
         self.all_keys = {a.key for a in state.articles}
@@ -1058,9 +1023,7 @@ class _Renderer:
         return tuple(out)
 
     def _item(self, item: _RawItem, where: str) -> ListItem:
-        return ListItem(
-            self.inline(item.text, where), tuple(self._item(c, where) for c in item.children)
-        )
+        return ListItem(self.inline(item.text, where), tuple(self._item(c, where) for c in item.children))
 
     def _block(self, ph: Placeholder, where: str) -> Block:
         if placeholder_problem(ph, self.t.phrases, self.all_keys):
@@ -1087,9 +1050,7 @@ class _Renderer:
         rows = [(a.label or f"Axe {a.axis}", *self._money(a.amounts)) for a in costs]
         rows.append(("Total", *self._money(total)))
         header = ("Axe", *map(str, years), "Total")
-        return Table(
-            "cost_per_axis", header, tuple(rows), (False,) + (True,) * (len(header) - 1), True
-        )
+        return Table("cost_per_axis", header, tuple(rows), (False,) + (True,) * (len(header) - 1), True)
 
     def _table_contributions(self) -> Table | None:
         funders = self.ctx.funders
@@ -1106,9 +1067,7 @@ class _Renderer:
         rows = [(f.name, *self._money(f.amounts), share(f.amounts)) for f in funders]
         rows.append(("Total des financements", *self._money(every), share(every)))
         header = ("Financeur", *map(str, years), "Total", "Part du coût total")
-        return Table(
-            "contributions", header, tuple(rows), (False,) + (True,) * (len(header) - 1), True
-        )
+        return Table("contributions", header, tuple(rows), (False,) + (True,) * (len(header) - 1), True)
 
     def _table_payment_schedule(self) -> Table | None:
         order = {f.key: i for i, f in enumerate(self.ctx.funders)}
@@ -1134,9 +1093,7 @@ class _Renderer:
                     )
                 )
         header = ("Année", "Financeur", "Versement", "Part", "Montant", "Condition de versement")
-        return Table(
-            "payment_schedule", header, tuple(rows), (False, False, False, True, True, False), False
-        )
+        return Table("payment_schedule", header, tuple(rows), (False, False, False, True, True, False), False)
 
     def _list_objectives(self) -> BulletList | None:
         if not self.ctx.objectives:
@@ -1171,11 +1128,7 @@ class _Renderer:
 
     def _list_steering_committee(self) -> BulletList | None:
         members = [m.strip() for m in self.ctx.steering.members if m.strip()]
-        return (
-            BulletList(tuple(ListItem(m) for m in members), "steering_committee")
-            if members
-            else None
-        )
+        return BulletList(tuple(ListItem(m) for m in members), "steering_committee") if members else None
 
     def _list_annexes(self) -> BulletList | None:
         items = tuple(ListItem(f"Annexe {a.number} : {a.title}") for a in self.t.annexes)
@@ -1406,14 +1359,10 @@ class _Checker:
             ("arml.signatory", "le signataire pour l'association", self.ctx.arml.signatory),
         ]
         if self.ctx.council is not None:
-            people.append(
-                ("council.signatory", "le signataire pour la Région", self.ctx.council.signatory)
-            )
+            people.append(("council.signatory", "le signataire pour la Région", self.ctx.council.signatory))
         for prefix, label, person in people:
             if not person.name.strip():
-                self.add(
-                    "signatory_missing", ERROR, f"Nommez {label}.", f"{prefix}.name", "signature"
-                )
+                self.add("signatory_missing", ERROR, f"Nommez {label}.", f"{prefix}.name", "signature")
             if not person.function.strip():
                 self.add(
                     "signatory_missing",
@@ -1554,8 +1503,7 @@ class _Checker:
                         self.add(
                             "payment_schedule",
                             ERROR,
-                            f"Échéancier de versement {f.name} {y} : chaque part doit être comprise "
-                            "entre 1 et 100 %.",
+                            f"Échéancier de versement {f.name} {y} : chaque part doit être comprise entre 1 et 100 %.",
                             location,
                             "versement",
                         )
@@ -1676,8 +1624,7 @@ class _Checker:
                 self.add(
                     "removed_reference",
                     ERROR,
-                    f"{_capitalised(self.where(p.where))} renvoie à l'article "
-                    f"« {name} », qui a été supprimé.",
+                    f"{_capitalised(self.where(p.where))} renvoie à l'article « {name} », qui a été supprimé.",
                     p.where,
                 )
             else:
@@ -1793,11 +1740,7 @@ def default_payment_schedules(context: ConventionContext) -> tuple[PaymentSchedu
                 if i == 0
                 else f"après production des justificatifs de l'année {y - 1} et d'un bilan intermédiaire {y}"
             )
-            out.append(
-                PaymentSchedule(
-                    f.key, y, (Instalment("Avance", 50, advance), Instalment("Solde", 50, balance))
-                )
-            )
+            out.append(PaymentSchedule(f.key, y, (Instalment("Avance", 50, advance), Instalment("Solde", 50, balance))))
     return tuple(out)
 
 
@@ -1806,12 +1749,8 @@ def suggested_steering_members(context: ConventionContext) -> tuple[str, ...]:
     service = state_service(context.region.overseas)
     members = [f"le préfet de la région {context.region.name} ou son représentant ({service})"]
     if context.council is not None:
-        members.append(
-            f"le président ou la présidente de la {context.council.name} ou son représentant"
-        )
-    members += [
-        f"un représentant de {f.name}" for f in context.funders if f.key not in ("state", "region")
-    ]
+        members.append(f"le président ou la présidente de la {context.council.name} ou son représentant")
+    members += [f"un représentant de {f.name}" for f in context.funders if f.key not in ("state", "region")]
     members.append("le président ou la présidente de l'association ou son représentant")
     return tuple(members)
 
@@ -1821,5 +1760,7 @@ def suggested_state_functions(region_name: str, overseas: bool) -> StateInfo:
     if overseas:
         director = "directeur des entreprises, de la concurrence, de la consommation, du travail et de l'emploi"
     else:
-        director = "directeur régional des entreprises, de la concurrence, de la consommation, du travail et de l'emploi"
+        director = (
+            "directeur régional des entreprises, de la concurrence, de la consommation, du travail et de l'emploi"
+        )
     return StateInfo(Signatory("", f"préfet de la région {region_name}"), Signatory("", director))

@@ -150,7 +150,9 @@ def check_indicator(ind: Indicator, start_year: int, end_year: int) -> Indicator
                 raise ValidationError(f"{where}, cible {year} : un pourcentage ne dépasse pas 100.", "indicators")
         if baseline is not None and baseline > 100:
             raise ValidationError(f"{where}, valeur de référence : un pourcentage ne dépasse pas 100.", "indicators")
-    return Indicator(label, ind.unit, ind.source, baseline, ind.baseline_year, tuple(sorted(targets)), ind.comment.strip())
+    return Indicator(
+        label, ind.unit, ind.source, baseline, ind.baseline_year, tuple(sorted(targets)), ind.comment.strip()
+    )
 
 
 def check_objectives(codes, catalogue: Catalogue) -> tuple[str, ...]:
@@ -172,8 +174,16 @@ def check_share(value, where: str) -> Decimal | None:
     return share
 
 
-MAX_LENGTHS = {"title": 500, "pilot": 200, "co_pilots": 500, "name": 300, "city": 200, "director": 200,
-               "contact": 300, "label": 300}
+MAX_LENGTHS = {
+    "title": 500,
+    "pilot": 200,
+    "co_pilots": 500,
+    "name": 300,
+    "city": 200,
+    "director": 200,
+    "contact": 300,
+    "label": 300,
+}
 
 
 def check_length(value: str, field: str, label: str) -> str:
@@ -191,6 +201,7 @@ def check_levels(levels) -> tuple[str, ...]:
 
 
 # -- difference from the common base ---------------------------------------------------------
+
 
 def pnae_values(source: PnaeAction) -> dict[str, str | None]:
     """The PNAE text of each field of a fiche, as a declined action starts with it."""
@@ -232,6 +243,7 @@ def word_diff(old: str | None, new: str | None) -> list[tuple[str, str]]:
 
 
 # -- coverage and completeness ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class MissingItem:
@@ -285,7 +297,6 @@ def coverage(prae: PraeDetail, catalogue: Catalogue) -> Coverage:
         not_declined=tuple(a.number for a in catalogue.actions if a.number not in declined),
         missing=tuple(item for action in prae.actions for item in missing_items(action)),
     )
-
 
 
 def coverage_summary(cov: Coverage) -> str:

@@ -45,9 +45,7 @@ def _require_decimal(value: object, what: str) -> Decimal:
     return Decimal(value)
 
 
-def _split_number(
-    text: str, where: str, noun: str, unit: tuple[str, ...], example: str
-) -> tuple[bool, str, str]:
+def _split_number(text: str, where: str, noun: str, unit: tuple[str, ...], example: str) -> tuple[bool, str, str]:
     """(negative, integer digits, decimal digits) of a French or dotted number, or refuse it."""
     if not isinstance(text, str):
         raise TypeError(f"expected str, not {type(text).__name__}")
@@ -64,14 +62,11 @@ def _split_number(
         s = s[1:].lstrip()
     m = _NUMBER.fullmatch(s)
     if m is None:
-        raise ValidationError(
-            f"{where} : « {shown} » n'est pas un {noun} reconnu (exemple : {example}).", where
-        )
+        raise ValidationError(f"{where} : « {shown} » n'est pas un {noun} reconnu (exemple : {example}).", where)
     dec = m.group("dec") or ""
     if len(dec) > 2:
         raise ValidationError(
-            f"{where} : « {shown} » a plus de deux chiffres après la virgule "
-            f"(exemple : {example}).",
+            f"{where} : « {shown} » a plus de deux chiffres après la virgule (exemple : {example}).",
             where,
         )
     return negative, m.group("int").replace(" ", ""), dec.ljust(2, "0")

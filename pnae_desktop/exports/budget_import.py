@@ -99,9 +99,7 @@ class _Reader:
     def raw(self, ws, row: int, col: int, where: str):
         cell = ws.cell(row=row, column=col)
         value = cell.value
-        if cell.data_type == "f" or (
-            isinstance(value, str) and value.startswith("=") and cell.data_type != "s"
-        ):
+        if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=") and cell.data_type != "s"):
             value = self._cached(ws.title, cell.coordinate)
             if value is None:
                 raise ValidationError(
@@ -139,9 +137,7 @@ class _Reader:
                 raise ValidationError(f"{where} : {what} hors limites.", where)
             return cents
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-            raise ValidationError(
-                f"{where} : « {value} » n'est pas un {what} (nombre attendu).", where
-            )
+            raise ValidationError(f"{where} : « {value} » n'est pas un {what} (nombre attendu).", where)
         if isinstance(value, float):
             if not math.isfinite(value):
                 raise ValidationError(f"{where} : {what} invalide.", where)
@@ -156,9 +152,7 @@ class _Reader:
         except InvalidOperation:
             exact = False
         if not exact:
-            raise ValidationError(
-                f"{where} : {what} avec plus de deux chiffres après la virgule ({value}).", where
-            )
+            raise ValidationError(f"{where} : {what} avec plus de deux chiffres après la virgule ({value}).", where)
         cents = int(scaled)
         if cents > maximum:
             if what == "montant":
@@ -166,9 +160,7 @@ class _Reader:
                     f"{where} : montant absurde (plus de {format_amount(maximum)} sur une ligne).",
                     where,
                 )
-            raise ValidationError(
-                f"{where} : {what} hors limites (au plus {maximum // 100}).", where
-            )
+            raise ValidationError(f"{where} : {what} hors limites (au plus {maximum // 100}).", where)
         return cents
 
     def text(self, ws, row: int, col: int, where: str) -> str:
@@ -224,8 +216,7 @@ def _open(path: Path):
         return load_workbook(path)
     except Exception as exc:
         raise UserError(
-            f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible "
-            f"({exc.__class__.__name__})."
+            f"« {path.name} » n'est pas un classeur Excel (.xlsx) lisible ({exc.__class__.__name__})."
         ) from exc
 
 
@@ -283,10 +274,7 @@ def _check_columns(ws, years: tuple[int, ...]) -> None:
         expected |= {c_etp: f"ETP|{y}", c_cost: f"COUT|{y}", c_amt: f"MONTANT|{y}"}
     for col, key in sorted(expected.items()):
         if ws.cell(row=1, column=col).value != key:
-            raise _structure(
-                f"feuille « {bw.BY_ACTION} », colonne {get_column_letter(col)} "
-                "déplacée ou supprimée"
-            )
+            raise _structure(f"feuille « {bw.BY_ACTION} », colonne {get_column_letter(col)} déplacée ou supprimée")
 
 
 def _row_keys(ws) -> dict[str, int]:
@@ -365,9 +353,7 @@ def read_budget_workbook(path: Path | str, store, prae_id: int) -> list[Change]:
             seen_lines[(aid, account, label)] = f"{bw.BY_ACTION}!F{row}"
             for k, y in enumerate(years):
                 exported = snapshot["charges"][key].get(str(y))
-                change = _charge_cell(
-                    reader, ws, row, k, y, exported, info, account, label, charges
-                )
+                change = _charge_cell(reader, ws, row, k, y, exported, info, account, label, charges)
                 if change is not None:
                     out.append(change)
         elif kind == "F":
@@ -404,9 +390,7 @@ def _coord(row: int, col: int) -> str:
     return f"{get_column_letter(col)}{row}"
 
 
-def _charge_cell(
-    reader, ws, row, k, year, exported, info, account, label, charges
-) -> Change | None:
+def _charge_cell(reader, ws, row, k, year, exported, info, account, label, charges) -> Change | None:
     c_etp, c_cost, c_amt = bw.year_cols(k)
     context = f"{year}, compte {account}, « {label[:40]} »"
     current = charges.get((info.action_id, account, label, year))
@@ -414,21 +398,15 @@ def _charge_cell(
         raise _structure(f"feuille « {bw.BY_ACTION} », ligne {row} : année {year} inconnue")
     if exported[0] == "e":  # ETP × coût annuel chargé: the amount cell is a formula
         where_etp = reader.where(bw.BY_ACTION, _coord(row, c_etp), context + ", ETP")
-        where_cost = reader.where(
-            bw.BY_ACTION, _coord(row, c_cost), context + ", coût annuel chargé"
-        )
-        etp = reader.cents(
-            ws, row, c_etp, where_etp, what="nombre d'ETP", maximum=MAX_ETP_HUNDREDTHS
-        )
+        where_cost = reader.where(bw.BY_ACTION, _coord(row, c_cost), context + ", coût annuel chargé")
+        etp = reader.cents(ws, row, c_etp, where_etp, what="nombre d'ETP", maximum=MAX_ETP_HUNDREDTHS)
         cost = reader.cents(ws, row, c_cost, where_cost)
         if [etp, cost] == list(exported[1:]):
             return None
         if etp is None and cost is None:
             new = None
         elif etp is None:
-            raise ValidationError(
-                f"{where_etp} : nombre d'ETP manquant (le coût annuel est saisi).", where_etp
-            )
+            raise ValidationError(f"{where_etp} : nombre d'ETP manquant (le coût annuel est saisi).", where_etp)
         elif cost is None:
             raise ValidationError(
                 f"{where_cost} : coût annuel chargé manquant (le nombre d'ETP est saisi).",
@@ -438,9 +416,7 @@ def _charge_cell(
             new = budget_service.ChargeValue(etp=Decimal(etp).scaleb(-2), annual_cost_cents=cost)
             cents = dom.etp_amount_cents(etp, cost)
             if cents > MAX_LINE_CENTS:
-                raise ValidationError(
-                    f"{where_etp} : montant absurde ({format_amount(cents)}).", where_etp
-                )
+                raise ValidationError(f"{where_etp} : montant absurde ({format_amount(cents)}).", where_etp)
         cell = _coord(row, c_etp)
     else:
         where = reader.where(bw.BY_ACTION, _coord(row, c_amt), context)
@@ -452,9 +428,7 @@ def _charge_cell(
     old_value = (
         None
         if current is None
-        else budget_service.ChargeValue(
-            current.amount_cents, current.etp, current.annual_cost_cents
-        )
+        else budget_service.ChargeValue(current.amount_cents, current.etp, current.annual_cost_cents)
     )
     if old_value == new:  # ChargeValue is a frozen dataclass: field-wise equality
         return None
@@ -518,23 +492,15 @@ def _financing_cell(reader, ws, row, k, year, exported, info, funder, financing)
 
 def _spare_row(reader, ws, row, years, info, charges, seen_lines) -> list[Change]:
     """A « ligne supplémentaire »: a new charge line of the action (account, label, amounts)."""
-    where_account = reader.where(
-        bw.BY_ACTION, _coord(row, bw.COL_ACCOUNT), "compte de la ligne ajoutée"
-    )
-    where_label = reader.where(
-        bw.BY_ACTION, _coord(row, bw.COL_LABEL), "libellé de la ligne ajoutée"
-    )
+    where_account = reader.where(bw.BY_ACTION, _coord(row, bw.COL_ACCOUNT), "compte de la ligne ajoutée")
+    where_label = reader.where(bw.BY_ACTION, _coord(row, bw.COL_LABEL), "libellé de la ligne ajoutée")
     account_raw = reader.raw(ws, row, bw.COL_ACCOUNT, where_account)
     label = reader.text(ws, row, bw.COL_LABEL, where_label)
     amounts = {}
     for k, y in enumerate(years):
         c_amt = bw.year_cols(k)[2]
-        amounts[y] = reader.cents(
-            ws, row, c_amt, reader.where(bw.BY_ACTION, _coord(row, c_amt), f"{y}, ligne ajoutée")
-        )
-    blank_account = account_raw is None or (
-        isinstance(account_raw, str) and not account_raw.strip()
-    )
+        amounts[y] = reader.cents(ws, row, c_amt, reader.where(bw.BY_ACTION, _coord(row, c_amt), f"{y}, ligne ajoutée"))
+    blank_account = account_raw is None or (isinstance(account_raw, str) and not account_raw.strip())
     if blank_account and not label and all(v is None for v in amounts.values()):
         return []
     if blank_account:
@@ -549,17 +515,11 @@ def _spare_row(reader, ws, row, years, info, charges, seen_lines) -> list[Change
             where_account,
         )
     if not label:
-        raise ValidationError(
-            f"{where_label} : libellé manquant pour la ligne ajoutée.", where_label
-        )
+        raise ValidationError(f"{where_label} : libellé manquant pour la ligne ajoutée.", where_label)
     if len(label) > MAX_LABEL:
-        raise ValidationError(
-            f"{where_label} : libellé trop long ({MAX_LABEL} caractères au plus).", where_label
-        )
+        raise ValidationError(f"{where_label} : libellé trop long ({MAX_LABEL} caractères au plus).", where_label)
     if all(v is None for v in amounts.values()):
-        raise ValidationError(
-            f"{where_label} : la ligne ajoutée « {label[:40]} » n'a aucun montant.", where_label
-        )
+        raise ValidationError(f"{where_label} : la ligne ajoutée « {label[:40]} » n'a aucun montant.", where_label)
     line_key = (info.action_id, account, label)
     if line_key in seen_lines:
         raise ValidationError(
@@ -608,17 +568,13 @@ def apply_changes(store, prae_id: int, changes: list[Change]) -> Applied:
         if c.kind == "charge"
     ]
     financing_cells = [
-        budget_service.FinancingCell(
-            c.action_id, c.funder_id, c.year, c.new_cents, c.new_status or bw.DEFAULT_STATUS
-        )
+        budget_service.FinancingCell(c.action_id, c.funder_id, c.year, c.new_cents, c.new_status or bw.DEFAULT_STATUS)
         for c in changes
         if c.kind == "financing"
     ]
     previous_charges = budget_service.set_charge_cells(store, charge_cells) if charge_cells else []
     try:
-        previous_financing = (
-            budget_service.set_financing_cells(store, financing_cells) if financing_cells else []
-        )
+        previous_financing = budget_service.set_financing_cells(store, financing_cells) if financing_cells else []
     except BaseException:
         if previous_charges:
             budget_service.set_charge_cells(store, previous_charges)
@@ -628,10 +584,6 @@ def apply_changes(store, prae_id: int, changes: list[Change]) -> Applied:
 
 def undo_changes(store, applied: Applied) -> Applied:
     """Put back what `apply_changes` replaced; returns what redoing needs."""
-    redo_financing = (
-        budget_service.set_financing_cells(store, applied.financing) if applied.financing else []
-    )
-    redo_charges = (
-        budget_service.set_charge_cells(store, applied.charges) if applied.charges else []
-    )
+    redo_financing = budget_service.set_financing_cells(store, applied.financing) if applied.financing else []
+    redo_charges = budget_service.set_charge_cells(store, applied.charges) if applied.charges else []
     return Applied(applied.prae_id, redo_charges, redo_financing)

@@ -183,9 +183,7 @@ S_CODE = Style(alignment=Alignment(horizontal="center"))
 S_INPUT_EURO = Style(fill=_input_fill, border=_box, number_format=EURO, locked=False)
 S_INPUT_ETP = Style(fill=_input_fill, border=_box, number_format=ETP_FORMAT, locked=False)
 S_INPUT_TEXT = Style(fill=_input_fill, border=_box, locked=False)
-S_INPUT_CODE = Style(
-    fill=_input_fill, border=_box, alignment=Alignment(horizontal="center"), locked=False
-)
+S_INPUT_CODE = Style(fill=_input_fill, border=_box, alignment=Alignment(horizontal="center"), locked=False)
 S_PARAM_EURO = Style(font=Font(italic=True), fill=_param_fill, number_format=EURO)
 S_PARAM_PERCENT = Style(
     font=Font(italic=True),
@@ -197,21 +195,11 @@ S_FORMULA_EURO = Style(number_format=EURO)
 S_FORMULA_ETP = Style(number_format=ETP_FORMAT)
 S_FORMULA_PERCENT = Style(number_format=PERCENT)
 S_TOTAL_LABEL = Style(font=Font(bold=True), fill=_total_fill, border=_total_border)
-S_TOTAL_EURO = Style(
-    font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=EURO
-)
-S_TOTAL_SIGNED = Style(
-    font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=EURO_SIGNED
-)
-S_TOTAL_ETP = Style(
-    font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=ETP_FORMAT
-)
-S_TOTAL_PERCENT = Style(
-    font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=PERCENT
-)
-S_CHECK = Style(
-    font=Font(bold=True), number_format=EURO_SIGNED, alignment=Alignment(horizontal="right")
-)
+S_TOTAL_EURO = Style(font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=EURO)
+S_TOTAL_SIGNED = Style(font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=EURO_SIGNED)
+S_TOTAL_ETP = Style(font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=ETP_FORMAT)
+S_TOTAL_PERCENT = Style(font=Font(bold=True), fill=_total_fill, border=_total_border, number_format=PERCENT)
+S_CHECK = Style(font=Font(bold=True), number_format=EURO_SIGNED, alignment=Alignment(horizontal="right"))
 S_CHECK_PERCENT = Style(
     font=Font(bold=True),
     number_format="+0.00%;[Red]-0.00%",
@@ -526,9 +514,7 @@ class _Builder:
         band(row, f"Action {a.number} — {info.title}", S_BLOCK_TITLE, f"A|{aid}")
         sheet.put(row, COL_ACCOUNT, f"n° {a.number}", S_BLOCK)
         # the title wraps inside the block's width instead of overflowing the printed page
-        sheet.ws.merge_cells(
-            start_row=row, start_column=COL_LABEL, end_row=row, end_column=last_col
-        )
+        sheet.ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=last_col)
         width = 60 + 38 * n + 15
         lines = max(1, -(-int(len(info.title) * 1.15 + 12) // width))
         sheet.ws.row_dimensions[row].height = 17 * lines + 3
@@ -563,9 +549,7 @@ class _Builder:
                     sheet.put(row, c_cost, None if cost is None else euros(cost), S_INPUT_EURO)
                     self.inputs["etp"].append(sheet.ref(row, c_etp))
                     self.inputs["euro"].append(sheet.ref(row, c_cost))
-                    sheet.formula(
-                        row, c_amt, f"=ROUND({sheet.ref(row, c_etp)}*{sheet.ref(row, c_cost)},2)"
-                    )
+                    sheet.formula(row, c_amt, f"=ROUND({sheet.ref(row, c_etp)}*{sheet.ref(row, c_cost)},2)")
                     snap[y] = ["e", etp, cost]
                 else:  # no line this year: an empty amount to type
                     sheet.put(row, c_amt, None, S_INPUT_EURO)
@@ -602,8 +586,15 @@ class _Builder:
         # direct total, structural share, full cost
         a.direct_row = row
         column_sum = lambda c: f"=SUM({sheet.ref(first, c)}:{sheet.ref(last, c)})"  # noqa: E731
-        self._total_band(sheet, row, f"T|direct|{aid}", T_DIRECT, "Total des charges directes (dont ETP de personnel)",
-                         column_sum, etp=column_sum)
+        self._total_band(
+            sheet,
+            row,
+            f"T|direct|{aid}",
+            T_DIRECT,
+            "Total des charges directes (dont ETP de personnel)",
+            column_sum,
+            etp=column_sum,
+        )
         row += 1
 
         a.struct_row = row
@@ -617,16 +608,23 @@ class _Builder:
         row += 1
 
         a.full_row = row
-        self._total_band(sheet, row, f"T|full|{aid}", T_FULL, "Coût complet de l'action",
-                         lambda c: f"={sheet.ref(a.direct_row, c)}+{sheet.ref(a.struct_row, c)}")
+        self._total_band(
+            sheet,
+            row,
+            f"T|full|{aid}",
+            T_FULL,
+            "Coût complet de l'action",
+            lambda c: f"={sheet.ref(a.direct_row, c)}+{sheet.ref(a.struct_row, c)}",
+        )
         row += 1
 
         row = self._objectives(sheet, a, row)
         row = self._financing(sheet, a, row)
         return row
 
-    def _total_band(self, sheet: Sheet, row: int, key: str, row_type: str, label: str, amount,
-                    style: Style = S_TOTAL_EURO, etp=None) -> None:
+    def _total_band(
+        self, sheet: Sheet, row: int, key: str, row_type: str, label: str, amount, style: Style = S_TOTAL_EURO, etp=None
+    ) -> None:
         """A total row of an action block: per year the `amount(column)` formula (and, for the
         direct costs, the `etp(column)` sum), then the row's total."""
         sheet.keys(row, key, row_type)
@@ -670,9 +668,7 @@ class _Builder:
                 S_NOTE,
             )
             return row + 1
-        sheet.put(
-            row, COL_LABEL, "Répartition du coût complet par objectif CPO (part en %)", S_SECTION
-        )
+        sheet.put(row, COL_LABEL, "Répartition du coût complet par objectif CPO (part en %)", S_SECTION)
         first = row + 1
         last = first + len(codes) - 1
         share_range = f"{sheet.ref(first, COL_ACCOUNT, True)}:{sheet.ref(last, COL_ACCOUNT, True)}"
@@ -705,9 +701,7 @@ class _Builder:
                 r = first + i
                 w = f"ROUND({sheet.ref(r, COL_ACCOUNT, True)}*10000,0)"
                 p, rem = sheet.ref(r, p_col), sheet.ref(r, r_col)
-                sheet.formula(
-                    r, p_col, f"=IF({wsum}=0,0,INT((2*{fc}*{w}+{wsum})/(2*{wsum})))", S_HELPER
-                )
+                sheet.formula(r, p_col, f"=IF({wsum}=0,0,INT((2*{fc}*{w}+{wsum})/(2*{wsum})))", S_HELPER)
                 sheet.formula(r, r_col, f"={fc}*{w}-{p}*{wsum}", S_HELPER)
                 up = (
                     f"IF(SUMPRODUCT(({r_range}>{rem})*1)+SUMPRODUCT(({r_range}={rem})"
@@ -717,9 +711,7 @@ class _Builder:
                     f"IF(SUMPRODUCT(({r_range}<{rem})*1)+SUMPRODUCT(({r_range}={rem})"
                     f"*(ROW({r_range})>ROW({rem})))<-{left},1,0)"
                 )
-                sheet.formula(
-                    r, c_amt, f"=IF({wsum}=0,0,({p}+IF({left}>0,{up},IF({left}<0,-{down},0)))/100)"
-                )
+                sheet.formula(r, c_amt, f"=IF({wsum}=0,0,({p}+IF({left}>0,{up},IF({left}<0,-{down},0)))/100)")
         for r in range(first, last + 1):
             self._row_total(sheet, r)
         return last + 1
@@ -748,9 +740,7 @@ class _Builder:
                 line = lines.get((funder.id, y))
                 status = line.status if line is not None else None  # blank: « sollicité » on import
                 sheet.put(row, c_etp, STATUS_LABELS[status] if status else None, S_INPUT_CODE)
-                sheet.put(
-                    row, c_amt, None if line is None else euros(line.amount_cents), S_INPUT_EURO
-                )
+                sheet.put(row, c_amt, None if line is None else euros(line.amount_cents), S_INPUT_EURO)
                 self.inputs["status"].append(sheet.ref(row, c_etp))
                 self.inputs["euro"].append(sheet.ref(row, c_amt))
                 snap[str(y)] = [None if line is None else line.amount_cents, status]
@@ -759,12 +749,24 @@ class _Builder:
             row += 1
         last = row - 1
         a.fin_total_row = row
-        self._total_band(sheet, row, f"T|fin|{aid}", T_FINTOTAL, "Total des ressources",
-                         lambda c: f"=SUM({sheet.ref(first, c)}:{sheet.ref(last, c)})" if last >= first else "=0")
+        self._total_band(
+            sheet,
+            row,
+            f"T|fin|{aid}",
+            T_FINTOTAL,
+            "Total des ressources",
+            lambda c: f"=SUM({sheet.ref(first, c)}:{sheet.ref(last, c)})" if last >= first else "=0",
+        )
         row += 1
-        self._total_band(sheet, row, f"T|bal|{aid}", T_BALANCE, "Solde (ressources − coût complet)",
-                         lambda c: f"={sheet.ref(a.fin_total_row, c)}-{sheet.ref(a.full_row, c)}",
-                         style=S_TOTAL_SIGNED)
+        self._total_band(
+            sheet,
+            row,
+            f"T|bal|{aid}",
+            T_BALANCE,
+            "Solde (ressources − coût complet)",
+            lambda c: f"={sheet.ref(a.fin_total_row, c)}-{sheet.ref(a.full_row, c)}",
+            style=S_TOTAL_SIGNED,
+        )
         return row + 1
 
     # ---- defined names over « Par action » (readable formulas in the other sheets)
@@ -772,9 +774,7 @@ class _Builder:
         first, last = FIRST_BLOCK_ROW, max(self.last_row, FIRST_BLOCK_ROW)
 
         def define(name: str, col: int) -> str:
-            self.wb.defined_names[name] = DefinedName(
-                name, attr_text=col_range(BY_ACTION, col, first, last)
-            )
+            self.wb.defined_names[name] = DefinedName(name, attr_text=col_range(BY_ACTION, col, first, last))
             return name
 
         self.n_type = define("PA_Type", COL_TYPE)
@@ -861,9 +861,7 @@ class _Builder:
         rows["TOTAL|etp"] = row
         sheet.put(row, c_label, "dont personnel (ETP)", S_TEXT_INDENT)
         for y, col in ycol.items():
-            sheet.formula(
-                row, col, f'=SUMIFS({self.n_etp[y]},{self.n_type},"{T_DIRECT}")', S_FORMULA_ETP
-            )
+            sheet.formula(row, col, f'=SUMIFS({self.n_etp[y]},{self.n_type},"{T_DIRECT}")', S_FORMULA_ETP)
         row += 1
         line(
             row,
@@ -904,10 +902,7 @@ class _Builder:
                 row,
                 f"AXIS|{axis}",
                 label,
-                {
-                    y: self._sumifs(y, (self.n_type, f'"{T_OBJ}"'), (self.n_group2, f'"A{axis}"'))
-                    for y in years
-                },
+                {y: self._sumifs(y, (self.n_type, f'"{T_OBJ}"'), (self.n_group2, f'"A{axis}"')) for y in years},
                 style=S_TOTAL_EURO,
                 label_style=Style(font=Font(bold=True)),
             )
@@ -921,12 +916,7 @@ class _Builder:
                     row,
                     f"OBJ|{code}",
                     f"Objectif {code}" + (f" — {text[:100]}" if text else ""),
-                    {
-                        y: self._sumifs(
-                            y, (self.n_type, f'"{T_OBJ}"'), (self.n_group, f'"O{code}"')
-                        )
-                        for y in years
-                    },
+                    {y: self._sumifs(y, (self.n_type, f'"{T_OBJ}"'), (self.n_group, f'"O{code}"')) for y in years},
                     label_style=S_TEXT_INDENT,
                 )
                 row += 1
@@ -935,9 +925,7 @@ class _Builder:
             "AXIS|none",
             "Non affecté (action sans objectif CPO)",
             {
-                y: f"{sheet.ref(rows['TOTAL|full'], col)}-("
-                + "+".join(sheet.ref(r, col) for r in axis_rows)
-                + ")"
+                y: f"{sheet.ref(rows['TOTAL|full'], col)}-(" + "+".join(sheet.ref(r, col) for r in axis_rows) + ")"
                 for y, col in ycol.items()
             },
         )
@@ -947,10 +935,7 @@ class _Builder:
             row,
             "AXIS|total",
             "Total (coût complet)",
-            {
-                y: "+".join(sheet.ref(r, col) for r in [*axis_rows, none_row])
-                for y, col in ycol.items()
-            },
+            {y: "+".join(sheet.ref(r, col) for r in [*axis_rows, none_row]) for y, col in ycol.items()},
             total=True,
         )
         row += 2
@@ -963,19 +948,14 @@ class _Builder:
             struct_lines.setdefault(s.label, dict.fromkeys(years, 0))[s.year] += s.amount_cents
         first_struct = row
         for label, values in struct_lines.items():
-            line(
-                row, f"STRUCT|{label}", label, None, values={y: euros(c) for y, c in values.items()}
-            )
+            line(row, f"STRUCT|{label}", label, None, values={y: euros(c) for y, c in values.items()})
             row += 1
         if struct_lines:
             line(
                 row,
                 "TOTAL|struct",
                 "Total des frais de structure",
-                {
-                    y: f"SUM({sheet.ref(first_struct, col)}:{sheet.ref(row - 1, col)})"
-                    for y, col in ycol.items()
-                },
+                {y: f"SUM({sheet.ref(first_struct, col)}:{sheet.ref(row - 1, col)})" for y, col in ycol.items()},
                 total=True,
             )
         else:
@@ -998,35 +978,23 @@ class _Builder:
                 row,
                 f"FUNDER|{funder.id}",
                 funder.name,
-                {
-                    y: self._sumifs(
-                        y, (self.n_type, f'"{T_FIN}"'), (self.n_group, f'"F{funder.id}"')
-                    )
-                    for y in years
-                },
+                {y: self._sumifs(y, (self.n_type, f'"{T_FIN}"'), (self.n_group, f'"F{funder.id}"')) for y in years},
             )
             funder_rows.append(row)
             row += 1
         fin_total = row
         for r in funder_rows:
             total = sheet.ref(fin_total, c_total, absolute=True)
-            sheet.formula(
-                r, c_share, f"=IF({total}=0,0,{sheet.ref(r, c_total)}/{total})", S_FORMULA_PERCENT
-            )
+            sheet.formula(r, c_share, f"=IF({total}=0,0,{sheet.ref(r, c_total)}/{total})", S_FORMULA_PERCENT)
         if funder_rows:
-            formulas = {
-                y: f"SUM({sheet.ref(first_funder, col)}:{sheet.ref(row - 1, col)})"
-                for y, col in ycol.items()
-            }
+            formulas = {y: f"SUM({sheet.ref(first_funder, col)}:{sheet.ref(row - 1, col)})" for y, col in ycol.items()}
         else:
             formulas = {y: "0" for y in years}
         line(row, "TOTAL|fin", "Total des ressources", formulas, total=True)
         sheet.formula(
             row,
             c_share,
-            f"=SUM({sheet.ref(first_funder, c_share)}:{sheet.ref(row - 1, c_share)})"
-            if funder_rows
-            else "=0",
+            f"=SUM({sheet.ref(first_funder, c_share)}:{sheet.ref(row - 1, c_share)})" if funder_rows else "=0",
             S_TOTAL_PERCENT,
         )
         row += 2
@@ -1038,10 +1006,7 @@ class _Builder:
             row,
             "TOTAL|balance",
             "Ressources − coût complet (doit être nul)",
-            {
-                y: f"{sheet.ref(rows['TOTAL|fin'], col)}-{sheet.ref(rows['TOTAL|full'], col)}"
-                for y, col in ycol.items()
-            },
+            {y: f"{sheet.ref(rows['TOTAL|fin'], col)}-{sheet.ref(rows['TOTAL|full'], col)}" for y, col in ycol.items()},
             total=True,
             style=S_TOTAL_SIGNED,
         )
@@ -1078,14 +1043,11 @@ class _Builder:
             sheet.ws.cell(row=1, column=col, value=key)
         for y, col in ycol.items():
             sheet.ws.cell(row=1, column=col, value=f"MONTANT|{y}")
-        sheet.put(
-            2, c_code, f"Charges et produits par nature — {self.detail.summary.title}", S_TITLE
-        )
+        sheet.put(2, c_code, f"Charges et produits par nature — {self.detail.summary.title}", S_TITLE)
         sheet.put(
             3,
             c_code,
-            "Plan comptable des associations (budget prévisionnel du CERFA de demande "
-            "de subvention)",
+            "Plan comptable des associations (budget prévisionnel du CERFA de demande de subvention)",
             S_SUBTITLE,
         )
         rows = self.nat_rows
@@ -1115,9 +1077,7 @@ class _Builder:
             style = S_TOTAL_EURO if total else S_FORMULA_EURO
             for y, col in ycol.items():
                 sheet.formula(r, col, "=" + formulas[y], style)
-            sheet.formula(
-                r, c_total, f"=SUM({sheet.ref(r, first_year)}:{sheet.ref(r, c_total - 1)})", style
-            )
+            sheet.formula(r, c_total, f"=SUM({sheet.ref(r, first_year)}:{sheet.ref(r, c_total - 1)})", style)
 
         chart = dom.chart()
         header(row, "Charges")
@@ -1130,10 +1090,7 @@ class _Builder:
                 f"NAT|{code}",
                 code,
                 chart.by_code[code].label,
-                {
-                    y: self._sumifs(y, (self.n_type, f'"{T_CHARGE}"'), (self.n_account, crit))
-                    for y in years
-                },
+                {y: self._sumifs(y, (self.n_type, f'"{T_CHARGE}"'), (self.n_account, crit)) for y in years},
             )
             row += 1
         line(
@@ -1141,10 +1098,7 @@ class _Builder:
             "NAT|direct",
             "",
             "Total des charges directes",
-            {
-                y: f"SUM({sheet.ref(first, col)}:{sheet.ref(row - 1, col)})"
-                for y, col in ycol.items()
-            },
+            {y: f"SUM({sheet.ref(first, col)}:{sheet.ref(row - 1, col)})" for y, col in ycol.items()},
             total=True,
         )
         row += 1
@@ -1156,10 +1110,7 @@ class _Builder:
             "",
             "Frais de structure (répartis et non répartis)",
             {
-                y: "+".join(
-                    f"{quote(SYNTHESIS)}!{sheet.ref(syn[k], self.syn_cols[y])}"
-                    for k in sorted(struct)
-                )
+                y: "+".join(f"{quote(SYNTHESIS)}!{sheet.ref(syn[k], self.syn_cols[y])}" for k in sorted(struct))
                 for y in years
             },
         )
@@ -1194,9 +1145,7 @@ class _Builder:
                         "",
                         sub.label,
                         {
-                            y: self._sumifs(
-                                y, (self.n_type, f'"{T_FIN}"'), (self.n_group2, f'"R{sub.code}"')
-                            )
+                            y: self._sumifs(y, (self.n_type, f'"{T_FIN}"'), (self.n_group2, f'"R{sub.code}"'))
                             for y in years
                         },
                         indent=True,
@@ -1223,9 +1172,7 @@ class _Builder:
                     account.code,
                     account.label,
                     {
-                        y: self._sumifs(
-                            y, (self.n_type, f'"{T_FIN}"'), (self.n_group2, f'"R{account.code}"')
-                        )
+                        y: self._sumifs(y, (self.n_type, f'"{T_FIN}"'), (self.n_group2, f'"R{account.code}"'))
                         for y in years
                     },
                 )
@@ -1272,9 +1219,7 @@ class _Builder:
             status_names[y] = name = f"PA_Statut_{y}"
             self.wb.defined_names[name] = DefinedName(
                 name,
-                attr_text=col_range(
-                    BY_ACTION, year_cols(k)[0], FIRST_BLOCK_ROW, max(self.last_row, FIRST_BLOCK_ROW)
-                ),
+                attr_text=col_range(BY_ACTION, year_cols(k)[0], FIRST_BLOCK_ROW, max(self.last_row, FIRST_BLOCK_ROW)),
             )
         row = 5
         for y in [*years, None]:
@@ -1291,16 +1236,11 @@ class _Builder:
                 crit = [(self.n_type, f'"{T_FIN}"'), (self.n_group, f'"F{funder.id}"')]
                 for st, col in cols.items():
                     if y is None:  # all years: the yearly blocks' cells
-                        text = "=" + "+".join(
-                            sheet.ref(self.fin_rows[f"FUNDER|{funder.id}|{yy}"], col)
-                            for yy in years
-                        )
+                        text = "=" + "+".join(sheet.ref(self.fin_rows[f"FUNDER|{funder.id}|{yy}"], col) for yy in years)
                     elif st is None:  # the funder's total, whatever the status says
                         text = "=" + self._sumifs(y, *crit)
                     else:
-                        text = "=" + self._sumifs(
-                            y, *crit, (status_names[y], f'"{STATUS_LABELS[st]}"')
-                        )
+                        text = "=" + self._sumifs(y, *crit, (status_names[y], f'"{STATUS_LABELS[st]}"'))
                     sheet.formula(row, col, text, S_FORMULA_EURO)
                 row += 1
             key = f"TOTAL|{y or 'TOUS'}"
@@ -1308,11 +1248,7 @@ class _Builder:
             self.fin_rows[key] = row
             sheet.put(row, c_label, "Total" + (f" {y}" if y else " toutes années"), S_TOTAL_LABEL)
             for col in cols.values():
-                text = (
-                    f"=SUM({sheet.ref(first_row, col)}:{sheet.ref(row - 1, col)})"
-                    if row > first_row
-                    else "=0"
-                )
+                text = f"=SUM({sheet.ref(first_row, col)}:{sheet.ref(row - 1, col)})" if row > first_row else "=0"
                 sheet.formula(row, col, text, S_TOTAL_EURO)
             row += 2
         self.fin_cols = cols
@@ -1327,9 +1263,7 @@ class _Builder:
         sheet.ws.cell(row=1, column=c_label, value="CONTROLE")
         sheet.ws.cell(row=1, column=c_result, value="RESULTAT")
         sheet.put(2, c_label, f"Contrôles — {self.detail.summary.title}", S_TITLE)
-        sheet.put(
-            3, c_label, "Chaque ligne affiche « OK » ou l'écart à corriger (en euros).", S_SUBTITLE
-        )
+        sheet.put(3, c_label, "Chaque ligne affiche « OK » ou l'écart à corriger (en euros).", S_SUBTITLE)
         row = 5
 
         def header(title: str) -> None:
@@ -1340,9 +1274,7 @@ class _Builder:
 
         check_rows: list[int] = []
 
-        def check(
-            key: str, label: str, left: str, right: str, digits: int = 2, style: Style = S_CHECK
-        ) -> None:
+        def check(key: str, label: str, left: str, right: str, digits: int = 2, style: Style = S_CHECK) -> None:
             nonlocal row
             sheet.keys(row, key)
             sheet.put(row, c_label, label, S_TEXT_INDENT)
@@ -1351,12 +1283,8 @@ class _Builder:
             check_rows.append(row)
             row += 1
 
-        syn = lambda key, y: (
-            f"{quote(SYNTHESIS)}!{Sheet.ref(sheet, self.syn_rows[key], self.syn_cols[y])}"
-        )
-        syn_total = lambda key: (
-            f"{quote(SYNTHESIS)}!{Sheet.ref(sheet, self.syn_rows[key], self.syn_total_col)}"
-        )
+        syn = lambda key, y: f"{quote(SYNTHESIS)}!{Sheet.ref(sheet, self.syn_rows[key], self.syn_cols[y])}"
+        syn_total = lambda key: f"{quote(SYNTHESIS)}!{Sheet.ref(sheet, self.syn_rows[key], self.syn_total_col)}"
         pa = lambda r, c: f"{quote(BY_ACTION)}!{get_column_letter(c)}{r}"
 
         header("Équilibre global : total des charges = total des ressources")
@@ -1393,9 +1321,7 @@ class _Builder:
                 syn("AXIS|total", y),
                 syn("TOTAL|full", y),
             )
-            struct = "+".join(
-                syn(k, y) for k in ("TOTAL|structshare", "TOTAL|structleft") if k in self.syn_rows
-            )
+            struct = "+".join(syn(k, y) for k in ("TOTAL|structshare", "TOTAL|structleft") if k in self.syn_rows)
             check(
                 f"CHK|struct|{y}",
                 f"Année {y} : frais de structure entièrement répartis",
@@ -1417,8 +1343,7 @@ class _Builder:
             )
             total_row = self.fin_rows[f"TOTAL|{y}"]
             statuses = "+".join(
-                f"{quote(FINANCING)}!{get_column_letter(self.fin_cols[s])}{total_row}"
-                for s in STATUS_LABELS
+                f"{quote(FINANCING)}!{get_column_letter(self.fin_cols[s])}{total_row}" for s in STATUS_LABELS
             )
             check(
                 f"CHK|statuts|{y}",
@@ -1447,12 +1372,8 @@ class _Builder:
             else:
                 runs.append([r, r])
         area = " ".join(f"{letter}{a}:{letter}{b}" for a, b in runs)
-        sheet.ws.conditional_formatting.add(
-            area, CellIsRule(operator="equal", formula=['"OK"'], fill=green)
-        )
-        sheet.ws.conditional_formatting.add(
-            area, CellIsRule(operator="notEqual", formula=['"OK"'], fill=red)
-        )
+        sheet.ws.conditional_formatting.add(area, CellIsRule(operator="equal", formula=['"OK"'], fill=green))
+        sheet.ws.conditional_formatting.add(area, CellIsRule(operator="notEqual", formula=['"OK"'], fill=red))
         self._finish(sheet, {c_label: 95, c_result: 18}, "A5", [COL_KEY, COL_TYPE])
 
     # ---- validations, hidden keys, properties
@@ -1536,9 +1457,7 @@ class _Builder:
         s, org = self.detail.summary, self.detail.organisation
         p = self.wb.properties
         p.title = f"Budget — {s.title}"
-        p.subject = (
-            "Budget prévisionnel et plan de financement du PRAE (annexe budgétaire de la CPO)"
-        )
+        p.subject = "Budget prévisionnel et plan de financement du PRAE (annexe budgétaire de la CPO)"
         p.creator = p.lastModifiedBy = f"PNAE Desktop {self.app_version}".strip()
         p.keywords = f"PRAE; CPO; budget; {org.name}; {s.region_name}; {s.start_year}-{s.end_year}"
         p.description = (

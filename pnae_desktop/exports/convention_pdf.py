@@ -193,17 +193,13 @@ def _title_page(
                 st.center,
             )
         )
-    out.append(
-        para(f"Empreinte du texte de la convention (SHA-256) : {fingerprint}", st.cover_small)
-    )
+    out.append(para(f"Empreinte du texte de la convention (SHA-256) : {fingerprint}", st.cover_small))
     return out
 
 
 def _parties(rendered: RenderedConvention) -> list:
     st = styles()
-    joiner = ParagraphStyle(
-        "joiner", st.body, fontName=FONT_BOLD, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8
-    )
+    joiner = ParagraphStyle("joiner", st.body, fontName=FONT_BOLD, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8)
     called = ParagraphStyle("called", st.body, leftIndent=20 * mm, spaceAfter=8)
     out: list = [Heading("Parties", st.part, level=0)]
     for b in rendered.parties:
@@ -255,9 +251,7 @@ def _signature_page(
     st = styles()
     heading_style = ParagraphStyle("sig_heading", st.body_left, fontName=FONT_BOLD, spaceAfter=1)
     line_style = ParagraphStyle("sig_line", st.small, spaceAfter=0)
-    name_style = ParagraphStyle(
-        "sig_name", st.body_left, fontName=FONT_BOLD, spaceBefore=3, spaceAfter=4
-    )
+    name_style = ParagraphStyle("sig_name", st.body_left, fontName=FONT_BOLD, spaceBefore=3, spaceAfter=4)
     caption = ParagraphStyle("sig_caption", st.small, textColor=GREY, fontSize=7.5, spaceBefore=2)
     gap = 8 * mm
     col = (FRAME_WIDTH - gap) / 2
@@ -267,16 +261,10 @@ def _signature_page(
         cell = [para(sig.heading, heading_style)]
         cell += [para(line, line_style) for line in sig.lines]
         cell.append(para(sig.name, name_style))
-        cell.append(
-            SignatureArea(
-                col, SIGNATURE_BOX_HEIGHT, name, f"Signature – {party_label(sig.party)}", registry
-            )
-        )
+        cell.append(SignatureArea(col, SIGNATURE_BOX_HEIGHT, name, f"Signature – {party_label(sig.party)}", registry))
         cell.append(para("Signature et cachet", caption))
         blocks.append(cell)
-    rows = [
-        blocks[i : i + 2] + [[]] * (2 - len(blocks[i : i + 2])) for i in range(0, len(blocks), 2)
-    ]
+    rows = [blocks[i : i + 2] + [[]] * (2 - len(blocks[i : i + 2])) for i in range(0, len(blocks), 2)]
     grid = Table(rows, colWidths=[col + gap / 2, col + gap / 2], hAlign="LEFT")
     grid.setStyle(
         TableStyle(
@@ -451,9 +439,7 @@ def convention_story(
     return story, decor
 
 
-def convention_meta(
-    rendered: RenderedConvention, detail: PraeDetail, app_version: str | None = None
-) -> PdfMeta:
+def convention_meta(rendered: RenderedConvention, detail: PraeDetail, app_version: str | None = None) -> PdfMeta:
     """The usual document information of a PRAE's convention: the ARML as author, the period
     and region in the title, "Convention pluriannuelle d'objectifs 2018-2020" as header."""
     s = detail.summary

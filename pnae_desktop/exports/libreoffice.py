@@ -180,9 +180,7 @@ def convert(
                 **popen_options,
             )
         except OSError as exc:
-            raise UserError(
-                f"LibreOffice n'a pas pu être lancé ({soffice}) : {exc.strerror or exc}."
-            ) from exc
+            raise UserError(f"LibreOffice n'a pas pu être lancé ({soffice}) : {exc.strerror or exc}.") from exc
         try:
             out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -211,9 +209,7 @@ def _stop(process: subprocess.Popen) -> None:
     process.communicate()
 
 
-def recalculate(
-    source: Path | str, out_dir: Path | str, *, timeout: float = DEFAULT_TIMEOUT
-) -> Conversion:
+def recalculate(source: Path | str, out_dir: Path | str, *, timeout: float = DEFAULT_TIMEOUT) -> Conversion:
     """A copy of the workbook `source` recalculated and saved by LibreOffice (.xlsx), whose
     cached values can then be read (openpyxl `data_only=True`)."""
     return convert(source, out_dir, "xlsx", timeout=timeout)

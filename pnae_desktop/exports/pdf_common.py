@@ -71,9 +71,7 @@ def register_fonts() -> str:
         # may disappear once as_file() closes.
         with importlib.resources.as_file(folder.joinpath(file)) as path:
             pdfmetrics.registerFont(TTFont(name, str(path)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
-    )
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC)
     return FONT
 
 
@@ -490,9 +488,7 @@ INITIALS_Y = 9 * mm
 
 
 def decor_for(meta: PdfMeta, *, fingerprint: str = "", initials=(), draft: str = "") -> PageDecor:
-    return PageDecor(
-        meta.author, meta.header_title or meta.title, fingerprint, tuple(initials), draft
-    )
+    return PageDecor(meta.author, meta.header_title or meta.title, fingerprint, tuple(initials), draft)
 
 
 def initials_boxes(count: int) -> list[tuple[float, float, float, float]]:
@@ -534,9 +530,7 @@ def draw_decor(canv: Canvas, decor: PageDecor, number: int, total: int) -> None:
         canv.setLineWidth(0.6)
         for (x, by, w, h), label in zip(boxes, decor.initials):
             canv.rect(x, by, w, h, stroke=1, fill=0)
-            canv.drawCentredString(
-                x + w / 2, by + h + 1.3 * mm, fit_text(label, w + 4 * mm, FONT, 6.5)
-            )
+            canv.drawCentredString(x + w / 2, by + h + 1.3 * mm, fit_text(label, w + 4 * mm, FONT, 6.5))
     canv.setFillColor(colors.black)
     canv.setFont(FONT, 9)
     canv.drawRightString(right, FOOTER_TEXT_Y, f"page {number} / {total}")
@@ -686,9 +680,7 @@ def data_table(
     head_right = ParagraphStyle("chr", head, alignment=TA_RIGHT)
     group = ParagraphStyle("cg", cell, fontName=FONT_BOLD, textColor=NAVY)
 
-    data = [
-        [Paragraph(markup(h), head_right if numeric[c] else head) for c, h in enumerate(header)]
-    ]
+    data = [[Paragraph(markup(h), head_right if numeric[c] else head) for c, h in enumerate(header)]]
     commands = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("FONTSIZE", (0, 0), (-1, -1), size),
@@ -779,9 +771,7 @@ BULLET_GAP = {False: 12, True: 17}  # bullet to text, points: "–" / "12."
 
 
 @functools.cache
-def list_item_style(
-    bullet_at: float = 0, ordered: bool = False, after: bool = False
-) -> ParagraphStyle:
+def list_item_style(bullet_at: float = 0, ordered: bool = False, after: bool = False) -> ParagraphStyle:
     """A list item whose bullet hangs at `bullet_at` points from the margin; with `after`, a
     paragraph that follows an item's sub-items, aligned on the item's text."""
     st = styles()
@@ -817,9 +807,7 @@ def list_flowables(
         children = list(getattr(item, "children", ()) or ())
         if children:
             sub_ordered = getattr(children[0], "number", None) is not None
-            out += list_flowables(
-                children, ordered=sub_ordered, depth=depth + 1, rich=rich, indent=text_at
-            )
+            out += list_flowables(children, ordered=sub_ordered, depth=depth + 1, rich=rich, indent=text_at)
         out += [
             Paragraph(markup(p, rich=rich), list_item_style(indent, ordered, after=True))
             for p in (getattr(item, "after", ()) or ())
@@ -838,11 +826,7 @@ def markup_list(lines: Sequence[str]) -> list[Flowable]:
 def keep_intro(flowables: list[Flowable]) -> list[Flowable]:
     """A paragraph ending with ":" stays on the page of what it announces (list or table)."""
     for i, f in enumerate(flowables[:-1]):
-        if (
-            isinstance(f, Paragraph)
-            and not isinstance(f, Heading)
-            and f.text.rstrip().endswith(":")
-        ):
+        if isinstance(f, Paragraph) and not isinstance(f, Heading) and f.text.rstrip().endswith(":"):
             f.keepWithNext = 1
     return flowables
 

@@ -119,9 +119,7 @@ def axis_label(catalogue: Catalogue, axis: str | None) -> str:
 
 
 def _year_cells(amounts: dict[int, int], years) -> list[str]:
-    return [money(amounts.get(y, 0)) for y in years] + [
-        money(sum(amounts.get(y, 0) for y in years))
-    ]
+    return [money(amounts.get(y, 0)) for y in years] + [money(sum(amounts.get(y, 0) for y in years))]
 
 
 def rich_flowables(text: str | None, *, absent: str = ABSENT) -> list:
@@ -194,9 +192,7 @@ def _identity(data: PraeData, action: PraeAction) -> list:
     mls = [names[i] for i in action.mission_locale_ids if i in names]
     ml_text = " ; ".join(f"{m.name} ({m.city})" if m.city else m.name for m in mls) or ABSENT
     objectives = [
-        f"{code} ({format_decimal(share, format='#,##0.##', locale=LOCALE)} %)"
-        if share is not None
-        else code
+        f"{code} ({format_decimal(share, format='#,##0.##', locale=LOCALE)} %)" if share is not None else code
         for code, share in action.objectives
     ]
     levels = " – ".join(TERRITORIAL_LEVEL_LABELS.get(lv, lv) for lv in action.territorial_levels)
@@ -221,9 +217,7 @@ def _identity(data: PraeData, action: PraeAction) -> list:
     return [key_value_table(rows), Spacer(1, 2)]
 
 
-def fiche_flowables(
-    data: PraeData, action: PraeAction, *, level: int = 1, toc_level: int | None = 1
-) -> list:
+def fiche_flowables(data: PraeData, action: PraeAction, *, level: int = 1, toc_level: int | None = 1) -> list:
     """One fiche action: title, identity card, the PNAE model's fields in order (adapted ones
     marked), then the region's: deliverables, CPO objectives, indicators, budget."""
     st = styles()
@@ -257,9 +251,7 @@ def fiche_flowables(
             out.append(section(f.label, adapted=f.key in adapted))
             out += rich_flowables(action.fields.get(f.key))
             if f.key == "dimension_territoriale" and action.territorial_levels:
-                levels = " – ".join(
-                    TERRITORIAL_LEVEL_LABELS.get(lv, lv) for lv in action.territorial_levels
-                )
+                levels = " – ".join(TERRITORIAL_LEVEL_LABELS.get(lv, lv) for lv in action.territorial_levels)
                 out.append(para(f"Niveaux : {levels}", st.note))
 
     out.append(section(drafting.FIELD_LABELS["livrables"]))
@@ -329,9 +321,7 @@ def _action_budget(data: PraeData, action: PraeAction):
     rows.append(
         [
             "Total des financements",
-            *_year_cells(
-                {y: t.financing_by_action_year.get((action.id, y), 0) for y in years}, years
-            ),
+            *_year_cells({y: t.financing_by_action_year.get((action.id, y), 0) for y in years}, years),
         ]
     )
     numeric = [False] + [True] * (len(header) - 1)
@@ -386,9 +376,7 @@ def indicator_flowables(data: PraeData) -> list:
 
 def cost_per_axis_table(data: PraeData):
     t, years = data.totals, data.years
-    axes = [a for a in dom.AXES] + (
-        [None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else []
-    )
+    axes = [a for a in dom.AXES] + ([None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else [])
     rows = [
         [
             axis_label(data.catalogue, a),
@@ -398,9 +386,7 @@ def cost_per_axis_table(data: PraeData):
     ]
     rows.append(["Coût total du programme", *_year_cells(t.full_by_year, years)])
     header = ["Axe de la CPO", *map(str, years), "Total"]
-    return data_table(
-        header, rows, numeric=[False] + [True] * (len(years) + 1), total_rows=[len(rows) - 1]
-    )
+    return data_table(header, rows, numeric=[False] + [True] * (len(years) + 1), total_rows=[len(rows) - 1])
 
 
 def cost_per_action_table(data: PraeData):
@@ -417,9 +403,7 @@ def cost_per_action_table(data: PraeData):
         rows.append(["Frais de structure non répartis", *_year_cells(left, years)])
     rows.append(["Coût total du programme", *_year_cells(t.full_by_year, years)])
     header = ["Fiche action", *map(str, years), "Total"]
-    return data_table(
-        header, rows, numeric=[False] + [True] * (len(years) + 1), total_rows=[len(rows) - 1]
-    )
+    return data_table(header, rows, numeric=[False] + [True] * (len(years) + 1), total_rows=[len(rows) - 1])
 
 
 def financing_table(data: PraeData):
@@ -439,9 +423,7 @@ def financing_table(data: PraeData):
         ]
     )
     header = ["Financeur", *map(str, years), "Total", "Part"]
-    return data_table(
-        header, rows, numeric=[False] + [True] * (len(years) + 2), total_rows=[len(rows) - 1]
-    )
+    return data_table(header, rows, numeric=[False] + [True] * (len(years) + 2), total_rows=[len(rows) - 1])
 
 
 def _percent(share: Decimal | None) -> str:
@@ -500,9 +482,7 @@ def balance_sentence(data: PraeData) -> str:
                 "Le budget est équilibré pour chaque année."
             )
             if all(v == 0 for v in t.balance_by_year.values())
-            else (
-                f"Total des charges = total des ressources sur la période : {money(t.full_total)}."
-            )
+            else (f"Total des charges = total des ressources sur la période : {money(t.full_total)}.")
         )
     gap = t.balance_total
     word = "excédent" if gap > 0 else "déficit"
@@ -566,9 +546,7 @@ def synthesis_table(data: PraeData):
             row.append(money(sum(data.totals.full_by_action_year.get((a.id, y), 0) for y in years)))
         rows.append(["", "Total", "", "", "", money(data.totals.full_total)])
     numeric = [False] * 5 + ([True] if data.totals is not None else [])
-    return data_table(
-        header, rows, numeric=numeric, total_rows=[len(rows) - 1] if data.totals is not None else ()
-    )
+    return data_table(header, rows, numeric=numeric, total_rows=[len(rows) - 1] if data.totals is not None else ())
 
 
 def coverage_flowables(data: PraeData) -> list:
@@ -582,9 +560,7 @@ def coverage_flowables(data: PraeData) -> list:
         served = ", ".join(str(data.number(by_id[i])) for i in ids) if ids else "Non couvert"
         row = [objective_label(data.catalogue, code), served]
         if data.totals is not None:
-            row.append(
-                money(sum(data.totals.full_by_objective_year.get((code, y), 0) for y in years))
-            )
+            row.append(money(sum(data.totals.full_by_objective_year.get((code, y), 0) for y in years)))
         rows.append(row)
     numeric = [False, False]
     if data.totals is not None:
@@ -592,15 +568,9 @@ def coverage_flowables(data: PraeData) -> list:
         numeric.append(True)
     out = [data_table(header, rows, numeric=numeric, widths=None)]
     if cov.uncovered_objectives:
-        out.append(
-            para("Objectifs non couverts : " + ", ".join(cov.uncovered_objectives) + ".", st.small)
-        )
+        out.append(para("Objectifs non couverts : " + ", ".join(cov.uncovered_objectives) + ".", st.small))
     else:
-        out.append(
-            para(
-                "Tous les objectifs de la CPO sont servis par au moins une fiche action.", st.small
-            )
-        )
+        out.append(para("Tous les objectifs de la CPO sont servis par au moins une fiche action.", st.small))
     out.append(Spacer(1, 6))
     out.append(para("Thèmes prioritaires du PNAE", st.subheading))
     items = []
@@ -608,9 +578,7 @@ def coverage_flowables(data: PraeData) -> list:
         theme = next(t for t in data.catalogue.priority_themes if t.number == number)
         text = f"Thème prioritaire {number} – {theme.title} : "
         text += (
-            ("actions du PNAE déclinées : " + ", ".join(map(str, declined)))
-            if declined
-            else "aucune action déclinée"
+            ("actions du PNAE déclinées : " + ", ".join(map(str, declined))) if declined else "aucune action déclinée"
         )
         if missing:
             text += " ; non déclinées : " + ", ".join(map(str, missing))
@@ -619,9 +587,7 @@ def coverage_flowables(data: PraeData) -> list:
     if cov.not_declined:
         out.append(
             para(
-                "Actions du PNAE non déclinées dans ce PRAE : "
-                + ", ".join(map(str, cov.not_declined))
-                + ".",
+                "Actions du PNAE non déclinées dans ce PRAE : " + ", ".join(map(str, cov.not_declined)) + ".",
                 st.small,
             )
         )
@@ -647,15 +613,11 @@ def prae_fingerprint(detail: PraeDetail, totals: dom.BudgetTotals | None = None)
     }
     if totals is not None:
         content["budget"] = {
-            "full_by_action_year": sorted(
-                (str(k), v) for k, v in totals.full_by_action_year.items()
-            ),
+            "full_by_action_year": sorted((str(k), v) for k, v in totals.full_by_action_year.items()),
             "financing_by_action_year_funder": sorted(
                 (str(k), v) for k, v in totals.financing_by_action_year_funder.items()
             ),
-            "direct_by_year_account": sorted(
-                (str(k), v) for k, v in totals.direct_by_year_account.items()
-            ),
+            "direct_by_year_account": sorted((str(k), v) for k, v in totals.direct_by_year_account.items()),
         }
     text = json.dumps(content, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -689,8 +651,7 @@ def _cover(data: PraeData, fingerprint: str) -> list:
         ("SIRET", org.siret or ABSENT),
         (
             "Représentée par",
-            ", ".join(p for p in (org.representative_name, org.representative_title) if p)
-            or ABSENT,
+            ", ".join(p for p in (org.representative_name, org.representative_title) if p) or ABSENT,
         ),
         ("Socle commun", f"{data.catalogue.title} ({data.catalogue.edition_label})"),
         (
@@ -801,6 +762,4 @@ def export(
     app_version: str | None = None,
 ) -> Path:
     """What services/exports.py calls: the PRAE with its usual metadata (:func:`prae_meta`)."""
-    return build_prae_pdf(
-        detail, catalogue, budget, totals, out_path, meta=prae_meta(detail, app_version)
-    )
+    return build_prae_pdf(detail, catalogue, budget, totals, out_path, meta=prae_meta(detail, app_version))

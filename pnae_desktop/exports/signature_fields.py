@@ -32,9 +32,7 @@ def field_name_for(party: str) -> str:
     suffix = PARTY_FIELD_SUFFIX.get(party)
     if suffix is None:
         ascii_ = unicodedata.normalize("NFKD", party).encode("ascii", "ignore").decode()
-        suffix = (
-            "_".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", ascii_) if w) or "Partie"
-        )
+        suffix = "_".join(w.capitalize() for w in re.split(r"[^A-Za-z0-9]+", ascii_) if w) or "Partie"
     return f"Signature_{suffix}"
 
 

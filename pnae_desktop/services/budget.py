@@ -33,6 +33,7 @@ from pnae_desktop.store.models import (
 
 # -- values typed in a cell ----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ChargeValue:
     """An amount, or for personnel ETP × coût annuel chargé (the amount is then derived)."""
@@ -61,6 +62,7 @@ def parse_charge_cell(text: str, where: str, account: str) -> ChargeValue | None
 
 # -- reading -------------------------------------------------------------------------------
 
+
 def _funders(prae: PraeRow) -> tuple[dom.Funder, ...]:
     return tuple(dom.Funder(f.id, f.name, f.kind) for f in prae.funders)
 
@@ -73,8 +75,9 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
         # Plain rows, not ORM objects: a national-scale PRAE has thousands of lines.
         c = ChargeLineRow
         charges = session.execute(
-            select(c.id, c.action_id, c.year, c.account, c.label, c.amount_cents, c.etp, c.annual_cost_cents)
-            .where(c.action_id.in_(action_ids))
+            select(c.id, c.action_id, c.year, c.account, c.label, c.amount_cents, c.etp, c.annual_cost_cents).where(
+                c.action_id.in_(action_ids)
+            )
         ).all()
         f = FinancingLineRow
         financing = session.execute(
@@ -90,7 +93,9 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
         for a in prae.actions:
             rows = sorted(by_action.get(a.id, []), key=lambda o: rules.objective_order(o.objective_code))
             codes = tuple(o.objective_code for o in rows)
-            shares = {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
+            shares = (
+                {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
+            )
             actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares))
         return dom.Budget(
             years=tuple(range(prae.start_year, prae.end_year + 1)),
@@ -101,7 +106,8 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
             structural_costs=tuple(dom.StructuralCost(s.year, s.label, s.amount_cents) for s in prae.structural_costs),
             allocation_keys=tuple(
                 dom.AllocationKey(
-                    k.year, k.method,
+                    k.year,
+                    k.method,
                     {s.action_id: s.share for s in k.shares} if k.method == "manual" or k.shares else None,
                 )
                 for k in prae.allocation_keys
@@ -116,6 +122,7 @@ def totals(store: Store, prae_id: int) -> tuple[dom.Budget, dom.BudgetTotals, li
 
 
 # -- writing: charges ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ChargeCell:
@@ -140,7 +147,9 @@ def _check_label(label: str, where: str, limit: int = 300) -> None:
 
 def _check_year(prae: PraeRow, year: int, where: str) -> None:
     if not prae.start_year <= year <= prae.end_year:
-        raise ValidationError(f"{where} : l'année {year} est hors de la période du PRAE ({prae.start_year}–{prae.end_year}).")
+        raise ValidationError(
+            f"{where} : l'année {year} est hors de la période du PRAE ({prae.start_year}–{prae.end_year})."
+        )
 
 
 def set_charge_cells(store: Store, cells: list[ChargeCell]) -> list[ChargeCell]:
@@ -158,17 +167,26 @@ def set_charge_cells(store: Store, cells: list[ChargeCell]) -> list[ChargeCell]:
             _check_label(label, where)
             if cell.value is not None:  # the domain line validates account, amount, ETP
                 v = cell.value
-                dom.ChargeLine(0, cell.action_id, cell.year, cell.account, label, v.amount_cents, v.etp, v.annual_cost_cents)
+                dom.ChargeLine(
+                    0, cell.action_id, cell.year, cell.account, label, v.amount_cents, v.etp, v.annual_cost_cents
+                )
             row = session.scalars(
                 select(ChargeLineRow).where(
-                    ChargeLineRow.action_id == cell.action_id, ChargeLineRow.year == cell.year,
-                    ChargeLineRow.account == cell.account, ChargeLineRow.label == label,
+                    ChargeLineRow.action_id == cell.action_id,
+                    ChargeLineRow.year == cell.year,
+                    ChargeLineRow.account == cell.account,
+                    ChargeLineRow.label == label,
                 )
             ).one_or_none()
-            previous.append(ChargeCell(
-                cell.action_id, cell.account, label, cell.year,
-                None if row is None else ChargeValue(row.amount_cents, row.etp, row.annual_cost_cents),
-            ))
+            previous.append(
+                ChargeCell(
+                    cell.action_id,
+                    cell.account,
+                    label,
+                    cell.year,
+                    None if row is None else ChargeValue(row.amount_cents, row.etp, row.annual_cost_cents),
+                )
+            )
             if cell.value is None:
                 if row is not None:
                     session.delete(row)
@@ -177,7 +195,10 @@ def set_charge_cells(store: Store, cells: list[ChargeCell]) -> list[ChargeCell]:
                     row = ChargeLineRow(action_id=cell.action_id, year=cell.year, account=cell.account, label=label)
                     session.add(row)
                 row.amount_cents, row.etp, row.annual_cost_cents = (
-                    cell.value.amount_cents, cell.value.etp, cell.value.annual_cost_cents)
+                    cell.value.amount_cents,
+                    cell.value.etp,
+                    cell.value.annual_cost_cents,
+                )
             session.flush()
             touch(session, prae.id)
         return list(reversed(previous))  # undo replays in reverse order
@@ -190,8 +211,13 @@ def charge_row_cells(store: Store, action_id: int, account: str, label: str) -> 
         prae = prae_row(session, action.prae_id)
         rows = {r.year: r for r in action.charges if r.account == account and r.label == label}
         return [
-            ChargeCell(action_id, account, label, y,
-                       None if y not in rows else ChargeValue(rows[y].amount_cents, rows[y].etp, rows[y].annual_cost_cents))
+            ChargeCell(
+                action_id,
+                account,
+                label,
+                y,
+                None if y not in rows else ChargeValue(rows[y].amount_cents, rows[y].etp, rows[y].annual_cost_cents),
+            )
             for y in range(prae.start_year, prae.end_year + 1)
         ]
 
@@ -213,6 +239,7 @@ def rename_charge_row(store: Store, action_id: int, account: str, old: str, new:
 
 
 # -- writing: financing and funders --------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class FinancingCell:
@@ -238,14 +265,20 @@ def set_financing_cells(store: Store, cells: list[FinancingCell]) -> list[Financ
                 dom.FinancingLine(0, cell.action_id, cell.year, cell.funder_id, cell.amount_cents, cell.status)
             row = session.scalars(
                 select(FinancingLineRow).where(
-                    FinancingLineRow.action_id == cell.action_id, FinancingLineRow.year == cell.year,
+                    FinancingLineRow.action_id == cell.action_id,
+                    FinancingLineRow.year == cell.year,
                     FinancingLineRow.funder_id == cell.funder_id,
                 )
             ).one_or_none()
-            previous.append(FinancingCell(
-                cell.action_id, cell.funder_id, cell.year,
-                None if row is None else row.amount_cents, row.status if row is not None else cell.status,
-            ))
+            previous.append(
+                FinancingCell(
+                    cell.action_id,
+                    cell.funder_id,
+                    cell.year,
+                    None if row is None else row.amount_cents,
+                    row.status if row is not None else cell.status,
+                )
+            )
             if cell.amount_cents is None:
                 if row is not None:
                     session.delete(row)
@@ -321,6 +354,7 @@ def restore_funder(store: Store, snapshot) -> int:
 
 # -- writing: structural costs, allocation, objective shares -------------------------------
 
+
 @dataclass(frozen=True)
 class StructuralCell:
     label: str
@@ -347,7 +381,9 @@ def set_structural_cells(store: Store, prae_id: int, cells: list[StructuralCell]
                 if row is not None:
                     prae.structural_costs.remove(row)
             elif row is None:
-                prae.structural_costs.append(StructuralCostRow(year=cell.year, label=label, amount_cents=cell.amount_cents))
+                prae.structural_costs.append(
+                    StructuralCostRow(year=cell.year, label=label, amount_cents=cell.amount_cents)
+                )
             else:
                 row.amount_cents = cell.amount_cents
             session.flush()
@@ -355,8 +391,9 @@ def set_structural_cells(store: Store, prae_id: int, cells: list[StructuralCell]
         return list(reversed(previous))
 
 
-def set_allocation_key(store: Store, prae_id: int, year: int, method: str,
-                       shares: dict[int, Decimal] | None = None) -> tuple:
+def set_allocation_key(
+    store: Store, prae_id: int, year: int, method: str, shares: dict[int, Decimal] | None = None
+) -> tuple:
     """Set a year's key ("direct", "etp" or "manual" with percentages summing to 100)."""
     key = dom.AllocationKey(year, method, shares)  # validates method and each percentage
     if method == "manual":
@@ -368,13 +405,18 @@ def set_allocation_key(store: Store, prae_id: int, year: int, method: str,
         if foreign:
             raise ValidationError(f"{key.place} : action(s) inconnue(s) dans ce PRAE.")
         row = next((k for k in prae.allocation_keys if k.year == year), None)
-        previous = (year, "direct", None) if row is None else (
-            year, row.method, {s.action_id: s.share for s in row.shares} or None)
+        previous = (
+            (year, "direct", None)
+            if row is None
+            else (year, row.method, {s.action_id: s.share for s in row.shares} or None)
+        )
         if row is None:
             row = AllocationKeyRow(year=year)
             prae.allocation_keys.append(row)
         row.method = method
-        row.shares = [AllocationShareRow(prae_id=prae_id, year=year, action_id=a, share=v) for a, v in (shares or {}).items()]
+        row.shares = [
+            AllocationShareRow(prae_id=prae_id, year=year, action_id=a, share=v) for a, v in (shares or {}).items()
+        ]
         touch(session, prae_id)
         return previous
 

@@ -35,6 +35,7 @@ class ConventionSettings:
 
 # -- JSON documents ----------------------------------------------------------------------------
 
+
 def _sig(d: dict | None) -> cv.Signatory:
     d = d or {}
     return cv.Signatory(str(d.get("name", "")), str(d.get("function", "")))
@@ -47,7 +48,11 @@ def settings_to_dict(s: ConventionSettings) -> dict:
     return {
         "with_region": s.with_region,
         "state": {"prefect": sig(s.state.prefect), "signatory": sig(s.state.signatory)},
-        "council": {"name": s.council.name, "signatory": sig(s.council.signatory), "deliberation": s.council.deliberation},
+        "council": {
+            "name": s.council.name,
+            "signatory": sig(s.council.signatory),
+            "deliberation": s.council.deliberation,
+        },
         "arml": {"project": s.arml_project, "signatory": sig(s.arml_signatory)},
         "tribunal": s.tribunal,
         "signature": {
@@ -57,9 +62,14 @@ def settings_to_dict(s: ConventionSettings) -> dict:
             "copies": s.signature.copies,
         },
         "steering": {"members": list(s.steering.members), "meetings_per_year": s.steering.meetings_per_year},
-        "payments": None if s.payments is None else [
-            {"funder": p.funder, "year": p.year,
-             "instalments": [{"label": i.label, "percent": i.percent, "trigger": i.trigger} for i in p.instalments]}
+        "payments": None
+        if s.payments is None
+        else [
+            {
+                "funder": p.funder,
+                "year": p.year,
+                "instalments": [{"label": i.label, "percent": i.percent, "trigger": i.trigger} for i in p.instalments],
+            }
             for p in s.payments
         ],
     }
@@ -73,8 +83,11 @@ def settings_from_dict(d: dict) -> ConventionSettings:
         return ConventionSettings(
             with_region=bool(d.get("with_region", True)),
             state=cv.StateInfo(_sig(d.get("state", {}).get("prefect")), _sig(d.get("state", {}).get("signatory"))),
-            council=cv.CouncilInfo(str(d.get("council", {}).get("name", "")), _sig(d.get("council", {}).get("signatory")),
-                                   str(d.get("council", {}).get("deliberation", ""))),
+            council=cv.CouncilInfo(
+                str(d.get("council", {}).get("name", "")),
+                _sig(d.get("council", {}).get("signatory")),
+                str(d.get("council", {}).get("deliberation", "")),
+            ),
             arml_signatory=_sig(d.get("arml", {}).get("signatory")),
             arml_project=str(d.get("arml", {}).get("project", "")),
             tribunal=str(d.get("tribunal", "")),
@@ -84,11 +97,19 @@ def settings_from_dict(d: dict) -> ConventionSettings:
                 bool(sig.get("date_by_hand", False)),
                 sig.get("copies"),
             ),
-            steering=cv.Steering(tuple(str(m) for m in steering.get("members", ())),
-                                 int(steering.get("meetings_per_year", 2))),
-            payments=None if payments is None else tuple(
-                cv.PaymentSchedule(str(p["funder"]), int(p["year"]), tuple(
-                    cv.Instalment(str(i["label"]), int(i["percent"]), str(i["trigger"])) for i in p["instalments"]))
+            steering=cv.Steering(
+                tuple(str(m) for m in steering.get("members", ())), int(steering.get("meetings_per_year", 2))
+            ),
+            payments=None
+            if payments is None
+            else tuple(
+                cv.PaymentSchedule(
+                    str(p["funder"]),
+                    int(p["year"]),
+                    tuple(
+                        cv.Instalment(str(i["label"]), int(i["percent"]), str(i["trigger"])) for i in p["instalments"]
+                    ),
+                )
                 for p in payments
             ),
         )
@@ -98,13 +119,16 @@ def settings_from_dict(d: dict) -> ConventionSettings:
 
 # -- validation ----------------------------------------------------------------------------------
 
+
 def check_settings(s: ConventionSettings, start_year: int, end_year: int) -> ConventionSettings:
     """Refuse what can be refused at the field; the rest is reported by the pre-export checks."""
     d = s.signature.date
     if d is not None and not start_year - 1 <= d.year <= end_year + 1:
         raise ValidationError(
             f"Date de signature {d:%d/%m/%Y} invraisemblable pour une convention {start_year}–{end_year} "
-            f"(attendue entre {start_year - 1} et {end_year + 1}).", "signature.date")
+            f"(attendue entre {start_year - 1} et {end_year + 1}).",
+            "signature.date",
+        )
     if s.signature.copies is not None and not 1 <= s.signature.copies <= 20:
         raise ValidationError("Nombre d'exemplaires originaux : de 1 à 20.", "signature.copies")
     if not 0 <= s.steering.meetings_per_year <= 12:
@@ -114,15 +138,19 @@ def check_settings(s: ConventionSettings, start_year: int, end_year: int) -> Con
         if total != 100:
             raise ValidationError(
                 f"Modalités de versement {p.year} ({p.funder}) : les versements totalisent {total} % au lieu de 100 %.",
-                f"payments.{p.funder}.{p.year}")
+                f"payments.{p.funder}.{p.year}",
+            )
         for i in p.instalments:
             if not 1 <= i.percent <= 100 or not i.label.strip():
-                raise ValidationError(f"Modalités de versement {p.year} ({p.funder}) : versement « {i.label} » invalide.",
-                                      f"payments.{p.funder}.{p.year}")
+                raise ValidationError(
+                    f"Modalités de versement {p.year} ({p.funder}) : versement « {i.label} » invalide.",
+                    f"payments.{p.funder}.{p.year}",
+                )
     return s
 
 
 # -- reading and writing -------------------------------------------------------------------------
+
 
 def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail=None) -> ConventionSettings:
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
@@ -163,11 +191,17 @@ def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, st
             check_settings(settings, prae.start_year, prae.end_year)
         row = session.get(ConventionRow, prae_id)
         if row is None:
-            row = ConventionRow(prae_id=prae.id, template_key=cv.DEFAULT_TEMPLATE,
-                                settings_json=json.dumps(settings_to_dict(_defaults(store, prae_id, catalogue))),
-                                articles_json=json.dumps(cv.state_to_dict(cv.initial_state())))
+            row = ConventionRow(
+                prae_id=prae.id,
+                template_key=cv.DEFAULT_TEMPLATE,
+                settings_json=json.dumps(settings_to_dict(_defaults(store, prae_id, catalogue))),
+                articles_json=json.dumps(cv.state_to_dict(cv.initial_state())),
+            )
             session.add(row)
-        previous = (settings_from_dict(json.loads(row.settings_json)), cv.state_from_dict(json.loads(row.articles_json)))
+        previous = (
+            settings_from_dict(json.loads(row.settings_json)),
+            cv.state_from_dict(json.loads(row.articles_json)),
+        )
         if settings is not None:
             row.settings_json = json.dumps(settings_to_dict(settings), ensure_ascii=False)
         if state is not None:
@@ -189,12 +223,20 @@ def save_state(store: Store, prae_id: int, catalogue: Catalogue, state: cv.Conve
 
 # -- the filled convention -----------------------------------------------------------------------
 
+
 def _funder_key(kind: str, funder_id) -> str:
     return {"etat": "state", "region": "region"}.get(kind, f"financeur_{funder_id}")
 
 
-def build_context(store: Store, prae_id: int, catalogue: Catalogue,
-                  settings: ConventionSettings | None = None, *, detail=None, budget=None) -> cv.ConventionContext:
+def build_context(
+    store: Store,
+    prae_id: int,
+    catalogue: Catalogue,
+    settings: ConventionSettings | None = None,
+    *,
+    detail=None,
+    budget=None,
+) -> cv.ConventionContext:
     """`detail` (praes.get_prae) and `budget` (the (plan, totals) of budget.totals): already loaded
     by the caller, they are not read again."""
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
@@ -205,8 +247,9 @@ def build_context(store: Store, prae_id: int, catalogue: Catalogue,
     years = plan.years
     axes = {a.number: a for a in catalogue.cpo_axes}
     axis_costs = tuple(
-        cv.AxisCost(n, f"Axe {n} – {axes[n].title[:60]}",
-                    {y: totals.full_by_axis_year.get((str(n), y), 0) for y in years})
+        cv.AxisCost(
+            n, f"Axe {n} – {axes[n].title[:60]}", {y: totals.full_by_axis_year.get((str(n), y), 0) for y in years}
+        )
         for n in sorted(axes)
     )
     funders = []
@@ -223,9 +266,13 @@ def build_context(store: Store, prae_id: int, catalogue: Catalogue,
         period=cv.Period(s.start_year, s.end_year),
         prae_period=cv.Period(s.start_year, s.end_year),
         arml=cv.ArmlInfo(
-            name=org.name, legal_form=cv.ArmlInfo().legal_form if not org.legal_form or org.legal_form ==
-            "Association loi 1901" else org.legal_form,
-            address=org.address, siret=org.siret or "", project=settings.arml_project,
+            name=org.name,
+            legal_form=cv.ArmlInfo().legal_form
+            if not org.legal_form or org.legal_form == "Association loi 1901"
+            else org.legal_form,
+            address=org.address,
+            siret=org.siret or "",
+            project=settings.arml_project,
             signatory=settings.arml_signatory,
         ),
         state=settings.state,
@@ -268,16 +315,21 @@ def fill_demo(store: Store, prae_id: int, catalogue: Catalogue) -> None:
     start_year = context.period.start_year
     demo = replace(
         settings,
-        state=cv.StateInfo(replace(settings.state.prefect, name="Mme Hélène Marchand"),
-                           replace(settings.state.signatory, name="M. Laurent Vidal")),
-        council=replace(settings.council, signatory=cv.Signatory("Mme Catherine Roussel", "présidente du conseil régional"),
-                        deliberation=f"n° CP {start_year}-123 de la commission permanente du 24 mai "
-                                     f"{start_year}"),
+        state=cv.StateInfo(
+            replace(settings.state.prefect, name="Mme Hélène Marchand"),
+            replace(settings.state.signatory, name="M. Laurent Vidal"),
+        ),
+        council=replace(
+            settings.council,
+            signatory=cv.Signatory("Mme Catherine Roussel", "présidente du conseil régional"),
+            deliberation=f"n° CP {start_year}-123 de la commission permanente du 24 mai {start_year}",
+        ),
         arml_project="animer et coordonner le réseau des missions locales de la région au service de l'insertion "
-                     "sociale et professionnelle des jeunes",
+        "sociale et professionnelle des jeunes",
         signature=cv.SignatureInfo(place=settings.signature.place, date=date(start_year, 6, 15), copies=3),
         # Regions without an ARML in annexe 3 (Guadeloupe, Martinique, Guyane, Mayotte): a fictitious one.
-        arml_signatory=settings.arml_signatory if settings.arml_signatory.name
+        arml_signatory=settings.arml_signatory
+        if settings.arml_signatory.name
         else cv.Signatory("Mme Marie Exemple", "présidente"),
         steering=cv.Steering(cv.suggested_steering_members(context), 2),
     )
@@ -289,13 +341,24 @@ def convention_to_dict(rendered, checks) -> dict:
         "title": list(rendered.title),
         "fingerprint": rendered.fingerprint(),
         "articles": [
-            {"number": a.number, "key": a.key, "title": a.title, "heading": a.heading, "text": a.text,
-             "adapted": a.adapted, "custom": a.custom, "optional": a.optional}
+            {
+                "number": a.number,
+                "key": a.key,
+                "title": a.title,
+                "heading": a.heading,
+                "text": a.text,
+                "adapted": a.adapted,
+                "custom": a.custom,
+                "optional": a.optional,
+            }
             for a in rendered.articles
         ],
-        "signatures": [{"party": s.party, "heading": s.heading, "lines": list(s.lines), "name": s.name}
-                       for s in rendered.signatures],
+        "signatures": [
+            {"party": s.party, "heading": s.heading, "lines": list(s.lines), "name": s.name}
+            for s in rendered.signatures
+        ],
         "unresolved": [u.name for u in rendered.unresolved],
-        "checks": [{"code": c.code, "severity": c.severity, "message": c.message, "location": c.location}
-                   for c in checks],
+        "checks": [
+            {"code": c.code, "severity": c.severity, "message": c.message, "location": c.location} for c in checks
+        ],
     }

@@ -34,7 +34,11 @@ MISSIONS_LOCALES = (
     ("Mission locale du bassin nord", "Nord du département", "M. Paul Garnier", "direction@ml-nord.example.fr"),
     ("Mission locale rurale sud", "Sud du département", "Mme Inès Mercier", "contact@ml-sud.example.fr"),
 )
-QUARTER_STEPS = ("Lancement du groupe de travail régional", "Point d'étape en comité de pilotage", "Bilan annuel et capitalisation")
+QUARTER_STEPS = (
+    "Lancement du groupe de travail régional",
+    "Point d'étape en comité de pilotage",
+    "Bilan annuel et capitalisation",
+)
 
 REGIONAL_ACTIONS = (
     (
@@ -174,21 +178,45 @@ def _fill_budget(store: Store, prae_id: int) -> None:
             growth = 100 + 3 * k  # +3 % a year
             etp = Decimal(20 + 10 * (i % 4)) / 100  # 0,2 to 0,5 ETP
             cells += [
-                budget.ChargeCell(action.id, "64", "Chargé·e de mission régional·e", year,
-                                  budget.ChargeValue(etp=etp, annual_cost_cents=52_000_00 * growth // 100)),
-                budget.ChargeCell(action.id, "62", "Déplacements, missions et réceptions", year,
-                                  budget.ChargeValue(amount_cents=(2_400_00 + 300_00 * (i % 3)) * growth // 100)),
-                budget.ChargeCell(action.id, "61", "Location de salles pour les groupes de travail", year,
-                                  budget.ChargeValue(amount_cents=1_200_00 * growth // 100)),
+                budget.ChargeCell(
+                    action.id,
+                    "64",
+                    "Chargé·e de mission régional·e",
+                    year,
+                    budget.ChargeValue(etp=etp, annual_cost_cents=52_000_00 * growth // 100),
+                ),
+                budget.ChargeCell(
+                    action.id,
+                    "62",
+                    "Déplacements, missions et réceptions",
+                    year,
+                    budget.ChargeValue(amount_cents=(2_400_00 + 300_00 * (i % 3)) * growth // 100),
+                ),
+                budget.ChargeCell(
+                    action.id,
+                    "61",
+                    "Location de salles pour les groupes de travail",
+                    year,
+                    budget.ChargeValue(amount_cents=1_200_00 * growth // 100),
+                ),
             ]
             if action.pnae_action == 2 and year == 2018:
-                cells += [budget.ChargeCell(action.id, acc, label, year, budget.ChargeValue(amount_cents=cents))
-                          for acc, label, cents in DIGITAL_PLAN_2018]
+                cells += [
+                    budget.ChargeCell(action.id, acc, label, year, budget.ChargeValue(amount_cents=cents))
+                    for acc, label, cents in DIGITAL_PLAN_2018
+                ]
     budget.set_charge_cells(store, cells)
-    budget.set_structural_cells(store, prae_id, [
-        budget.StructuralCell("Fonctionnement du siège (loyer, fluides, assurances)", year, 38_000_00 + 1_000_00 * n)
-        for n, year in enumerate(years)
-    ] + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years])
+    budget.set_structural_cells(
+        store,
+        prae_id,
+        [
+            budget.StructuralCell(
+                "Fonctionnement du siège (loyer, fluides, assurances)", year, 38_000_00 + 1_000_00 * n
+            )
+            for n, year in enumerate(years)
+        ]
+        + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years],
+    )
 
     loaded = budget.load_budget(store, prae_id)
     funders = {f.kind: f.id for f in loaded.funders}

@@ -258,10 +258,12 @@ def restore_action(store: Store, prae_id: int, snapshot: PraeAction, position: i
 
 # -- the PRAE's directory of missions locales -------------------------------------------------
 
+
 def check_mission_locale(ml: MissionLocale) -> MissionLocale:
     """The entry as stored: name required, every text trimmed and within its length."""
-    name = drafting.check_length(rules.check_required_text(ml.name, "Nom de la mission locale", "name"),
-                                 "name", "Nom de la mission locale")
+    name = drafting.check_length(
+        rules.check_required_text(ml.name, "Nom de la mission locale", "name"), "name", "Nom de la mission locale"
+    )
     city = drafting.check_length(ml.city.strip(), "city", "Ville")
     director = drafting.check_length(ml.director.strip(), "director", "Directeur ou directrice")
     contact = drafting.check_length(ml.contact.strip(), "contact", "Contact")

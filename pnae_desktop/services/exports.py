@@ -60,8 +60,11 @@ def _check_documents(documents: Iterable[str]) -> None:
 def _load(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> _Inputs:
     detail = praes.get_prae(store, prae_id)
     budget, totals, problems = budget_service.totals(store, prae_id)
-    rendered = (convention_service.render(store, prae_id, catalogue, detail=detail, budget=(budget, totals))
-                if "convention" in documents else None)
+    rendered = (
+        convention_service.render(store, prae_id, catalogue, detail=detail, budget=(budget, totals))
+        if "convention" in documents
+        else None
+    )
     return _Inputs(catalogue, detail, budget, totals, problems, rendered)
 
 
@@ -79,7 +82,8 @@ def _preflight(inputs: _Inputs, document: str) -> Preflight:
     for problem in inputs.problems:
         # An unbalanced budget cannot go into a convention; a workbook of it is still useful.
         (result.errors if document == "convention" and problem.code == "gap" else result.warnings).append(
-            f"Budget : {problem.message}")
+            f"Budget : {problem.message}"
+        )
     if document == "convention":
         _, checks = inputs.convention
         for check in checks:
@@ -87,8 +91,7 @@ def _preflight(inputs: _Inputs, document: str) -> Preflight:
     return result
 
 
-def preflight_all(store: Store, prae_id: int, catalogue: Catalogue,
-                  documents: Iterable[str]) -> dict[str, Preflight]:
+def preflight_all(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> dict[str, Preflight]:
     """:func:`preflight` for each of `documents` (in that order), the PRAE read once for all."""
     documents = list(documents)
     _check_documents(documents)
@@ -106,16 +109,26 @@ def preflight(store: Store, prae_id: int, catalogue: Catalogue, document: str) -
 def default_file_names(summary: PraeSummary) -> dict[str, str]:
     """Each document's usual file name, from the PRAE's summary (region and period)."""
     stems = {"convention": "Convention CPO", "prae": "PRAE", "budget": "Budget PRAE"}
-    return {document: f"{stem} {summary.region_name} {summary.start_year}-{summary.end_year}{DOCUMENTS[document][1]}"
-            for document, stem in stems.items()}
+    return {
+        document: f"{stem} {summary.region_name} {summary.start_year}-{summary.end_year}{DOCUMENTS[document][1]}"
+        for document, stem in stems.items()
+    }
 
 
 def default_file_name(store: Store, prae_id: int, document: str) -> str:
     return default_file_names(praes.get_prae(store, prae_id).summary)[document]
 
 
-def export(store: Store, prae_id: int, catalogue: Catalogue, document: str, out: Path | str,
-           *, force: bool = False, progress=None) -> Path:
+def export(
+    store: Store,
+    prae_id: int,
+    catalogue: Catalogue,
+    document: str,
+    out: Path | str,
+    *,
+    force: bool = False,
+    progress=None,
+) -> Path:
     """Write `document` to `out` after the pre-flight; raise UserError listing what blocks."""
     out = Path(out)
     _check_documents([document])
@@ -149,8 +162,9 @@ def _convention(inputs: _Inputs, out: Path, step) -> None:
 
     rendered, _ = inputs.convention
     step(0.4, "Mise en page de la convention")
-    convention_pdf.export(rendered, inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out,
-                          app_version=__version__)
+    convention_pdf.export(
+        rendered, inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out, app_version=__version__
+    )
 
 
 def _prae(inputs: _Inputs, out: Path, step) -> None:
@@ -164,5 +178,6 @@ def _budget(inputs: _Inputs, out: Path, step) -> None:
     from pnae_desktop.exports import budget_workbook
 
     step(0.4, "Écriture du classeur")
-    budget_workbook.write_workbook(inputs.detail, inputs.budget, inputs.totals, out, app_version=__version__,
-                                   catalogue=inputs.catalogue)
+    budget_workbook.write_workbook(
+        inputs.detail, inputs.budget, inputs.totals, out, app_version=__version__, catalogue=inputs.catalogue
+    )

@@ -133,9 +133,7 @@ def _validator(member: str):
         return isinstance(instance, int) and not isinstance(instance, bool)
 
     base = jsonschema.Draft202012Validator
-    strict = jsonschema.validators.extend(
-        base, type_checker=base.TYPE_CHECKER.redefine("integer", strict_integer)
-    )
+    strict = jsonschema.validators.extend(base, type_checker=base.TYPE_CHECKER.redefine("integer", strict_integer))
     defs = package_schema()["$defs"]
 
     def inline(node):  # the schema's $refs resolved once: validation is then twice as fast
@@ -154,9 +152,7 @@ def _validator(member: str):
 
 
 def _dumps(document: Any) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode(
-        "utf-8"
-    )
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode("utf-8")
 
 
 def _sha256(data: bytes) -> str:
@@ -214,13 +210,9 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
                     "year": c.year,
                     "account": c.account,
                     "label": c.label,
-                    "amount": None
-                    if c.amount_cents is None
-                    else cents_to_decimal_str(c.amount_cents),
+                    "amount": None if c.amount_cents is None else cents_to_decimal_str(c.amount_cents),
                     "etp": decimal_str(c.etp),
-                    "annual_cost": None
-                    if c.annual_cost_cents is None
-                    else cents_to_decimal_str(c.annual_cost_cents),
+                    "annual_cost": None if c.annual_cost_cents is None else cents_to_decimal_str(c.annual_cost_cents),
                 }
                 for c in sorted(row.charges, key=lambda c: (c.account, c.label, c.year))
             ]
@@ -232,9 +224,7 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
                     "amount": cents_to_decimal_str(f.amount_cents),
                     "status": f.status,
                 }
-                for f in sorted(
-                    row.financing, key=lambda f: (funder_position.get(f.funder_id, -1), f.year)
-                )
+                for f in sorted(row.financing, key=lambda f: (funder_position.get(f.funder_id, -1), f.year))
                 if f.funder_id in funder_position
             ]
         budget_doc = {
@@ -251,9 +241,7 @@ def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_vers
                     "method": k.method,
                     "shares": [
                         {"action": action_position[s.action_id], "share": decimal_str(s.share)}
-                        for s in sorted(
-                            k.shares, key=lambda s: action_position.get(s.action_id, -1)
-                        )
+                        for s in sorted(k.shares, key=lambda s: action_position.get(s.action_id, -1))
                         if s.action_id in action_position
                     ],
                 }
@@ -325,9 +313,7 @@ def _write_zip(out: Path, members: dict[str, bytes], created: datetime) -> None:
             os.fsync(handle.fileno())
         os.replace(temp, out)
     except OSError as exc:
-        raise UserError(
-            f"Export impossible : « {out} » n'a pas pu être écrit ({exc.strerror or exc})."
-        ) from None
+        raise UserError(f"Export impossible : « {out} » n'a pas pu être écrit ({exc.strerror or exc}).") from None
     finally:
         if temp.exists():
             try:
@@ -375,9 +361,7 @@ def _read_container(path: Path) -> dict[str, bytes]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise PackageError(
-            where, f"fichier introuvable ou illisible ({exc.strerror or exc})"
-        ) from None
+        raise PackageError(where, f"fichier introuvable ou illisible ({exc.strerror or exc})") from None
     if not path.is_file():
         raise PackageError(where, "ce n'est pas un fichier")
     if size > MAX_PACKAGE_BYTES:
@@ -387,20 +371,14 @@ def _read_container(path: Path) -> dict[str, bytes]:
         )
     try:
         if size < 22 or not zipfile.is_zipfile(path):
-            raise PackageError(
-                where, "ce n'est pas un paquet PNAE Desktop (le fichier n'est pas une archive zip)"
-            )
+            raise PackageError(where, "ce n'est pas un paquet PNAE Desktop (le fichier n'est pas une archive zip)")
         count = _eocd_entry_count(path, size)
         if count is not None and count > MAX_MEMBERS:
-            raise PackageError(
-                where, f"trop de fichiers dans l'archive ({count}, {MAX_MEMBERS} au plus)"
-            )
+            raise PackageError(where, f"trop de fichiers dans l'archive ({count}, {MAX_MEMBERS} au plus)")
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             if len(infos) > MAX_MEMBERS:
-                raise PackageError(
-                    where, f"trop de fichiers dans l'archive ({len(infos)}, {MAX_MEMBERS} au plus)"
-                )
+                raise PackageError(where, f"trop de fichiers dans l'archive ({len(infos)}, {MAX_MEMBERS} au plus)")
             seen: set[str] = set()
             for info in infos:
                 problem = _name_problem(info.filename)
@@ -415,9 +393,7 @@ def _read_container(path: Path) -> dict[str, bytes]:
                         f"membre inattendu « {info.filename[:80]} » (attendus : {', '.join(ALL_MEMBERS)})",
                     )
                 if info.flag_bits & 0x1:
-                    raise PackageError(
-                        where, f"membre « {info.filename} » chiffré : non pris en charge"
-                    )
+                    raise PackageError(where, f"membre « {info.filename} » chiffré : non pris en charge")
                 if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                     raise PackageError(
                         where,
@@ -443,9 +419,7 @@ def _read_container(path: Path) -> dict[str, bytes]:
     except PackageError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever zipfile trips on, the archive is damaged
-        raise PackageError(
-            where, f"archive zip endommagée ou tronquée ({exc.__class__.__name__})"
-        ) from None
+        raise PackageError(where, f"archive zip endommagée ou tronquée ({exc.__class__.__name__})") from None
 
 
 def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, where: str) -> bytes:
@@ -462,8 +436,7 @@ def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, where: 
             if total > limit:
                 raise PackageError(
                     where,
-                    f"membre « {info.filename} » plus volumineux qu'annoncé "
-                    "(archive piégée ou endommagée)",
+                    f"membre « {info.filename} » plus volumineux qu'annoncé (archive piégée ou endommagée)",
                 )
             chunks.append(chunk)
     if total != info.file_size:
@@ -505,16 +478,12 @@ def _parse_json(member: str, data: bytes) -> Any:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PackageError(
-            member, f"le fichier n'est pas en UTF-8 (octet {exc.start})", member
-        ) from None
+        raise PackageError(member, f"le fichier n'est pas en UTF-8 (octet {exc.start})", member) from None
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         why = _JSON_ERRORS.get(exc.msg.split(":")[0], "syntaxe invalide")
-        raise PackageError(
-            member, f"JSON illisible ligne {exc.lineno}, colonne {exc.colno} ({why})", member
-        ) from None
+        raise PackageError(member, f"JSON illisible ligne {exc.lineno}, colonne {exc.colno} ({why})", member) from None
     except ValueError as exc:
         raise PackageError(member, f"JSON refusé ({exc})", member) from None
     except RecursionError:
@@ -581,11 +550,7 @@ def _schema_reason(error) -> str:
     if v == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " ou ".join(_TYPE_NAMES.get(k, k) for k in kinds)
-        found = (
-            _short(value)
-            if value is None or isinstance(value, bool)
-            else f"{_kind(value)} {_short(value)}"
-        )
+        found = _short(value) if value is None or isinstance(value, bool) else f"{_kind(value)} {_short(value)}"
         return f"type attendu : {wanted} (trouvé : {found})"
     if v == "const":
         return f"valeur « {_short(value)} » au lieu de « {_short(expected)} »"
@@ -770,9 +735,7 @@ def _get(node: Any, key: Any) -> Any:
 def _check_schema(member: str, document: Any) -> None:
     error = next(iter(_validator(member).iter_errors(document)), None)
     if error is not None:
-        raise PackageError(
-            _place(member, error.absolute_path, document), _schema_reason(error), member
-        )
+        raise PackageError(_place(member, error.absolute_path, document), _schema_reason(error), member)
     _check_strings(member, document)
 
 
@@ -793,9 +756,7 @@ def _check_strings(member: str, document: Any) -> None:
                 except UnicodeEncodeError:
                     bad = True
             if bad:
-                raise PackageError(
-                    _place(member, path, document), "caractère interdit dans le texte", member
-                )
+                raise PackageError(_place(member, path, document), "caractère interdit dans le texte", member)
 
 
 # -- reading: the manifest and the documents --------------------------------------------------------
@@ -814,9 +775,7 @@ def _read_documents(path: Path) -> _Documents:
     raw = _read_container(path)
     manifest = _parse_json(MANIFEST, raw[MANIFEST])
     if not isinstance(manifest, dict):
-        raise PackageError(
-            MANIFEST, f"un objet JSON est attendu (trouvé : {_kind(manifest)})", MANIFEST
-        )
+        raise PackageError(MANIFEST, f"un objet JSON est attendu (trouvé : {_kind(manifest)})", MANIFEST)
     fmt = manifest.get("format")
     if fmt != FORMAT:
         raise PackageError(
@@ -846,9 +805,7 @@ def _read_documents(path: Path) -> _Documents:
     try:
         datetime.fromisoformat(manifest["created_at"].replace("Z", "+00:00"))
     except ValueError:
-        raise PackageError(
-            _place(MANIFEST, ["created_at"], manifest), "date invalide", MANIFEST
-        ) from None
+        raise PackageError(_place(MANIFEST, ["created_at"], manifest), "date invalide", MANIFEST) from None
     for member in MEMBERS:
         if _sha256(raw[member]) != manifest["members"][member]:
             raise PackageError(
@@ -875,9 +832,7 @@ def _read_documents(path: Path) -> _Documents:
             "ne correspond pas à celle de manifest.json",
             "prae.json",
         )
-    return _Documents(
-        manifest, prae, docs["actions.json"], docs["budget.json"], docs["convention.json"]
-    )
+    return _Documents(manifest, prae, docs["actions.json"], docs["budget.json"], docs["convention.json"])
 
 
 # -- checking: the domain rules, and the rows to write ------------------------------------------------
@@ -970,10 +925,7 @@ def _check(docs: _Documents) -> _Plan:
             raise _refuse(f"prae.json, mission locale {i + 1}", exc) from None
         missions.append({"name": ml.name, "city": ml.city, "director": ml.director, "contact": ml.contact})
 
-    actions = [
-        _check_action(i, a, start, end, catalogue, len(missions))
-        for i, a in enumerate(docs.actions["actions"])
-    ]
+    actions = [_check_action(i, a, start, end, catalogue, len(missions)) for i, a in enumerate(docs.actions["actions"])]
     funders, charges, financing, structural, keys = _check_budget(docs.budget, start, end, actions)
     settings, state = _check_convention(docs.convention, start, end, len(funders))
     plan = _Plan(
@@ -999,9 +951,7 @@ def _check(docs: _Documents) -> _Plan:
     return plan
 
 
-def _check_action(
-    i: int, a: dict, start: int, end: int, catalogue: Catalogue, ml_count: int
-) -> dict:
+def _check_action(i: int, a: dict, start: int, end: int, catalogue: Catalogue, ml_count: int) -> dict:
     where = f"actions.json, action {i + 1}"
     try:
         number = a["pnae_action"]
@@ -1009,9 +959,7 @@ def _check_action(
             try:
                 catalogue.action(number)
             except KeyError:
-                raise ValidationError(
-                    f"action n° {number} du PNAE inconnue dans « {catalogue.short_title} »"
-                ) from None
+                raise ValidationError(f"action n° {number} du PNAE inconnue dans « {catalogue.short_title} »") from None
         # Checked as the editor checks them, kept as written (a fiche declined from the PNAE
         # keeps the catalogue's text and order, byte for byte).
         rules.check_required_text(a["title"], "Intitulé", "title")
@@ -1039,9 +987,7 @@ def _check_action(
     codes = [o["code"] for o in a["objectives"]]
     for j, code in enumerate(codes):
         if code in codes[:j]:
-            raise PackageError(
-                f"{where}, objectif CPO {j + 1}", f"objectif « {code} » en double", "actions.json"
-            )
+            raise PackageError(f"{where}, objectif CPO {j + 1}", f"objectif « {code} » en double", "actions.json")
     objectives = []
     for j, o in enumerate(a["objectives"]):
         place = f"{where}, objectif CPO {j + 1}"
@@ -1097,9 +1043,7 @@ def _check_action(
                 "actions.json",
             )
         if index in links[:j]:
-            raise PackageError(
-                f"{where}, mission locale {j + 1}", "mission locale en double", "actions.json"
-            )
+            raise PackageError(f"{where}, mission locale {j + 1}", "mission locale en double", "actions.json")
     return {
         "pnae_action": a["pnae_action"],
         "title": title,
@@ -1121,9 +1065,7 @@ def _check_action(
 
 def _check_year(year: int, start: int, end: int, where: str, member: str) -> None:
     if not start <= year <= end:
-        raise PackageError(
-            where, f"l'année {year} est hors de la période du PRAE ({start}–{end})", member
-        )
+        raise PackageError(where, f"l'année {year} est hors de la période du PRAE ({start}–{end})", member)
 
 
 def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
@@ -1134,8 +1076,7 @@ def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
         if index >= n_actions:
             raise PackageError(
                 f"{where}, action",
-                f"l'action n° {index} n'existe pas dans actions.json "
-                f"({n_actions} action(s), numérotées à partir de 0)",
+                f"l'action n° {index} n'existe pas dans actions.json ({n_actions} action(s), numérotées à partir de 0)",
                 member,
             )
         return index
@@ -1159,9 +1100,7 @@ def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
         _check_year(c["year"], start, end, f"{where}, année", member)
         label = _text(c["label"])
         if not label:
-            raise PackageError(
-                f"{where}, libellé", "le libellé de la ligne ne peut pas être vide", member
-            )
+            raise PackageError(f"{where}, libellé", "le libellé de la ligne ne peut pas être vide", member)
         amount, etp, cost = _cents(c["amount"]), _decimal(c["etp"]), _cents(c["annual_cost"])
         try:
             dom.ChargeLine(i, action, c["year"], c["account"], label, amount, etp, cost)
@@ -1171,8 +1110,7 @@ def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
         if key in seen:
             raise PackageError(
                 where,
-                f"ligne « {c['account']} / {label[:40]} » en double pour cette action "
-                f"et l'année {c['year']}",
+                f"ligne « {c['account']} / {label[:40]} » en double pour cette action et l'année {c['year']}",
                 member,
             )
         seen.add(key)
@@ -1195,8 +1133,7 @@ def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
         if f["funder"] >= len(funders):
             raise PackageError(
                 f"{where}, financeur",
-                f"le financeur n° {f['funder']} n'existe pas "
-                f"({len(funders)} financeur(s), numérotés à partir de 0)",
+                f"le financeur n° {f['funder']} n'existe pas ({len(funders)} financeur(s), numérotés à partir de 0)",
                 member,
             )
         _check_year(f["year"], start, end, f"{where}, année", member)
@@ -1251,9 +1188,7 @@ def _check_budget(b: dict, start: int, end: int, actions: list[dict]):
         for j, s in enumerate(k["shares"]):
             action = action_ref(s["action"], f"{where}, part {j + 1}")
             if any(a == action for a, _ in shares):
-                raise PackageError(
-                    f"{where}, part {j + 1}", "deux parts pour la même action", member
-                )
+                raise PackageError(f"{where}, part {j + 1}", "deux parts pour la même action", member)
             shares.append((action, Decimal(s["share"])))
         manual = dict(shares) if shares or k["method"] == "manual" else None
         try:
@@ -1271,8 +1206,7 @@ def _check_convention(c: dict, start: int, end: int, n_funders: int):
     if (c["settings"] is None) != (c["articles"] is None):
         raise PackageError(
             member,
-            "les paramètres et les articles de la convention vont ensemble "
-            "(tous deux présents ou tous deux null)",
+            "les paramètres et les articles de la convention vont ensemble (tous deux présents ou tous deux null)",
             member,
         )
     if c["settings"] is None:
@@ -1308,8 +1242,11 @@ def _check_convention(c: dict, start: int, end: int, n_funders: int):
     problem = cv.state_problem(state, template)
     if problem is not None:
         index, reason = problem
-        where = ("convention.json, articles" if index is None
-                 else f"convention.json, articles, article {index + 1} (« {state.articles[index].key} »)")
+        where = (
+            "convention.json, articles"
+            if index is None
+            else f"convention.json, articles, article {index + 1} (« {state.articles[index].key} »)"
+        )
         raise PackageError(where, reason, member)
     return settings, state
 
@@ -1380,9 +1317,7 @@ def inspect_package(path: Path | str, store: Store | None = None) -> PackageInfo
 
 def _find(session, uid: str):
     """(id, title, created_at) of the store's PRAE with this uid, or None."""
-    return session.execute(
-        select(PraeRow.id, PraeRow.title, PraeRow.created_at).where(PraeRow.uid == uid)
-    ).first()
+    return session.execute(select(PraeRow.id, PraeRow.title, PraeRow.created_at).where(PraeRow.uid == uid)).first()
 
 
 def _existing(store: Store, uid: str):
@@ -1509,17 +1444,13 @@ def _write(session, plan: _Plan, mode: str) -> int:
                 annual_cost_cents=c["annual_cost_cents"],
             )
         )
-    funders = [
-        FunderRow(position=i, name=name, kind=kind) for i, (name, kind) in enumerate(plan.funders)
-    ]
+    funders = [FunderRow(position=i, name=name, kind=kind) for i, (name, kind) in enumerate(plan.funders)]
     prae.funders = funders
     counters = {}
     for year, label, cents in plan.structural_costs:
         pos = counters.get(year, 0)
         counters[year] = pos + 1
-        prae.structural_costs.append(
-            StructuralCostRow(year=year, position=pos, label=label, amount_cents=cents)
-        )
+        prae.structural_costs.append(StructuralCostRow(year=year, position=pos, label=label, amount_cents=cents))
     session.add(prae)
     session.flush()  # ids of the actions, directory entries and funders
     for a, row in zip(plan.actions, actions):
@@ -1538,8 +1469,7 @@ def _write(session, plan: _Plan, mode: str) -> int:
     for year, method, shares in plan.allocation_keys:
         key = AllocationKeyRow(year=year, method=method)
         key.shares = [
-            AllocationShareRow(prae_id=prae.id, year=year, action_id=actions[a].id, share=s)
-            for a, s in shares
+            AllocationShareRow(prae_id=prae.id, year=year, action_id=actions[a].id, share=s) for a, s in shares
         ]
         prae.allocation_keys.append(key)
     if plan.settings is not None:
@@ -1549,10 +1479,7 @@ def _write(session, plan: _Plan, mode: str) -> int:
         if settings.payments is not None:
             settings = replace(
                 settings,
-                payments=tuple(
-                    replace(p, funder=_store_funder_key(p.funder, funders))
-                    for p in settings.payments
-                ),
+                payments=tuple(replace(p, funder=_store_funder_key(p.funder, funders)) for p in settings.payments),
             )
         session.add(
             ConventionRow(

@@ -101,9 +101,7 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
     known = {a.number for a in catalogue.actions}
     unknown = [n for n in new.pnae_actions if n not in known]
     if unknown:
-        raise ValidationError(
-            f"Action(s) du PNAE inconnue(s) dans « {catalogue.short_title} » : {unknown}.", "actions"
-        )
+        raise ValidationError(f"Action(s) du PNAE inconnue(s) dans « {catalogue.short_title} » : {unknown}.", "actions")
     title = (new.title or "").strip() or default_title(catalogue, region.name, new.start_year, new.end_year)
     with store.transaction() as session:
         organisation = _organisation_row(session, region.insee_code, new.organisation_name.strip(), catalogue)
@@ -283,9 +281,7 @@ def get_prae(store: Store, prae_id: int) -> PraeDetail:
             summary=_summary(prae, prae.organisation.name, len(prae.actions)),
             organisation=_organisation(prae.organisation),
             actions=tuple(action_entity(row) for row in prae.actions),
-            missions_locales=tuple(
-                mission_locale_entity(m) for m in prae.missions_locales
-            ),
+            missions_locales=tuple(mission_locale_entity(m) for m in prae.missions_locales),
         )
 
 
@@ -313,8 +309,15 @@ def _organisation(row: OrganisationRow) -> Organisation:
     )
 
 
-ORGANISATION_TEXT_FIELDS = ("acronym", "address", "legal_form", "representative_name", "representative_title",
-                            "email", "phone")
+ORGANISATION_TEXT_FIELDS = (
+    "acronym",
+    "address",
+    "legal_form",
+    "representative_name",
+    "representative_title",
+    "email",
+    "phone",
+)
 
 
 def check_organisation(organisation: Organisation) -> Organisation:

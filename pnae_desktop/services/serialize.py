@@ -82,7 +82,9 @@ def prae_to_text(detail: PraeDetail) -> str:
     for a in detail.actions:
         origin = f"action {a.pnae_action} du PNAE" if a.pnae_action else "action régionale"
         out.append(f"{a.position + 1}. {a.title} [{origin}]")
-        out.append(f"   {FIELD_LABELS['pilot']} : {a.pilot or '—'} ; objectifs CPO : {', '.join(a.objective_codes) or '—'}")
+        out.append(
+            f"   {FIELD_LABELS['pilot']} : {a.pilot or '—'} ; objectifs CPO : {', '.join(a.objective_codes) or '—'}"
+        )
         for i in a.indicators:
             targets = ", ".join(f"{y} : {v}" for y, v in i.targets)
             out.append(f"   Indicateur : {i.label} ({i.unit}, {i.source}) — cibles {targets}")
@@ -98,7 +100,9 @@ def budget_to_dict(budget, totals) -> dict:
 
     def by(mapping, *names):
         rows = []
-        for key, cents in sorted(mapping.items(), key=lambda kv: tuple(str(k) for k in (kv[0] if isinstance(kv[0], tuple) else (kv[0],)))):
+        for key, cents in sorted(
+            mapping.items(), key=lambda kv: tuple(str(k) for k in (kv[0] if isinstance(kv[0], tuple) else (kv[0],)))
+        ):
             key = key if isinstance(key, tuple) else (key,)
             rows.append({**dict(zip(names, key)), "amount": money(cents)})
         return rows
@@ -107,23 +111,48 @@ def budget_to_dict(budget, totals) -> dict:
         "years": list(budget.years),
         "funders": [{"id": f.id, "name": f.name, "kind": f.kind} for f in budget.funders],
         "charges": [
-            {"id": c.id, "action_id": c.action_id, "year": c.year, "account": c.account, "label": c.label,
-             "amount": money(c.cents), "etp": decimal_str(c.etp), "annual_cost": None if c.annual_cost_cents is None else money(c.annual_cost_cents)}
+            {
+                "id": c.id,
+                "action_id": c.action_id,
+                "year": c.year,
+                "account": c.account,
+                "label": c.label,
+                "amount": money(c.cents),
+                "etp": decimal_str(c.etp),
+                "annual_cost": None if c.annual_cost_cents is None else money(c.annual_cost_cents),
+            }
             for c in sorted(budget.charges, key=lambda c: (c.action_id, c.account, c.label, c.year))
         ],
         "financing": [
-            {"id": f.id, "action_id": f.action_id, "year": f.year, "funder_id": f.funder_id,
-             "amount": money(f.amount_cents), "status": f.status}
+            {
+                "id": f.id,
+                "action_id": f.action_id,
+                "year": f.year,
+                "funder_id": f.funder_id,
+                "amount": money(f.amount_cents),
+                "status": f.status,
+            }
             for f in sorted(budget.financing, key=lambda f: (f.action_id, f.funder_id, f.year))
         ],
-        "structural_costs": [{"year": s.year, "label": s.label, "amount": money(s.amount_cents)} for s in budget.structural_costs],
+        "structural_costs": [
+            {"year": s.year, "label": s.label, "amount": money(s.amount_cents)} for s in budget.structural_costs
+        ],
         "allocation_keys": [
-            {"year": k.year, "method": k.method,
-             "shares": None if k.manual_shares is None else {str(a): decimal_str(v) for a, v in k.manual_shares.items()}}
+            {
+                "year": k.year,
+                "method": k.method,
+                "shares": None
+                if k.manual_shares is None
+                else {str(a): decimal_str(v) for a, v in k.manual_shares.items()},
+            }
             for k in budget.allocation_keys
         ],
         "objective_shares": [
-            {"action_id": a.action_id, "objectives": list(a.objective_codes), "shares": [decimal_str(v) for v in a.shares]}
+            {
+                "action_id": a.action_id,
+                "objectives": list(a.objective_codes),
+                "shares": [decimal_str(v) for v in a.shares],
+            }
             for a in budget.actions
         ],
         "totals": {

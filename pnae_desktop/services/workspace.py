@@ -72,7 +72,8 @@ class Workspace:
         if self.writer_lock is None:
             raise StoreError(
                 f"« {self.path} » est déjà {lock.lock_holder_description(self.path)}. Un seul poste à la "
-                "fois peut modifier un fichier de données : fermez-le là-bas, puis réessayez.")
+                "fois peut modifier un fichier de données : fermez-le là-bas, puis réessayez."
+            )
 
     @property
     def store(self):
@@ -130,7 +131,8 @@ class DamagedStoreError(StoreError):
 
     def __init__(self, path: Path, problems: list[str]):
         super().__init__(
-            f"Le fichier de données « {path} » est endommagé :\n- " + "\n- ".join(problems[:5])
+            f"Le fichier de données « {path} » est endommagé :\n- "
+            + "\n- ".join(problems[:5])
             + "\nLe fichier n'a pas été modifié ; vous pouvez restaurer une sauvegarde."
         )
         self.path = path

@@ -253,13 +253,10 @@ def backup_now(store_path: Path | str, reason: str, *, now: datetime | None = No
         while not _publish(temp, final):  # another instance took that name meanwhile
             final = _free_name(folder, store.stem, moment, reason)
     except sqlite3.Error as exc:
-        raise StoreError(
-            f"La sauvegarde de « {store} » a échoué : {exc}. Le fichier n'a pas été modifié."
-        ) from None
+        raise StoreError(f"La sauvegarde de « {store} » a échoué : {exc}. Le fichier n'a pas été modifié.") from None
     except OSError as exc:
         raise StoreError(
-            f"La sauvegarde de « {store} » a échoué : impossible d'écrire « {final} » "
-            f"({exc.strerror or exc})."
+            f"La sauvegarde de « {store} » a échoué : impossible d'écrire « {final} » ({exc.strerror or exc})."
         ) from None
     finally:
         if temp.exists():
@@ -309,9 +306,7 @@ def backup_before_migration(store_path: Path | str, *, now: datetime | None = No
 # --- rotation ----------------------------------------------------------------------------
 
 
-def _keep_set(
-    group: list[_Parsed], moment: datetime, keep_daily: int, keep_weekly: int
-) -> set[Path]:
+def _keep_set(group: list[_Parsed], moment: datetime, keep_daily: int, keep_weekly: int) -> set[Path]:
     """Which backups of one store to keep; `group` is sorted newest first."""
     keep: set[Path] = set()
     # Future-dated backups (clock changed) are left alone and do not count.
@@ -336,9 +331,7 @@ def _keep_set(
             weeks.append(week)
             keep.add(parsed.path)
     protected_since = moment - timedelta(days=PROTECTED_DAYS)
-    keep.update(
-        p.path for p in current if p.reason in PROTECTED_REASONS and p.created_at >= protected_since
-    )
+    keep.update(p.path for p in current if p.reason in PROTECTED_REASONS and p.created_at >= protected_since)
     return keep
 
 
@@ -437,9 +430,7 @@ class BackupInfo:
     def description(self) -> str:
         """French line for a list: date, reason, size, content."""
         size_kb = max(1, round(self.size / 1024))
-        return (
-            f"{_fr_time(self.created_at)} – {self.reason_label} – {size_kb} Ko – {self.summary}"
-        )
+        return f"{_fr_time(self.created_at)} – {self.reason_label} – {size_kb} Ko – {self.summary}"
 
 
 def _tables(con: sqlite3.Connection) -> set[str]:
@@ -489,9 +480,7 @@ def list_backups(store_path: Path | str) -> list[BackupInfo]:
         except OSError:
             continue
         praes, actions, last = _read_summary(parsed.path)
-        infos.append(
-            BackupInfo(parsed.path, parsed.created_at, size, parsed.reason, praes, actions, last)
-        )
+        infos.append(BackupInfo(parsed.path, parsed.created_at, size, parsed.reason, praes, actions, last))
     return infos
 
 
@@ -522,10 +511,7 @@ def _backup_problem(backup: Path) -> str | None:
         return f"la sauvegarde « {backup} » est illisible ({exc})"
     if row is None or row[0] not in KNOWN_REVISIONS:
         found = row[0] if row else "inconnu"
-        return (
-            f"la sauvegarde « {backup} » vient d'une version plus récente de PNAE Desktop "
-            f"(schéma « {found} »)"
-        )
+        return f"la sauvegarde « {backup} » vient d'une version plus récente de PNAE Desktop (schéma « {found} »)"
     return None
 
 
@@ -598,9 +584,7 @@ def _retire_wal(store: Path) -> None:
             ) from None
 
 
-def restore(
-    store_path: Path | str, backup_path: Path | str, *, now: datetime | None = None
-) -> Path | None:
+def restore(store_path: Path | str, backup_path: Path | str, *, now: datetime | None = None) -> Path | None:
     """Replace the store by `backup_path`; return the copy of the replaced store.
 
     Close every connection to the store first. Order: the backup is checked (quick_check, a

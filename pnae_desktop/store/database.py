@@ -86,7 +86,7 @@ def open_sqlite(path: Path | str) -> Store:
 def open_url(url: str) -> Store:
     """Any SQLAlchemy URL (PostgreSQL in practice)."""
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return open_sqlite(url[len("sqlite:///"):])
+        return open_sqlite(url[len("sqlite:///") :])
     try:
         engine = create_engine(url, pool_pre_ping=True)
         with engine.connect() as connection:

@@ -80,10 +80,7 @@ def _header_problem(path: Path, header: bytes, size: int) -> str | None:
     valid_for = header[92:96]
     page_count = int.from_bytes(header[28:32], "big")
     if change_counter == valid_for and page_count and page_count * page_size > size:
-        return (
-            f"« {path} » est tronqué : {page_count} pages attendues, "
-            f"{size // page_size} présentes."
-        )
+        return f"« {path} » est tronqué : {page_count} pages attendues, {size // page_size} présentes."
     return None
 
 
@@ -91,9 +88,7 @@ def _sqlite_error(path: Path, exc: sqlite3.Error) -> str:
     detail = str(exc)
     lowered = detail.lower()
     if "not a database" in lowered:
-        return (
-            f"« {path} » n'est pas une base SQLite lisible (fichier endommagé ou d'un autre type)."
-        )
+        return f"« {path} » n'est pas une base SQLite lisible (fichier endommagé ou d'un autre type)."
     if "malformed" in lowered or "corrupt" in lowered:
         return f"« {path} » est endommagé : SQLite signale une image de base corrompue ({detail})."
     if "locked" in lowered or "busy" in lowered:

@@ -42,7 +42,7 @@ class LockHolder:
     started_at: datetime | None  # UTC
 
     def describe(self) -> str:
-        """"ouvert par <user> sur <host> depuis <time>" (local time)."""
+        """ "ouvert par <user> sur <host> depuis <time>" (local time)."""
         user = self.user or "un utilisateur inconnu"
         host = self.host or "un poste inconnu"
         text = f"ouvert par {user} sur {host}"

@@ -125,6 +125,7 @@ class PraeRow(Base):
 
 # -- budget: money is integer cents (BigInteger), ETP and percentages exact decimals ------------
 
+
 class FunderRow(Base):
     __tablename__ = "funders"
 

@@ -46,9 +46,7 @@ def inspect_sqlite_file(path: Path) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"« {path} » est illisible ou endommagé ({exc}). Le fichier n'a pas été modifié."
-        ) from None
+        raise StoreError(f"« {path} » est illisible ou endommagé ({exc}). Le fichier n'a pas été modifié.") from None
     if row is None:
         raise StoreError(f"« {path} » n'indique pas sa version de schéma. Le fichier n'a pas été modifié.")
     return row[0]

@@ -31,8 +31,9 @@ class BackupsDialog(QDialog):
             self.backupList.setCurrentRow(0)
         else:
             self.backupList.addItem("Aucune sauvegarde pour l'instant.")
-        self.restoreButton.setEnabled(self.backupList.currentItem() is not None
-                                      and self.backupList.currentItem().data(Qt.UserRole) is not None)
+        self.restoreButton.setEnabled(
+            self.backupList.currentItem() is not None and self.backupList.currentItem().data(Qt.UserRole) is not None
+        )
         self.folderLabel.setText(f"Dossier : {backup.backups_dir(self.path)}")
 
     def backup_now(self) -> None:
@@ -49,11 +50,17 @@ class BackupsDialog(QDialog):
         chosen = item.data(Qt.UserRole) if item else None
         if not chosen:
             return
-        if QMessageBox.question(
-            self, self.windowTitle(),
-            f"Remplacer le fichier de données par cette sauvegarde ?\n\n{item.text()}\n\n"
-            "Le fichier actuel est d'abord copié de côté dans le dossier des sauvegardes.",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                self.windowTitle(),
+                f"Remplacer le fichier de données par cette sauvegarde ?\n\n{item.text()}\n\n"
+                "Le fichier actuel est d'abord copié de côté dans le dossier des sauvegardes.",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
+            != QMessageBox.Yes
+        ):
             return
         self.window_.close_workspace_for_restore()
         try:
@@ -63,6 +70,9 @@ class BackupsDialog(QDialog):
             self.window_.open_store(str(self.path))
             return
         self.window_.open_store(str(self.path))
-        QMessageBox.information(self, self.windowTitle(), "Sauvegarde restaurée."
-                                + (f"\n\nL'ancien fichier est conservé ici :\n{aside}" if aside else ""))
+        QMessageBox.information(
+            self,
+            self.windowTitle(),
+            "Sauvegarde restaurée." + (f"\n\nL'ancien fichier est conservé ici :\n{aside}" if aside else ""),
+        )
         self.fill()

@@ -37,8 +37,17 @@ from pnae_desktop.ui.sheet import SheetView
 RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
 # Plain ints: comparing the role (an int) with PySide6's enum objects costs a Python call each.
 DISPLAY, EDIT, ALIGN, FONT, BACKGROUND, FOREGROUND, TOOLTIP = (
-    int(r.value) for r in (Qt.DisplayRole, Qt.EditRole, Qt.TextAlignmentRole, Qt.FontRole,
-                           Qt.BackgroundRole, Qt.ForegroundRole, Qt.ToolTipRole))
+    int(r.value)
+    for r in (
+        Qt.DisplayRole,
+        Qt.EditRole,
+        Qt.TextAlignmentRole,
+        Qt.FontRole,
+        Qt.BackgroundRole,
+        Qt.ForegroundRole,
+        Qt.ToolTipRole,
+    )
+)
 RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 BOLD = QFont()
 BOLD.setBold(True)
@@ -142,8 +151,12 @@ class BudgetPage(PraeBoundPage, QWidget):
         self.financing = _SheetModel(self)
         self.structure = _SheetModel(self)
         self.manual = _SheetModel(self)
-        for view, model in ((self.chargesView, self.charges), (self.financingView, self.financing),
-                            (self.structureView, self.structure), (self.manualView, self.manual)):
+        for view, model in (
+            (self.chargesView, self.charges),
+            (self.financingView, self.financing),
+            (self.structureView, self.structure),
+            (self.manualView, self.manual),
+        ):
             view.setModel(model)
             view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
         self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
@@ -182,11 +195,15 @@ class BudgetPage(PraeBoundPage, QWidget):
         self.balanceLabel.setText(
             f"Total charges {_amount_text(self.totals.full_total)} · ressources "
             f"{_amount_text(self.totals.financing_total)} · "
-            + ('<span style="color:#2e7d32"><b>équilibré</b></span>' if gap == 0 else
-               f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>')
+            + (
+                '<span style="color:#2e7d32"><b>équilibré</b></span>'
+                if gap == 0
+                else f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>'
+            )
         )
-        self._keeping_cursors(self._fill_charges, self._fill_financing, self._fill_shares,
-                              self._fill_structure, self._fill_summary)
+        self._keeping_cursors(
+            self._fill_charges, self._fill_financing, self._fill_shares, self._fill_structure, self._fill_summary
+        )
 
     def after_edit(self) -> None:
         self.refresh()
@@ -228,8 +245,9 @@ class BudgetPage(PraeBoundPage, QWidget):
                 row.append(_amount_text(cents) if cents is not None else "")
                 if line and line.etp is not None:
                     edit.append(f"{format(line.etp, 'f').replace('.', ',')} × {_edit_text(line.annual_cost_cents)}")
-                    tips[(r, 2 + k)] = (f"{dom.format_etp(line.etp)} ETP × {_amount_text(line.annual_cost_cents)} "
-                                        "(coût annuel chargé)")
+                    tips[(r, 2 + k)] = (
+                        f"{dom.format_etp(line.etp)} ETP × {_amount_text(line.annual_cost_cents)} (coût annuel chargé)"
+                    )
                 else:
                     edit.append(_edit_text(cents))
                 editable.add((r, 2 + k))
@@ -243,8 +261,11 @@ class BudgetPage(PraeBoundPage, QWidget):
         structural = [t.structural_by_action_year.get((action_id, y), 0) for y in years]
         full = [t.full_by_action_year.get((action_id, y), 0) for y in years]
         etp = [t.etp_by_action_year.get((action_id, y), Decimal(0)) for y in years]
-        for label, values in (("Total des charges directes", direct), ("Frais de structure affectés", structural),
-                              ("Coût complet", full)):
+        for label, values in (
+            ("Total des charges directes", direct),
+            ("Frais de structure affectés", structural),
+            ("Coût complet", full),
+        ):
             rows.append(["", label, *map(_amount_text, values), _amount_text(sum(values))])
             edits.append([""] * len(headers))
         rows.append(["", "ETP", *(dom.format_etp(v) for v in etp), ""])
@@ -275,35 +296,43 @@ class BudgetPage(PraeBoundPage, QWidget):
         account, label = self.charge_rows[row]
         year = self._years()[col - 2]
         where = f"Cellule « {year} / {account} / {label} »"
-        return service.ChargeCell(self.action_id(), account, label, year,
-                                  service.parse_charge_cell(text, where, account))
+        return service.ChargeCell(
+            self.action_id(), account, label, year, service.parse_charge_cell(text, where, account)
+        )
 
     def _set_charges(self, cells, text) -> None:
         store = self.store
-        self.edit(text, lambda: service.set_charge_cells(store, cells),
-                  lambda previous: service.set_charge_cells(store, previous))
+        self.edit(
+            text,
+            lambda: service.set_charge_cells(store, cells),
+            lambda previous: service.set_charge_cells(store, previous),
+        )
 
     def _charge_cell(self, row: int, col: int, text: str) -> None:
         if col == 1:
             account, old = self.charge_rows[row]
             store, action_id = self.store, self.action_id()
-            self.edit("Renommer une ligne de charges",
-                      lambda: service.rename_charge_row(store, action_id, account, old, text),
-                      lambda names: service.rename_charge_row(store, action_id, account, *names))
+            self.edit(
+                "Renommer une ligne de charges",
+                lambda: service.rename_charge_row(store, action_id, account, old, text),
+                lambda names: service.rename_charge_row(store, action_id, account, *names),
+            )
             return
         self._set_charges([self._charge_value(row, col, text)], "Modifier une charge")
 
     def add_charge_row(self, account: str) -> None:
         if self.action_id() is None:
             return
-        label, ok = QInputDialog.getText(self, "Nouvelle ligne de charges",
-                                         f"Libellé de la ligne ({dom.chart().by_code[account].title}) :")
+        label, ok = QInputDialog.getText(
+            self, "Nouvelle ligne de charges", f"Libellé de la ligne ({dom.chart().by_code[account].title}) :"
+        )
         if not ok or not label.strip():
             return
         first = self._years()[0]
         value = service.ChargeValue(amount_cents=0)
-        self._set_charges([service.ChargeCell(self.action_id(), account, label, first, value)],
-                          "Ajouter une ligne de charges")
+        self._set_charges(
+            [service.ChargeCell(self.action_id(), account, label, first, value)], "Ajouter une ligne de charges"
+        )
 
     def remove_charge_row(self) -> None:
         row = self.chargesView.currentIndex().row()
@@ -327,9 +356,15 @@ class BudgetPage(PraeBoundPage, QWidget):
             status = statuses.pop() if len(statuses) == 1 else ("sollicite" if not statuses else "mixte")
             total = sum(a or 0 for a in amounts)
             share = Decimal(total * 100) / total_all if total_all else Decimal(0)
-            rows.append([funder.name, dom.FINANCING_STATUSES.get(status, "Plusieurs"),
-                         *(_amount_text(a) if a is not None else "" for a in amounts), _amount_text(total),
-                         format_percentage(share.quantize(Decimal("0.01")))])
+            rows.append(
+                [
+                    funder.name,
+                    dom.FINANCING_STATUSES.get(status, "Plusieurs"),
+                    *(_amount_text(a) if a is not None else "" for a in amounts),
+                    _amount_text(total),
+                    format_percentage(share.quantize(Decimal("0.01"))),
+                ]
+            )
             edits.append([funder.name, status, *(_edit_text(a) for a in amounts), "", ""])
             editable |= {(r, 0), (r, 1), *((r, 2 + k) for k in range(len(years)))}
         resources = [self.totals.financing_by_action_year.get((action_id, y), 0) for y in years]
@@ -349,22 +384,30 @@ class BudgetPage(PraeBoundPage, QWidget):
         funder = self.funder_rows[row]
         if col == 0:  # the funder's name, for the whole PRAE
             store, prae_id = self.store, self.prae_id
-            self.edit("Renommer un financeur",
-                      lambda: service.save_funder(store, prae_id, funder.id, text, funder.kind),
-                      lambda result: service.save_funder(store, prae_id, funder.id, *result[1]))
+            self.edit(
+                "Renommer un financeur",
+                lambda: service.save_funder(store, prae_id, funder.id, text, funder.kind),
+                lambda result: service.save_funder(store, prae_id, funder.id, *result[1]),
+            )
             return
         if col == 1:
             action_id = self.action_id()
             status = text if text in dom.FINANCING_STATUSES else "sollicite"
-            cells = [service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
-                     for f in self.budget.financing if f.action_id == action_id and f.funder_id == funder.id]
+            cells = [
+                service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
+                for f in self.budget.financing
+                if f.action_id == action_id and f.funder_id == funder.id
+            ]
             text_ = "Modifier le statut d'un financement"
         else:
             cells = [self._financing_value(row, col, text)]
             text_ = "Modifier un financement"
         store = self.store
-        self.edit(text_, lambda: service.set_financing_cells(store, cells),
-                  lambda previous: service.set_financing_cells(store, previous))
+        self.edit(
+            text_,
+            lambda: service.set_financing_cells(store, cells),
+            lambda previous: service.set_financing_cells(store, previous),
+        )
 
     def add_funder(self) -> None:
         if self.prae_id is None:
@@ -373,36 +416,53 @@ class BudgetPage(PraeBoundPage, QWidget):
         if not ok or not name.strip():
             return
         kinds = {k.name: k.kind for k in dom.funder_kinds()}
-        label, ok = QInputDialog.getItem(self, "Ajouter un financeur", "Catégorie (ligne du budget) :",
-                                         list(kinds), len(kinds) - 2, False)
+        label, ok = QInputDialog.getItem(
+            self, "Ajouter un financeur", "Catégorie (ligne du budget) :", list(kinds), len(kinds) - 2, False
+        )
         if not ok:
             return
         store, prae_id = self.store, self.prae_id
-        self.edit("Ajouter un financeur", lambda: service.save_funder(store, prae_id, None, name, kinds[label]),
-                  lambda result: service.delete_funder(store, result[0]))
+        self.edit(
+            "Ajouter un financeur",
+            lambda: service.save_funder(store, prae_id, None, name, kinds[label]),
+            lambda result: service.delete_funder(store, result[0]),
+        )
 
     def remove_funder(self) -> None:
         row = self.financingView.currentIndex().row()
         if not (0 <= row < len(self.funder_rows)):
             return
         funder = self.funder_rows[row]
-        if QMessageBox.question(self, "Budget", f"Retirer « {funder.name} » et ses financements de ce PRAE ?\n\n"
-                                "Vous pourrez l'annuler (Ctrl+Z).", QMessageBox.Yes | QMessageBox.No,
-                                QMessageBox.No) != QMessageBox.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                "Budget",
+                f"Retirer « {funder.name} » et ses financements de ce PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
+            != QMessageBox.Yes
+        ):
             return
         store = self.store
-        self.edit("Retirer un financeur", lambda: service.delete_funder(store, funder.id),
-                  lambda snapshot: service.restore_funder(store, snapshot))
+        self.edit(
+            "Retirer un financeur",
+            lambda: service.delete_funder(store, funder.id),
+            lambda snapshot: service.restore_funder(store, snapshot),
+        )
 
     # -- paste -----------------------------------------------------------------------------
     def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
         """The financing cell typed or pasted at (row, col); the line keeps its status."""
         funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self.action_id()
         cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
-        current = next((f for f in self.budget.financing
-                        if (f.action_id, f.funder_id, f.year) == (action_id, funder.id, year)), None)
-        return service.FinancingCell(action_id, funder.id, year, cents,
-                                     current.status if current is not None else "sollicite")
+        current = next(
+            (f for f in self.budget.financing if (f.action_id, f.funder_id, f.year) == (action_id, funder.id, year)),
+            None,
+        )
+        return service.FinancingCell(
+            action_id, funder.id, year, cents, current.status if current is not None else "sollicite"
+        )
 
     def paste(self, model, block: list[list[str]], index) -> None:
         """Apply a block copied from a spreadsheet: all cells valid, or nothing at all."""
@@ -425,17 +485,27 @@ class BudgetPage(PraeBoundPage, QWidget):
                 except ValidationError as exc:
                     bad.append(str(exc))
         if bad:
-            QMessageBox.warning(self, "Collage refusé",
-                                "Rien n'a été collé. Cellules à corriger :\n\n- " + "\n- ".join(bad[:20])
-                                + ("\n…" if len(bad) > 20 else ""))
+            QMessageBox.warning(
+                self,
+                "Collage refusé",
+                "Rien n'a été collé. Cellules à corriger :\n\n- "
+                + "\n- ".join(bad[:20])
+                + ("\n…" if len(bad) > 20 else ""),
+            )
             return
         store = self.store
         if charge_cells:
-            self.edit("Coller des charges", lambda: service.set_charge_cells(store, charge_cells),
-                      lambda previous: service.set_charge_cells(store, previous))
+            self.edit(
+                "Coller des charges",
+                lambda: service.set_charge_cells(store, charge_cells),
+                lambda previous: service.set_charge_cells(store, previous),
+            )
         if financing_cells:
-            self.edit("Coller des financements", lambda: service.set_financing_cells(store, financing_cells),
-                      lambda previous: service.set_financing_cells(store, previous))
+            self.edit(
+                "Coller des financements",
+                lambda: service.set_financing_cells(store, financing_cells),
+                lambda previous: service.set_financing_cells(store, previous),
+            )
 
     # -- objective shares ------------------------------------------------------------------
     def _fill_shares(self) -> None:
@@ -447,11 +517,14 @@ class BudgetPage(PraeBoundPage, QWidget):
             return
         self.sharesEdit.setEnabled(True)
         self.sharesEdit.setPlaceholderText("vide : parts égales")
-        text = " ; ".join(f"{c} = {format(s.normalize(), 'f').replace('.', ',')}"
-                          for c, s in zip(info.objective_codes, info.shares))
+        text = " ; ".join(
+            f"{c} = {format(s.normalize(), 'f').replace('.', ',')}" for c, s in zip(info.objective_codes, info.shares)
+        )
         self.sharesEdit.setText(text if info.objective_shares is not None else "")
-        self.sharesEdit.setToolTip("Parts actuelles : " + " ; ".join(
-            f"{c} : {format_percentage(s)}" for c, s in zip(info.objective_codes, info.shares)))
+        self.sharesEdit.setToolTip(
+            "Parts actuelles : "
+            + " ; ".join(f"{c} : {format_percentage(s)}" for c, s in zip(info.objective_codes, info.shares))
+        )
 
     def _commit_shares(self) -> None:
         action_id = self.action_id()
@@ -473,9 +546,11 @@ class BudgetPage(PraeBoundPage, QWidget):
         if shares == (dict(current) if current is not None else None):
             return
         store = self.store
-        self.edit("Modifier la répartition entre objectifs",
-                  lambda: service.set_objective_shares(store, action_id, shares),
-                  lambda previous: service.set_objective_shares(store, action_id, previous))
+        self.edit(
+            "Modifier la répartition entre objectifs",
+            lambda: service.set_objective_shares(store, action_id, shares),
+            lambda previous: service.set_objective_shares(store, action_id, previous),
+        )
 
     # -- structural costs ------------------------------------------------------------------
     def _fill_structure(self) -> None:
@@ -486,8 +561,14 @@ class BudgetPage(PraeBoundPage, QWidget):
         rows, edits, editable = [], [], set()
         for r, label in enumerate(self.structure_rows):
             amounts = [costs.get((label, y)) for y in years]
-            rows.append(["", label, *(_amount_text(a) if a is not None else "" for a in amounts),
-                         _amount_text(sum(a or 0 for a in amounts))])
+            rows.append(
+                [
+                    "",
+                    label,
+                    *(_amount_text(a) if a is not None else "" for a in amounts),
+                    _amount_text(sum(a or 0 for a in amounts)),
+                ]
+            )
             edits.append(["", label, *(_edit_text(a) for a in amounts), ""])
             editable |= {(r, 2 + k) for k in range(len(years))}
         by_year = [self.totals.structural_by_year.get(y, 0) for y in years]
@@ -503,8 +584,11 @@ class BudgetPage(PraeBoundPage, QWidget):
         cents = parse_amount(text, f"Frais de structure « {year} / {label} »") if text.strip() else None
         cells = [service.StructuralCell(label, year, cents)]
         store, prae_id = self.store, self.prae_id
-        self.edit("Modifier les frais de structure", lambda: service.set_structural_cells(store, prae_id, cells),
-                  lambda previous: service.set_structural_cells(store, prae_id, previous))
+        self.edit(
+            "Modifier les frais de structure",
+            lambda: service.set_structural_cells(store, prae_id, cells),
+            lambda previous: service.set_structural_cells(store, prae_id, previous),
+        )
 
     def add_structure_row(self) -> None:
         label, ok = QInputDialog.getText(self, "Frais de structure", "Libellé (ex. « Loyer du siège ») :")
@@ -512,8 +596,11 @@ class BudgetPage(PraeBoundPage, QWidget):
             return
         cells = [service.StructuralCell(label, self._years()[0], 0)]
         store, prae_id = self.store, self.prae_id
-        self.edit("Ajouter des frais de structure", lambda: service.set_structural_cells(store, prae_id, cells),
-                  lambda previous: service.set_structural_cells(store, prae_id, previous))
+        self.edit(
+            "Ajouter des frais de structure",
+            lambda: service.set_structural_cells(store, prae_id, cells),
+            lambda previous: service.set_structural_cells(store, prae_id, previous),
+        )
 
     def _build_key_combos(self) -> None:
         """One method chooser per year of the period (rebuilt only when the period changes)."""
@@ -566,9 +653,11 @@ class BudgetPage(PraeBoundPage, QWidget):
         if method == "manual" and not shares:
             shares = dom.pro_rata_shares(self.budget, self.totals, year)
         store, prae_id = self.store, self.prae_id
-        self.edit("Changer la clé de répartition",
-                  lambda: service.set_allocation_key(store, prae_id, year, method, shares or None),
-                  lambda previous: service.set_allocation_key(store, prae_id, *previous))
+        self.edit(
+            "Changer la clé de répartition",
+            lambda: service.set_allocation_key(store, prae_id, year, method, shares or None),
+            lambda previous: service.set_allocation_key(store, prae_id, *previous),
+        )
 
     def _manual_cell(self, row: int, col: int, text: str) -> None:
         year = self._years()[col - 2]
@@ -577,9 +666,11 @@ class BudgetPage(PraeBoundPage, QWidget):
         action = self.budget.actions[row]
         shares[action.action_id] = parse_percentage(text or "0", f"Clé {year}, action « {action.title} »")
         store, prae_id = self.store, self.prae_id
-        self.edit("Modifier la clé manuelle",
-                  lambda: service.set_allocation_key(store, prae_id, year, "manual", shares),
-                  lambda previous: service.set_allocation_key(store, prae_id, *previous))
+        self.edit(
+            "Modifier la clé manuelle",
+            lambda: service.set_allocation_key(store, prae_id, year, "manual", shares),
+            lambda previous: service.set_allocation_key(store, prae_id, *previous),
+        )
 
     # -- round trip with an edited workbook -------------------------------------------------
     def import_workbook(self, path: str | None = None) -> None:
@@ -592,8 +683,9 @@ class BudgetPage(PraeBoundPage, QWidget):
         if self.prae_id is None:
             return
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Relire un classeur budgétaire", "",
-                                                  "Classeurs (*.xlsx);;Tous les fichiers (*)")
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Relire un classeur budgétaire", "", "Classeurs (*.xlsx);;Tous les fichiers (*)"
+            )
             if not path:
                 return
         try:
@@ -605,31 +697,49 @@ class BudgetPage(PraeBoundPage, QWidget):
             QMessageBox.information(self, "Budget", "Ce classeur ne modifie rien au budget du PRAE.")
             return
         listing = "\n".join(f"- {c.description}" for c in changes[:40]) + ("\n…" if len(changes) > 40 else "")
-        if QMessageBox.question(self, "Budget", f"{len(changes)} différence(s) :\n\n{listing}\n\nLes appliquer ?",
-                                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+        if (
+            QMessageBox.question(
+                self,
+                "Budget",
+                f"{len(changes)} différence(s) :\n\n{listing}\n\nLes appliquer ?",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
+            != QMessageBox.Yes
+        ):
             return
         store, prae_id = self.store, self.prae_id
-        self.edit("Reprendre un classeur budgétaire",
-                  lambda: budget_import.apply_changes(store, prae_id, changes),
-                  lambda applied: budget_import.undo_changes(store, applied))
+        self.edit(
+            "Reprendre un classeur budgétaire",
+            lambda: budget_import.apply_changes(store, prae_id, changes),
+            lambda applied: budget_import.undo_changes(store, applied),
+        )
 
     # -- synthesis -------------------------------------------------------------------------
     def _fill_summary(self) -> None:
-        self.summaryView.setHtml(summary_html(self.budget, self.totals, self.problems,
-                                              self.window_.workspace.catalogues.default))
+        self.summaryView.setHtml(
+            summary_html(self.budget, self.totals, self.problems, self.window_.workspace.catalogues.default)
+        )
 
 
 def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -> str:
     years = budget.years
-    style = ("<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
-             "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right} tr.t td{font-weight:bold;"
-             "background:#eef2f7} h3{color:#1d3a5f}</style>")
+    style = (
+        "<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
+        "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right} tr.t td{font-weight:bold;"
+        "background:#eef2f7} h3{color:#1d3a5f}</style>"
+    )
 
     def table(title, head, rows):
-        out = [f"<h3>{html.escape(title)}</h3><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+        out = [
+            f"<h3>{html.escape(title)}</h3><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+        ]
         for cls, cells in rows:
-            out.append(f'<tr class="{cls}">' + "".join(
-                f'<td class="{"n" if i else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(cells)) + "</tr>")
+            out.append(
+                f'<tr class="{cls}">'
+                + "".join(f'<td class="{"n" if i else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(cells))
+                + "</tr>"
+            )
         return "".join(out) + "</table>"
 
     axes = {str(a.number): f"Axe {a.number} – {a.title}" for a in catalogue.cpo_axes}
@@ -638,17 +748,41 @@ def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -
         values = [t.full_by_axis_year.get((axis, y), 0) for y in years]
         if axis is None and not any(values):
             continue
-        label = axes.get(axis, "Non affecté (action sans objectif CPO)") if axis else "Non affecté (action sans objectif CPO)"
+        label = (
+            axes.get(axis, "Non affecté (action sans objectif CPO)")
+            if axis
+            else "Non affecté (action sans objectif CPO)"
+        )
         axis_rows.append(("", [label[:70], *map(_amount_text, values), _amount_text(sum(values))]))
-    axis_rows.append(("t", ["Total", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)]))
+    axis_rows.append(
+        ("t", ["Total", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)])
+    )
 
     funder_rows = []
     for f in budget.funders:
         values = [t.financing_by_funder_year.get((f.id, y), 0) for y in years]
-        funder_rows.append(("", [f.name, *map(_amount_text, values), _amount_text(sum(values)),
-                                 format_percentage(t.funder_share.get(f.id, Decimal(0)))]))
-    funder_rows.append(("t", ["Total", *(_amount_text(t.financing_by_year.get(y, 0)) for y in years),
-                              _amount_text(t.financing_total), "100 %"]))
+        funder_rows.append(
+            (
+                "",
+                [
+                    f.name,
+                    *map(_amount_text, values),
+                    _amount_text(sum(values)),
+                    format_percentage(t.funder_share.get(f.id, Decimal(0))),
+                ],
+            )
+        )
+    funder_rows.append(
+        (
+            "t",
+            [
+                "Total",
+                *(_amount_text(t.financing_by_year.get(y, 0)) for y in years),
+                _amount_text(t.financing_total),
+                "100 %",
+            ],
+        )
+    )
 
     nature_rows = []
     chart = dom.chart().by_code
@@ -656,22 +790,40 @@ def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -
         values = [t.direct_by_year_account.get((y, account), 0) for y in years]
         if any(values):
             nature_rows.append(("", [chart[account].title, *map(_amount_text, values), _amount_text(sum(values))]))
-    nature_rows.append(("", ["Frais de structure", *(_amount_text(t.structural_by_year.get(y, 0)) for y in years),
-                             _amount_text(t.structural_total)]))
-    nature_rows.append(("t", ["Total des charges", *(_amount_text(t.full_by_year.get(y, 0)) for y in years),
-                              _amount_text(t.full_total)]))
+    nature_rows.append(
+        (
+            "",
+            [
+                "Frais de structure",
+                *(_amount_text(t.structural_by_year.get(y, 0)) for y in years),
+                _amount_text(t.structural_total),
+            ],
+        )
+    )
+    nature_rows.append(
+        (
+            "t",
+            ["Total des charges", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)],
+        )
+    )
 
     balance = [t.balance_by_year.get(y, 0) for y in years]
     ys = [str(y) for y in years]
-    parts = [style,
-             table("Coût prévisionnel par axe de l'instruction (coût complet)", ["Axe", *ys, "Total"], axis_rows),
-             table("Financement par financeur", ["Financeur", *ys, "Total", "Part"], funder_rows),
-             table("Charges par nature", ["Compte", *ys, "Total"], nature_rows),
-             table("Équilibre", ["", *ys, "Total"], [("t", ["Ressources − charges", *map(_amount_text, balance),
-                                                             _amount_text(t.balance_total)])])]
+    parts = [
+        style,
+        table("Coût prévisionnel par axe de l'instruction (coût complet)", ["Axe", *ys, "Total"], axis_rows),
+        table("Financement par financeur", ["Financeur", *ys, "Total", "Part"], funder_rows),
+        table("Charges par nature", ["Compte", *ys, "Total"], nature_rows),
+        table(
+            "Équilibre",
+            ["", *ys, "Total"],
+            [("t", ["Ressources − charges", *map(_amount_text, balance), _amount_text(t.balance_total)])],
+        ),
+    ]
     if problems:
-        parts.append("<h3>À vérifier</h3><ul>" + "".join(f"<li>{html.escape(p.message)}</li>" for p in problems) + "</ul>")
+        parts.append(
+            "<h3>À vérifier</h3><ul>" + "".join(f"<li>{html.escape(p.message)}</li>" for p in problems) + "</ul>"
+        )
     else:
         parts.append('<p style="color:#2e7d32"><b>Budget équilibré, chaque action et chaque année.</b></p>')
     return "".join(parts)
-

@@ -117,9 +117,7 @@ class CataloguePage(QWidget):
             node = self._item(f"Axe {axis.number} – {axis.title}", "cpo_axis", axis.number)
             for o in axis.objectives:
                 first_line = o.text.split("\n", 1)[0]
-                node.appendRow(
-                    self._item(f"{o.code} – {first_line}", "objective", o.code, search.objective_text(o))
-                )
+                node.appendRow(self._item(f"{o.code} – {first_line}", "objective", o.code, search.objective_text(o)))
             objectives.appendRow(node)
         root.appendRow(objectives)
 
@@ -159,9 +157,7 @@ class CataloguePage(QWidget):
         return sorted(found)
 
     def select_action(self, number: int) -> None:
-        matches = self.proxy.match(
-            self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchExactly | Qt.MatchRecursive
-        )
+        matches = self.proxy.match(self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchExactly | Qt.MatchRecursive)
         for index in matches:
             if index.data(KIND_ROLE) == "action":
                 self.tree.setCurrentIndex(index)

@@ -44,9 +44,10 @@ def blocks_html(blocks) -> str:
                 bold = b.total_row and i == len(b.rows) - 1
                 cells = "".join(
                     f'<td align="{"right" if (c < len(b.numeric) and b.numeric[c]) else "left"}"'
-                    f'{" nowrap" if (c < len(b.numeric) and b.numeric[c]) else ""}>'
-                    f'{"<b>" if bold else ""}{html.escape(v)}{"</b>" if bold else ""}</td>'
-                    for c, v in enumerate(row))
+                    f"{' nowrap' if (c < len(b.numeric) and b.numeric[c]) else ''}>"
+                    f"{'<b>' if bold else ''}{html.escape(v)}{'</b>' if bold else ''}</td>"
+                    for c, v in enumerate(row)
+                )
                 rows.append(f"<tr>{cells}</tr>")
             out.append(f'<table border="1" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>')
     return "".join(out)
@@ -65,24 +66,37 @@ def _items_html(items) -> str:
 
 
 def convention_html(rendered, highlight: str | None = None) -> str:
-    parts = ['<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} '
-             'th{background:#eef2f7} .unresolved{background:#fde2e1}</style>']
-    parts.append("".join(f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
-                         for t in rendered.title[:1]))
+    parts = [
+        "<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} "
+        "th{background:#eef2f7} .unresolved{background:#fde2e1}</style>"
+    ]
+    parts.append(
+        "".join(
+            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
+            for t in rendered.title[:1]
+        )
+    )
     parts += [f'<p align="center">{html.escape(t)}</p>' for t in rendered.title[1:]]
     parts.append(blocks_html(rendered.parties))
     parts.append(f"<h2>{html.escape(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
     for a in rendered.articles:
         style = ' style="background:#fff7d6"' if a.key == highlight else ""
         flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
-        parts.append(f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>')
+        parts.append(
+            f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
+        )
     parts.append(f"<p><br>{html.escape(rendered.signature_closing)}</p>")
     for s in rendered.signatures:
-        parts.append(f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
-                     f"<br>{html.escape(s.name)}</p>")
+        parts.append(
+            f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
+            f"<br>{html.escape(s.name)}</p>"
+        )
     body = "".join(parts)
-    return body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>") \
-        if "[à compléter" in body else body
+    return (
+        body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>")
+        if "[à compléter" in body
+        else body
+    )
 
 
 class ConventionPage(PraeBoundPage, QWidget):
@@ -103,15 +117,22 @@ class ConventionPage(PraeBoundPage, QWidget):
         self._typing.timeout.connect(self._commit_article)
 
         self._line_fields = {
-            "prefectName": ("state", "prefect", "name"), "prefectFunction": ("state", "prefect", "function"),
-            "stateName": ("state", "signatory", "name"), "stateFunction": ("state", "signatory", "function"),
-            "councilName": ("council", "name"), "councilSignatoryName": ("council", "signatory", "name"),
+            "prefectName": ("state", "prefect", "name"),
+            "prefectFunction": ("state", "prefect", "function"),
+            "stateName": ("state", "signatory", "name"),
+            "stateFunction": ("state", "signatory", "function"),
+            "councilName": ("council", "name"),
+            "councilSignatoryName": ("council", "signatory", "name"),
             "councilSignatoryFunction": ("council", "signatory", "function"),
             "councilDeliberation": ("council", "deliberation"),
-            "armlName": ("arml_signatory", "name"), "armlFunction": ("arml_signatory", "function"),
-            "armlProject": ("arml_project",), "tribunal": ("tribunal",),
-            "signaturePlace": ("signature", "place"), "signatureDate": ("signature", "date"),
-            "copies": ("signature", "copies"), "meetings": ("steering", "meetings_per_year"),
+            "armlName": ("arml_signatory", "name"),
+            "armlFunction": ("arml_signatory", "function"),
+            "armlProject": ("arml_project",),
+            "tribunal": ("tribunal",),
+            "signaturePlace": ("signature", "place"),
+            "signatureDate": ("signature", "date"),
+            "copies": ("signature", "copies"),
+            "meetings": ("steering", "meetings_per_year"),
         }
         for name in self._line_fields:
             getattr(self, name).editingFinished.connect(lambda n=name: self._commit_line(n))
@@ -142,7 +163,8 @@ class ConventionPage(PraeBoundPage, QWidget):
         self.openBudgetButton.clicked.connect(lambda: self.window_.go_to("budget"))
         self.placeholderHelp.setText(
             "Variables : {arml.name}, {region.name}, {period.start}, {period.end}, {amount:state.total}, "
-            "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée.")
+            "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée."
+        )
         self.placeholderHelp.setStyleSheet("color:#5a6b80")
 
     # -- context ---------------------------------------------------------------------------
@@ -233,8 +255,11 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     def _save_settings(self, new: service.ConventionSettings, text: str) -> None:
         store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
-        self.edit(text, lambda: service.save_settings(store, prae_id, catalogue, new),
-                  lambda previous: service.save_settings(store, prae_id, catalogue, previous))
+        self.edit(
+            text,
+            lambda: service.save_settings(store, prae_id, catalogue, new),
+            lambda previous: service.save_settings(store, prae_id, catalogue, previous),
+        )
 
     def _commit_line(self, name: str) -> None:
         if self._loading or self.settings is None:
@@ -274,8 +299,11 @@ class ConventionPage(PraeBoundPage, QWidget):
             return
         new = replace(current, **values)
         store = self.store
-        self.edit("Modifier l'association", lambda: (praes.save_organisation(store, new), current)[1],
-                  lambda previous: praes.save_organisation(store, previous))
+        self.edit(
+            "Modifier l'association",
+            lambda: (praes.save_organisation(store, new), current)[1],
+            lambda previous: praes.save_organisation(store, previous),
+        )
 
     def _commit_with_region(self, checked: bool) -> None:
         if not self._loading and self.settings is not None and checked != self.settings.with_region:
@@ -286,8 +314,10 @@ class ConventionPage(PraeBoundPage, QWidget):
             return
         members = tuple(m.strip() for m in self.steeringMembers.toPlainText().splitlines() if m.strip())
         if members != self.settings.steering.members:
-            self._save_settings(replace(self.settings, steering=replace(self.settings.steering, members=members)),
-                                "Modifier le comité de pilotage")
+            self._save_settings(
+                replace(self.settings, steering=replace(self.settings.steering, members=members)),
+                "Modifier le comité de pilotage",
+            )
 
     def _commit_payments(self, *_):
         if self._loading or self.settings is None:
@@ -300,9 +330,12 @@ class ConventionPage(PraeBoundPage, QWidget):
                 percent = t.item(r, 3).text().strip().rstrip("%").strip()
                 share = rules.whole_number(percent)
                 if share is None:
-                    raise ValidationError(f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide.")
+                    raise ValidationError(
+                        f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide."
+                    )
                 schedules.setdefault(tuple(key), []).append(
-                    cv.Instalment(t.item(r, 2).text().strip(), share, t.item(r, 4).text().strip()))
+                    cv.Instalment(t.item(r, 2).text().strip(), share, t.item(r, 4).text().strip())
+                )
         except ValidationError as exc:
             self.show_error(str(exc))
             self.refresh()
@@ -358,10 +391,15 @@ class ConventionPage(PraeBoundPage, QWidget):
                 self.articleText.setPlainText(text)
             model = cv.load_template(self.state.template_key).article(key)
             adapted = article.text is not None or article.title is not None
-            status = ("Article ajouté par la région" if article.custom else
-                      "Article retiré" if article.removed else
-                      '<span style="color:#8a5a00">● adapté</span>' if adapted else
-                      '<span style="color:#2e7d32">● texte du modèle</span>')
+            status = (
+                "Article ajouté par la région"
+                if article.custom
+                else "Article retiré"
+                if article.removed
+                else '<span style="color:#8a5a00">● adapté</span>'
+                if adapted
+                else '<span style="color:#2e7d32">● texte du modèle</span>'
+            )
             if model is not None and not model.optional and not article.custom:
                 status += " · obligatoire"
             self.articleStatus.setText(self._article_error or status)
@@ -397,8 +435,12 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     def _save_state(self, new_state, text: str, merge_key=None) -> None:
         store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
-        self.edit(text, lambda: service.save_state(store, prae_id, catalogue, new_state),
-                  lambda previous: service.save_state(store, prae_id, catalogue, previous), merge_key)
+        self.edit(
+            text,
+            lambda: service.save_state(store, prae_id, catalogue, new_state),
+            lambda previous: service.save_state(store, prae_id, catalogue, previous),
+            merge_key,
+        )
 
     def restore_article(self) -> None:
         key = self.current_key()
@@ -410,8 +452,11 @@ class ConventionPage(PraeBoundPage, QWidget):
         if key is None:
             return
         model = cv.load_template(self.state.template_key).article(key)
-        _dialog(self, f"Différences avec le modèle — {model.title}",
-                LEGEND + f"<p>{diff_html(model.text, cv.article_text(self.state, key))}</p>").exec()
+        _dialog(
+            self,
+            f"Différences avec le modèle — {model.title}",
+            LEGEND + f"<p>{diff_html(model.text, cv.article_text(self.state, key))}</p>",
+        ).exec()
 
     def add_article(self) -> None:
         title, ok = QInputDialog.getText(self, "Ajouter un article", "Titre de l'article (clause régionale) :")
@@ -451,17 +496,22 @@ class ConventionPage(PraeBoundPage, QWidget):
 
         years = self.context.period.years
         head = "".join(f"<th>{y}</th>" for y in years) + "<th>Total</th>"
+
         def rows(items):
             return "".join(
-                f"<tr><td>{html.escape(label)}</td>" + "".join(
-                    f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
+                f"<tr><td>{html.escape(label)}</td>"
+                + "".join(f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
                 + f'<td align="right"><b>{format_amount(sum(amounts.values()))}</b></td></tr>'
-                for label, amounts in items)
+                for label, amounts in items
+            )
+
         axis = rows((a.label, a.amounts) for a in self.context.axis_costs)
         funders = rows((f"{f.name}{' (signataire)' if f.party else ''}", f.amounts) for f in self.context.funders)
         table = '<table border="1" cellspacing="0" cellpadding="4"><tr><th></th>{}</tr>{}</table>'
-        self.amountsView.setHtml(f"<h3>Coût prévisionnel par axe</h3>{table.format(head, axis)}"
-                                 f"<h3>Contributions par financeur</h3>{table.format(head, funders)}")
+        self.amountsView.setHtml(
+            f"<h3>Coût prévisionnel par axe</h3>{table.format(head, axis)}"
+            f"<h3>Contributions par financeur</h3>{table.format(head, funders)}"
+        )
 
     def _fill_checks(self) -> None:
         self.checksList.clear()
@@ -477,8 +527,10 @@ class ConventionPage(PraeBoundPage, QWidget):
             self.checksList.addItem(item)
         self.checksSummary.setText(f"{len(errors)} erreur(s) bloquante(s), {len(self.checks) - len(errors)} alerte(s).")
         self.checksBadge.setText(
-            '<span style="color:#2e7d32"><b>prête à exporter</b></span>' if not errors else
-            f'<span style="color:#b00020"><b>{len(errors)} point(s) à corriger</b></span>')
+            '<span style="color:#2e7d32"><b>prête à exporter</b></span>'
+            if not errors
+            else f'<span style="color:#b00020"><b>{len(errors)} point(s) à corriger</b></span>'
+        )
 
     def _check_activated(self, item) -> None:
         target = item.data(Qt.UserRole)
@@ -499,13 +551,22 @@ class ConventionPage(PraeBoundPage, QWidget):
             self.paymentsTable.setFocus()
             return
         widget = {
-            "state.prefect.name": self.prefectName, "state.prefect.function": self.prefectFunction,
-            "state.signatory.name": self.stateName, "state.signatory.function": self.stateFunction,
-            "council.signatory.name": self.councilSignatoryName, "council.signatory.function": self.councilSignatoryFunction,
-            "arml.signatory.name": self.armlName, "arml.signatory.function": self.armlFunction,
-            "signature.date": self.signatureDate, "signature.place": self.signaturePlace,
-            "signature.copies": self.copies, "steering.members": self.steeringMembers, "steering.meetings": self.meetings,
-            "arml.project": self.armlProject, "arml.siret": self.orgSiret, "arml.address": self.orgAddress,
+            "state.prefect.name": self.prefectName,
+            "state.prefect.function": self.prefectFunction,
+            "state.signatory.name": self.stateName,
+            "state.signatory.function": self.stateFunction,
+            "council.signatory.name": self.councilSignatoryName,
+            "council.signatory.function": self.councilSignatoryFunction,
+            "arml.signatory.name": self.armlName,
+            "arml.signatory.function": self.armlFunction,
+            "signature.date": self.signatureDate,
+            "signature.place": self.signaturePlace,
+            "signature.copies": self.copies,
+            "steering.members": self.steeringMembers,
+            "steering.meetings": self.meetings,
+            "arml.project": self.armlProject,
+            "arml.siret": self.orgSiret,
+            "arml.address": self.orgAddress,
             "arml.name": self.orgName,
         }.get(location)
         self.tabs.setCurrentWidget(self.partiesTab)
@@ -517,4 +578,3 @@ def _set_path(obj, path, value):
     if len(path) == 1:
         return replace(obj, **{path[0]: value})
     return replace(obj, **{path[0]: _set_path(getattr(obj, path[0]), path[1:], value)})
-

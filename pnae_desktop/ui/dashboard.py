@@ -31,8 +31,14 @@ class PraeTableModel(QStandardItemModel):
         self.rows = list(rows)
         self.setRowCount(0)
         for p in self.rows:
-            texts = (p.title, f"{p.region_name} ({p.region_code})", p.period_label, p.status_label,
-                     str(p.action_count), format_datetime(p.updated_at))
+            texts = (
+                p.title,
+                f"{p.region_name} ({p.region_code})",
+                p.period_label,
+                p.status_label,
+                str(p.action_count),
+                format_datetime(p.updated_at),
+            )
             sort_keys = (p.title, p.region_name, p.start_year, p.status, p.action_count, p.updated_at.timestamp())
             tooltip = f"{p.organisation_name}\nSocle commun : {p.catalogue_edition}"
             items = []

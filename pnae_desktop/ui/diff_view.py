@@ -37,13 +37,18 @@ def _dialog(parent, title: str, body: str) -> QDialog:
     return dialog
 
 
-LEGEND = ('<p style="color:#5a6b80"><span style="background:#fde2e1;text-decoration:line-through">barré</span> : '
-          'texte du PNAE retiré ; <span style="background:#dcf5e3">surligné</span> : texte ajouté par la région.</p>')
+LEGEND = (
+    '<p style="color:#5a6b80"><span style="background:#fde2e1;text-decoration:line-through">barré</span> : '
+    'texte du PNAE retiré ; <span style="background:#dcf5e3">surligné</span> : texte ajouté par la région.</p>'
+)
 
 
 def show_field_diff(parent, label: str, old: str | None, new: str | None) -> None:
-    _dialog(parent, f"Différences avec le PNAE — {label}", LEGEND + f"<h3>{html.escape(label)}</h3>"
-            + f"<p>{diff_html(old, new)}</p>").exec()
+    _dialog(
+        parent,
+        f"Différences avec le PNAE — {label}",
+        LEGEND + f"<h3>{html.escape(label)}</h3>" + f"<p>{diff_html(old, new)}</p>",
+    ).exec()
 
 
 def action_changes_html(action, catalogue) -> str:
@@ -57,7 +62,9 @@ def action_changes_html(action, catalogue) -> str:
     current = {"title": action.title, **action.fields}
     body = [LEGEND]
     for key in adapted:
-        body.append(f"<h3>{html.escape(drafting.FIELD_LABELS[key])}</h3><p>{diff_html(base.get(key), current.get(key))}</p>")
+        body.append(
+            f"<h3>{html.escape(drafting.FIELD_LABELS[key])}</h3><p>{diff_html(base.get(key), current.get(key))}</p>"
+        )
     return "".join(body)
 
 

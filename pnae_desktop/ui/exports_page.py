@@ -75,8 +75,9 @@ class ExportsPage(QWidget):
 
     def browse(self, document: str) -> None:
         label, suffix = exports.DOCUMENTS[document]
-        path, _ = QFileDialog.getSaveFileName(self, f"Enregistrer : {label}", self.rows[document][1].text(),
-                                              f"{label} (*{suffix})")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Enregistrer : {label}", self.rows[document][1].text(), f"{label} (*{suffix})"
+        )
         if path:
             self.rows[document][1].setText(path)
             self._remember(document)
@@ -89,8 +90,9 @@ class ExportsPage(QWidget):
         results = self._preflight(self.selected())
         for document, result in results.items():
             label = exports.DOCUMENTS[document][0]
-            for message, color, mark in ([(m, "#b00020", "⛔") for m in result.errors]
-                                         + [(m, "#8a5a00", "⚠") for m in result.warnings]):
+            for message, color, mark in [(m, "#b00020", "⛔") for m in result.errors] + [
+                (m, "#8a5a00", "⚠") for m in result.warnings
+            ]:
                 item = QListWidgetItem(f"{mark} {label} — {message}")
                 item.setForeground(QBrush(QColor(color)))
                 self.checksList.addItem(item)
@@ -122,13 +124,24 @@ class ExportsPage(QWidget):
         results = self.run_checks()
         blocked = [d for d, r in results.items() if not r.ok]
         if blocked:
-            QMessageBox.warning(self, "Exports", "Des erreurs bloquent l'export : corrigez-les d'abord "
-                                "(voir la liste des vérifications).")
+            QMessageBox.warning(
+                self,
+                "Exports",
+                "Des erreurs bloquent l'export : corrigez-les d'abord (voir la liste des vérifications).",
+            )
             return
         warnings = sum(len(r.warnings) for r in results.values())
-        if warnings and QMessageBox.question(
-            self, "Exports", f"{warnings} alerte(s) : exporter quand même ?",
-            QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+        if (
+            warnings
+            and QMessageBox.question(
+                self,
+                "Exports",
+                f"{warnings} alerte(s) : exporter quand même ?",
+                QMessageBox.Yes | QMessageBox.No,
+                QMessageBox.No,
+            )
+            != QMessageBox.Yes
+        ):
             return
         targets = {d: Path(self.rows[d][1].text().strip()) for d in documents}
         for document in documents:
@@ -138,8 +151,10 @@ class ExportsPage(QWidget):
         def work(report):
             done = []
             for n, (document, path) in enumerate(targets.items()):
+
                 def step(fraction, label, n=n):
                     report((n + fraction) / len(targets), label)
+
                 done.append(exports.export(store, prae_id, catalogue, document, path, force=True, progress=step))
             return done
 
@@ -180,5 +195,3 @@ class ExportsPage(QWidget):
     def open_folder(self) -> None:
         if self.last_outputs:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_outputs[0].parent)))
-
-

@@ -26,7 +26,11 @@ from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.ui.forms import load_form
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
-LEVEL_BOXES = (("regionale", "levelRegionale"), ("interregionale", "levelInterregionale"), ("nationale", "levelNationale"))
+LEVEL_BOXES = (
+    ("regionale", "levelRegionale"),
+    ("interregionale", "levelInterregionale"),
+    ("nationale", "levelNationale"),
+)
 ADAPTED = '<span style="color:#8a5a00">● adapté</span>'
 SAME = '<span style="color:#2e7d32">● conforme au PNAE</span>'
 TYPING_DELAY_MS = 600
@@ -85,8 +89,12 @@ class FicheEditor(QScrollArea):
             block.editor.installEventFilter(self)
             block.revertButton.clicked.connect(lambda _=False, k=key: self.revert_field(k))
             block.diffButton.clicked.connect(lambda _=False, k=key: self.show_diff(k))
-        self.line_edits = {"title": self.titleEdit, "pilot": self.pilotEdit, "co_pilots": self.coPilotsEdit,
-                           "partners": self.partnersEdit}
+        self.line_edits = {
+            "title": self.titleEdit,
+            "pilot": self.pilotEdit,
+            "co_pilots": self.coPilotsEdit,
+            "partners": self.partnersEdit,
+        }
         for key, edit in self.line_edits.items():
             edit.editingFinished.connect(lambda k=key: self._commit_line(k))
         self.titleRevertButton.clicked.connect(lambda: self.revert_field("title"))
@@ -164,7 +172,9 @@ class FicheEditor(QScrollArea):
             item.setCheckState(Qt.Checked if ml.id in action.mission_locale_ids else Qt.Unchecked)
             self.mlList.addItem(item)
         if not prae.missions_locales:
-            item = QListWidgetItem("Annuaire vide : « Gérer l'annuaire… » pour ajouter les missions locales de la région.")
+            item = QListWidgetItem(
+                "Annuaire vide : « Gérer l'annuaire… » pour ajouter les missions locales de la région."
+            )
             item.setFlags(Qt.NoItemFlags)
             self.mlList.addItem(item)
 
@@ -307,12 +317,14 @@ class FicheEditor(QScrollArea):
         for row, m in enumerate(action.milestones):
             quarter = QTableWidgetItem(f"T{m.quarter}" if m.quarter else "—")
             quarter.setData(Qt.UserRole, str(m.quarter) if m.quarter else "")
-            for col, item in enumerate((
-                QTableWidgetItem(str(m.year)),
-                quarter,
-                QTableWidgetItem(m.day.strftime("%d/%m/%Y") if m.day else ""),
-                QTableWidgetItem(m.text),
-            )):
+            for col, item in enumerate(
+                (
+                    QTableWidgetItem(str(m.year)),
+                    quarter,
+                    QTableWidgetItem(m.day.strftime("%d/%m/%Y") if m.day else ""),
+                    QTableWidgetItem(m.text),
+                )
+            ):
                 t.setItem(row, col, item)
         t.blockSignals(False)
 
@@ -383,8 +395,15 @@ class FicheEditor(QScrollArea):
         self.suggestIndicatorButton.setMenu(self._suggest_menu)
 
     def _indicator_columns(self, prae: PraeDetail) -> list[str]:
-        return ["Libellé", "Unité", "Source", "Référence", "Année réf.",
-                *[f"Cible {y}" for y in prae.years], "Commentaire"]
+        return [
+            "Libellé",
+            "Unité",
+            "Source",
+            "Référence",
+            "Année réf.",
+            *[f"Cible {y}" for y in prae.years],
+            "Commentaire",
+        ]
 
     def _fill_indicators(self, prae: PraeDetail, action: PraeAction) -> None:
         t = self.indicatorTable
@@ -402,9 +421,13 @@ class FicheEditor(QScrollArea):
             unit.setData(Qt.UserRole, ind.unit)
             source = QTableWidgetItem(drafting.INDICATOR_SOURCES.get(ind.source, ind.source))
             source.setData(Qt.UserRole, ind.source)
-            cells = [QTableWidgetItem(ind.label), unit, source,
-                     QTableWidgetItem(_number(ind.baseline)),
-                     QTableWidgetItem(str(ind.baseline_year) if ind.baseline_year else "")]
+            cells = [
+                QTableWidgetItem(ind.label),
+                unit,
+                source,
+                QTableWidgetItem(_number(ind.baseline)),
+                QTableWidgetItem(str(ind.baseline_year) if ind.baseline_year else ""),
+            ]
             cells += [QTableWidgetItem(_number(ind.target(y))) for y in prae.years]
             cells.append(QTableWidgetItem(ind.comment))
             for col, item in enumerate(cells):
@@ -417,6 +440,7 @@ class FicheEditor(QScrollArea):
         t, years = self.indicatorTable, self.prae.years
         out = []
         for row in range(t.rowCount()):
+
             def cell(col, row=row):
                 item = t.item(row, col)
                 return item.text().strip() if item else ""
@@ -430,15 +454,17 @@ class FicheEditor(QScrollArea):
                 text = cell(5 + k)
                 if text:
                     targets.append((year, drafting.parse_number(text, f"{where}, cible {year}")))
-            out.append(Indicator(
-                label=cell(0),
-                unit=t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else "nombre",
-                source=t.item(row, 2).data(Qt.UserRole) if t.item(row, 2) else "arml",
-                baseline=drafting.parse_number(cell(3), f"{where}, référence", allow_empty=True),
-                baseline_year=int(baseline_year) if baseline_year else None,
-                targets=tuple(targets),
-                comment=cell(5 + len(years)),
-            ))
+            out.append(
+                Indicator(
+                    label=cell(0),
+                    unit=t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else "nombre",
+                    source=t.item(row, 2).data(Qt.UserRole) if t.item(row, 2) else "arml",
+                    baseline=drafting.parse_number(cell(3), f"{where}, référence", allow_empty=True),
+                    baseline_year=int(baseline_year) if baseline_year else None,
+                    targets=tuple(targets),
+                    comment=cell(5 + len(years)),
+                )
+            )
         return out
 
     def _indicators_changed(self, *_):
@@ -504,4 +530,3 @@ def _number(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     return text.replace(".", ",")
-

@@ -69,4 +69,3 @@ def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] =
     if widget is None:
         raise RuntimeError(f"forme Qt illisible : {name} ({loader.errorString()})")
     return widget
-

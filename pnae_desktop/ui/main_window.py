@@ -29,7 +29,6 @@ PAGES = (
 )
 
 
-
 class MainWindow(QMainWindow):
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
@@ -289,12 +288,15 @@ class MainWindow(QMainWindow):
             return None
         if path is None:
             title = praes.prae_title(self.workspace.store, self.current_prae_id)
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Envoyer le PRAE", f"{title}.prae",
-                                                  "PRAE PNAE Desktop (*.prae)")
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(
+                self, "Envoyer le PRAE", f"{title}.prae", "PRAE PNAE Desktop (*.prae)"
+            )
             if not path:
                 return None
-        out = self._run(lambda: package.export_package(self.workspace.store, self.current_prae_id, path,
-                                                       app_version=__version__), "PRAE écrit dans le fichier.")
+        out = self._run(
+            lambda: package.export_package(self.workspace.store, self.current_prae_id, path, app_version=__version__),
+            "PRAE écrit dans le fichier.",
+        )
         return out
 
     def import_package(self, path: str | None = None) -> int | None:
@@ -310,9 +312,11 @@ class MainWindow(QMainWindow):
             return None
         mode = "new"
         if info.exists:
-            box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Question, APP_NAME,
-                              f"Ce fichier contient « {info.title} », qui existe déjà ici "
-                              f"(« {info.existing_title} »). Que faire ?")
+            box = QtWidgets.QMessageBox(
+                QtWidgets.QMessageBox.Question,
+                APP_NAME,
+                f"Ce fichier contient « {info.title} », qui existe déjà ici (« {info.existing_title} »). Que faire ?",
+            )
             copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.AcceptRole)
             replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.DestructiveRole)
             box.addButton("Annuler", QtWidgets.QMessageBox.RejectRole)
@@ -320,8 +324,10 @@ class MainWindow(QMainWindow):
             mode = "copy" if box.clickedButton() is copy else "replace" if box.clickedButton() is replace else None
             if mode is None:
                 return None
-        prae_id = self._run(lambda: package.import_package(self.workspace.store, path, mode=mode,
-                                                           store_path=self.workspace.path), "PRAE importé.")
+        prae_id = self._run(
+            lambda: package.import_package(self.workspace.store, path, mode=mode, store_path=self.workspace.path),
+            "PRAE importé.",
+        )
         if prae_id is not None:
             if mode == "replace" and prae_id in self._stacks:  # its old edits name rows now gone
                 self.undo_group.removeStack(self._stacks.pop(prae_id))
@@ -380,4 +386,3 @@ class MainWindow(QMainWindow):
         settings.setValue("main_window/state", self.saveState())
         self.workspace.close()
         super().closeEvent(event)
-

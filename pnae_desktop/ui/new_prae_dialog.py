@@ -30,8 +30,9 @@ class NewPraeDialog(QDialog):
         for region in sorted(catalogue.regions, key=lambda r: fold(r.name)):
             suffix = "" if region.arml else " – sans ARML"
             self.regionCombo.addItem(f"{region.name} ({region.insee_code}){suffix}", region.insee_code)
-        default = region_code or next(r.insee_code for r in sorted(
-            catalogue.regions, key=lambda r: fold(r.name)) if r.arml)
+        default = region_code or next(
+            r.insee_code for r in sorted(catalogue.regions, key=lambda r: fold(r.name)) if r.arml
+        )
         self.regionCombo.setCurrentIndex(max(0, self.regionCombo.findData(default)))
         self.regionCombo.currentIndexChanged.connect(self._region_changed)
 

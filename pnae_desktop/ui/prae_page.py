@@ -64,7 +64,9 @@ class ActionListModel(QAbstractListModel):
             return font
         if role == Qt.ToolTipRole:
             origin = f"Déclinée de l'action {a.pnae_action} du PNAE" if a.pnae_action else "Action régionale"
-            return f"{a.title}\n{origin}" + ("\nÀ compléter (voir l'onglet Couverture)" if a.id in self.incomplete else "")
+            return f"{a.title}\n{origin}" + (
+                "\nÀ compléter (voir l'onglet Couverture)" if a.id in self.incomplete else ""
+            )
         if role == Qt.AccessibleTextRole:
             return a.title
         return None
@@ -256,8 +258,11 @@ class PraePage(QWidget):
     # -- the PRAE itself --------------------------------------------------------------------
     def _update_prae(self, text: str, **changes) -> None:
         store, prae_id = self.store, self.prae.summary.id
-        self.edit(text, lambda: praes.update_prae(store, prae_id, **changes),
-                  lambda previous: praes.update_prae(store, prae_id, **previous))
+        self.edit(
+            text,
+            lambda: praes.update_prae(store, prae_id, **changes),
+            lambda previous: praes.update_prae(store, prae_id, **previous),
+        )
 
     def _status_chosen(self, index: int) -> None:
         status = self.statusCombo.itemData(index)
@@ -303,9 +308,12 @@ class PraePage(QWidget):
         """An addition whose undo deletes it and whose redo restores the same action (same id)."""
         store, prae_id = self.store, self.prae.summary.id
         command = push_edit(
-            self.stack(), text, create,
+            self.stack(),
+            text,
+            create,
             lambda action_id: drafting_service.delete_action(store, action_id),
-            self.reload, self.show_error,
+            self.reload,
+            self.show_error,
             reapply=lambda snapshot: drafting_service.restore_action(store, prae_id, snapshot),
         )
         if command is not None:
@@ -314,8 +322,10 @@ class PraePage(QWidget):
     def add_pnae(self, number: int) -> None:
         store, catalogue, prae_id = self.store, self.catalogue, self.prae.summary.id
         position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
-        self._add(f"Ajouter l'action {number} du PNAE",
-                  lambda: drafting_service.add_pnae_action(store, catalogue, prae_id, number, position))
+        self._add(
+            f"Ajouter l'action {number} du PNAE",
+            lambda: drafting_service.add_pnae_action(store, catalogue, prae_id, number, position),
+        )
 
     def add_blank(self) -> None:
         title, ok = QInputDialog.getText(self, "Action régionale", "Intitulé de la nouvelle action :")
@@ -323,8 +333,9 @@ class PraePage(QWidget):
             return
         store, prae_id = self.store, self.prae.summary.id
         position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
-        self._add("Ajouter une action régionale",
-                  lambda: drafting_service.add_blank_action(store, prae_id, title, position))
+        self._add(
+            "Ajouter une action régionale", lambda: drafting_service.add_blank_action(store, prae_id, title, position)
+        )
 
     def duplicate(self) -> None:
         action_id = self.current_action_id()

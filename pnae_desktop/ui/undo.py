@@ -18,8 +18,17 @@ class ServiceCommand(QUndoCommand):
     `reapply(what revert returned)` instead — e.g. restore a deleted action under its old id, so
     later commands that name that id still find it."""
 
-    def __init__(self, text: str, apply: Callable, revert: Callable, after: Callable, report: Callable,
-                 state, merge_key=None, reapply: Callable | None = None):
+    def __init__(
+        self,
+        text: str,
+        apply: Callable,
+        revert: Callable,
+        after: Callable,
+        report: Callable,
+        state,
+        merge_key=None,
+        reapply: Callable | None = None,
+    ):
         super().__init__(text)
         self._apply, self._revert, self._after, self._report = apply, revert, after, report
         self._reapply = reapply
@@ -59,8 +68,16 @@ class ServiceCommand(QUndoCommand):
         self._after()
 
 
-def push_edit(stack: QUndoStack, text: str, apply: Callable, revert: Callable, after: Callable,
-              report: Callable, merge_key=None, reapply: Callable | None = None) -> ServiceCommand | None:
+def push_edit(
+    stack: QUndoStack,
+    text: str,
+    apply: Callable,
+    revert: Callable,
+    after: Callable,
+    report: Callable,
+    merge_key=None,
+    reapply: Callable | None = None,
+) -> ServiceCommand | None:
     """Apply `apply()` now; on success push an undoable command whose undo is `revert(state)`.
     Returns the command (its `state` is what apply returned), or None if the edit was refused."""
     try:
