@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
@@ -21,18 +22,35 @@ from pnae_desktop.store.sqlite_file import inspect_sqlite_file
 
 
 class Store:
-    """An open store. Each `transaction()` is one unit of work: all of it commits, or none."""
+    """An open store. Each `transaction()` is one unit of work: all of it commits, or none.
+
+    Transactions nest by joining: a service called inside another's transaction (a composite
+    edit, a workbook import, a snapshot read) works in the outer one, so one user action is
+    one commit whatever services it calls. Each thread has its own unit of work."""
 
     def __init__(self, engine: Engine, label: str, path: Path | None = None):
         self.engine = engine
         self.label = label
         self.path = path
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._current: ContextVar[Session | None] = ContextVar(f"pnae-store-{id(self)}", default=None)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        joined = self._current.get()
+        if joined is not None:
+            yield joined  # an exception here propagates to the outer transaction, which rolls back
+            return
         with self._sessions.begin() as session:
-            yield session
+            token = self._current.set(session)
+            try:
+                yield session
+            finally:
+                self._current.reset(token)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._current.get() is not None
 
     @property
     def dialect(self) -> str:
