@@ -421,6 +421,26 @@ def set_allocation_key(
         return previous
 
 
+def allocation_key(store: Store, prae_id: int, year: int) -> tuple | None:
+    """The year's stored key as (year, method, shares), or None when the year has none."""
+    with store.transaction() as session:
+        row = next((k for k in prae_row(session, prae_id).allocation_keys if k.year == year), None)
+        return None if row is None else (year, row.method, {s.action_id: s.share for s in row.shares} or None)
+
+
+def remove_allocation_key(store: Store, prae_id: int, year: int) -> tuple | None:
+    """Drop the year's key (the default, pro rata of direct costs, then applies); return it."""
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        row = next((k for k in prae.allocation_keys if k.year == year), None)
+        if row is None:
+            return None
+        previous = (year, row.method, {s.action_id: s.share for s in row.shares} or None)
+        prae.allocation_keys.remove(row)
+        touch(session, prae_id)
+        return previous
+
+
 def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal] | None) -> dict | None:
     """How an action's cost splits across the CPO objectives it serves (None = equal)."""
     with store.transaction() as session:

@@ -1,0 +1,154 @@
+"""A working session on one PRAE of one store: edits, their undo/redo history, snapshots.
+
+The GUI, the CLI and the scripting API all go through it. Each edit, undo and redo is one
+transaction; when it fails (a refused value, a vanished row, a database error) nothing is
+written and the history is left as it was. After each change, subscribers get a
+:class:`Changed` notice saying which aspects of the PRAE changed, so a view refreshes only
+what it shows. Nothing here knows Qt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pnae_desktop.catalogue.model import Catalogue
+from pnae_desktop.domain.snapshot import Snapshot
+from pnae_desktop.services.edits import Composite, Context, Edit, aspects_of
+from pnae_desktop.store.database import Store
+
+MERGE_WINDOW_S = 2.0  # consecutive typing in one field within this delay is one undo step
+HISTORY_LIMIT = 500  # undo steps kept per PRAE
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What an edit, an undo or a redo changed."""
+
+    prae_id: int
+    aspects: frozenset[str]
+    action_ids: frozenset[int]
+    label: str
+    kind: str  # "edit", "undo" or "redo"
+
+
+@dataclass
+class _Step:
+    label: str
+    edit: Edit  # what to apply to move along the history (an inverse on the undo side)
+    merge_key: object = None
+    stamp: float = 0.0
+
+
+Listener = Callable[[Changed], None]
+
+
+class PraeSession:
+    def __init__(
+        self, store: Store, catalogue: Catalogue, prae_id: int, *, clock: Callable[[], float] = time.monotonic
+    ):
+        self.store = store
+        self.catalogue = catalogue
+        self.prae_id = prae_id
+        self._clock = clock
+        self._undo: list[_Step] = []
+        self._redo: list[_Step] = []
+        self._listeners: list[Listener] = []
+
+    @property
+    def context(self) -> Context:
+        return Context(self.store, self.catalogue, self.prae_id)
+
+    # -- notices ---------------------------------------------------------------------------
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call `listener` after every change; returns the function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _notify(self, edit: Edit, label: str, kind: str) -> Changed:
+        changed = Changed(self.prae_id, aspects_of(edit), edit.action_ids, label, kind)
+        for listener in list(self._listeners):
+            listener(changed)
+        return changed
+
+    # -- history ---------------------------------------------------------------------------
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._undo[-1].label if self._undo else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._redo[-1].label if self._redo else None
+
+    @property
+    def depth(self) -> int:
+        """How many steps can be undone."""
+        return len(self._undo)
+
+    def clear_history(self) -> None:
+        self._undo.clear()
+        self._redo.clear()
+
+    def _run(self, edit: Edit) -> Edit:
+        """Apply `edit` in one transaction and return its inverse; on failure nothing is written."""
+        with self.store.transaction():
+            return edit.apply(self.context)
+
+    def apply(self, edit: Edit, *, merge_key: object = None) -> Changed:
+        """Apply a new edit and record its inverse. Edits with the same `merge_key` made within
+        MERGE_WINDOW_S of each other are one undo step (typing in one field)."""
+        inverse = self._run(edit)
+        now = self._clock()
+        top = self._undo[-1] if self._undo else None
+        if (
+            merge_key is not None
+            and top is not None
+            and top.merge_key == merge_key
+            and now - top.stamp <= MERGE_WINDOW_S
+        ):
+            top.stamp = now  # undo still goes back to the value before the first keystroke
+        else:
+            self._undo.append(_Step(edit.label, inverse, merge_key, now))
+            del self._undo[:-HISTORY_LIMIT]
+        self._redo.clear()
+        return self._notify(edit, edit.label, "edit")
+
+    def apply_all(self, label: str, edits: list[Edit]) -> Changed:
+        """Several edits as one user action: one transaction, one undo step."""
+        return self.apply(Composite(label, tuple(edits)))
+
+    def undo(self) -> Changed | None:
+        """Undo the last step; when it fails the step stays where it was (and the error rises)."""
+        if not self._undo:
+            return None
+        step = self._undo[-1]
+        redo = self._run(step.edit)
+        self._undo.pop()
+        self._redo.append(_Step(step.label, redo))
+        return self._notify(step.edit, step.label, "undo")
+
+    def redo(self) -> Changed | None:
+        if not self._redo:
+            return None
+        step = self._redo[-1]
+        undo = self._run(step.edit)
+        self._redo.pop()
+        self._undo.append(_Step(step.label, undo))  # no merge_key: never merged with what follows
+        return self._notify(step.edit, step.label, "redo")
+
+    # -- reading ---------------------------------------------------------------------------
+    def snapshot(self, *, convention: bool = True) -> Snapshot:
+        """The PRAE, its budget with totals and (unless `convention` is False) its rendered
+        convention, read in one transaction."""
+        from pnae_desktop.services.snapshot import load_snapshot
+
+        return load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)
