@@ -84,8 +84,8 @@ def type_into(qtbot, view, row, col, text):
     page = view.parent()
     while not hasattr(page, "refresh"):
         page = page.parent()
-    stack = page.window_.undo_stack(page.prae_id)
-    depth = stack.count()
+    session = page.window_.session(page.prae_id)
+    depth = session.depth
     view.setFocus()
     view.setCurrentIndex(view.model().index(row, col))
     qtbot.keyClick(view, text[0])
@@ -95,7 +95,7 @@ def type_into(qtbot, view, row, col, text):
     qtbot.keyClick(editor, Qt.Key_Return)
     dog = page._test_watchdog
     seen = len(dog.messages)
-    qtbot.waitUntil(lambda: stack.count() != depth or len(dog.messages) > seen, timeout=3000)
+    qtbot.waitUntil(lambda: session.depth != depth or len(dog.messages) > seen, timeout=3000)
 
 
 def row_of(page, label):
@@ -141,13 +141,13 @@ def test_etp_entry_and_enter_moves_down(qtbot, page):
 def test_bad_cell_is_refused_with_french_message_and_nothing_saved(qtbot, page):
     add_rows(page, ("62", "Déplacements"))
     before = service.totals(page.store, page.prae_id)[1].direct_total
-    depth = page.window_.undo_stack(page.prae_id).count()
+    depth = page.window_.session(page.prae_id).depth
     page._expect_message = True
     type_into(qtbot, page.chargesView, 0, 2, "-300")
     message = page._test_watchdog.messages[-1]
     assert "négatif" in message and "2018" in message
     assert service.totals(page.store, page.prae_id)[1].direct_total == before
-    assert page.window_.undo_stack(page.prae_id).count() == depth
+    assert page.window_.session(page.prae_id).depth == depth
 
 
 def test_paste_block_from_spreadsheet_all_or_nothing(qtbot, page):

@@ -127,12 +127,12 @@ def test_refused_target_keeps_store_and_undo_consistent(qtbot, db_path, catalogu
     editor = window.page("prae").editor
     editor.addIndicatorButton.click()
     before = serialize.prae_to_dict(praes.get_prae(window.workspace.store, prae_id))
-    depth = window.undo_group.activeStack().count()
+    depth = window.history.session.depth
     answer_next_box(QMessageBox.Ok)
     editor.indicatorTable.item(0, 5).setText("-3")
     after = serialize.prae_to_dict(praes.get_prae(window.workspace.store, prae_id))
     assert after == before
-    assert window.undo_group.activeStack().count() == depth
+    assert window.history.session.depth == depth
     assert editor.indicatorTable.item(0, 5).text() == ""  # the table shows the stored state again
 
 

@@ -66,8 +66,9 @@ class PraeSession:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
-    def _notify(self, edit: Edit, label: str, kind: str) -> Changed:
-        changed = Changed(self.prae_id, aspects_of(edit), edit.action_ids, label, kind)
+    def _notify(self, edit: Edit, inverse: Edit, label: str, kind: str) -> Changed:
+        # The inverse names what the edit made (an added action's id is known only then).
+        changed = Changed(self.prae_id, aspects_of(edit), edit.action_ids | inverse.action_ids, label, kind)
         for listener in list(self._listeners):
             listener(changed)
         return changed
@@ -120,7 +121,7 @@ class PraeSession:
             self._undo.append(_Step(edit.label, inverse, merge_key, now))
             del self._undo[:-HISTORY_LIMIT]
         self._redo.clear()
-        return self._notify(edit, edit.label, "edit")
+        return self._notify(edit, inverse, edit.label, "edit")
 
     def apply_all(self, label: str, edits: list[Edit]) -> Changed:
         """Several edits as one user action: one transaction, one undo step."""
@@ -134,7 +135,7 @@ class PraeSession:
         redo = self._run(step.edit)
         self._undo.pop()
         self._redo.append(_Step(step.label, redo))
-        return self._notify(step.edit, step.label, "undo")
+        return self._notify(step.edit, redo, step.label, "undo")
 
     def redo(self) -> Changed | None:
         if not self._redo:
@@ -143,7 +144,7 @@ class PraeSession:
         undo = self._run(step.edit)
         self._redo.pop()
         self._undo.append(_Step(step.label, undo))  # no merge_key: never merged with what follows
-        return self._notify(step.edit, step.label, "redo")
+        return self._notify(step.edit, undo, step.label, "redo")
 
     # -- reading ---------------------------------------------------------------------------
     def snapshot(self, *, convention: bool = True) -> Snapshot:

@@ -28,7 +28,7 @@ from pnae_desktop.domain.money import (
 )
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
-from pnae_desktop.services import praes
+from pnae_desktop.services import edits, praes
 from pnae_desktop.ui.fiche_editor import ComboDelegate
 from pnae_desktop.ui.forms import load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
@@ -136,6 +136,7 @@ class _SheetModel(QAbstractTableModel):
 
 class BudgetPage(PraeBoundPage, QWidget):
     PAGE_TITLE = "Budget"
+    ASPECTS = frozenset({edits.BUDGET, edits.ACTIONS, edits.TITLE})
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -204,10 +205,6 @@ class BudgetPage(PraeBoundPage, QWidget):
         self._keeping_cursors(
             self._fill_charges, self._fill_financing, self._fill_shares, self._fill_structure, self._fill_summary
         )
-
-    def after_edit(self) -> None:
-        self.refresh()
-        self.window_.budget_changed()  # the dashboard shows the PRAE's last change
 
     def _fill_action(self) -> None:
         """The sheets of the action chosen in the combo (the others are for the whole PRAE)."""
@@ -301,21 +298,13 @@ class BudgetPage(PraeBoundPage, QWidget):
         )
 
     def _set_charges(self, cells, text) -> None:
-        store = self.store
-        self.edit(
-            text,
-            lambda: service.set_charge_cells(store, cells),
-            lambda previous: service.set_charge_cells(store, previous),
-        )
+        self.apply_edit(edits.SetChargeCells(text, tuple(cells)))
 
     def _charge_cell(self, row: int, col: int, text: str) -> None:
         if col == 1:
             account, old = self.charge_rows[row]
-            store, action_id = self.store, self.action_id()
-            self.edit(
-                "Renommer une ligne de charges",
-                lambda: service.rename_charge_row(store, action_id, account, old, text),
-                lambda names: service.rename_charge_row(store, action_id, account, *names),
+            self.apply_edit(
+                edits.RenameChargeRow("Renommer une ligne de charges", self.action_id(), account, old, text)
             )
             return
         self._set_charges([self._charge_value(row, col, text)], "Modifier une charge")
@@ -383,12 +372,7 @@ class BudgetPage(PraeBoundPage, QWidget):
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
         if col == 0:  # the funder's name, for the whole PRAE
-            store, prae_id = self.store, self.prae_id
-            self.edit(
-                "Renommer un financeur",
-                lambda: service.save_funder(store, prae_id, funder.id, text, funder.kind),
-                lambda result: service.save_funder(store, prae_id, funder.id, *result[1]),
-            )
+            self.apply_edit(edits.SaveFunder("Renommer un financeur", funder.id, text, funder.kind))
             return
         if col == 1:
             action_id = self.action_id()
@@ -402,12 +386,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         else:
             cells = [self._financing_value(row, col, text)]
             text_ = "Modifier un financement"
-        store = self.store
-        self.edit(
-            text_,
-            lambda: service.set_financing_cells(store, cells),
-            lambda previous: service.set_financing_cells(store, previous),
-        )
+        self.apply_edit(edits.SetFinancingCells(text_, tuple(cells)))
 
     def add_funder(self) -> None:
         if self.prae_id is None:
@@ -421,12 +400,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         )
         if not ok:
             return
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Ajouter un financeur",
-            lambda: service.save_funder(store, prae_id, None, name, kinds[label]),
-            lambda result: service.delete_funder(store, result[0]),
-        )
+        self.apply_edit(edits.SaveFunder("Ajouter un financeur", None, name, kinds[label]))
 
     def remove_funder(self) -> None:
         row = self.financingView.currentIndex().row()
@@ -444,12 +418,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             != QMessageBox.Yes
         ):
             return
-        store = self.store
-        self.edit(
-            "Retirer un financeur",
-            lambda: service.delete_funder(store, funder.id),
-            lambda snapshot: service.restore_funder(store, snapshot),
-        )
+        self.apply_edit(edits.DeleteFunder("Retirer un financeur", funder.id))
 
     # -- paste -----------------------------------------------------------------------------
     def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
@@ -493,19 +462,13 @@ class BudgetPage(PraeBoundPage, QWidget):
                 + ("\n…" if len(bad) > 20 else ""),
             )
             return
-        store = self.store
+        parts: list[edits.Edit] = []  # one block pasted: one transaction, one undo step
         if charge_cells:
-            self.edit(
-                "Coller des charges",
-                lambda: service.set_charge_cells(store, charge_cells),
-                lambda previous: service.set_charge_cells(store, previous),
-            )
+            parts.append(edits.SetChargeCells("Coller des charges", tuple(charge_cells)))
         if financing_cells:
-            self.edit(
-                "Coller des financements",
-                lambda: service.set_financing_cells(store, financing_cells),
-                lambda previous: service.set_financing_cells(store, previous),
-            )
+            parts.append(edits.SetFinancingCells("Coller des financements", tuple(financing_cells)))
+        label = parts[0].label if len(parts) == 1 else "Coller un bloc"
+        self.apply_edit(edits.Composite(label, tuple(parts)))
 
     # -- objective shares ------------------------------------------------------------------
     def _fill_shares(self) -> None:
@@ -545,12 +508,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         current = next(a for a in self.budget.actions if a.action_id == action_id).objective_shares
         if shares == (dict(current) if current is not None else None):
             return
-        store = self.store
-        self.edit(
-            "Modifier la répartition entre objectifs",
-            lambda: service.set_objective_shares(store, action_id, shares),
-            lambda previous: service.set_objective_shares(store, action_id, previous),
-        )
+        self.apply_edit(edits.SetObjectiveShares("Modifier la répartition entre objectifs", action_id, shares))
 
     # -- structural costs ------------------------------------------------------------------
     def _fill_structure(self) -> None:
@@ -583,24 +541,14 @@ class BudgetPage(PraeBoundPage, QWidget):
         label, year = self.structure_rows[row], self._years()[col - 2]
         cents = parse_amount(text, f"Frais de structure « {year} / {label} »") if text.strip() else None
         cells = [service.StructuralCell(label, year, cents)]
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Modifier les frais de structure",
-            lambda: service.set_structural_cells(store, prae_id, cells),
-            lambda previous: service.set_structural_cells(store, prae_id, previous),
-        )
+        self.apply_edit(edits.SetStructuralCells("Modifier les frais de structure", tuple(cells)))
 
     def add_structure_row(self) -> None:
         label, ok = QInputDialog.getText(self, "Frais de structure", "Libellé (ex. « Loyer du siège ») :")
         if not ok or not label.strip():
             return
         cells = [service.StructuralCell(label, self._years()[0], 0)]
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Ajouter des frais de structure",
-            lambda: service.set_structural_cells(store, prae_id, cells),
-            lambda previous: service.set_structural_cells(store, prae_id, previous),
-        )
+        self.apply_edit(edits.SetStructuralCells("Ajouter des frais de structure", tuple(cells)))
 
     def _build_key_combos(self) -> None:
         """One method chooser per year of the period (rebuilt only when the period changes)."""
@@ -652,12 +600,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         shares = dict(keys[year].manual_shares or {}) if year in keys else {}
         if method == "manual" and not shares:
             shares = dom.pro_rata_shares(self.budget, self.totals, year)
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Changer la clé de répartition",
-            lambda: service.set_allocation_key(store, prae_id, year, method, shares or None),
-            lambda previous: service.set_allocation_key(store, prae_id, *previous),
-        )
+        self.apply_edit(edits.SetAllocationKey("Changer la clé de répartition", year, method, shares or None))
 
     def _manual_cell(self, row: int, col: int, text: str) -> None:
         year = self._years()[col - 2]
@@ -665,12 +608,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         shares = dict(key.manual_shares or {})
         action = self.budget.actions[row]
         shares[action.action_id] = parse_percentage(text or "0", f"Clé {year}, action « {action.title} »")
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Modifier la clé manuelle",
-            lambda: service.set_allocation_key(store, prae_id, year, "manual", shares),
-            lambda previous: service.set_allocation_key(store, prae_id, *previous),
-        )
+        self.apply_edit(edits.SetAllocationKey("Modifier la clé manuelle", year, "manual", shares))
 
     # -- round trip with an edited workbook -------------------------------------------------
     def import_workbook(self, path: str | None = None) -> None:
@@ -708,12 +646,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             != QMessageBox.Yes
         ):
             return
-        store, prae_id = self.store, self.prae_id
-        self.edit(
-            "Reprendre un classeur budgétaire",
-            lambda: budget_import.apply_changes(store, prae_id, changes),
-            lambda applied: budget_import.undo_changes(store, applied),
-        )
+        self.apply_edit(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
 
     # -- synthesis -------------------------------------------------------------------------
     def _fill_summary(self) -> None:

@@ -22,6 +22,7 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain import rules
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
+from pnae_desktop.services import edits
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
@@ -101,6 +102,7 @@ def convention_html(rendered, highlight: str | None = None) -> str:
 
 class ConventionPage(PraeBoundPage, QWidget):
     PAGE_TITLE = "Convention CPO"
+    ASPECTS = edits.EVERYTHING  # the convention is filled from the whole PRAE and its budget
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
@@ -254,12 +256,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         t.blockSignals(False)
 
     def _save_settings(self, new: service.ConventionSettings, text: str) -> None:
-        store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
-        self.edit(
-            text,
-            lambda: service.save_settings(store, prae_id, catalogue, new),
-            lambda previous: service.save_settings(store, prae_id, catalogue, previous),
-        )
+        self.apply_edit(edits.SaveConventionSettings(text, new))
 
     def _commit_line(self, name: str) -> None:
         if self._loading or self.settings is None:
@@ -289,21 +286,13 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     def _commit_organisation(self) -> None:
         """The ARML as the convention names it (shared by every PRAE of this ARML)."""
-        from pnae_desktop.services import praes
-
         if self._loading or self.prae_id is None:
             return
         values = {attr: getattr(self, name).text().strip() for name, attr in self._org_fields.items()}
         current = self.organisation
         if all((getattr(current, attr) or "") == value for attr, value in values.items()):
             return
-        new = replace(current, **values)
-        store = self.store
-        self.edit(
-            "Modifier l'association",
-            lambda: (praes.save_organisation(store, new), current)[1],
-            lambda previous: praes.save_organisation(store, previous),
-        )
+        self.apply_edit(edits.SaveOrganisation("Modifier l'association", replace(current, **values)))
 
     def _commit_with_region(self, checked: bool) -> None:
         if not self._loading and self.settings is not None and checked != self.settings.with_region:
@@ -434,13 +423,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         self._save_state(new_state, "Adapter un article", merge_key=("article", key))
 
     def _save_state(self, new_state, text: str, merge_key=None) -> None:
-        store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
-        self.edit(
-            text,
-            lambda: service.save_state(store, prae_id, catalogue, new_state),
-            lambda previous: service.save_state(store, prae_id, catalogue, previous),
-            merge_key,
-        )
+        self.apply_edit(edits.SaveConventionState(text, new_state), merge_key)
 
     def restore_article(self) -> None:
         key = self.current_key()

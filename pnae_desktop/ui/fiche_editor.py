@@ -22,7 +22,7 @@ from pnae_desktop.catalogue import suggestions
 from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services import drafting as drafting_service
+from pnae_desktop.services import edits
 from pnae_desktop.ui.forms import load_form
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
@@ -213,13 +213,8 @@ class FicheEditor(QScrollArea):
 
     def _update(self, key: str, value, text: str, merge: bool = False) -> None:
         action_id = self.action.id
-        store = self.page.store
-        self.page.edit(
-            text,
-            lambda: drafting_service.update_action(store, action_id, {key: value}),
-            lambda previous: drafting_service.update_action(store, action_id, previous),
-            merge_key=(action_id, key) if merge else None,
-            action_id=action_id,
+        self.page.apply_edit(
+            edits.UpdateAction(text, action_id, {key: value}), merge_key=(action_id, key) if merge else None
         )
 
     def _commit_line(self, key: str) -> None:
@@ -268,13 +263,7 @@ class FicheEditor(QScrollArea):
         ]
         shares = dict(self.action.objectives)
         wanted = {code: shares.get(code) for code in codes}
-        store, catalogue, action_id = self.page.store, self.page.catalogue, self.action.id
-        self.page.edit(
-            "Modifier les objectifs CPO",
-            lambda: drafting_service.set_objectives(store, catalogue, action_id, wanted),
-            lambda previous: drafting_service.set_objectives(store, catalogue, action_id, previous),
-            action_id=action_id,
-        )
+        self.page.apply_edit(edits.SetObjectives("Modifier les objectifs CPO", self.action.id, wanted))
 
     def _commit_missions_locales(self, *_):
         if self._loading or self.action is None:
@@ -284,13 +273,8 @@ class FicheEditor(QScrollArea):
             for i in range(self.mlList.count())
             if self.mlList.item(i).checkState() == Qt.Checked and self.mlList.item(i).data(Qt.UserRole)
         ]
-        store, action_id = self.page.store, self.action.id
-        self.page.edit(
-            "Modifier les missions locales concernées",
-            lambda: drafting_service.set_action_missions_locales(store, action_id, ids),
-            lambda previous: drafting_service.set_action_missions_locales(store, action_id, previous),
-            action_id=action_id,
-        )
+        label = "Modifier les missions locales concernées"
+        self.page.apply_edit(edits.SetActionMissionsLocales(label, self.action.id, tuple(ids)))
 
     # -- calendar --------------------------------------------------------------------------
     CAL_COLUMNS = ("Année", "Trimestre", "Date (jj/mm/aaaa)", "Jalon")
@@ -358,13 +342,7 @@ class FicheEditor(QScrollArea):
         self._set_milestones(milestones, "Modifier le calendrier")
 
     def _set_milestones(self, milestones: list[Milestone], text: str) -> None:
-        store, action_id = self.page.store, self.action.id
-        self.page.edit(
-            text,
-            lambda: drafting_service.set_milestones(store, action_id, milestones),
-            lambda previous: drafting_service.set_milestones(store, action_id, previous),
-            action_id=action_id,
-        )
+        self.page.apply_edit(edits.SetMilestones(text, self.action.id, tuple(milestones)))
 
     def add_milestone(self) -> None:
         if self.action is None:
@@ -479,13 +457,7 @@ class FicheEditor(QScrollArea):
         self._set_indicators(indicators, "Modifier les indicateurs")
 
     def _set_indicators(self, indicators: list[Indicator], text: str) -> None:
-        store, action_id = self.page.store, self.action.id
-        self.page.edit(
-            text,
-            lambda: drafting_service.set_indicators(store, action_id, indicators),
-            lambda previous: drafting_service.set_indicators(store, action_id, previous),
-            action_id=action_id,
-        )
+        self.page.apply_edit(edits.SetIndicators(text, self.action.id, tuple(indicators)))
 
     def add_indicator(self, label: str = "Nouvel indicateur", unit: str = "nombre", source: str = "arml") -> None:
         if self.action is None:

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 # Classes used only after start-up (QtCore.Qt, message boxes, file dialogs) are reached through
 # their module: PySide builds a class on first touch, and these would cost ~30 ms before the first paint.
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from pnae_desktop.services.session import PraeSession
 from pnae_desktop.ui.dashboard import DashboardPage
 from pnae_desktop.ui.forms import load_form
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
@@ -59,26 +63,54 @@ class MainWindow(QMainWindow):
 
     # -- undo ----------------------------------------------------------------------------
     def _build_undo(self) -> None:
-        """One undo history per PRAE, all behind the same Annuler / Rétablir actions."""
-        self.undo_group = QUndoGroup(self)
-        self._stacks: dict[int, QUndoStack] = {}
-        self.actionUndo = self.undo_group.createUndoAction(self, "Annuler")
-        self.actionUndo.setShortcuts(QKeySequence.Undo)
-        self.actionRedo = self.undo_group.createRedoAction(self, "Rétablir")
-        self.actionRedo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        """One working session (edits and their history) per PRAE, all behind the same Annuler /
+        Rétablir actions, which act on the PRAE being worked on."""
+        from pnae_desktop.ui.undo import UndoActions
+
+        self._sessions: dict[int, PraeSession] = {}
+        self.history = UndoActions(self)
+        self.actionUndo, self.actionRedo = self.history.undo, self.history.redo
         first = self.menuEdit.actions()[0] if self.menuEdit.actions() else None
         self.menuEdit.insertAction(first, self.actionUndo)
         self.menuEdit.insertAction(first, self.actionRedo)
         self.menuEdit.insertSeparator(first)
 
-    def undo_stack(self, prae_id: int) -> QUndoStack:
-        """The PRAE's one undo history, shared by the PRAE and Budget pages."""
-        if prae_id not in self._stacks:
-            stack = QUndoStack(self)
-            self.undo_group.addStack(stack)
-            self._stacks[prae_id] = stack
-        self.undo_group.setActiveStack(self._stacks[prae_id])
-        return self._stacks[prae_id]
+    def session(self, prae_id: int) -> PraeSession:
+        """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""
+        if prae_id not in self._sessions:
+            from pnae_desktop.services.session import PraeSession
+
+            summary = next((s for s in self.workspace.prae_summaries() if s.id == prae_id), None)
+            edition = summary.catalogue_edition if summary is not None else None
+            catalogues = self.workspace.catalogues
+            catalogue = catalogues.get(edition) if edition else catalogues.default
+            session = PraeSession(self.workspace.store, catalogue, prae_id)
+            session.subscribe(self._session_changed)
+            self._sessions[prae_id] = session
+        self.history.attach(self._sessions[prae_id])
+        return self._sessions[prae_id]
+
+    def _session_changed(self, changed) -> None:
+        """After any edit, undo or redo: the menu's labels, and the dashboard's last change."""
+        from pnae_desktop.services.edits import TITLE
+
+        self.history.update()
+        if TITLE in changed.aspects:
+            self.refresh()  # dashboard and the PRAE page's list
+        else:
+            self.dashboard.show_praes(self.workspace.prae_summaries())
+
+    def _drop_sessions(self, prae_id: int | None = None) -> None:
+        """Forget histories whose edits name rows that are gone (a replaced PRAE, another file)."""
+        for key in [prae_id] if prae_id is not None else list(self._sessions):
+            self._sessions.pop(key, None)
+        if self.history.session is not None and self.history.session.prae_id not in self._sessions:
+            self.history.attach(None)
+
+    def flush_typing(self) -> None:
+        """Save text still being typed in a fiche (before undo, closing, switching file)."""
+        if "prae" in self._page_widgets:
+            self._page_widgets["prae"].editor.flush()
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -172,15 +204,13 @@ class MainWindow(QMainWindow):
             page.load(prae_id)
         self.go_to("prae")
 
-    def budget_changed(self) -> None:
-        self.dashboard.show_praes(self.workspace.prae_summaries())
-
     def _prae_changed(self) -> None:
+        """The PRAE page shows another PRAE, or read its PRAE again (the dashboard and the
+        list follow edits through _session_changed)."""
         page = self._page_widgets["prae"]
         if page.prae is not None:
             self.current_prae_id = page.prae.summary.id
             self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
-        self.refresh()  # dashboard and the PRAE page's list, from one query (follows undo too)
 
     def start_warm_up(self) -> None:
         """Load the ORM and catalogue in the background once the window is on screen."""
@@ -263,9 +293,7 @@ class MainWindow(QMainWindow):
             page.editor.flush()
             self.pages.removeWidget(page)
             page.deleteLater()
-        for stack in list(self.undo_group.stacks()):
-            self.undo_group.removeStack(stack)
-        self._stacks.clear()
+        self._drop_sessions()
         self.current_prae_id = None
         self.workspace.close()
         self.workspace = candidate
@@ -329,8 +357,8 @@ class MainWindow(QMainWindow):
             "PRAE importé.",
         )
         if prae_id is not None:
-            if mode == "replace" and prae_id in self._stacks:  # its old edits name rows now gone
-                self.undo_group.removeStack(self._stacks.pop(prae_id))
+            if mode == "replace" and prae_id in self._sessions:  # its old edits name rows now gone
+                self._drop_sessions(prae_id)
                 if "prae" in self._page_widgets:
                     self._page_widgets["prae"].prae = None
             self.refresh()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem
 
 from pnae_desktop.domain.entities import MissionLocale
-from pnae_desktop.services import drafting as drafting_service
+from pnae_desktop.services import edits
 from pnae_desktop.ui.forms import load_form
 
 COLUMNS = ("Nom", "Ville", "Directeur ou directrice", "Contact")
@@ -25,11 +25,12 @@ class MissionsLocalesDialog(QDialog):
         self.addButton.clicked.connect(self.add)
         self.removeButton.clicked.connect(self.remove)
         self.closeButton.clicked.connect(self.accept)
-        self.page.stack().indexChanged.connect(self.fill)  # undo/redo while open
+        # Every change of the PRAE, undo/redo included, while the dialog is open.
+        self._unsubscribe = self.page.session().subscribe(self.fill)
         self.fill()
 
     def done(self, result):
-        self.page.stack().indexChanged.disconnect(self.fill)
+        self._unsubscribe()
         super().done(result)
 
     def fill(self, *_):
@@ -43,17 +44,12 @@ class MissionsLocalesDialog(QDialog):
                 self.table.setItem(row, col, item)
         self.table.blockSignals(False)
 
+    def _apply(self, edit: edits.Edit) -> None:
+        if self.page.apply_edit(edit) is None:
+            self.fill()  # refused: show the stored entries again (a success refills through the notice)
+
     def _save(self, ml: MissionLocale, text: str) -> None:
-        store, prae_id = self.page.store, self.page.prae.summary.id
-
-        def revert(result):
-            ml_id, previous = result
-            if previous is None:
-                return drafting_service.delete_mission_locale(store, ml_id)
-            drafting_service.save_mission_locale(store, prae_id, previous)
-
-        self.page.edit(text, lambda: drafting_service.save_mission_locale(store, prae_id, ml), revert)
-        self.fill()
+        self._apply(edits.SaveMissionLocale(text, ml))
 
     def _changed(self, item):
         row = item.row()
@@ -73,11 +69,4 @@ class MissionsLocalesDialog(QDialog):
         row = self.table.currentRow()
         if row < 0:
             return
-        ml_id = self.table.item(row, 0).data(Qt.UserRole)
-        store, prae_id = self.page.store, self.page.prae.summary.id
-        self.page.edit(
-            "Retirer une mission locale",
-            lambda: drafting_service.delete_mission_locale(store, ml_id),
-            lambda snapshot: drafting_service.restore_mission_locale(store, prae_id, *snapshot),
-        )
-        self.fill()
+        self._apply(edits.DeleteMissionLocale("Retirer une mission locale", self.table.item(row, 0).data(Qt.UserRole)))

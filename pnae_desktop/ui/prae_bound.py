@@ -1,5 +1,5 @@
 """What the Budget and Convention pages share: they work on the window's current PRAE, and
-each change is an undoable edit in that PRAE's history."""
+each change is an edit applied through that PRAE's session (one undo history per PRAE)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import html
 
 from PySide6.QtWidgets import QMessageBox
 
-from pnae_desktop.ui.undo import push_edit
+from pnae_desktop.errors import UserError
+from pnae_desktop.services.edits import Edit
 
 
 class PraeBoundPage:
-    """Mixin for a QWidget page with `tabs`, `praeLabel`, `window_`, `PAGE_TITLE` and `refresh()`."""
+    """Mixin for a QWidget page with `tabs`, `praeLabel`, `window_`, `PAGE_TITLE` and `refresh()`.
+    `ASPECTS`: the aspects of a PRAE the page shows; a change to one of them refreshes it."""
 
     PAGE_TITLE = ""
+    ASPECTS: frozenset[str] = frozenset()
     prae_id: int | None = None
+    _listening = None  # (prae_id, unsubscribe)
 
     @property
     def store(self):
@@ -23,22 +27,41 @@ class PraeBoundPage:
     def load(self, prae_id: int | None) -> None:
         self.prae_id = prae_id
         self.tabs.setEnabled(prae_id is not None)
+        self._listen(prae_id)
         if prae_id is None:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return
-        self.window_.undo_stack(prae_id)
         self.refresh()
+
+    def _listen(self, prae_id: int | None) -> None:
+        if self._listening is not None and self._listening[0] == prae_id:
+            self.window_.session(prae_id)  # the PRAE shown is the one Annuler acts on
+            return
+        if self._listening is not None:
+            self._listening[1]()
+            self._listening = None
+        if prae_id is not None:
+            self._listening = (prae_id, self.window_.session(prae_id).subscribe(self._changed))
+
+    def _changed(self, changed) -> None:
+        """A notice from the PRAE's session: refresh now if shown, else when next shown
+        (the window loads a page each time it is shown)."""
+        if changed.aspects & self.ASPECTS and self.window_.pages.currentWidget() is self:
+            self.refresh()
 
     def show_prae_title(self, title: str) -> None:
         self.praeLabel.setText(f"<b>{html.escape(title)}</b>")
 
-    def edit(self, text, apply, revert, merge_key=None) -> bool:
-        stack = self.window_.undo_stack(self.prae_id)
-        return push_edit(stack, text, apply, revert, self.after_edit, self.show_error, merge_key) is not None
-
-    def after_edit(self) -> None:
-        """Run after an edit, its undo and its redo."""
-        self.refresh()
+    def apply_edit(self, edit: Edit, merge_key=None) -> bool:
+        """Apply `edit` to the current PRAE; a refusal is shown in French and the page shows
+        the stored state again (nothing was written, the history did not move)."""
+        try:
+            self.window_.session(self.prae_id).apply(edit, merge_key=merge_key)
+        except UserError as exc:
+            self.show_error(str(exc))
+            self.refresh()
+            return False
+        return True
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, self.PAGE_TITLE, message)

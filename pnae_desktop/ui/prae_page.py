@@ -7,18 +7,17 @@ import dataclasses
 import json
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem, QWidget
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import drafting as drafting_service
-from pnae_desktop.services import praes
+from pnae_desktop.services import edits, praes
+from pnae_desktop.services.session import Changed, PraeSession
 from pnae_desktop.ui.diff_view import show_action_changes
 from pnae_desktop.ui.fiche_editor import FicheEditor
 from pnae_desktop.ui.forms import load_form
-from pnae_desktop.ui.undo import push_edit
 
 MIME = "application/x-pnae-action-row"
 
@@ -107,6 +106,7 @@ class PraePage(QWidget):
         load_form("prae_page.ui", self)
         self.window_ = window
         self.prae: PraeDetail | None = None
+        self._listening = None  # unsubscribes from the shown PRAE's session
         self.model = ActionListModel(self)
         self.actionList.setModel(self.model)
         self.actionList.setDropIndicatorShown(True)
@@ -152,13 +152,36 @@ class PraePage(QWidget):
     def catalogue(self):
         return self.window_.workspace.catalogues.get(self.prae.summary.catalogue_edition)
 
-    def stack(self) -> QUndoStack:
-        return self.window_.undo_stack(self.prae.summary.id)
+    def session(self) -> PraeSession:
+        return self.window_.session(self.prae.summary.id)
 
-    def edit(self, text, apply, revert, merge_key=None, action_id: int | None = None) -> bool:
-        """An undoable edit; with `action_id`, only that action is read back afterwards."""
-        after = self.reload if action_id is None else (lambda: self.reload_action(action_id))
-        return push_edit(self.stack(), text, apply, revert, after, self.show_error, merge_key) is not None
+    def apply_edit(self, edit: edits.Edit, merge_key=None) -> Changed | None:
+        """Apply `edit` through the PRAE's session; the page follows through its notice. A
+        refusal is shown in French and the page shows the stored state again."""
+        try:
+            return self.session().apply(edit, merge_key=merge_key)
+        except UserError as exc:
+            self.show_error(str(exc))
+            self._read_back(edit.action_ids)
+            return None
+
+    def _listen(self, prae_id: int | None) -> None:
+        if self._listening is not None:
+            self._listening()
+            self._listening = None
+        if prae_id is not None:
+            self._listening = self.window_.session(prae_id).subscribe(self._changed)
+
+    def _changed(self, changed: Changed) -> None:
+        """Any edit, undo or redo of the PRAE (from this page or another): read back what changed."""
+        if self.prae is not None and changed.aspects & {edits.ACTIONS, edits.TITLE}:
+            self._read_back(frozenset() if edits.TITLE in changed.aspects else changed.action_ids)
+
+    def _read_back(self, action_ids: frozenset[int]) -> None:
+        if len(action_ids) == 1:
+            self.reload_action(next(iter(action_ids)))  # fast path: one fiche changed
+        else:
+            self.reload()
 
     def show_error(self, message: str) -> None:
         QMessageBox.warning(self, "PRAE", message)
@@ -183,10 +206,11 @@ class PraePage(QWidget):
         self.editor.flush()
         if prae_id is None:
             self.prae = None
+            self._listen(None)
             self._show_empty()
             return
         self.prae = praes.get_prae(self.store, prae_id)
-        self.window_.undo_stack(prae_id)
+        self._listen(prae_id)
         self.tabs.setEnabled(True)
         self.listPanel.setEnabled(True)
         self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(prae_id)))
@@ -257,12 +281,7 @@ class PraePage(QWidget):
 
     # -- the PRAE itself --------------------------------------------------------------------
     def _update_prae(self, text: str, **changes) -> None:
-        store, prae_id = self.store, self.prae.summary.id
-        self.edit(
-            text,
-            lambda: praes.update_prae(store, prae_id, **changes),
-            lambda previous: praes.update_prae(store, prae_id, **previous),
-        )
+        self.apply_edit(edits.UpdatePrae(text, changes))
 
     def _status_chosen(self, index: int) -> None:
         status = self.statusCombo.itemData(index)
@@ -283,12 +302,7 @@ class PraePage(QWidget):
             return
         moved = ids.pop(source)
         ids.insert(target, moved)
-        store, prae_id = self.store, self.prae.summary.id
-        self.edit(
-            "Réordonner les actions",
-            lambda: drafting_service.reorder_actions(store, prae_id, ids),
-            lambda previous: drafting_service.reorder_actions(store, prae_id, previous),
-        )
+        self.apply_edit(edits.ReorderActions("Réordonner les actions", tuple(ids)))
         self.select_action(moved)
 
     def move_current(self, delta: int) -> None:
@@ -304,46 +318,30 @@ class PraePage(QWidget):
             entry = self._pnae_menu.addAction(f"{mark}{action.number}. {action.title}")
             entry.triggered.connect(lambda _=False, n=action.number: self.add_pnae(n))
 
-    def _add(self, text: str, create) -> None:
-        """An addition whose undo deletes it and whose redo restores the same action (same id)."""
-        store, prae_id = self.store, self.prae.summary.id
-        command = push_edit(
-            self.stack(),
-            text,
-            create,
-            lambda action_id: drafting_service.delete_action(store, action_id),
-            self.reload,
-            self.show_error,
-            reapply=lambda snapshot: drafting_service.restore_action(store, prae_id, snapshot),
-        )
-        if command is not None:
-            self.select_action(command.state)
+    def _add(self, edit: edits.Edit) -> None:
+        """An addition (its undo deletes it; its redo restores the same action, same id)."""
+        changed = self.apply_edit(edit)
+        if changed is not None and changed.action_ids:
+            self.select_action(max(changed.action_ids))
+
+    def _insert_position(self) -> int | None:
+        return self.actionList.currentIndex().row() + 1 if self.prae.actions else None
 
     def add_pnae(self, number: int) -> None:
-        store, catalogue, prae_id = self.store, self.catalogue, self.prae.summary.id
-        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
-        self._add(
-            f"Ajouter l'action {number} du PNAE",
-            lambda: drafting_service.add_pnae_action(store, catalogue, prae_id, number, position),
-        )
+        self._add(edits.AddPnaeAction(f"Ajouter l'action {number} du PNAE", number, self._insert_position()))
 
     def add_blank(self) -> None:
         title, ok = QInputDialog.getText(self, "Action régionale", "Intitulé de la nouvelle action :")
         if not ok:
             return
-        store, prae_id = self.store, self.prae.summary.id
-        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
-        self._add(
-            "Ajouter une action régionale", lambda: drafting_service.add_blank_action(store, prae_id, title, position)
-        )
+        self._add(edits.AddBlankAction("Ajouter une action régionale", title, self._insert_position()))
 
     def duplicate(self) -> None:
         action_id = self.current_action_id()
         if action_id is None:
             return
         self.editor.flush()
-        store = self.store
-        self._add("Dupliquer l'action", lambda: drafting_service.duplicate_action(store, action_id))
+        self._add(edits.DuplicateAction("Dupliquer l'action", action_id))
 
     def remove(self) -> None:
         action = self.current_action()
@@ -359,12 +357,7 @@ class PraePage(QWidget):
         if answer != QMessageBox.Yes:
             return
         self.editor.flush()
-        store, prae_id, action_id = self.store, self.prae.summary.id, action.id
-        self.edit(
-            f"Supprimer « {action.title[:40]} »",
-            lambda: drafting_service.delete_action(store, action_id),
-            lambda snapshot: drafting_service.restore_action(store, prae_id, snapshot),
-        )
+        self.apply_edit(edits.DeleteAction(f"Supprimer « {action.title[:40]} »", action.id))
 
     def show_changes(self) -> None:
         action = self.current_action()
