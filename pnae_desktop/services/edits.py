@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import convention as cv
@@ -366,18 +366,18 @@ def _action_budget(ctx: Context, action_id: int) -> ActionBudget:
     return ActionBudget(
         tuple(
             budget.ChargeCell(
-                c.action_id, c.account, c.label, c.year, budget.ChargeValue(c.amount_cents, c.etp, c.annual_cost_cents)
+                action_id, c.account, c.label, c.year, budget.ChargeValue(c.amount_cents, c.etp, c.annual_cost_cents)
             )
             for c in plan.charges
             if c.action_id == action_id
         ),
         tuple(
-            budget.FinancingCell(f.action_id, f.funder_id, f.year, f.amount_cents, f.status)
+            budget.FinancingCell(action_id, cast(int, f.funder_id), f.year, f.amount_cents, f.status)
             for f in plan.financing
             if f.action_id == action_id
         ),
         tuple(
-            (k.year, dict(k.manual_shares))
+            (k.year, {cast(int, a): share for a, share in k.manual_shares.items()})
             for k in plan.allocation_keys
             if k.method == "manual" and k.manual_shares and action_id in k.manual_shares
         ),

@@ -4,8 +4,9 @@ each change is an edit applied through that PRAE's session (one undo history per
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QWidget
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.edits import Edit
@@ -18,7 +19,13 @@ class PraeBoundPage:
     PAGE_TITLE = ""
     ASPECTS: frozenset[str] = frozenset()
     prae_id: int | None = None
-    _listening = None  # (prae_id, unsubscribe)
+    _listening: tuple[int, Any] | None = None  # (prae_id, unsubscribe)
+    if TYPE_CHECKING:  # provided by the page's form and constructor
+        tabs: QTabWidget
+        praeLabel: QLabel
+        window_: Any
+
+        def refresh(self) -> None: ...
 
     @property
     def store(self):
@@ -64,4 +71,4 @@ class PraeBoundPage:
         return True
 
     def show_error(self, message: str) -> None:
-        QMessageBox.warning(self, self.PAGE_TITLE, message)
+        QMessageBox.warning(cast(QWidget, self), self.PAGE_TITLE, message)
