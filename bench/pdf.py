@@ -33,10 +33,11 @@ from timing import median_s  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.domain import convention as cv
-from pnae_desktop.exports import pdf_common
-from pnae_desktop.exports.convention_pdf import AnnexData, build_convention_pdf, convention_story
-from pnae_desktop.exports.pdf_common import PdfMeta
-from pnae_desktop.exports.prae_pdf import build_prae_pdf, prae_story
+from pnae_desktop.exports.pdf import styles as pdf_styles
+from pnae_desktop.exports.pdf import text as pdf_text
+from pnae_desktop.exports.pdf.convention import AnnexData, build_convention_pdf, convention_story
+from pnae_desktop.exports.pdf.page import PdfMeta
+from pnae_desktop.exports.pdf.prae import build_prae_pdf, prae_story
 from pnae_desktop.services import budget, demo, praes
 from pnae_desktop.store.database import open_store
 
@@ -141,11 +142,11 @@ def floor_spec(story) -> tuple[list, int, int]:
 
 def floor_flowables(spec) -> list:
     """Raw platypus: Paragraph, Table (header repeated), Spacer, PageBreak; one font."""
-    body = ParagraphStyle("b", fontName=pdf_common.FONT, fontSize=10, leading=13.5)
-    cell = ParagraphStyle("c", fontName=pdf_common.FONT, fontSize=8.5, leading=10.5)
+    body = ParagraphStyle("b", fontName=pdf_text.FONT, fontSize=10, leading=13.5)
+    cell = ParagraphStyle("c", fontName=pdf_text.FONT, fontSize=8.5, leading=10.5)
     style = TableStyle(
         [
-            ("FONTNAME", (0, 0), (-1, -1), pdf_common.FONT),
+            ("FONTNAME", (0, 0), (-1, -1), pdf_text.FONT),
             ("FONTSIZE", (0, 0), (-1, -1), 8.5),
             ("GRID", (0, 0), (-1, -1), 0.25, "#999999"),
         ]
@@ -168,11 +169,11 @@ def write_floor(spec, path: Path) -> None:
     doc = SimpleDocTemplate(
         str(path),
         pagesize=A4,
-        leftMargin=pdf_common.LEFT_MARGIN,
-        rightMargin=pdf_common.RIGHT_MARGIN,
-        topMargin=pdf_common.TOP_MARGIN,
-        bottomMargin=pdf_common.BOTTOM_MARGIN,
-        initialFontName=pdf_common.FONT,
+        leftMargin=pdf_styles.LEFT_MARGIN,
+        rightMargin=pdf_styles.RIGHT_MARGIN,
+        topMargin=pdf_styles.TOP_MARGIN,
+        bottomMargin=pdf_styles.BOTTOM_MARGIN,
+        initialFontName=pdf_text.FONT,
     )
     doc.build(floor_flowables(spec))
 

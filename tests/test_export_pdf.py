@@ -19,11 +19,15 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.amount_words import amount_in_words
 from pnae_desktop.domain.amount_words import format_amount as amount_figures
 from pnae_desktop.domain.money import format_amount
-from pnae_desktop.exports import pdf_common
-from pnae_desktop.exports.convention_pdf import AnnexData, build_convention_pdf
-from pnae_desktop.exports.pdf_common import PdfMeta, column_widths, french_spacing
-from pnae_desktop.exports.prae_pdf import ADAPTED_LABEL, build_prae_pdf, prae_fingerprint
-from pnae_desktop.exports.signature_fields import field_name_for, list_signature_fields
+from pnae_desktop.exports.pdf import styles as pdf_styles
+from pnae_desktop.exports.pdf import text as pdf_text
+from pnae_desktop.exports.pdf.convention import AnnexData, build_convention_pdf
+from pnae_desktop.exports.pdf.page import PdfMeta
+from pnae_desktop.exports.pdf.prae import build_prae_pdf, prae_fingerprint
+from pnae_desktop.exports.pdf.prae_data import ADAPTED_LABEL
+from pnae_desktop.exports.pdf.signature_fields import field_name_for, list_signature_fields
+from pnae_desktop.exports.pdf.tables import column_widths
+from pnae_desktop.exports.pdf.text import french_spacing
 from pnae_desktop.services import budget as budget_services
 from pnae_desktop.services import demo, drafting, praes
 from pnae_desktop.store.database import open_store
@@ -210,8 +214,8 @@ def test_french_spacing_puts_no_break_spaces_where_french_wants_them():
 def test_the_font_covers_french_and_is_registered_once():
     from reportlab.pdfbase import pdfmetrics
 
-    name = pdf_common.register_fonts()
-    assert pdf_common.register_fonts() == name
+    name = pdf_text.register_fonts()
+    assert pdf_text.register_fonts() == name
     face = pdfmetrics.getFont(name).face
     for char in "œŒ«»’€…–—éèêàâçîôùûÉÈÀÇ\u00a0\u202f°":
         assert ord(char) in face.charToGlyph, char
@@ -224,7 +228,7 @@ def test_column_widths_fill_the_width_and_never_wrap_figures():
     assert sum(widths) == pytest.approx(400)
     for c in (1, 2, 3):
         figure = french_spacing(rows[0][c])
-        assert widths[c] >= pdf_common.text_width(figure, pdf_common.FONT, pdf_common.CELL_SIZE)
+        assert widths[c] >= pdf_text.text_width(figure, pdf_text.FONT, pdf_styles.CELL_SIZE)
 
 
 # ---------------------------------------------------------------- the convention
@@ -314,8 +318,8 @@ def test_empty_signature_fields_lie_over_the_signature_boxes(built):
         assert not info.signed
         assert info.page_index == signature_page
         x1, y1, x2, y2 = info.box
-        assert pdf_common.LEFT_MARGIN - 1 <= x1 < x2 <= pdf_common.PAGE_WIDTH - pdf_common.RIGHT_MARGIN + 1
-        assert pdf_common.BOTTOM_MARGIN <= y1 < y2 <= pdf_common.PAGE_HEIGHT - pdf_common.TOP_MARGIN
+        assert pdf_styles.LEFT_MARGIN - 1 <= x1 < x2 <= pdf_styles.PAGE_WIDTH - pdf_styles.RIGHT_MARGIN + 1
+        assert pdf_styles.BOTTOM_MARGIN <= y1 < y2 <= pdf_styles.PAGE_HEIGHT - pdf_styles.TOP_MARGIN
         assert x2 - x1 > 150 and y2 - y1 > 60  # room to sign and stamp
     boxes = [infos[n].box for n in names]
     for a in range(len(boxes)):  # no two boxes overlap
@@ -508,7 +512,8 @@ def test_an_empty_prae_without_budget_still_exports(catalogue, tmp_path):
 
 
 def test_the_export_entry_points_services_call(built, tmp_path):
-    from pnae_desktop.exports import convention_pdf, prae_pdf
+    from pnae_desktop.exports.pdf import convention as convention_pdf
+    from pnae_desktop.exports.pdf import prae as prae_pdf
 
     meta = convention_pdf.convention_meta(built.rendered, built.detail, "9.9")
     assert meta.author == built.detail.organisation.name
@@ -526,3 +531,42 @@ def test_the_export_entry_points_services_call(built, tmp_path):
     assert info.title == built.detail.summary.title
     assert info.creator == f"PNAE Desktop {__version__}"
     assert "PRAE" in info.get("/Keywords", "")
+
+
+# ---------------------------------------------------------------- the writers' shape
+
+
+def test_budget_sections_say_plainly_when_the_prae_comes_without_budget(built):
+    from pnae_desktop.exports.pdf.budget_summary import cost_per_axis_table, financing_table
+    from pnae_desktop.exports.pdf.prae_data import PraeData
+
+    bare = PraeData(built.detail, built.catalogue)
+    with pytest.raises(ValueError, match="budget"):
+        cost_per_axis_table(bare)
+    with pytest.raises(ValueError, match="budget"):
+        financing_table(PraeData(built.detail, built.catalogue, None, built.totals))
+    assert cost_per_axis_table(PraeData(built.detail, built.catalogue, built.budget, built.totals))
+
+
+def test_the_pdf_writers_are_pure_and_split_by_job():
+    """The PDF writers turn loaded data into a file: they import neither the store, the
+    services, the UI nor the CLI (at module or function level), and no module is over 600 lines."""
+    import ast
+    from pathlib import Path
+
+    import pnae_desktop.exports.pdf as package
+
+    folder = Path(package.__file__).parent
+    modules = sorted(folder.glob("*.py")) + [folder.parent / "files.py", folder.parent / "libreoffice.py"]
+    forbidden = tuple(f"pnae_desktop.{layer}" for layer in ("store", "services", "ui", "cli"))
+    for path in modules:
+        source = path.read_text(encoding="utf-8")
+        assert source.count("\n") <= 600, path.name
+        for node in ast.walk(ast.parse(source)):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            bad = [n for n in names if n.startswith(forbidden)]
+            assert not bad, f"{path.name} imports {bad}"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def atomic_output(out_path) -> Iterator[Path]:
+def atomic_output(out_path: Path | str) -> Iterator[Path]:
     """A temporary path beside `out_path`, moved over it only when the block succeeds: a failed
     export never leaves a truncated file, nor clobbers the previous one.
 

@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -137,8 +138,6 @@ def convert(
     in `out_dir` (same stem); `locale` (e.g. "fr-FR") sets the number formats used for
     text output (PDF, CSV) instead of the system's. Raises UserError (French) when LibreOffice is absent, fails,
     or takes longer than `timeout` seconds (it is then stopped)."""
-    import time
-
     source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
     if not source.is_file():
         raise UserError(f"Fichier introuvable : {source}.")
@@ -165,39 +164,45 @@ def convert(
             str(out_dir),
             str(source),
         ]
-        start = time.perf_counter()
-        popen_options = (
-            {"start_new_session": True}
-            if os.name == "posix"
-            else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
-        )
-        try:
-            process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                **popen_options,
-            )
-        except OSError as exc:
-            raise UserError(f"LibreOffice n'a pas pu être lancé ({soffice}) : {exc.strerror or exc}.") from exc
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _stop(process)
-            raise UserError(
-                f"LibreOffice n'a pas terminé la conversion de « {source.name} » en "
-                f"{timeout:.0f} secondes : conversion abandonnée."
-            ) from None
-        seconds = time.perf_counter() - start
-    if process.returncode != 0 or not output.is_file():
+        returncode, out, err, seconds = _run(command, soffice, source, timeout)
+    if returncode != 0 or not output.is_file():
         detail = (err or out or "").strip().splitlines()
         why = f" ({detail[-1][:200]})" if detail else ""
         raise UserError(f"LibreOffice n'a pas pu convertir « {source.name} » en {fmt}{why}.")
     return Conversion(output, seconds)
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _run(command: list[str], soffice: str, source: Path, timeout: float) -> tuple[int, str, str, float]:
+    """Run one conversion in its own process group: (exit code, stdout, stderr, seconds)."""
+    start = time.perf_counter()
+    popen_options = (
+        {"start_new_session": True}
+        if os.name == "posix"
+        else {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+    )
+    try:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            **popen_options,
+        )
+    except OSError as exc:
+        raise UserError(f"LibreOffice n'a pas pu être lancé ({soffice}) : {exc.strerror or exc}.") from exc
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise UserError(
+            f"LibreOffice n'a pas terminé la conversion de « {source.name} » en "
+            f"{timeout:.0f} secondes : conversion abandonnée."
+        ) from None
+    seconds = time.perf_counter() - start
+    return process.returncode, out, err, seconds
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
     """Stop a conversion that hangs, with the children it started (its own process group)."""
     try:
         if os.name == "posix":

@@ -158,7 +158,7 @@ def export(
 
 
 def _convention(inputs: _Inputs, out: Path, step) -> None:
-    from pnae_desktop.exports import convention_pdf
+    from pnae_desktop.exports.pdf import convention as convention_pdf
 
     rendered, _ = inputs.convention
     step(0.4, "Mise en page de la convention")
@@ -168,7 +168,7 @@ def _convention(inputs: _Inputs, out: Path, step) -> None:
 
 
 def _prae(inputs: _Inputs, out: Path, step) -> None:
-    from pnae_desktop.exports import prae_pdf
+    from pnae_desktop.exports.pdf import prae as prae_pdf
 
     step(0.4, "Mise en page des fiches actions")
     prae_pdf.export(inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out, app_version=__version__)

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pyHanko is imported on first use (see above)
+    from pyhanko.pdf_utils.generic import IndirectObject, PdfObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
 
 # Party keys of the convention model and the names their fields and initials boxes take.
 PARTY_LABELS = {"state": "État", "region": "Région", "arml": "ARML"}
@@ -52,23 +58,24 @@ class SignatureFieldInfo:
     box: tuple[float, float, float, float] | None
 
 
-def add_signature_fields(pdf_path: Path | str, placements) -> None:
+def add_signature_fields(pdf_path: Path | str, placements: Iterable[SignaturePlacement]) -> None:
     """Add one empty signature field per placement to the PDF, in place (incremental update)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
-    placements = list(placements)
-    if not placements:
+    wanted = list(placements)
+    if not wanted:
         return
     with open(pdf_path, "r+b") as f:
         writer = IncrementalPdfFileWriter(f, strict=False)
-        for p in placements:
+        for p in wanted:
             append_signature_field(
                 writer,
                 SigFieldSpec(
                     p.field_name,
                     on_page=p.page_index,
-                    box=tuple(round(v, 2) for v in p.box),
+                    # pyHanko annotates the box as ints but writes each value as a PDF real
+                    box=tuple(round(v, 2) for v in p.box),  # type: ignore[arg-type]
                     readable_field_name=p.label,
                 ),
             )
@@ -80,7 +87,7 @@ def list_signature_fields(pdf_path: Path | str) -> list[SignatureFieldInfo]:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    out = []
+    out: list[SignatureFieldInfo] = []
     with open(pdf_path, "rb") as f:
         reader = PdfFileReader(f, strict=False)
         pages = {page.idnum: i for i, page in enumerate(_page_refs(reader))}
@@ -89,17 +96,21 @@ def list_signature_fields(pdf_path: Path | str) -> list[SignatureFieldInfo]:
             page_ref = field.get("/P")
             page_index = pages.get(page_ref.idnum) if page_ref is not None else None
             rect = field.get("/Rect")
-            box = tuple(float(v) for v in rect) if rect is not None else None
+            box = None
+            if rect is not None:  # a PDF rectangle: x1, y1, x2, y2
+                x1, y1, x2, y2 = (float(v) for v in rect)
+                box = (x1, y1, x2, y2)
             out.append(SignatureFieldInfo(str(name), value is not None, page_index, box))
     return out
 
 
-def _page_refs(reader) -> list:
+def _page_refs(reader: PdfFileReader) -> list[IndirectObject]:
+    """The references of the document's pages, in order (the page tree walked depth first)."""
     from pyhanko.pdf_utils.generic import IndirectObject
 
-    refs = []
+    refs: list[IndirectObject | None] = []
 
-    def walk(node_ref):
+    def walk(node_ref: PdfObject) -> None:
         node = node_ref.get_object()
         if node.get("/Type") == "/Pages":
             for kid in node["/Kids"]:

@@ -11,6 +11,7 @@ unknown ones): a draft is stamped "PROJET" on every page and gets no field.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,38 +30,29 @@ from reportlab.platypus import (
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
-from pnae_desktop.domain.convention import BulletList, RenderedConvention
+from pnae_desktop.domain.convention import Block, BulletList, RenderedConvention
 from pnae_desktop.domain.convention import Paragraph as TextBlock
 from pnae_desktop.domain.convention import Table as TableBlock
 from pnae_desktop.domain.entities import PraeDetail
-from pnae_desktop.exports import prae_pdf
-from pnae_desktop.exports.pdf_common import (
-    FONT,
-    FONT_BOLD,
-    FRAME_WIDTH,
-    GREY,
-    NAVY,
-    RULE,
-    ExportDoc,
-    Heading,
-    PdfMeta,
-    atomic_output,
-    data_table,
-    decor_for,
-    keep_intro,
-    key_value_table,
-    list_flowables,
-    markup,
-    para,
-    styles,
-    write_pdf,
-)
-from pnae_desktop.exports.signature_fields import (
+from pnae_desktop.exports.files import atomic_output
+from pnae_desktop.exports.pdf.budget_summary import budget_flowables
+from pnae_desktop.exports.pdf.document import ExportDoc, Heading, write_pdf
+from pnae_desktop.exports.pdf.fiche import fiche_flowables
+from pnae_desktop.exports.pdf.indicators import indicator_flowables
+from pnae_desktop.exports.pdf.lists import keep_intro, list_flowables
+from pnae_desktop.exports.pdf.page import PageDecor, PdfMeta, decor_for, default_creator
+from pnae_desktop.exports.pdf.prae import prae_fingerprint
+from pnae_desktop.exports.pdf.prae_data import PraeData
+from pnae_desktop.exports.pdf.signature_fields import (
     SignaturePlacement,
     add_signature_fields,
     field_name_for,
     party_label,
 )
+from pnae_desktop.exports.pdf.styles import FRAME_WIDTH, GREY, NAVY, RULE, para, styles
+from pnae_desktop.exports.pdf.synthesis import coverage_flowables, synthesis_table
+from pnae_desktop.exports.pdf.tables import data_table, key_value_table
+from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, markup
 
 SHORT_FINGERPRINT = 12
 DRAFT_MARK = "PROJET"
@@ -81,8 +73,8 @@ class AnnexData:
     period: tuple[int, int] | None = None
 
     @property
-    def prae(self) -> prae_pdf.PraeData:
-        return prae_pdf.PraeData(self.detail, self.catalogue, self.budget, self.totals)
+    def prae(self) -> PraeData:
+        return PraeData(self.detail, self.catalogue, self.budget, self.totals)
 
     @property
     def years(self) -> tuple[int, int]:
@@ -98,7 +90,7 @@ def is_draft(rendered: RenderedConvention) -> bool:
 
 def annex_fingerprint(annexes: AnnexData) -> str:
     """SHA-256 of the annexes' content (the PRAE's fiches, indicators and budget figures)."""
-    return prae_pdf.prae_fingerprint(annexes.detail, annexes.totals)
+    return prae_fingerprint(annexes.detail, annexes.totals)
 
 
 class SignatureArea(Flowable):
@@ -116,7 +108,7 @@ class SignatureArea(Flowable):
         self.width, self.height = width, height
         self.placement_name, self.label, self.registry = placement_name, label, registry
 
-    def wrap(self, avail_width, avail_height):
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
@@ -141,7 +133,7 @@ class SignatureArea(Flowable):
 # ------------------------------------------------------------------------------------------
 
 
-def block_flowables(block) -> list:
+def block_flowables(block: Block) -> list[Flowable]:
     st = styles()
     if isinstance(block, TextBlock):
         return [para(block.text, st.body)]
@@ -161,9 +153,9 @@ def _title_page(
     meta: PdfMeta,
     fingerprint: str,
     draft: bool,
-) -> list:
+) -> list[Flowable]:
     st = styles()
-    out: list = [Spacer(1, 22 * mm), para(meta.author, st.cover_org), Spacer(1, 12 * mm)]
+    out: list[Flowable] = [Spacer(1, 22 * mm), para(meta.author, st.cover_org), Spacer(1, 12 * mm)]
     title = list(rendered.title)
     kind = "Convention pluriannuelle d'objectifs"
     if title and title[0].strip().lower() == kind.lower():
@@ -176,7 +168,7 @@ def _title_page(
         first, last = annexes.years
         out.append(para(f"Période : du 1er janvier {first} au 31 décembre {last}", st.cover_line))
     out.append(Spacer(1, 10 * mm))
-    rows = []
+    rows: list[tuple[str, Flowable | str]] = []
     for sig in rendered.signatures:
         who = ", ".join(p for p in (sig.name, *(line.rstrip(",") for line in sig.lines[-1:])) if p)
         rows.append((sig.heading.strip().rstrip(",").strip(), who))
@@ -197,11 +189,11 @@ def _title_page(
     return out
 
 
-def _parties(rendered: RenderedConvention) -> list:
+def _parties(rendered: RenderedConvention) -> list[Flowable]:
     st = styles()
     joiner = ParagraphStyle("joiner", st.body, fontName=FONT_BOLD, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8)
     called = ParagraphStyle("called", st.body, leftIndent=20 * mm, spaceAfter=8)
-    out: list = [Heading("Parties", st.part, level=0)]
+    out: list[Flowable] = [Heading("Parties", st.part, level=0)]
     for b in rendered.parties:
         if isinstance(b, TextBlock):
             text = b.text.strip()
@@ -216,9 +208,9 @@ def _parties(rendered: RenderedConvention) -> list:
     return out
 
 
-def _preamble(rendered: RenderedConvention) -> list:
+def _preamble(rendered: RenderedConvention) -> list[Flowable]:
     st = styles()
-    out: list = [Spacer(1, 6), Heading(rendered.preamble_title, st.part, level=0)]
+    out: list[Flowable] = [Spacer(1, 6), Heading(rendered.preamble_title, st.part, level=0)]
     blocks = list(rendered.preamble)
     for i, b in enumerate(blocks):
         if isinstance(b, TextBlock) and i == len(blocks) - 1:
@@ -229,25 +221,20 @@ def _preamble(rendered: RenderedConvention) -> list:
     return out
 
 
-def _articles(rendered: RenderedConvention) -> list:
+def _articles(rendered: RenderedConvention) -> list[Flowable]:
     st = styles()
-    out: list = []
+    out: list[Flowable] = []
     for a in rendered.articles:
         out.append(Heading(a.heading, st.article, level=0))
-        body: list = []
+        body: list[Flowable] = []
         for b in a.blocks:
             body += block_flowables(b)
         out += keep_intro(body)
     return out
 
 
-def _signature_page(
-    rendered: RenderedConvention,
-    fingerprint: str,
-    annex_fp: str | None,
-    registry: dict[str, SignaturePlacement],
-    with_fields: bool,
-) -> list:
+def _signature_grid(rendered: RenderedConvention, registry: dict[str, SignaturePlacement]) -> Table:
+    """The signatories two by two: heading, quality lines, name, the box to sign and stamp."""
     st = styles()
     heading_style = ParagraphStyle("sig_heading", st.body_left, fontName=FONT_BOLD, spaceAfter=1)
     line_style = ParagraphStyle("sig_line", st.small, spaceAfter=0)
@@ -255,10 +242,10 @@ def _signature_page(
     caption = ParagraphStyle("sig_caption", st.small, textColor=GREY, fontSize=7.5, spaceBefore=2)
     gap = 8 * mm
     col = (FRAME_WIDTH - gap) / 2
-    blocks = []
+    blocks: list[list[Flowable]] = []
     for sig in rendered.signatures:
         name = field_name_for(sig.party)
-        cell = [para(sig.heading, heading_style)]
+        cell: list[Flowable] = [para(sig.heading, heading_style)]
         cell += [para(line, line_style) for line in sig.lines]
         cell.append(para(sig.name, name_style))
         cell.append(SignatureArea(col, SIGNATURE_BOX_HEIGHT, name, f"Signature – {party_label(sig.party)}", registry))
@@ -280,8 +267,20 @@ def _signature_page(
             ]
         )
     )
+    return grid
+
+
+def _signature_page(
+    rendered: RenderedConvention,
+    fingerprint: str,
+    annex_fp: str | None,
+    registry: dict[str, SignaturePlacement],
+    with_fields: bool,
+) -> list[Flowable]:
+    st = styles()
+    grid = _signature_grid(rendered, registry)
     fp_style = ParagraphStyle("fp", st.small, fontName=FONT_BOLD, textColor=NAVY, fontSize=8.6)
-    out: list = [
+    out: list[Flowable] = [
         Heading("Signatures", st.part, level=0),
         para(rendered.signature_closing, st.body),
         Spacer(1, 8 * mm),
@@ -317,10 +316,10 @@ def _signature_page(
 # ------------------------------------------------------------------------------------------
 
 
-def _annex_prae(annexes: AnnexData) -> list:
+def _annex_prae(annexes: AnnexData) -> list[Flowable]:
     st = styles()
     data = annexes.prae
-    out: list = [
+    out: list[Flowable] = [
         para(f"Programme d'actions : « {annexes.detail.summary.title} »", st.body_left),
         para(
             "Les fiches actions ci-après précisent pour chaque action ses modalités de mise en "
@@ -328,22 +327,22 @@ def _annex_prae(annexes: AnnexData) -> list:
             "et son budget prévisionnel.",
             st.body,
         ),
-        prae_pdf.synthesis_table(data),
+        synthesis_table(data),
         Spacer(1, 8),
         para("Couverture des objectifs de la convention", st.subheading),
     ]
-    out += prae_pdf.coverage_flowables(data)
+    out += coverage_flowables(data)
     for action in annexes.detail.actions:
         out.append(PageBreak())
-        out += prae_pdf.fiche_flowables(data, action, level=1, toc_level=None)
+        out += fiche_flowables(data, action, level=1, toc_level=None)
     return out
 
 
-def _annex_budget(annexes: AnnexData) -> list:
-    return prae_pdf.budget_flowables(annexes.prae, level=1, toc_level=None)
+def _annex_budget(annexes: AnnexData) -> list[Flowable]:
+    return budget_flowables(annexes.prae, level=1, toc_level=None)
 
 
-def _annex_indicators(annexes: AnnexData) -> list:
+def _annex_indicators(annexes: AnnexData) -> list[Flowable]:
     st = styles()
     return [
         para(
@@ -352,16 +351,20 @@ def _annex_indicators(annexes: AnnexData) -> list:
             "le rapport d'activité et au comité de pilotage régional.",
             st.body,
         ),
-        *prae_pdf.indicator_flowables(annexes.prae),
+        *indicator_flowables(annexes.prae),
     ]
 
 
-ANNEX_BUILDERS = {"prae": _annex_prae, "budget": _annex_budget, "indicateurs": _annex_indicators}
+ANNEX_BUILDERS: dict[str, Callable[[AnnexData], list[Flowable]]] = {
+    "prae": _annex_prae,
+    "budget": _annex_budget,
+    "indicateurs": _annex_indicators,
+}
 
 
-def _annexes(rendered: RenderedConvention, annexes: AnnexData) -> list:
+def _annexes(rendered: RenderedConvention, annexes: AnnexData) -> list[Flowable]:
     st = styles()
-    out: list = []
+    out: list[Flowable] = []
     for annex in rendered.annexes:
         out.append(PageBreak())
         out.append(
@@ -388,7 +391,7 @@ def _annexes(rendered: RenderedConvention, annexes: AnnexData) -> list:
 def build_convention_pdf(
     rendered: RenderedConvention,
     annexes: AnnexData | None,
-    out_path,
+    out_path: Path | str,
     *,
     meta: PdfMeta,
     signature_fields: bool = True,
@@ -415,13 +418,13 @@ def convention_story(
     registry: dict[str, SignaturePlacement],
     *,
     with_fields: bool = True,
-):
+) -> tuple[list[Flowable], PageDecor]:
     """The flowables of the whole convention and what every page shows; `registry` receives
     the signature boxes' positions as they are drawn."""
     fingerprint = rendered.fingerprint()
     draft = is_draft(rendered)
     annex_fp = annex_fingerprint(annexes) if annexes is not None else None
-    story: list = _title_page(rendered, annexes, meta, fingerprint, draft)
+    story: list[Flowable] = _title_page(rendered, annexes, meta, fingerprint, draft)
     story += [PageBreak()]
     story += _parties(rendered)
     story += _preamble(rendered)
@@ -444,14 +447,13 @@ def convention_meta(rendered: RenderedConvention, detail: PraeDetail, app_versio
     and region in the title, "Convention pluriannuelle d'objectifs 2018-2020" as header."""
     s = detail.summary
     short = f"Convention pluriannuelle d'objectifs {s.start_year}-{s.end_year}"
-    kw = {"creator": f"PNAE Desktop {app_version}"} if app_version else {}
     return PdfMeta(
         title=f"{short} – {s.region_name}",
         author=detail.organisation.name,
         subject=" ".join(rendered.title[1:2]) or s.title,
         keywords=("CPO", "PRAE", s.region_name),
         header_title=short,
-        **kw,
+        creator=f"PNAE Desktop {app_version}" if app_version else default_creator(),
     )
 
 
@@ -461,7 +463,7 @@ def export(
     catalogue: Catalogue,
     budget: dom.Budget,
     totals: dom.BudgetTotals,
-    out_path,
+    out_path: Path | str,
     *,
     app_version: str | None = None,
 ) -> Path:

@@ -1,0 +1,156 @@
+"""The PDF's document information and what every page shows besides its content: header,
+footer with "page X / Y", initials boxes, the fingerprint and the draft watermark.
+
+The total page count is unknown while pages are drawn: :class:`DecoratedCanvas` keeps each
+page's drawing until the end, then draws header and footer ("page X / Y") on all of them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from pnae_desktop import APP_NAME, __version__
+from pnae_desktop.exports.pdf.styles import (
+    FRAME_WIDTH,
+    GREY,
+    LEFT_MARGIN,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    RIGHT_MARGIN,
+    RULE,
+    WATERMARK,
+)
+from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, fit_text, plain
+
+
+def default_creator() -> str:
+    return f"{APP_NAME} {__version__}"
+
+
+@dataclass(frozen=True)
+class PdfMeta:
+    """The PDF's document information, and the running header's texts.
+
+    `title` and `author` (the ARML) also head every page; `header_title` replaces `title` there
+    when it is long. `invariant` fixes reportlab's creation date and file identifier, so that
+    the same content gives the same bytes (for tests and comparisons; the convention's
+    signature fields are added by pyHanko, which still stamps its modification date).
+    """
+
+    title: str
+    author: str
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    creator: str = field(default_factory=default_creator)
+    header_title: str = ""
+    lang: str = "fr-FR"
+    invariant: bool = False
+
+
+@dataclass(frozen=True)
+class PageDecor:
+    """What every page shows besides its content."""
+
+    organisation: str  # header, left: the ARML
+    title: str  # header, right: the document
+    fingerprint: str = ""  # footer, left: the short fingerprint
+    initials: tuple[str, ...] = ()  # footer: one initials box per signatory ("État", "ARML")
+    draft: str = ""  # watermark across every page ("PROJET"), empty for none
+
+
+FOOTER_RULE_Y = 25 * mm
+FOOTER_TEXT_Y = 12 * mm
+INITIALS_BOX = (17 * mm, 9 * mm)
+INITIALS_GAP = 3 * mm
+INITIALS_Y = 9 * mm
+
+
+def decor_for(meta: PdfMeta, *, fingerprint: str = "", initials: Iterable[str] = (), draft: str = "") -> PageDecor:
+    return PageDecor(meta.author, meta.header_title or meta.title, fingerprint, tuple(initials), draft)
+
+
+def initials_boxes(count: int) -> list[tuple[float, float, float, float]]:
+    """(x, y, width, height) of each initials box, centred between fingerprint and page number."""
+    w, h = INITIALS_BOX
+    total = count * w + max(count - 1, 0) * INITIALS_GAP
+    x0 = LEFT_MARGIN + (FRAME_WIDTH - total) / 2 + 8 * mm
+    return [(x0 + i * (w + INITIALS_GAP), INITIALS_Y, w, h) for i in range(count)]
+
+
+def draw_decor(canv: Canvas, decor: PageDecor, number: int, total: int) -> None:
+    """Header, footer and watermark of one page, drawn once the page count is known."""
+    canv.saveState()
+    right = PAGE_WIDTH - RIGHT_MARGIN
+    # header: the ARML, the document
+    y = PAGE_HEIGHT - 13 * mm
+    half = FRAME_WIDTH / 2 - 4 * mm
+    canv.setFillColor(GREY)
+    canv.setFont(FONT_BOLD, 8)
+    canv.drawString(LEFT_MARGIN, y, fit_text(plain(decor.organisation), half, FONT_BOLD, 8))
+    canv.setFont(FONT, 8)
+    canv.drawRightString(right, y, fit_text(plain(decor.title), half, FONT, 8))
+    canv.setStrokeColor(RULE)
+    canv.setLineWidth(0.5)
+    canv.line(LEFT_MARGIN, y - 2.5 * mm, right, y - 2.5 * mm)
+    # footer: rule, fingerprint, initials, page X / Y
+    canv.line(LEFT_MARGIN, FOOTER_RULE_Y, right, FOOTER_RULE_Y)
+    if decor.fingerprint:
+        canv.setFont(FONT, 7)
+        canv.drawString(LEFT_MARGIN, FOOTER_TEXT_Y + 3.2 * mm, "Empreinte")
+        canv.setFont(FONT_BOLD, 7.5)
+        canv.setFillColor(colors.black)
+        canv.drawString(LEFT_MARGIN, FOOTER_TEXT_Y, decor.fingerprint)
+    if decor.initials:
+        boxes = initials_boxes(len(decor.initials))
+        canv.setFillColor(GREY)
+        canv.setFont(FONT, 6.5)
+        canv.drawRightString(boxes[0][0] - 2 * mm, INITIALS_Y + 3.2 * mm, "Paraphes")
+        canv.setLineWidth(0.6)
+        for (x, by, w, h), label in zip(boxes, decor.initials):
+            canv.rect(x, by, w, h, stroke=1, fill=0)
+            canv.drawCentredString(x + w / 2, by + h + 1.3 * mm, fit_text(label, w + 4 * mm, FONT, 6.5))
+    canv.setFillColor(colors.black)
+    canv.setFont(FONT, 9)
+    canv.drawRightString(right, FOOTER_TEXT_Y, f"page {number} / {total}")
+    if decor.draft:
+        canv.setFillColor(WATERMARK)
+        canv.setFillAlpha(0.13)
+        canv.setFont(FONT_BOLD, 80)
+        canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+        canv.rotate(50)
+        canv.drawCentredString(0, -25, decor.draft)
+    canv.restoreState()
+
+
+class DecoratedCanvas(Canvas):
+    """Keeps every page until the end, then draws each one's header and footer knowing the
+    page count ("page X / Y"). Use through :func:`canvas_maker`."""
+
+    def __init__(self, *args: Any, decor: PageDecor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._decor = decor
+        self._deferred_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._deferred_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        pages = self._deferred_pages
+        for number, state in enumerate(pages, start=1):
+            self.__dict__.update(state)
+            draw_decor(self, self._decor, number, len(pages))
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+def canvas_maker(decor: PageDecor) -> Callable[..., DecoratedCanvas]:
+    """The `canvasmaker` reportlab's build takes: a :class:`DecoratedCanvas` drawing `decor`."""
+    return functools.partial(DecoratedCanvas, decor=decor)
