@@ -45,8 +45,8 @@ from pnae_desktop.domain.amount_words import (
     number_in_words,
 )
 from pnae_desktop.domain.rules import siret_is_valid
-from pnae_desktop.domain.text import fold
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.text import fold
 
 DEFAULT_TEMPLATE = "cpo-arml-2018"
 SCHEMA_FILE = "convention.schema.json"
