@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pnae_desktop.domain.amount_words import format_amount
 from pnae_desktop.domain.convention.blocks import RenderedConvention, Unresolved, _block_text
-from pnae_desktop.domain.convention.context import ConventionContext
+from pnae_desktop.domain.convention.context import ConventionContext, Funder
 from pnae_desktop.domain.convention.placeholders import _CANDIDATE, LISTS, TABLES, VALUES
 from pnae_desktop.domain.convention.render import (
     _capitalised,
@@ -190,9 +190,13 @@ class _Checker:
                 "budget.region",
                 "contribution",
             )
-        if not ctx.axis_costs:
-            return  # reported as an unresolved table
-        for y in years:
+        if ctx.axis_costs:  # else reported as an unresolved table
+            self.budget_years(state)
+
+    def budget_years(self, state: Funder | None) -> None:
+        """Per year: resources balance the cost, the État contributes, no party exceeds the cost."""
+        ctx = self.ctx
+        for y in ctx.period.years:
             cost = amount_value(ctx, f"cost.{y}") or 0
             resources = sum(_year_amount(f.amounts, y) for f in ctx.funders)
             if ctx.funders and resources != cost:
