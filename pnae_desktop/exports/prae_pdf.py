@@ -376,7 +376,7 @@ def indicator_flowables(data: PraeData) -> list:
 
 def cost_per_axis_table(data: PraeData):
     t, years = data.totals, data.years
-    axes = [a for a in dom.AXES] + ([None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else [])
+    axes = [a for a in t.axes] + ([None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else [])
     rows = [
         [
             axis_label(data.catalogue, a),

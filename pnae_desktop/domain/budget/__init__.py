@@ -38,11 +38,13 @@ from pnae_desktop.domain.budget.model import (
     Funder,
     Id,
     StructuralCost,
+    axes_of,
     axis_of,
     default_funders,
     default_objective_shares,
     etp_amount_cents,
     format_etp,
+    objective_codes_of,
 )
 from pnae_desktop.domain.budget.totals import (
     BudgetTotals,
@@ -70,7 +72,9 @@ __all__ = [
     "MAX_ETP",
     "FINANCING_STATUSES",
     "ALLOCATION_METHODS",
+    "axes_of",
     "axis_of",
+    "objective_codes_of",
     "etp_amount_cents",
     "format_etp",
     "ChargeLine",

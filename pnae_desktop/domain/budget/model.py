@@ -5,16 +5,23 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from babel.numbers import format_decimal
 
 from pnae_desktop.domain.budget.chart import PERSONNEL_ACCOUNT, _charge_codes, _kind_map, chart, funder_kinds
 from pnae_desktop.domain.money import LOCALE, MAX_LINE_CENTS, cell, format_amount, split_cents
-from pnae_desktop.errors import ValidationError
+from pnae_desktop.errors import UserError, ValidationError
+
+if TYPE_CHECKING:
+    from pnae_desktop.catalogue.model import Catalogue
 
 Id = Hashable  # store ids are ints, default funders use their kind as id
 UNASSIGNED = None  # bucket key for money with no action, objective, axis or funder line
 
+# The shipped edition's (PNAE 2018-2020) CPO objectives and axes: only the defaults of a budget
+# built without a catalogue (tests, tools). A PRAE's budget takes them from its catalogue edition
+# (`objective_codes_of`, `axes_of`); a test checks these match the shipped catalogue.
 OBJECTIVE_CODES = ("1.1", "1.2", "1.3", "2", "3.1", "3.2", "3.3", "4.1", "4.2")
 AXES = ("1", "2", "3", "4")
 
@@ -31,6 +38,22 @@ ALLOCATION_METHODS = {
 def axis_of(objective_code: str) -> str:
     """CPO axis of an objective: "3.2" → "3", "2" → "2"."""
     return objective_code.split(".", 1)[0]
+
+
+def objective_codes_of(catalogue: Catalogue) -> tuple[str, ...]:
+    """The CPO objective codes of a catalogue edition, in its order. An objective's code starts
+    with its axis number ("3.2" in axis 3, "2" alone in axis 2): totals by axis rely on it."""
+    for o in catalogue.cpo_objectives:
+        if axis_of(o.code) != str(o.axis):
+            raise UserError(
+                f"Édition « {catalogue.key} » : l'objectif CPO « {o.code} » n'est pas numéroté dans l'axe {o.axis}."
+            )
+    return tuple(o.code for o in catalogue.cpo_objectives)
+
+
+def axes_of(catalogue: Catalogue) -> tuple[str, ...]:
+    """The CPO axes of a catalogue edition ("1", "2", …), in its order."""
+    return tuple(str(a.number) for a in catalogue.cpo_axes)
 
 
 class _Placed:
@@ -222,6 +245,9 @@ class ActionBudgetInfo(_Placed):
     title: str
     objective_codes: tuple[str, ...] = ()
     objective_shares: Mapping[str, Decimal] | None = None  # None → equal shares
+    # The edition's objective codes, to refuse an unknown one; None when the caller has already
+    # checked the codes against its catalogue. The Budget checks them again against its own.
+    known_codes: tuple[str, ...] | None = field(default=OBJECTIVE_CODES, kw_only=True, repr=False, compare=False)
 
     @property
     def place(self) -> str:
@@ -229,15 +255,19 @@ class ActionBudgetInfo(_Placed):
 
     def __post_init__(self) -> None:
         codes = self.objective_codes
-        for code in codes:
-            if code not in OBJECTIVE_CODES:
-                raise self.refuse(f"objectif CPO « {code} » inconnu")
+        if self.known_codes is not None:
+            self.check_codes(self.known_codes)
         if len(set(codes)) != len(codes):
             raise self.refuse("objectif CPO en double")
         for code, value in (self.objective_shares or {}).items():
             if code not in codes:
                 raise self.refuse(f"part pour l'objectif « {code} » que l'action ne sert pas")
             _check_hundredths(value, self, "pourcentage", Decimal(100))
+
+    def check_codes(self, known: tuple[str, ...]) -> None:
+        for code in self.objective_codes:
+            if code not in known:
+                raise self.refuse(f"objectif CPO « {code} » inconnu")
 
     @property
     def shares(self) -> tuple[Decimal, ...]:
@@ -258,8 +288,14 @@ class Budget:
     financing: tuple[FinancingLine, ...] = ()
     structural_costs: tuple[StructuralCost, ...] = ()
     allocation_keys: tuple[AllocationKey, ...] = ()
+    # The catalogue edition's CPO objectives and axes (`objective_codes_of`, `axes_of`); the
+    # shipped edition's when built without a catalogue.
+    objective_codes: tuple[str, ...] = OBJECTIVE_CODES
+    axes: tuple[str, ...] = AXES
 
     def __post_init__(self) -> None:
+        for action in self.actions:
+            action.check_codes(self.objective_codes)
         if len({k.year for k in self.allocation_keys}) != len(self.allocation_keys):
             raise ValidationError("Une seule clé de répartition par année.", "allocation_keys")
         if len({a.action_id for a in self.actions}) != len(self.actions):
