@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from pnae_desktop.domain.budget.model import (
     UNASSIGNED,
@@ -15,6 +16,10 @@ from pnae_desktop.domain.budget.model import (
     axis_of,
 )
 from pnae_desktop.domain.money import split_cents
+
+Years = tuple[int, ...]
+ByActionYear = dict[tuple[Id | None, int], int]
+ByKeyYear = dict[tuple[str | None, int], int]
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,10 @@ class BudgetTotals:
     axes: tuple[str, ...]  # and by axis
 
 
-def _ordered(known: list[Id], *extra_sources: Any) -> list[Id]:
+K = TypeVar("K", bound=Hashable)
+
+
+def _ordered(known: list[K], *extra_sources: Iterable[K]) -> list[K]:
     """Known ids first, then ids only found in the data, in first-seen order."""
     out = dict.fromkeys(known)
     for source in extra_sources:
@@ -72,18 +80,13 @@ def _ordered(known: list[Id], *extra_sources: Any) -> list[Id]:
 
 
 def _allocation_weights(
-    key: AllocationKey, year: int, action_ids: list[Id], direct_ay: dict, etp_ay: dict
+    key: AllocationKey, year: int, action_ids: list[Id], direct_ay: ByActionYear, etp_ay: dict[tuple[Id, int], int]
 ) -> tuple[list[Id], list[int | Decimal]]:
     if key.method == "manual":
         shares = key.manual_shares or {}
         return list(shares), list(shares.values())
-    base = direct_ay if key.method == "direct" else etp_ay
+    base: Mapping[Any, int] = direct_ay if key.method == "direct" else etp_ay
     return action_ids, [base.get((a, year), 0) for a in action_ids]
-
-
-Years = tuple[int, ...]
-ByActionYear = dict[tuple[Id | None, int], int]
-ByKeyYear = dict[tuple[str | None, int], int]
 
 
 def _by_objective(
@@ -220,12 +223,12 @@ def _financing(budget: Budget, d: _Direct) -> _Financing:
     fin_ay, fin_y = dict(d.dense), dict.fromkeys(d.years, 0)
     fin_f = dict.fromkeys(funder_ids, 0)
     resources: ByKeyYear = {}
-    for (a, y, f), cents in by_ayf.items():
-        fin_fy[(f, y)] = fin_fy.get((f, y), 0) + cents
+    for (a, y, fid), cents in by_ayf.items():
+        fin_fy[(fid, y)] = fin_fy.get((fid, y), 0) + cents
         fin_ay[(a, y)] += cents
         fin_y[y] += cents
-        fin_f[f] += cents
-        line_year = (lines.get(f, UNASSIGNED), y)
+        fin_f[fid] += cents
+        line_year = (lines.get(fid, UNASSIGNED), y)
         resources[line_year] = resources.get(line_year, 0) + cents
 
     total = sum(fin_y.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from pnae_desktop.domain.convention.placeholders import BLOCK_KINDS, placeholders_in
 from pnae_desktop.domain.convention.state import article_label
@@ -143,10 +144,10 @@ class _RawItem:
     children: list[_RawItem] = field(default_factory=list)
 
 
-def _parse(text: str) -> list:
+def _parse(text: str) -> list[tuple[str, Any]]:
     """Raw blocks: ("paragraph", str) | ("bullets", [_RawItem]) | ("block", Placeholder)."""
-    blocks: list = []
-    current = None  # the open paragraph or bullet list
+    blocks: list[tuple[str, Any]] = []
+    current: tuple[str, list[Any]] | None = None  # the open paragraph (lines) or bullet list
     stack: list[tuple[int, _RawItem]] = []
     for raw in (text or "").replace("\r\n", "\n").split("\n"):
         if not raw.strip():

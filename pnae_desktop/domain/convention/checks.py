@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pnae_desktop.domain.amount_words import format_amount
 from pnae_desktop.domain.convention.blocks import RenderedConvention, Unresolved, _block_text
-from pnae_desktop.domain.convention.context import ConventionContext, Funder
+from pnae_desktop.domain.convention.context import ConventionContext, Funder, PaymentSchedule
 from pnae_desktop.domain.convention.placeholders import _CANDIDATE, LISTS, TABLES, VALUES
 from pnae_desktop.domain.convention.render import (
     _capitalised,
@@ -62,7 +62,7 @@ def budget_figures(ctx: ConventionContext) -> set[int]:
     """Every amount the budget gives: per funder, per axis, per year, totals, instalments."""
     years = ctx.period.years
     series = [f.amounts for f in ctx.funders] + [a.amounts for a in ctx.axis_costs]
-    figures = set()
+    figures: set[int] = set()
     for s in series:
         figures.update(_year_amount(s, y) for y in years)
         figures.add(sum(_year_amount(s, y) for y in years))
@@ -71,20 +71,26 @@ def budget_figures(ctx: ConventionContext) -> set[int]:
             value = amount_value(ctx, f"{who}.{when}")
             if value is not None:
                 figures.add(value)
-    for s in ctx.payments:
-        funder = ctx.funder(s.funder)
+    for schedule in ctx.payments:
+        funder = ctx.funder(schedule.funder)
         if funder:
-            figures.update(instalment_amounts(_year_amount(funder.amounts, s.year), s.instalments))
+            figures.update(instalment_amounts(_year_amount(funder.amounts, schedule.year), schedule.instalments))
     return figures
 
 
 class _Checker:
-    def __init__(self, state, ctx, template, rendered: RenderedConvention):
+    def __init__(
+        self,
+        state: ConventionState,
+        ctx: ConventionContext,
+        template: ConventionTemplate,
+        rendered: RenderedConvention,
+    ) -> None:
         self.state, self.ctx, self.t, self.r = state, ctx, template, rendered
         self.articles = {a.key: a for a in rendered.articles}
         self.out: list[Check] = []
 
-    def add(self, code, severity, message, location, article=None):
+    def add(self, code: str, severity: str, message: str, location: str, article: str | None = None) -> None:
         self.out.append(Check(code, severity, message, location, article))
 
     def where(self, key: str) -> str:
@@ -229,7 +235,7 @@ class _Checker:
 
     def payments(self) -> None:
         ctx = self.ctx
-        by_key = {}
+        by_key: dict[tuple[str, int], list[PaymentSchedule]] = {}
         for s in ctx.payments:
             by_key.setdefault((s.funder, s.year), []).append(s)
         for f in ctx.funders:
@@ -312,7 +318,7 @@ class _Checker:
         others = [m for m in folded if not any(w in m for w in state_words)]
         for f in self.ctx.funders:
             # the préfet "de la région …" represents the État, not the Région: match the others
-            words = state_words if f.key == "state" else (fold(f.name),)
+            words: tuple[str, ...] = state_words if f.key == "state" else (fold(f.name),)
             if f.key == "region":
                 words += (
                     "region",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 VALUES: dict[str, str] = {
@@ -77,7 +77,7 @@ def placeholders_in(text: str) -> tuple[Placeholder, ...]:
     return tuple(found)
 
 
-def placeholder_problem(ph: Placeholder, phrases: Mapping, article_keys) -> str | None:
+def placeholder_problem(ph: Placeholder, phrases: Mapping[str, object], article_keys: Collection[str]) -> str | None:
     """Why `ph` is not a placeholder the engine knows (French), or None."""
     if ph.kind == "value":
         return None if ph.arg in VALUES else "variable inconnue"
@@ -94,7 +94,7 @@ def placeholder_problem(ph: Placeholder, phrases: Mapping, article_keys) -> str 
     return "type de variable inconnu"
 
 
-def text_problems(text: str, phrases: Mapping, article_keys) -> list[str]:
+def text_problems(text: str, phrases: Mapping[str, object], article_keys: Collection[str]) -> list[str]:
     """The placeholders of an article's text the engine would not know, or misplaced ones."""
     problems = []
     for ph in placeholders_in(text):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from pnae_desktop.domain.amount_words import amount_with_words, format_amount, format_percent, number_in_words
@@ -196,7 +196,7 @@ class _Renderer:
         if placeholder_problem(ph, self.t.phrases, self.all_keys):
             self.problems.append(TextProblem("unknown_placeholder", where, ph.text))
             return Paragraph(f"[variable inconnue : {ph.raw}]")
-        build = getattr(self, f"_{ph.kind}_{ph.arg}")
+        build: Callable[[], Block | None] = getattr(self, f"_{ph.kind}_{ph.arg}")
         block = build()
         if block is None:
             return Paragraph(self.missing(ph.raw, where))
@@ -227,7 +227,7 @@ class _Renderer:
         cost = amount_value(self.ctx, "cost.total") or 0
         every = {y: sum(_year_amount(f.amounts, y) for f in funders) for y in years}
 
-        def share(amounts):
+        def share(amounts: Mapping[int, int]) -> str:
             part = sum(_year_amount(amounts, y) for y in years)
             return format_percent(_share_tenths(part, cost)) if cost else "–"
 
@@ -239,14 +239,13 @@ class _Renderer:
     def _table_payment_schedule(self) -> Table | None:
         order = {f.key: i for i, f in enumerate(self.ctx.funders)}
         schedules = sorted(
-            (s for s in self.ctx.payments if self.ctx.funder(s.funder) is not None),
-            key=lambda s: (s.year, order[s.funder]),
+            ((s, f) for s in self.ctx.payments if (f := self.ctx.funder(s.funder)) is not None),
+            key=lambda pair: (pair[0].year, order[pair[0].funder]),
         )
         if not schedules:
             return None
         rows = []
-        for s in schedules:
-            funder = self.ctx.funder(s.funder)
+        for s, funder in schedules:
             amounts = instalment_amounts(_year_amount(funder.amounts, s.year), s.instalments)
             for inst, cents in zip(s.instalments, amounts):
                 rows.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from pnae_desktop.domain.convention.placeholders import _KEY, text_problems
 from pnae_desktop.domain.convention.template import ConventionError, ConventionTemplate, load_template
@@ -99,7 +100,7 @@ def article_text(state: ConventionState, key: str, template: ConventionTemplate 
     return model.text if model else ""
 
 
-def _validate_text(state, template, key: str, title: str, text: str) -> None:
+def _validate_text(state: ConventionState, template: ConventionTemplate, key: str, title: str, text: str) -> None:
     keys = [a.key for a in state.articles]
     problems = text_problems(text, template.phrases, keys)
     if problems:
@@ -201,7 +202,7 @@ def add_article(
         raise ConventionError(f"Clé d'article « {key} » invalide ou déjà utilisée.", key)
     article = ArticleState(key, text=text, title=title.strip(), custom=True)
     probe = replace(state, articles=state.articles + (article,))
-    _validate_text(probe, t, key, article.title, text)
+    _validate_text(probe, t, key, title.strip(), text)
     items = list(state.articles)
     items.insert(_index_for_number(state, number), article)
     return replace(state, articles=tuple(items))
@@ -216,7 +217,7 @@ def move_article(state: ConventionState, key: str, number: int) -> ConventionSta
     return replace(state, articles=tuple(items))
 
 
-def state_to_dict(state: ConventionState) -> dict:
+def state_to_dict(state: ConventionState) -> dict[str, Any]:
     """A JSON-ready form for the store."""
     return {
         "template": state.template_key,
@@ -226,7 +227,7 @@ def state_to_dict(state: ConventionState) -> dict:
     }
 
 
-def state_from_dict(data: dict) -> ConventionState:
+def state_from_dict(data: dict[str, Any]) -> ConventionState:
     return ConventionState(
         data["template"],
         tuple(

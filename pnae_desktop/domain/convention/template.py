@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from pnae_desktop import paths
 from pnae_desktop.domain.convention.placeholders import placeholders_in, text_problems
@@ -92,11 +93,11 @@ class ConventionTemplate:
         return tuple(out)
 
 
-def _lines(value) -> str:
+def _lines(value: str | list[str]) -> str:
     return "\n".join(value) if isinstance(value, list) else value
 
 
-def _schema_validator():
+def _schema_validator() -> Any:  # a jsonschema validator (untyped library)
     import jsonschema  # only loading a model needs it
 
     folder = paths.resources().joinpath(TEMPLATE_FOLDER)
@@ -104,7 +105,7 @@ def _schema_validator():
     return jsonschema.Draft202012Validator(schema)
 
 
-def template_from_data(data: dict, name: str = "modèle") -> ConventionTemplate:
+def template_from_data(data: dict[str, Any], name: str = "modèle") -> ConventionTemplate:
     """Validate `data` (schema, then placeholders) and build the template; French errors."""
     errors = sorted(_schema_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
