@@ -24,7 +24,7 @@ import pytest
 
 from pnae_desktop import paths
 from pnae_desktop.catalogue.loader import SCHEMA_FILE, load_folder
-from pnae_desktop.domain.text import fold, matches_all_words
+from pnae_desktop.text import fold, matches_all_words
 
 SOURCE = Path(os.environ.get("PNAE_SOURCE_DOC", "/work/shared/reference/000_897180660afef82e.txt"))
 SHIPPED_KEY = "pnae-2018-2020"

@@ -9,7 +9,7 @@ from pnae_desktop.catalogue.model import (
     OperationalTheme,
     StructuralAxis,
 )
-from pnae_desktop.domain.text import fold, matches_all_words
+from pnae_desktop.text import fold, matches_all_words
 
 
 def action_text(action: Action) -> str:

@@ -45,7 +45,7 @@ def number_in_words(n: int, feminine: bool = False) -> str:
 
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"Nombre entier positif attendu, reçu {n!r}.")
-    words = num2words(n, lang="fr")
+    words: str = num2words(n, lang="fr")
     if feminine:
         words = re.sub(r"(^|[ -])un$", r"\1une", words)
     return words

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from pnae_desktop.catalogue.model import Action as PnaeAction
 from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
@@ -74,6 +76,14 @@ FIELD_LABELS = {
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
+@overload
+def parse_number(text: str | Decimal | int | None, where: str, *, allow_empty: Literal[False] = False) -> Decimal: ...
+
+
+@overload
+def parse_number(text: str | Decimal | int | None, where: str, *, allow_empty: bool) -> Decimal | None: ...
+
+
 def parse_number(text: str | Decimal | int | None, where: str, *, allow_empty: bool = False) -> Decimal | None:
     """A non-negative decimal typed in French or English notation ("12,5", "12.5", "1 200")."""
     if isinstance(text, bool) or isinstance(text, float):
@@ -94,7 +104,8 @@ def parse_number(text: str | Decimal | int | None, where: str, *, allow_empty: b
             raise ValidationError(f"{where} : « {text} » n'est pas un nombre.") from None
     if value < 0:
         raise ValidationError(f"{where} : une valeur négative n'est pas possible.")
-    if value.as_tuple().exponent < -2:
+    exponent = value.as_tuple().exponent  # "n", "N" or "F" for NaN and infinities
+    if isinstance(exponent, int) and exponent < -2:
         raise ValidationError(f"{where} : deux décimales au plus.")
     if value >= Decimal("1e12"):
         raise ValidationError(f"{where} : valeur trop grande.")
@@ -155,7 +166,7 @@ def check_indicator(ind: Indicator, start_year: int, end_year: int) -> Indicator
     )
 
 
-def check_objectives(codes, catalogue: Catalogue) -> tuple[str, ...]:
+def check_objectives(codes: Iterable[str], catalogue: Catalogue) -> tuple[str, ...]:
     codes = list(codes)  # may be any iterable; it is read twice below
     known = {o.code for o in catalogue.cpo_objectives}
     for code in codes:
@@ -164,7 +175,7 @@ def check_objectives(codes, catalogue: Catalogue) -> tuple[str, ...]:
     return tuple(sorted(set(codes), key=rules.objective_order))
 
 
-def check_share(value, where: str) -> Decimal | None:
+def check_share(value: str | Decimal | int | None, where: str) -> Decimal | None:
     """A cost share of an objective: None (equal split) or 0 to 100 with two decimals at most."""
     if value is None:
         return None
@@ -193,7 +204,7 @@ def check_length(value: str, field: str, label: str) -> str:
     return value
 
 
-def check_levels(levels) -> tuple[str, ...]:
+def check_levels(levels: Collection[str]) -> tuple[str, ...]:
     for level in levels:
         if level not in TERRITORIAL_LEVELS:
             raise ValidationError(f"Dimension territoriale inconnue : « {level} ».", "territorial_levels")

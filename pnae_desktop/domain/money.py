@@ -8,8 +8,10 @@ messages are French and start with `where`, the place the user typed into (for e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
+from typing import cast
 
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -149,10 +151,10 @@ def check_percentages_sum(values: list[Decimal], where: str) -> None:
         )
 
 
-def _integer_weights(weights: list[Decimal | int]) -> list[int]:
+def _integer_weights(weights: Sequence[Decimal | int]) -> list[int]:
     """Scale Decimal weights to integers with the same ratios (exactly)."""
     if all(type(w) is int and w >= 0 for w in weights):  # fast path: cents, hundredths
-        return weights if isinstance(weights, list) else list(weights)
+        return cast("list[int]", weights if isinstance(weights, list) else list(weights))  # all int: checked above
     decimals = [_require_decimal(w, "weight") for w in weights]
     if any(w < 0 for w in decimals):
         raise ValueError("weights must be non-negative")
@@ -161,7 +163,7 @@ def _integer_weights(weights: list[Decimal | int]) -> list[int]:
     return [int(d.scaleb(shift)) for d in decimals]
 
 
-def split_cents(total_cents: int, weights: list[Decimal | int]) -> list[int]:
+def split_cents(total_cents: int, weights: Sequence[Decimal | int]) -> list[int]:
     """Split `total_cents` pro rata `weights`; the parts always add up to the total.
 
     Each part is the exact share rounded half-up to the cent; the few cents this leaves

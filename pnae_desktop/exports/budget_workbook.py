@@ -895,7 +895,7 @@ class _Builder:
         header(row, "Coût complet par axe et objectif de la CPO (instruction DGEFP/SDPAE/2017/331)")
         row += 1
         axis_rows = []
-        for axis in dom.AXES:
+        for axis in self.budget.axes:
             title = self.axes.get(axis, "")
             label = f"Axe {axis}" + (f" — {title[:110]}" if title else "")
             line(
@@ -908,7 +908,7 @@ class _Builder:
             )
             axis_rows.append(row)
             row += 1
-            for code in dom.OBJECTIVE_CODES:
+            for code in self.budget.objective_codes:
                 if dom.axis_of(code) != axis or code == axis:
                     continue
                 text = self.objectives.get(code, "")

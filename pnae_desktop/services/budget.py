@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.money import check_percentages_sum, parse_amount
@@ -67,10 +68,24 @@ def _funders(prae: PraeRow) -> tuple[dom.Funder, ...]:
     return tuple(dom.Funder(f.id, f.name, f.kind) for f in prae.funders)
 
 
-def load_budget(store: Store, prae_id: int) -> dom.Budget:
-    """The PRAE's budget as the domain model (validated on the way)."""
+def _edition(key: str, catalogue: Catalogue | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(objective codes, axes) of the PRAE's catalogue edition: `catalogue` when given, else the
+    shipped edition of that key; the shipped defaults when no such edition is available."""
+    if catalogue is None or catalogue.key != key:
+        from pnae_desktop.catalogue.loader import shipped_catalogues  # loaded once, on first use
+
+        catalogue = next((c for c in shipped_catalogues().editions if c.key == key), None)
+    if catalogue is None:
+        return dom.OBJECTIVE_CODES, dom.AXES
+    return dom.objective_codes_of(catalogue), dom.axes_of(catalogue)
+
+
+def load_budget(store: Store, prae_id: int, catalogue: Catalogue | None = None) -> dom.Budget:
+    """The PRAE's budget as the domain model (validated on the way). The CPO objectives and axes
+    come from the PRAE's catalogue edition (`catalogue` if it is that edition)."""
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
+        objective_codes, axes = _edition(prae.catalogue_edition, catalogue)
         action_ids = [a.id for a in prae.actions]
         # Plain rows, not ORM objects: a national-scale PRAE has thousands of lines.
         c = ChargeLineRow
@@ -96,7 +111,7 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
             shares = (
                 {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
             )
-            actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares))
+            actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares, known_codes=None))  # Budget checks
         return dom.Budget(
             years=tuple(range(prae.start_year, prae.end_year + 1)),
             actions=tuple(actions),
@@ -112,11 +127,15 @@ def load_budget(store: Store, prae_id: int) -> dom.Budget:
                 )
                 for k in prae.allocation_keys
             ),
+            objective_codes=objective_codes,
+            axes=axes,
         )
 
 
-def totals(store: Store, prae_id: int) -> tuple[dom.Budget, dom.BudgetTotals, list[dom.Problem]]:
-    budget = load_budget(store, prae_id)
+def totals(
+    store: Store, prae_id: int, catalogue: Catalogue | None = None
+) -> tuple[dom.Budget, dom.BudgetTotals, list[dom.Problem]]:
+    budget = load_budget(store, prae_id, catalogue)
     computed = dom.compute(budget)
     return budget, computed, dom.validate(budget, computed)
 
@@ -451,7 +470,8 @@ def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal
             if unknown:
                 raise ValidationError(f"L'action ne sert pas l'objectif {', '.join(sorted(unknown))}.")
             ordered = tuple(sorted(codes, key=rules.objective_order))
-            dom.ActionBudgetInfo(action.id, action.title, ordered, shares)  # each share: 0–100, 2 decimals
+            # each share: 0–100, 2 decimals; the codes were checked against the edition when set
+            dom.ActionBudgetInfo(action.id, action.title, ordered, shares, known_codes=None)
             check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
         previous = {o.objective_code: o.share for o in action.objectives}
         previous = None if any(v is None for v in previous.values()) else previous

@@ -241,7 +241,7 @@ def build_context(
     by the caller, they are not read again."""
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
     settings = settings or get_settings(store, prae_id, catalogue, detail=detail)
-    plan, totals = budget if budget is not None else budget_service.totals(store, prae_id)[:2]
+    plan, totals = budget if budget is not None else budget_service.totals(store, prae_id, catalogue)[:2]
     s, org = detail.summary, detail.organisation
     region = catalogue.region(s.region_code)
     years = plan.years

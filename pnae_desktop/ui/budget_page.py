@@ -677,7 +677,7 @@ def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -
 
     axes = {str(a.number): f"Axe {a.number} – {a.title}" for a in catalogue.cpo_axes}
     axis_rows = []
-    for axis in [*dom.AXES, None]:
+    for axis in [*t.axes, None]:
         values = [t.full_by_axis_year.get((axis, y), 0) for y in years]
         if axis is None and not any(values):
             continue

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from pnae_desktop.catalogue import search
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain.text import matches_all_words
+from pnae_desktop.text import matches_all_words
 from pnae_desktop.ui import fiche_html
 from pnae_desktop.ui.forms import load_form
 

@@ -25,7 +25,7 @@ class NewPraeDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
-        from pnae_desktop.domain.text import fold
+        from pnae_desktop.text import fold
 
         for region in sorted(catalogue.regions, key=lambda r: fold(r.name)):
             suffix = "" if region.arml else " – sans ARML"

@@ -19,8 +19,9 @@ from pnae_desktop.exports.pdf.tables import data_table
 
 def cost_per_axis_table(data: PraeData) -> Table:
     t, years = data.budget_totals, data.years
-    axes: list[str | None]
-    axes = [a for a in dom.AXES] + ([None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else [])
+    axes: list[str | None] = [a for a in t.axes] + (
+        [None] if any(t.full_by_axis_year.get((None, y), 0) for y in years) else []
+    )
     rows = [
         [
             axis_label(data.catalogue, a),
