@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import drafting, rules
@@ -21,8 +22,6 @@ from pnae_desktop.store.models import FICHE_TEXT_FIELDS
 
 
 def _catalogue(edition: str) -> Catalogue:
-    from pnae_desktop.catalogue.loader import shipped_catalogues
-
     for c in shipped_catalogues().editions:
         if c.key == edition:
             return c

@@ -20,13 +20,13 @@ def read_content(store: Store, prae_id: int) -> PackageContent:
     with store.transaction() as session:
         detail = praes.get_prae(store, prae_id)
         uid = praes.prae_row(session, prae_id).uid
-        plan = budget.load_budget(store, prae_id)
+        prae_budget = budget.load_budget(store, prae_id)
         row = session.get(ConventionRow, prae_id)
         if row is None:  # never touched: the package says so (null), not the defaults
-            return PackageContent(uid, detail, plan)
+            return PackageContent(uid, detail, prae_budget)
         settings = settings_to_dict(settings_from_dict(json.loads(row.settings_json)))
         state = cv.state_from_dict(json.loads(row.articles_json))
-        return PackageContent(uid, detail, plan, settings, state)
+        return PackageContent(uid, detail, prae_budget, settings, state)
 
 
 def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_version: str) -> Path:

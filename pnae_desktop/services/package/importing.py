@@ -25,6 +25,7 @@ from pnae_desktop.services.convention import settings_to_dict
 from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
 from pnae_desktop.services.package.plan import Plan
+from pnae_desktop.store.backup import backup_now
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ActionMissionLocaleRow,
@@ -159,8 +160,6 @@ def import_package(
             if mode == "new" and existing is not None:
                 raise _already_there(existing[1])
             if mode == "replace" and existing is not None and store_path is not None:
-                from pnae_desktop.store.backup import backup_now  # only a replacement backs up
-
                 backup_now(store_path, BACKUP_REASON)  # a StoreError here stops the import: nothing written
             if mode == "copy":
                 plan.uid = new_uid()
