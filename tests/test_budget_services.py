@@ -18,8 +18,9 @@ from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.domain.money import MAX_LINE_CENTS, cents_from_decimal_str, format_amount
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.exports import serialize
 from pnae_desktop.services import budget as b
-from pnae_desktop.services import demo, drafting, praes, serialize
+from pnae_desktop.services import demo, drafting, praes
 from pnae_desktop.store.database import open_store
 
 D = Decimal

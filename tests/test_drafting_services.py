@@ -16,7 +16,8 @@ import pytest
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae
 from pnae_desktop.errors import UserError, ValidationError
-from pnae_desktop.services import demo, praes, serialize
+from pnae_desktop.exports import serialize
+from pnae_desktop.services import demo, praes
 from pnae_desktop.services import drafting as ds
 from pnae_desktop.store.database import open_store
 

@@ -7,7 +7,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pnae_desktop.domain.entities import NewPrae
-from pnae_desktop.services import praes, serialize
+from pnae_desktop.exports import serialize
+from pnae_desktop.services import praes
 from pnae_desktop.ui.app import create_application, open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 

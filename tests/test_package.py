@@ -28,7 +28,8 @@ from pnae_desktop.domain import drafting as drafting_rules
 from pnae_desktop.domain.entities import Milestone, NewPrae
 from pnae_desktop.domain.rules import PRAE_STATUSES
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import budget, convention, demo, drafting, package, praes, serialize
+from pnae_desktop.exports import serialize
+from pnae_desktop.services import budget, convention, demo, drafting, package, praes
 from pnae_desktop.store.backup import backups_dir
 from pnae_desktop.store.database import open_store
 from pnae_desktop.store.models import PraeRow

@@ -29,8 +29,10 @@ from pnae_desktop.catalogue.model import (
     SubAction,
 )
 from pnae_desktop.errors import CatalogueError
+from pnae_desktop.schema_messages import TechnicalMessages
 
 SCHEMA_FILE = "catalogue.schema.json"
+_MESSAGES = TechnicalMessages()  # a catalogue edition is a file maintainers edit by hand
 
 
 @dataclass(frozen=True)
@@ -60,41 +62,6 @@ def _schema_validator(folder: Traversable):
     return jsonschema.Draft202012Validator(schema)
 
 
-def _french(error) -> str:
-    """jsonschema's messages are English; say the same in French by the rule that failed."""
-    v, expected = error.validator, error.validator_value
-    if v == "required":
-        missing = [name for name in expected if isinstance(error.instance, dict) and name not in error.instance]
-        return f"champ obligatoire absent : « {', '.join(missing)} »"
-    if v == "type":
-        kinds = {
-            "string": "texte",
-            "integer": "nombre entier",
-            "number": "nombre",
-            "array": "liste",
-            "object": "objet",
-            "boolean": "vrai/faux",
-            "null": "vide",
-        }
-        names = [kinds.get(t, t) for t in (expected if isinstance(expected, list) else [expected])]
-        return f"type attendu : {' ou '.join(names)} (valeur trouvée : {error.instance!r})"
-    if v == "additionalProperties":
-        return "champ non prévu par le schéma"
-    if v in ("enum", "const"):
-        return f"valeur {error.instance!r} non autorisée"
-    if v == "minLength":
-        return "texte vide"
-    if v == "minItems":
-        return f"au moins {expected} élément(s) attendu(s)"
-    if v == "uniqueItems":
-        return "valeurs en double"
-    if v == "pattern":
-        return f"format inattendu : {error.instance!r}"
-    if v in ("minimum", "maximum"):
-        return f"valeur {error.instance!r} hors limites ({'minimum' if v == 'minimum' else 'maximum'} {expected})"
-    return f"valeur non conforme ({v})"
-
-
 def _where(error) -> str:
     parts = [str(p) for p in error.absolute_path]
     return "/".join(parts) if parts else "(racine)"
@@ -118,7 +85,7 @@ def load_file(source: Traversable, validator=None) -> Catalogue:
         first = errors[0]
         more = f" (et {len(errors) - 1} autre(s) erreur(s))" if len(errors) > 1 else ""
         raise CatalogueError(
-            f"Catalogue « {name} » : champ « {_where(first)} » non conforme au schéma : {_french(first)}{more}."
+            f"Catalogue « {name} » : champ « {_where(first)} » non conforme au schéma : {_MESSAGES.reason(first)}{more}."
         )
     catalogue = _build(data)
     _check_references(name, catalogue)

@@ -17,8 +17,8 @@ def as_text(c: Catalogue) -> str:
     for t in c.operational_themes:
         out.append(f"  {t.number}. {t.title}")
     out.append("AXES STRUCTURELS")
-    for a in c.structural_axes:
-        out.append(f"  Axe {a.number} : {a.title}")
+    for s in c.structural_axes:
+        out.append(f"  Axe {s.number} : {s.title}")
     out.append("THÈMES PRIORITAIRES")
     for p in c.priority_themes:
         out.append(f"  {p.number}. {p.title} (actions {', '.join(map(str, p.actions))})")

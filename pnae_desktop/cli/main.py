@@ -192,7 +192,8 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     import json
 
-    from pnae_desktop.services import budget, convention, praes, serialize
+    from pnae_desktop.exports import serialize
+    from pnae_desktop.services import budget, convention, praes
 
     with _opened(args) as store:
         detail = praes.get_prae(store, args.prae)

@@ -1,5 +1,5 @@
 """A PRAE as JSON-ready data with stable keys: decimals as exact strings, dates in ISO 8601.
-Used by `pnae-desktop show` and by the exchange packages."""
+Used by `pnae-desktop show --format json` and by the exchange packages (exports.package)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pnae_desktop.domain.drafting import FIELD_LABELS
 from pnae_desktop.domain.entities import PraeAction, PraeDetail
+from pnae_desktop.domain.money import cents_to_decimal_str as money
 from pnae_desktop.domain.rules import PRAE_STATUSES
 
 
@@ -96,17 +97,6 @@ def prae_to_text(detail: PraeDetail) -> str:
 
 def budget_to_dict(budget, totals) -> dict:
     """The budget, its lines and every total, amounts as exact decimal strings ("1234.56")."""
-    from pnae_desktop.domain.money import cents_to_decimal_str as money
-
-    def by(mapping, *names):
-        rows = []
-        for key, cents in sorted(
-            mapping.items(), key=lambda kv: tuple(str(k) for k in (kv[0] if isinstance(kv[0], tuple) else (kv[0],)))
-        ):
-            key = key if isinstance(key, tuple) else (key,)
-            rows.append({**dict(zip(names, key)), "amount": money(cents)})
-        return rows
-
     return {
         "years": list(budget.years),
         "funders": [{"id": f.id, "name": f.name, "kind": f.kind} for f in budget.funders],
@@ -155,24 +145,39 @@ def budget_to_dict(budget, totals) -> dict:
             }
             for a in budget.actions
         ],
-        "totals": {
-            "direct_by_action_year": by(totals.direct_by_action_year, "action_id", "year"),
-            "structural_by_action_year": by(totals.structural_by_action_year, "action_id", "year"),
-            "full_by_action_year": by(totals.full_by_action_year, "action_id", "year"),
-            "direct_by_year_account": by(totals.direct_by_year_account, "year", "account"),
-            "direct_by_axis_year": by(totals.direct_by_axis_year, "axis", "year"),
-            "full_by_axis_year": by(totals.full_by_axis_year, "axis", "year"),
-            "full_by_objective_year": by(totals.full_by_objective_year, "objective", "year"),
-            "financing_by_funder_year": by(totals.financing_by_funder_year, "funder_id", "year"),
-            "financing_by_action_year": by(totals.financing_by_action_year, "action_id", "year"),
-            "funder_share": [{"funder_id": f, "percent": decimal_str(v)} for f, v in totals.funder_share.items()],
-            "balance_by_action_year": by(totals.balance_by_action_year, "action_id", "year"),
-            "balance_by_year": by(totals.balance_by_year, "year"),
-            "etp_by_year": [{"year": y, "etp": decimal_str(v)} for y, v in sorted(totals.etp_by_year.items())],
-            "direct_total": money(totals.direct_total),
-            "structural_total": money(totals.structural_total),
-            "full_total": money(totals.full_total),
-            "financing_total": money(totals.financing_total),
-            "balance_total": money(totals.balance_total),
-        },
+        "totals": _totals_to_dict(totals),
+    }
+
+
+def _by(mapping, *names) -> list[dict]:
+    """A total keyed by one value or a tuple of them, as rows naming each part of the key."""
+    rows = []
+    for key, cents in sorted(
+        mapping.items(), key=lambda kv: tuple(str(k) for k in (kv[0] if isinstance(kv[0], tuple) else (kv[0],)))
+    ):
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(names, key)), "amount": money(cents)})
+    return rows
+
+
+def _totals_to_dict(totals) -> dict:
+    return {
+        "direct_by_action_year": _by(totals.direct_by_action_year, "action_id", "year"),
+        "structural_by_action_year": _by(totals.structural_by_action_year, "action_id", "year"),
+        "full_by_action_year": _by(totals.full_by_action_year, "action_id", "year"),
+        "direct_by_year_account": _by(totals.direct_by_year_account, "year", "account"),
+        "direct_by_axis_year": _by(totals.direct_by_axis_year, "axis", "year"),
+        "full_by_axis_year": _by(totals.full_by_axis_year, "axis", "year"),
+        "full_by_objective_year": _by(totals.full_by_objective_year, "objective", "year"),
+        "financing_by_funder_year": _by(totals.financing_by_funder_year, "funder_id", "year"),
+        "financing_by_action_year": _by(totals.financing_by_action_year, "action_id", "year"),
+        "funder_share": [{"funder_id": f, "percent": decimal_str(v)} for f, v in totals.funder_share.items()],
+        "balance_by_action_year": _by(totals.balance_by_action_year, "action_id", "year"),
+        "balance_by_year": _by(totals.balance_by_year, "year"),
+        "etp_by_year": [{"year": y, "etp": decimal_str(v)} for y, v in sorted(totals.etp_by_year.items())],
+        "direct_total": money(totals.direct_total),
+        "structural_total": money(totals.structural_total),
+        "full_total": money(totals.full_total),
+        "financing_total": money(totals.financing_total),
+        "balance_total": money(totals.balance_total),
     }
