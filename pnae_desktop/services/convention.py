@@ -16,6 +16,7 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import praes
+from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ConventionRow
 
@@ -186,7 +187,7 @@ def get_state(store: Store, prae_id: int) -> cv.ConventionState:
 
 def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, state=None):
     with store.transaction() as session:
-        prae = praes.prae_row(session, prae_id)
+        prae = prae_row(session, prae_id)
         if settings is not None:  # refused before anything is written
             check_settings(settings, prae.start_year, prae.end_year)
         row = session.get(ConventionRow, prae_id)
@@ -207,7 +208,7 @@ def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, st
         if state is not None:
             row.template_key = state.template_key
             row.articles_json = json.dumps(cv.state_to_dict(state), ensure_ascii=False)
-        praes.touch(session, prae_id)
+        touch(session, prae_id)
         return previous
 
 

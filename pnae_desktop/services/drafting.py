@@ -17,9 +17,8 @@ from pnae_desktop.services.praes import (
     indicator_entity,
     milestone_entity,
     mission_locale_entity,
-    prae_row,
-    touch,
 )
+from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ACTION_LINE_FIELDS,

@@ -20,6 +20,8 @@ from pnae_desktop.domain.entities import (
     PraeSummary,
 )
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.services.budget import add_default_funders
+from pnae_desktop.services.rows import prae_row
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
@@ -84,13 +86,6 @@ def action_row_from_catalogue(
     return row
 
 
-def touch(session, prae_id: int) -> None:
-    """Record that the PRAE changed (shown on the dashboard)."""
-    prae = session.get(PraeRow, prae_id)
-    if prae is not None:
-        prae.updated_at = utcnow()
-
-
 def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
     """Create a PRAE with the chosen PNAE actions declined; return its id."""
     rules.check_period(new.start_year, new.end_year)
@@ -120,8 +115,6 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
             for position, number in enumerate(sorted(set(new.pnae_actions)))
         ]
         session.add(prae)
-        from pnae_desktop.services.budget import add_default_funders
-
         add_default_funders(session, prae)
         session.flush()
         return prae.id
@@ -141,13 +134,6 @@ def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -
         prae.updated_at = utcnow()
         session.flush()
         return row.id
-
-
-def prae_row(session, prae_id: int) -> PraeRow:
-    prae = session.get(PraeRow, prae_id)
-    if prae is None:
-        raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
-    return prae
 
 
 def list_praes(store: Store) -> list[PraeSummary]:
