@@ -17,8 +17,8 @@ from pnae_desktop.domain.entities import (
     Organisation,
     PraeAction,
     PraeDetail,
-    PraeSummary,
 )
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services.budget import add_default_funders
 from pnae_desktop.services.rows import prae_row
