@@ -63,6 +63,12 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:
         parser.set_defaults(command=None)
         return parser
+    _add_commands(parser, store)
+    return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParser) -> None:
+    """The sub-commands; `store` is the parent parser of the --db / --db-url options."""
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     cat = sub.add_parser("catalogue", help="afficher le socle commun PNAE chargé")
@@ -106,7 +112,6 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
-    return parser
 
 
 def _store_path(args: argparse.Namespace) -> Path:

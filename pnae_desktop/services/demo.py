@@ -8,7 +8,7 @@ from typing import cast
 from pnae_desktop.catalogue import suggestions
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
-from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation
+from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation, PraeDetail
 from pnae_desktop.domain.money import split_cents
 from pnae_desktop.domain.rules import siret_is_valid
 from pnae_desktop.services import budget, convention, drafting, praes
@@ -213,7 +213,12 @@ def _fill_budget(store: Store, prae_id: int) -> None:
         ]
         + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years],
     )
+    _fill_financing(store, prae_id, detail)
 
+
+def _fill_financing(store: Store, prae_id: int, detail: PraeDetail) -> None:
+    """Financing that balances each action and year to the cent, split by FUNDING_MIX."""
+    years = detail.years
     loaded = budget.load_budget(store, prae_id)
     funders = {f.kind: cast(int, f.id) for f in loaded.funders}  # store ids are ints
     computed = dom.compute(loaded)
