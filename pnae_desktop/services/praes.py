@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import drafting, rules
@@ -40,7 +40,7 @@ def default_title(catalogue: Catalogue, region_name: str, start_year: int, end_y
     return f"PRAE {region_name} {start_year}-{end_year}"
 
 
-def _organisation_row(session, region_code: str, name: str, catalogue: Catalogue) -> OrganisationRow:
+def _organisation_row(session: Session, region_code: str, name: str, catalogue: Catalogue) -> OrganisationRow:
     """The ARML of the region: reuse the one already known, else create it from the catalogue."""
     existing = session.scalars(
         select(OrganisationRow).where(OrganisationRow.region_code == region_code).order_by(OrganisationRow.id)
@@ -234,7 +234,7 @@ def _summary(prae: PraeRow, organisation_name: str, action_count: int) -> PraeSu
     )
 
 
-def load_prae_row(session, prae_id: int, *, with_budget: bool = False) -> PraeRow:
+def load_prae_row(session: Session, prae_id: int, *, with_budget: bool = False) -> PraeRow:
     """The PRAE row with its actions and their links loaded in one query per relation (not one
     per action); `with_budget` also loads funders, lines, structural costs and keys."""
     options = [
