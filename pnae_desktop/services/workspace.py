@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 from pnae_desktop import paths
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
-from pnae_desktop.services import backups
-from pnae_desktop.store import integrity, lock, sqlite_file
+from pnae_desktop.store import integrity, sqlite_file
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision
 
 if TYPE_CHECKING:
     from pnae_desktop.catalogue.loader import CatalogueSet
     from pnae_desktop.store.database import Store
+    from pnae_desktop.store.lock import WriterLock
 
 
 class Workspace:
@@ -33,7 +33,7 @@ class Workspace:
         self._store: Store | None = None
         self._catalogues: CatalogueSet | None = None
         self._lock = threading.RLock()
-        self.writer_lock: lock.WriterLock | None = None
+        self.writer_lock: WriterLock | None = None
         self.backup_problem: str | None = None
 
     @property
@@ -65,6 +65,8 @@ class Workspace:
         self.store  # noqa: B018 - opening creates or upgrades the schema
 
     def _take_writer_lock(self, path: Path) -> None:
+        from pnae_desktop.store import lock  # ~5 ms of imports, needed by file stores only
+
         try:  # first launch: the user's data folder does not exist yet
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -101,6 +103,8 @@ class Workspace:
         import pnae_desktop.services.praes  # noqa: F401 - SQLAlchemy models: loaded here, not at start-up
 
         if self.path is not None and self.writer_lock is not None:
+            from pnae_desktop.services import backups  # ~15 ms: in the background, not at start-up
+
             try:
                 backups.daily_backup_if_due(self.path)
             except StoreError as exc:
