@@ -14,7 +14,10 @@ def _package_folder(name: str) -> Path:
     # The folder of a data package, found through its __init__.py: pyproject's package-dir maps
     # resources/ and forms/ into the package for a checkout, a wheel and the bundle alike, and
     # this avoids importing importlib.resources (~5 ms) on the start-up path.
-    return Path(importlib.import_module(name).__file__).parent
+    file = importlib.import_module(name).__file__
+    if file is None:
+        raise RuntimeError(f"{name} has no __init__.py: the installation is incomplete")
+    return Path(file).parent
 
 
 def resources() -> Path:
@@ -28,7 +31,7 @@ def forms() -> Path:
 
 
 def user_data_dir() -> Path:
-    import platformdirs
+    import platformdirs  # start-up: only when no store path is given
 
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, APP_AUTHOR, roaming=True))
 

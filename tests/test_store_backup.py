@@ -19,7 +19,9 @@ from pnae_desktop.store.backup import (
     backup_before_migration,
     backup_now,
     daily_backup_if_due,
+    files,
     list_backups,
+    names,
     restore,
     rotate,
 )
@@ -621,15 +623,15 @@ def test_last_backup_time(store_path):
 def test_backup_module_names_match_the_rotation_pattern():
     name = backup.backup_name("pnae", NOW, "ouverture")
     assert name == "pnae-2026-11-26T16-30-00Z-ouverture.sqlite"
-    assert backup._parse(Path(name)).created_at == NOW
+    assert names.parse(Path(name)).created_at == NOW
 
 
 def test_publishing_a_backup_never_replaces_an_existing_file(tmp_path):
     temp, final = tmp_path / ".x.tmp", tmp_path / "pnae-2026-11-26T16-30-00Z-manuelle.sqlite"
     temp.write_bytes(b"nouveau")
     final.write_bytes(b"ancien")
-    assert backup._publish(temp, final) is False
+    assert files.publish(temp, final) is False
     assert final.read_bytes() == b"ancien" and temp.exists()
     final.unlink()
-    assert backup._publish(temp, final) is True
+    assert files.publish(temp, final) is True
     assert final.read_bytes() == b"nouveau" and not temp.exists()

@@ -4,6 +4,7 @@ module-level `_` (gettext) at call time, so a small table translates usage, help
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 _FR = {
     "usage: ": "utilisation : ",
@@ -24,11 +25,11 @@ _FR = {
 
 
 def install() -> None:
-    original = argparse._
+    original: Callable[[str], str] = getattr(argparse, "_")  # argparse's private gettext alias
 
     def french(message: str) -> str:
         # gettext only for messages the table lacks: its first lookup imports `locale` (start-up).
         translated = _FR.get(message)
         return translated if translated is not None else original(message)
 
-    argparse._ = french
+    setattr(argparse, "_", french)

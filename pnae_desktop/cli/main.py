@@ -1,6 +1,8 @@
 """The `pnae-desktop` command: the GUI by default, sub-commands for batch work.
 
-Both paths call the same services; Qt is imported only when the GUI starts.
+Both paths call the same services; Qt is imported only when the GUI starts. Each command
+imports what it needs inside its function, so a plain GUI launch loads none of it (start-up
+time is measured from the first line of this module).
 """
 
 from __future__ import annotations
@@ -11,10 +13,20 @@ _STARTED = time.perf_counter()
 
 import argparse
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, Literal
 
 from pnae_desktop import __version__
 from pnae_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pnae_desktop.catalogue.loader import CatalogueSet
+    from pnae_desktop.catalogue.model import Catalogue
+    from pnae_desktop.store.database import Store
+    from pnae_desktop.store.lock import WriterLock
 
 
 def _store_options() -> argparse.ArgumentParser:
@@ -28,7 +40,7 @@ def _store_options() -> argparse.ArgumentParser:
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     """The full parser; without the sub-commands for a plain GUI launch (building them all costs
     ~8 ms of start-up, and that command line has none)."""
-    from pnae_desktop.cli import french_argparse
+    from pnae_desktop.cli import french_argparse  # start-up: only once arguments are parsed
 
     french_argparse.install()
     store = _store_options()
@@ -51,6 +63,12 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     if not with_commands:
         parser.set_defaults(command=None)
         return parser
+    _add_commands(parser, store)
+    return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParser) -> None:
+    """The sub-commands; `store` is the parent parser of the --db / --db-url options."""
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     cat = sub.add_parser("catalogue", help="afficher le socle commun PNAE chargé")
@@ -94,23 +112,22 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
-    return parser
 
 
-def _store_path(args):
+def _store_path(args: argparse.Namespace) -> Path:
     """The SQLite file the command works on: --db, else the user's default store."""
-    from pathlib import Path
+    from pathlib import Path  # start-up: commands only
 
-    from pnae_desktop import paths
+    from pnae_desktop import paths  # start-up: commands only
 
     return Path(args.db) if args.db else paths.default_store_path()
 
 
-def _writer_lock(args):
+def _writer_lock(args: argparse.Namespace) -> WriterLock | None:
     """Commands that write take the store's writer lock (refused while the app has it open)."""
     if args.db_url:
         return None
-    from pnae_desktop.store import lock
+    from pnae_desktop.store import lock  # start-up: commands only
 
     path = _store_path(args)
     if not path.exists():
@@ -121,14 +138,14 @@ def _writer_lock(args):
     return writer
 
 
-def _open(args):
-    from pnae_desktop.store.database import open_store
+def _open(args: argparse.Namespace) -> Store:
+    from pnae_desktop.store.database import open_store  # start-up: SQLAlchemy, commands only
 
     return open_store(db=args.db, url=args.db_url)
 
 
 @contextmanager
-def _opened(args, write: bool = False):
+def _opened(args: argparse.Namespace, write: bool = False) -> Iterator[Store]:
     """The store, open for the block and closed after it; `write` takes the writer lock first
     (released after the store is closed)."""
     writer = _writer_lock(args) if write else None
@@ -143,29 +160,29 @@ def _opened(args, write: bool = False):
             writer.release()
 
 
-def _catalogues():
-    from pnae_desktop.catalogue.loader import shipped_catalogues
+def _catalogues() -> CatalogueSet:
+    from pnae_desktop.catalogue.loader import shipped_catalogues  # start-up: jsonschema, commands only
 
     return shipped_catalogues()
 
 
-def _catalogue(args):
+def _catalogue(args: argparse.Namespace) -> Catalogue:
     catalogues = _catalogues()
     for problem in catalogues.problems:
         print(f"Attention : {problem}", file=sys.stderr)
     return catalogues.get(args.edition) if getattr(args, "edition", None) else catalogues.default
 
 
-def cmd_catalogue(args) -> int:
-    from pnae_desktop.catalogue import outline
+def cmd_catalogue(args: argparse.Namespace) -> int:
+    from pnae_desktop.catalogue import outline  # start-up: each command imports its own modules
 
     catalogue = _catalogue(args)
     sys.stdout.write(outline.as_json(catalogue) + "\n" if args.format == "json" else outline.as_text(catalogue))
     return 0
 
 
-def cmd_demo(args) -> int:
-    from pnae_desktop.services import demo
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pnae_desktop.services import demo  # start-up: each command imports its own modules
 
     catalogue = _catalogue(args)
     region = args.region or demo.DEFAULT_REGION
@@ -180,8 +197,8 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_list(args) -> int:
-    from pnae_desktop.services import praes
+def cmd_list(args: argparse.Namespace) -> int:
+    from pnae_desktop.services import praes  # start-up: each command imports its own modules
 
     with _opened(args) as store:
         for p in praes.list_praes(store):
@@ -189,30 +206,29 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_show(args) -> int:
-    import json
+def cmd_show(args: argparse.Namespace) -> int:
+    import json  # start-up: each command imports its own modules
 
-    from pnae_desktop.exports import serialize
-    from pnae_desktop.services import budget, convention, praes
+    from pnae_desktop.exports import serialize  # start-up: as above
+    from pnae_desktop.services import convention, praes
+    from pnae_desktop.services.snapshot import load_snapshot
 
     with _opened(args) as store:
-        detail = praes.get_prae(store, args.prae)
-        plan, computed, problems = budget.totals(store, args.prae)
-        catalogue = _catalogues().get(detail.summary.catalogue_edition)
-        rendered, checks = convention.render(store, args.prae, catalogue, detail=detail, budget=(plan, computed))
+        snap = load_snapshot(store, args.prae, _catalogues().get(praes.catalogue_edition(store, args.prae)))
     if args.format == "json":
-        data = serialize.prae_to_dict(detail)
-        data["budget"] = serialize.budget_to_dict(plan, computed)
-        data["budget"]["problems"] = [p.message for p in problems]
-        data["convention"] = convention.convention_to_dict(rendered, checks)
+        data = serialize.prae_to_dict(snap.detail)
+        data["budget"] = serialize.budget_to_dict(snap.budget, snap.totals)
+        data["budget"]["problems"] = [p.message for p in snap.problems]
+        assert snap.convention is not None
+        data["convention"] = convention.convention_to_dict(*snap.convention)
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        sys.stdout.write(serialize.prae_to_text(detail))
+        sys.stdout.write(serialize.prae_to_text(snap.detail))
     return 0
 
 
-def cmd_import_budget(args) -> int:
-    from pnae_desktop.exports import budget_import
+def cmd_import_budget(args: argparse.Namespace) -> int:
+    from pnae_desktop.exports import budget_import  # start-up: openpyxl, this command only
 
     with _opened(args, write=not args.dry_run) as store:
         changes = budget_import.read_budget_workbook(args.workbook, store, args.prae)
@@ -228,15 +244,15 @@ def cmd_import_budget(args) -> int:
     return 0
 
 
-def cmd_package(args) -> int:
-    from pnae_desktop.services import package
+def cmd_package(args: argparse.Namespace) -> int:
+    from pnae_desktop.services import package  # start-up: each command imports its own modules
 
     if args.package_command == "export":
         with _opened(args) as store:
             out = package.export_package(store, args.prae, args.out, app_version=__version__)
         print(out)
         return 0
-    mode = "copy" if args.as_copy else "replace" if args.replace else "new"
+    mode: Literal["new", "copy", "replace"] = "copy" if args.as_copy else "replace" if args.replace else "new"
     store_path = None if args.db_url else _store_path(args)
     with _opened(args, write=True) as store:
         prae_id = package.import_package(store, args.file, mode=mode, store_path=store_path)
@@ -244,9 +260,9 @@ def cmd_package(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
-    from pnae_desktop.store import integrity
+    from pnae_desktop.store import integrity  # start-up: each command imports its own modules
 
     path = _store_path(args)
     if not path.exists():
@@ -261,8 +277,8 @@ def cmd_check(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
-    from pnae_desktop.services import exports, praes
+def cmd_export(args: argparse.Namespace) -> int:
+    from pnae_desktop.services import exports, praes  # start-up: each command imports its own modules
 
     with _opened(args) as store:
         edition = praes.get_prae(store, args.prae).summary.catalogue_edition
@@ -315,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(with_commands=not _is_gui_launch(argv)).parse_args(argv)
     try:
         if args.command is None:
-            from pnae_desktop.ui.app import run_gui
+            from pnae_desktop.ui.app import run_gui  # Qt: only when the GUI starts
 
             return run_gui(
                 db=args.db,

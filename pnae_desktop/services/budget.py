@@ -18,7 +18,7 @@ from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.money import check_percentages_sum, parse_amount
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services.praes import prae_row, touch
+from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ActionObjectiveRow,

@@ -8,16 +8,24 @@ first and returns the previous document for undo.
 from __future__ import annotations
 
 import json
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from pnae_desktop.catalogue.model import Catalogue
+from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import praes
+from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ConventionRow
+
+# (plan, totals) of budget.totals, when the caller has already read them.
+PlanAndTotals = tuple[dom.Budget, dom.BudgetTotals]
 
 
 @dataclass(frozen=True)
@@ -152,7 +160,7 @@ def check_settings(s: ConventionSettings, start_year: int, end_year: int) -> Con
 # -- reading and writing -------------------------------------------------------------------------
 
 
-def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail=None) -> ConventionSettings:
+def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail: PraeDetail | None = None) -> ConventionSettings:
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
     region = catalogue.region(detail.summary.region_code)
     org = detail.organisation
@@ -169,7 +177,9 @@ def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail=None) -> 
     )
 
 
-def get_settings(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None) -> ConventionSettings:
+def get_settings(
+    store: Store, prae_id: int, catalogue: Catalogue, *, detail: PraeDetail | None = None
+) -> ConventionSettings:
     """`detail`: the PRAE already loaded by the caller (spares reading it again for the defaults)."""
     with store.transaction() as session:
         row = session.get(ConventionRow, prae_id)
@@ -184,9 +194,16 @@ def get_state(store: Store, prae_id: int) -> cv.ConventionState:
     return cv.initial_state() if data is None else cv.state_from_dict(json.loads(data))
 
 
-def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, state=None):
+def _save(
+    store: Store,
+    prae_id: int,
+    catalogue: Catalogue,
+    *,
+    settings: ConventionSettings | None = None,
+    state: cv.ConventionState | None = None,
+) -> tuple[ConventionSettings, cv.ConventionState]:
     with store.transaction() as session:
-        prae = praes.prae_row(session, prae_id)
+        prae = prae_row(session, prae_id)
         if settings is not None:  # refused before anything is written
             check_settings(settings, prae.start_year, prae.end_year)
         row = session.get(ConventionRow, prae_id)
@@ -207,7 +224,7 @@ def _save(store: Store, prae_id: int, catalogue: Catalogue, *, settings=None, st
         if state is not None:
             row.template_key = state.template_key
             row.articles_json = json.dumps(cv.state_to_dict(state), ensure_ascii=False)
-        praes.touch(session, prae_id)
+        touch(session, prae_id)
         return previous
 
 
@@ -224,7 +241,7 @@ def save_state(store: Store, prae_id: int, catalogue: Catalogue, state: cv.Conve
 # -- the filled convention -----------------------------------------------------------------------
 
 
-def _funder_key(kind: str, funder_id) -> str:
+def _funder_key(kind: str, funder_id: Hashable) -> str:
     return {"etat": "state", "region": "region"}.get(kind, f"financeur_{funder_id}")
 
 
@@ -234,8 +251,8 @@ def build_context(
     catalogue: Catalogue,
     settings: ConventionSettings | None = None,
     *,
-    detail=None,
-    budget=None,
+    detail: PraeDetail | None = None,
+    budget: PlanAndTotals | None = None,
 ) -> cv.ConventionContext:
     """`detail` (praes.get_prae) and `budget` (the (plan, totals) of budget.totals): already loaded
     by the caller, they are not read again."""
@@ -292,7 +309,14 @@ def with_payments(context: cv.ConventionContext, settings: ConventionSettings) -
     return replace(context, payments=payments)
 
 
-def load_view(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None, budget=None):
+def load_view(
+    store: Store,
+    prae_id: int,
+    catalogue: Catalogue,
+    *,
+    detail: PraeDetail | None = None,
+    budget: PlanAndTotals | None = None,
+) -> tuple[ConventionSettings, cv.ConventionState, cv.ConventionContext]:
     """(settings, state, context with its payments): everything the convention is rendered from.
     `detail` and `budget` as for build_context."""
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
@@ -301,7 +325,14 @@ def load_view(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None, 
     return settings, get_state(store, prae_id), context
 
 
-def render(store: Store, prae_id: int, catalogue: Catalogue, *, detail=None, budget=None):
+def render(
+    store: Store,
+    prae_id: int,
+    catalogue: Catalogue,
+    *,
+    detail: PraeDetail | None = None,
+    budget: PlanAndTotals | None = None,
+) -> tuple[cv.RenderedConvention, list[cv.Check]]:
     """(RenderedConvention, checks) for the PRAE's convention as it stands."""
     _, state, context = load_view(store, prae_id, catalogue, detail=detail, budget=budget)
     rendered = cv.render(state, context)
@@ -336,7 +367,7 @@ def fill_demo(store: Store, prae_id: int, catalogue: Catalogue) -> None:
     save_settings(store, prae_id, catalogue, demo)
 
 
-def convention_to_dict(rendered, checks) -> dict:
+def convention_to_dict(rendered: cv.RenderedConvention, checks: Sequence[cv.Check]) -> dict[str, Any]:
     return {
         "title": list(rendered.title),
         "fingerprint": rendered.fingerprint(),

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from pnae_desktop.catalogue import suggestions
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation
-from pnae_desktop.services import drafting, praes
+from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation, PraeDetail
+from pnae_desktop.domain.money import split_cents
+from pnae_desktop.domain.rules import siret_is_valid
+from pnae_desktop.services import budget, convention, drafting, praes
 from pnae_desktop.store.database import Store
 
 DEFAULT_REGION = "11"  # Île-de-France: the region whose digital plan annexe 2 details
@@ -18,8 +22,6 @@ _DEMO_SIRET_BASE = "7845120000001"
 
 def demo_siret(region_code: str) -> str:
     """A Luhn-valid 14-digit SIRET built from the region code (fictitious)."""
-    from pnae_desktop.domain.rules import siret_is_valid
-
     stem = (_DEMO_SIRET_BASE[:9] + region_code.zfill(2) + "00")[:13]
     for check in range(10):
         candidate = stem + str(check)
@@ -76,8 +78,6 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
         praes.add_regional_action(store, prae_id, title, **fields)
     _fill_drafting(store, catalogue, prae_id)
     _fill_budget(store, prae_id)
-    from pnae_desktop.services import convention
-
     convention.fill_demo(store, prae_id, catalogue)
     org_id = praes.prae_organisation_id(store, prae_id)
     current = praes.organisation(store, org_id)
@@ -166,10 +166,6 @@ FUNDING_MIX = (("etat", 55), ("region", 25), ("cotisations_ml", 12), ("fonds_eur
 def _fill_budget(store: Store, prae_id: int) -> None:
     """Charges on every action and year, structural costs shared pro rata, financing that
     balances each action and year to the cent."""
-    from pnae_desktop.domain import budget as dom
-    from pnae_desktop.domain.money import split_cents
-    from pnae_desktop.services import budget
-
     detail = praes.get_prae(store, prae_id)
     years = detail.years
     cells = []
@@ -217,9 +213,14 @@ def _fill_budget(store: Store, prae_id: int) -> None:
         ]
         + [budget.StructuralCell("Direction et fonctions support", year, 24_000_00) for year in years],
     )
+    _fill_financing(store, prae_id, detail)
 
+
+def _fill_financing(store: Store, prae_id: int, detail: PraeDetail) -> None:
+    """Financing that balances each action and year to the cent, split by FUNDING_MIX."""
+    years = detail.years
     loaded = budget.load_budget(store, prae_id)
-    funders = {f.kind: f.id for f in loaded.funders}
+    funders = {f.kind: cast(int, f.id) for f in loaded.funders}  # store ids are ints
     computed = dom.compute(loaded)
     financing = []
     for action in detail.actions:

@@ -3,9 +3,12 @@ is half-saved), and returns what is needed to undo it (the previous values or a 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import drafting, rules
@@ -17,9 +20,8 @@ from pnae_desktop.services.praes import (
     indicator_entity,
     milestone_entity,
     mission_locale_entity,
-    prae_row,
-    touch,
 )
+from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ACTION_LINE_FIELDS,
@@ -31,19 +33,20 @@ from pnae_desktop.store.models import (
     IndicatorTargetRow,
     MissionLocaleRow,
     PraeActionRow,
+    PraeRow,
 )
 
 EDITABLE_FIELDS = (*ACTION_LINE_FIELDS, *FICHE_TEXT_FIELDS, "regional_priority", "territorial_levels")
 
 
-def _action(session, action_id: int) -> PraeActionRow:
+def _action(session: Session, action_id: int) -> PraeActionRow:
     row = session.get(PraeActionRow, action_id)
     if row is None:
         raise ValidationError(f"Action n° {action_id} introuvable (supprimée entre-temps ?).")
     return row
 
 
-def _clean(field: str, value):
+def _clean(field: str, value: Any) -> Any:
     if field not in EDITABLE_FIELDS:
         raise ValidationError(f"Champ inconnu : « {field} ».", field)
     if field == "title":
@@ -57,14 +60,14 @@ def _clean(field: str, value):
     return value  # long texts are kept as typed (None = absent from the PNAE fiche)
 
 
-def _stored(row: PraeActionRow, field: str):
+def _stored(row: PraeActionRow, field: str) -> Any:
     value = getattr(row, field)
     if field == "territorial_levels":
         return tuple(filter(None, value.split(",")))
     return value
 
 
-def milestone_rows(milestones) -> list[CalendarItemRow]:
+def milestone_rows(milestones: Iterable[Milestone]) -> list[CalendarItemRow]:
     """Calendar rows, numbered per year in the order given."""
     counters: dict[int, int] = {}
     rows = []
@@ -75,7 +78,7 @@ def milestone_rows(milestones) -> list[CalendarItemRow]:
     return rows
 
 
-def indicator_rows(indicators) -> list[IndicatorRow]:
+def indicator_rows(indicators: Iterable[Indicator]) -> list[IndicatorRow]:
     return [
         IndicatorRow(
             position=position,
@@ -167,7 +170,7 @@ def reorder_actions(store: Store, prae_id: int, ordered_ids: list[int]) -> list[
         return current
 
 
-def _insert_at(prae, row: PraeActionRow, position: int | None) -> None:
+def _insert_at(prae: PraeRow, row: PraeActionRow, position: int | None) -> None:
     actions = sorted(prae.actions, key=lambda a: a.position)
     position = len(actions) if position is None else max(0, min(position, len(actions)))
     actions.insert(position, row)

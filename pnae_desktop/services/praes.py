@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import drafting, rules
@@ -17,9 +17,11 @@ from pnae_desktop.domain.entities import (
     Organisation,
     PraeAction,
     PraeDetail,
-    PraeSummary,
 )
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.services.budget import add_default_funders
+from pnae_desktop.services.rows import prae_row
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     FICHE_TEXT_FIELDS,
@@ -38,7 +40,7 @@ def default_title(catalogue: Catalogue, region_name: str, start_year: int, end_y
     return f"PRAE {region_name} {start_year}-{end_year}"
 
 
-def _organisation_row(session, region_code: str, name: str, catalogue: Catalogue) -> OrganisationRow:
+def _organisation_row(session: Session, region_code: str, name: str, catalogue: Catalogue) -> OrganisationRow:
     """The ARML of the region: reuse the one already known, else create it from the catalogue."""
     existing = session.scalars(
         select(OrganisationRow).where(OrganisationRow.region_code == region_code).order_by(OrganisationRow.id)
@@ -84,13 +86,6 @@ def action_row_from_catalogue(
     return row
 
 
-def touch(session, prae_id: int) -> None:
-    """Record that the PRAE changed (shown on the dashboard)."""
-    prae = session.get(PraeRow, prae_id)
-    if prae is not None:
-        prae.updated_at = utcnow()
-
-
 def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
     """Create a PRAE with the chosen PNAE actions declined; return its id."""
     rules.check_period(new.start_year, new.end_year)
@@ -120,8 +115,6 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
             for position, number in enumerate(sorted(set(new.pnae_actions)))
         ]
         session.add(prae)
-        from pnae_desktop.services.budget import add_default_funders
-
         add_default_funders(session, prae)
         session.flush()
         return prae.id
@@ -141,13 +134,6 @@ def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -
         prae.updated_at = utcnow()
         session.flush()
         return row.id
-
-
-def prae_row(session, prae_id: int) -> PraeRow:
-    prae = session.get(PraeRow, prae_id)
-    if prae is None:
-        raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
-    return prae
 
 
 def list_praes(store: Store) -> list[PraeSummary]:
@@ -248,7 +234,7 @@ def _summary(prae: PraeRow, organisation_name: str, action_count: int) -> PraeSu
     )
 
 
-def load_prae_row(session, prae_id: int, *, with_budget: bool = False) -> PraeRow:
+def load_prae_row(session: Session, prae_id: int, *, with_budget: bool = False) -> PraeRow:
     """The PRAE row with its actions and their links loaded in one query per relation (not one
     per action); `with_budget` also loads funders, lines, structural costs and keys."""
     options = [
@@ -347,6 +333,12 @@ def save_organisation(store: Store, organisation: Organisation) -> int:
 def prae_title(store: Store, prae_id: int) -> str:
     with store.transaction() as session:
         return prae_row(session, prae_id).title
+
+
+def catalogue_edition(store: Store, prae_id: int) -> str:
+    """The PNAE edition the PRAE was drafted from (the catalogue its session works with)."""
+    with store.transaction() as session:
+        return prae_row(session, prae_id).catalogue_edition
 
 
 def prae_organisation_id(store: Store, prae_id: int) -> int:

@@ -10,30 +10,35 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from pnae_desktop import paths
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
-from pnae_desktop.store import sqlite_file
+from pnae_desktop.store import integrity, sqlite_file
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision
+
+if TYPE_CHECKING:
+    from pnae_desktop.catalogue.loader import CatalogueSet
+    from pnae_desktop.store.database import Store
+    from pnae_desktop.store.lock import WriterLock
 
 
 class Workspace:
     def __init__(self, db: str | Path | None = None, url: str | None = None):
-        if url is None and db is None:
-            from pnae_desktop import paths
-
-            db = paths.default_store_path()
         self.url = url
-        self.path = Path(db).expanduser() if url is None else None
-        self._store = None
-        self._catalogues = None
+        self.path: Path | None = None
+        if url is None:
+            self.path = Path(db if db is not None else paths.default_store_path()).expanduser()
+        self._store: Store | None = None
+        self._catalogues: CatalogueSet | None = None
         self._lock = threading.RLock()
-        self.writer_lock = None
+        self.writer_lock: WriterLock | None = None
         self.backup_problem: str | None = None
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path is not None else self.url
+        return str(self.path) if self.path is not None else str(self.url)
 
     def prepare(self, announce: Callable[[str], None] | None = None) -> None:
         """Check the store can be opened; raise StoreError (file untouched) if not: damaged,
@@ -44,12 +49,10 @@ class Workspace:
             revision = sqlite_file.inspect_sqlite_file(self.path)
             check_revision(revision, str(self.path))
             if revision is not None:
-                from pnae_desktop.store import integrity
-
                 problems = integrity.quick_check(self.path)
                 if problems:
                     raise DamagedStoreError(self.path, problems)
-            self._take_writer_lock()
+            self._take_writer_lock(self.path)
             if revision == HEAD_REVISION:
                 return
         if announce is not None:
@@ -61,34 +64,34 @@ class Workspace:
                 announce("Mise à niveau du fichier de données (une sauvegarde est faite avant)…")
         self.store  # noqa: B018 - opening creates or upgrades the schema
 
-    def _take_writer_lock(self) -> None:
-        from pnae_desktop.store import lock
+    def _take_writer_lock(self, path: Path) -> None:
+        from pnae_desktop.store import lock  # ~5 ms of imports, needed by file stores only
 
         try:  # first launch: the user's data folder does not exist yet
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(f"Impossible de créer le dossier « {self.path.parent} » : {exc.strerror}.") from None
-        self.writer_lock = lock.acquire_writer_lock(self.path)
+            raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
+        self.writer_lock = lock.acquire_writer_lock(path)
         if self.writer_lock is None:
             raise StoreError(
-                f"« {self.path} » est déjà {lock.lock_holder_description(self.path)}. Un seul poste à la "
+                f"« {path} » est déjà {lock.lock_holder_description(path)}. Un seul poste à la "
                 "fois peut modifier un fichier de données : fermez-le là-bas, puis réessayez."
             )
 
     @property
-    def store(self):
+    def store(self) -> Store:
         with self._lock:
             if self._store is None:
-                from pnae_desktop.store.database import open_store
+                from pnae_desktop.store.database import open_store  # SQLAlchemy: kept off the start-up path
 
                 self._store = open_store(db=self.path, url=self.url)
             return self._store
 
     @property
-    def catalogues(self):
+    def catalogues(self) -> CatalogueSet:
         with self._lock:
             if self._catalogues is None:
-                from pnae_desktop.catalogue.loader import shipped_catalogues
+                from pnae_desktop.catalogue.loader import shipped_catalogues  # jsonschema: off the start-up path
 
                 self._catalogues = shipped_catalogues()
             return self._catalogues
@@ -97,13 +100,13 @@ class Workspace:
         """Load what start-up skipped, and take the day's backup; safe in a background thread."""
         self.catalogues  # noqa: B018
         self.store  # noqa: B018
-        import pnae_desktop.services.praes  # noqa: F401
+        import pnae_desktop.services.praes  # noqa: F401 - SQLAlchemy models: loaded here, not at start-up
 
         if self.path is not None and self.writer_lock is not None:
-            from pnae_desktop.store import backup
+            from pnae_desktop.services import backups  # ~15 ms: in the background, not at start-up
 
             try:
-                backup.daily_backup_if_due(self.path)
+                backups.daily_backup_if_due(self.path)
             except StoreError as exc:
                 self.backup_problem = str(exc)
 
@@ -112,7 +115,7 @@ class Workspace:
             opened = self._store is not None
         if not opened and self.path is not None:
             return sqlite_file.list_praes(self.path)
-        from pnae_desktop.services import praes
+        from pnae_desktop.services import praes  # SQLAlchemy: kept off the start-up path
 
         return praes.list_praes(self.store)
 

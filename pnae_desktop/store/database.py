@@ -13,10 +13,13 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from pnae_desktop import paths
 from pnae_desktop.errors import StoreError
+from pnae_desktop.store.backup import backup_before_migration
 from pnae_desktop.store.schema import HEAD_REVISION, check_revision
 from pnae_desktop.store.sqlite_file import inspect_sqlite_file
 
@@ -60,7 +63,7 @@ class Store:
         self.engine.dispose()
 
 
-def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -86,8 +89,6 @@ def open_sqlite(path: Path | str) -> Store:
     except OSError as exc:
         raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
     if revision is not None and revision != HEAD_REVISION:
-        from pnae_desktop.store.backup import backup_before_migration
-
         backup_before_migration(path)  # a StoreError here stops the migration: nothing changes
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _set_sqlite_pragmas)
@@ -134,7 +135,5 @@ def open_store(db: Path | str | None = None, url: str | None = None) -> Store:
     if url:
         return open_url(url)
     if db is None:
-        from pnae_desktop import paths
-
         db = paths.default_store_path()
     return open_sqlite(db)

@@ -11,8 +11,10 @@ Standard library only. The handle is not inherited by child processes.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -115,7 +117,7 @@ def _decode(data: bytes) -> LockHolder | None:
         return None
 
 
-if os.name == "nt":
+if sys.platform == "win32":  # not os.name: mypy knows sys.platform branches
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -139,8 +141,6 @@ else:
         except (BlockingIOError, PermissionError):
             return False
         except OSError as exc:
-            import errno
-
             if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 return False
             raise
@@ -181,7 +181,7 @@ class WriterLock:
     def __enter__(self) -> WriterLock:
         return self
 
-    def __exit__(self, *_exc) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.release()
 
     def __repr__(self) -> str:

@@ -49,7 +49,7 @@ def inspect_sqlite_file(path: Path) -> str | None:
         raise StoreError(f"« {path} » est illisible ou endommagé ({exc}). Le fichier n'a pas été modifié.") from None
     if row is None:
         raise StoreError(f"« {path} » n'indique pas sa version de schéma. Le fichier n'a pas été modifié.")
-    return row[0]
+    return str(row[0])
 
 
 _SUMMARY_SQL = """

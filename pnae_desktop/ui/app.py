@@ -93,8 +93,8 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
     """Say what is wrong; for a damaged file, offer to restore its latest good backup."""
     from PySide6.QtWidgets import QMessageBox
 
+    from pnae_desktop.services import backups as backup
     from pnae_desktop.services.workspace import DamagedStoreError
-    from pnae_desktop.store import backup
 
     candidates = backup.list_backups(error.path) if isinstance(error, DamagedStoreError) else []
     if not candidates:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QListWidgetItem, QMessageBox
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.store import backup
+from pnae_desktop.services import backups as backup
 from pnae_desktop.ui.forms import load_form
 
 

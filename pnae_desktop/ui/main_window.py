@@ -80,11 +80,10 @@ class MainWindow(QMainWindow):
         if prae_id not in self._sessions:
             from pnae_desktop.services.session import PraeSession
 
-            summary = next((s for s in self.workspace.prae_summaries() if s.id == prae_id), None)
-            edition = summary.catalogue_edition if summary is not None else None
-            catalogues = self.workspace.catalogues
-            catalogue = catalogues.get(edition) if edition else catalogues.default
-            session = PraeSession(self.workspace.store, catalogue, prae_id)
+            from pnae_desktop.services import praes
+
+            store = self.workspace.store
+            session = PraeSession(store, self.workspace.catalogues.get(praes.catalogue_edition(store, prae_id)), prae_id)
             session.subscribe(self._session_changed)
             self._sessions[prae_id] = session
         self.history.attach(self._sessions[prae_id])

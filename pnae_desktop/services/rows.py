@@ -1,0 +1,23 @@
+"""Row helpers shared by the PRAE and budget services, so neither has to import the other for
+them (budget would otherwise import praes while praes imports budget)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from pnae_desktop.errors import ValidationError
+from pnae_desktop.store.models import PraeRow, utcnow
+
+
+def prae_row(session: Session, prae_id: int) -> PraeRow:
+    prae = session.get(PraeRow, prae_id)
+    if prae is None:
+        raise ValidationError(f"Aucun PRAE n° {prae_id} dans ce fichier.", "prae")
+    return prae
+
+
+def touch(session: Session, prae_id: int) -> None:
+    """Record that the PRAE changed (shown on the dashboard)."""
+    prae = session.get(PraeRow, prae_id)
+    if prae is not None:
+        prae.updated_at = utcnow()
