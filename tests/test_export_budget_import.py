@@ -16,10 +16,11 @@ import pytest
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.errors import UserError, ValidationError
 from pnae_desktop.exports import budget_import as bi
-from pnae_desktop.exports import budget_workbook as bw
 from pnae_desktop.exports import libreoffice
+from pnae_desktop.exports import workbook as bw
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services.demo import create_demo
+from pnae_desktop.services.exports import write_budget_workbook
 from pnae_desktop.store.database import open_store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -35,7 +36,7 @@ def template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "pnae.sqlite"
     store = open_store(path)
     create_demo(store, shipped_catalogues().default)
-    bw.write_budget_workbook(store, 1, path.parent / "budget.xlsx", app_version="test")
+    write_budget_workbook(store, 1, path.parent / "budget.xlsx", app_version="test")
     store.close()
     return path
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import MAX_LINE_CENTS, format_amount, parse_amount
 from pnae_desktop.errors import UserError, ValidationError
-from pnae_desktop.exports import budget_workbook as bw
+from pnae_desktop.exports.workbook import layout as bw
 from pnae_desktop.services import budget as budget_service
 
 MAX_ETP_HUNDREDTHS = int(dom.MAX_ETP * 100)
