@@ -211,10 +211,10 @@ def cmd_show(args) -> int:
 
 
 def cmd_import_budget(args) -> int:
-    from pnae_desktop.exports import budget_import
+    from pnae_desktop.services import workbook_import
 
     with _opened(args, write=not args.dry_run) as store:
-        changes = budget_import.read_budget_workbook(args.workbook, store, args.prae)
+        changes = workbook_import.read_budget_workbook(args.workbook, store, args.prae)
         for change in changes:
             print(change.description)
         if not changes:
@@ -222,7 +222,7 @@ def cmd_import_budget(args) -> int:
         elif args.dry_run:
             print(f"{len(changes)} différence(s) ; rien n'a été appliqué (--dry-run).")
         else:
-            budget_import.apply_changes(store, args.prae, changes)
+            workbook_import.apply_changes(store, args.prae, changes)
             print(f"{len(changes)} différence(s) appliquée(s).")
     return 0
 

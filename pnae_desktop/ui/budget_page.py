@@ -678,7 +678,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         from pnae_desktop.errors import UserError
-        from pnae_desktop.exports import budget_import
+        from pnae_desktop.services import workbook_import
 
         if self.prae_id is None:
             return
@@ -689,7 +689,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             if not path:
                 return
         try:
-            changes = budget_import.read_budget_workbook(path, self.store, self.prae_id)
+            changes = workbook_import.read_budget_workbook(path, self.store, self.prae_id)
         except UserError as exc:
             self.show_error(str(exc))
             return
@@ -711,8 +711,8 @@ class BudgetPage(PraeBoundPage, QWidget):
         store, prae_id = self.store, self.prae_id
         self.edit(
             "Reprendre un classeur budgétaire",
-            lambda: budget_import.apply_changes(store, prae_id, changes),
-            lambda applied: budget_import.undo_changes(store, applied),
+            lambda: workbook_import.apply_changes(store, prae_id, changes),
+            lambda applied: workbook_import.undo_changes(store, applied),
         )
 
     # -- synthesis -------------------------------------------------------------------------

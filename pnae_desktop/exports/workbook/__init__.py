@@ -33,7 +33,8 @@ protected without a password.
 Modules: `layout` (sheet names, columns, row types, exact numbers; shared with the reader),
 `styles`, `sheet` (cell writing and page furniture), `book` (the state the sheets share),
 one module per sheet (`by_action`, `synthesis`, `by_nature`, `financing`, `checks`), and
-`build` (assembly, validations, keys sheet, properties, file writing).
+`build` (assembly, validations, keys sheet, properties, file writing); `reading` opens an
+exported workbook and reads its cells back for `exports/budget_import.py`.
 """
 
 from __future__ import annotations
