@@ -1,8 +1,7 @@
 """Where things are in the budget workbook: sheet names, « Par action » columns, row types,
 the format marker, and the exact numbers written into cells.
 
-Shared by the writer and the reader (`exports/budget_import.py`); no openpyxl here, so the
-reader's checks of a file's layout import nothing heavy.
+Shared by the writer and the reader (`exports/budget_import.py`); plain Python, no openpyxl.
 """
 
 from __future__ import annotations
