@@ -191,11 +191,11 @@ def test_financing_balances_the_action(qtbot, page, catalogue):
 def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_path):
     import openpyxl
 
-    from pnae_desktop.exports import budget_workbook
+    from pnae_desktop.services.exports import write_budget_workbook
 
     add_rows(page, ("62", "Déplacements"))
     type_into(qtbot, page.chargesView, 0, 2, "1000")
-    path = budget_workbook.write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
+    path = write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
     book = openpyxl.load_workbook(path)
     sheet = book["Par action"]
     cell = next(

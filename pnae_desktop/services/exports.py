@@ -1,7 +1,7 @@
 """Exports: the checks to pass before a document leaves the app, and writing each document.
 
 Errors block an export; warnings are shown and the user (or the CLI's --force) confirms.
-The PDF and workbook writers live in pnae_desktop/exports/ and are imported only here, on use.
+The PDF and workbook writers live in pnae_desktop/exports/ and are imported on use (start-up speed).
 """
 
 from __future__ import annotations
@@ -175,9 +175,23 @@ def _prae(inputs: _Inputs, out: Path, step) -> None:
 
 
 def _budget(inputs: _Inputs, out: Path, step) -> None:
-    from pnae_desktop.exports import budget_workbook
+    from pnae_desktop.exports import workbook
 
     step(0.4, "Écriture du classeur")
-    budget_workbook.write_workbook(
+    workbook.write_workbook(
         inputs.detail, inputs.budget, inputs.totals, out, app_version=__version__, catalogue=inputs.catalogue
     )
+
+
+def write_budget_workbook(
+    store: Store, prae_id: int, path: Path | str, *, app_version: str = __version__, catalogue: Catalogue | None = None
+) -> Path:
+    """The budget workbook alone, without the pre-flight checks (tests, benchmark): the PRAE
+    read in one transaction, then written to `path` (.xlsx) atomically (a crash leaves the old
+    file). `catalogue` None: the PRAE's edition, as shipped."""
+    from pnae_desktop.exports import workbook
+
+    with store.transaction():
+        detail = praes.get_prae(store, prae_id)
+        budget, totals, _problems = budget_service.totals(store, prae_id)
+    return workbook.write_workbook(detail, budget, totals, path, app_version=app_version, catalogue=catalogue)

@@ -616,7 +616,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         from pnae_desktop.errors import UserError
-        from pnae_desktop.exports import budget_import
+        from pnae_desktop.services import workbook_import
 
         if self.prae_id is None:
             return
@@ -627,7 +627,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             if not path:
                 return
         try:
-            changes = budget_import.read_budget_workbook(path, self.store, self.prae_id)
+            changes = workbook_import.read_budget_workbook(path, self.store, self.prae_id)
         except UserError as exc:
             self.show_error(str(exc))
             return

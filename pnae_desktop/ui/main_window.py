@@ -78,12 +78,13 @@ class MainWindow(QMainWindow):
     def session(self, prae_id: int) -> PraeSession:
         """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""
         if prae_id not in self._sessions:
+            from pnae_desktop.services import praes
             from pnae_desktop.services.session import PraeSession
 
-            from pnae_desktop.services import praes
-
             store = self.workspace.store
-            session = PraeSession(store, self.workspace.catalogues.get(praes.catalogue_edition(store, prae_id)), prae_id)
+            session = PraeSession(
+                store, self.workspace.catalogues.get(praes.catalogue_edition(store, prae_id)), prae_id
+            )
             session.subscribe(self._session_changed)
             self._sessions[prae_id] = session
         self.history.attach(self._sessions[prae_id])
