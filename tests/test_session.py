@@ -16,10 +16,11 @@ from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae
 from pnae_desktop.errors import UserError, ValidationError
+from pnae_desktop.exports import serialize
 from pnae_desktop.services import budget as b
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.services import edits as e
-from pnae_desktop.services import praes, serialize
+from pnae_desktop.services import praes
 from pnae_desktop.services.session import MERGE_WINDOW_S, PraeSession
 
 D = Decimal

@@ -7,6 +7,7 @@ is needed to undo it. Money is int cents from the cell to the store to the total
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -87,8 +88,10 @@ def load_budget(store: Store, prae_id: int, catalogue: Catalogue | None = None) 
         for a in prae.actions:
             rows = sorted(by_action.get(a.id, []), key=lambda o: rules.objective_order(o.objective_code))
             codes = tuple(o.objective_code for o in rows)
-            shares = (
-                {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
+            shares: dict[str, Decimal] | None = (
+                {o.objective_code: o.share for o in rows if o.share is not None}
+                if rows and all(o.share is not None for o in rows)
+                else None
             )
             actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares, known_codes=None))  # Budget checks
         return dom.Budget(
@@ -368,7 +371,8 @@ def set_allocation_key(
     store: Store, prae_id: int, year: int, method: str, shares: dict[int, Decimal] | None = None
 ) -> tuple:
     """Set a year's key ("direct", "etp" or "manual" with percentages summing to 100)."""
-    key = dom.AllocationKey(year, method, shares)  # validates method and each percentage
+    manual = dict[Hashable, Decimal](shares.items()) if shares is not None else None
+    key = dom.AllocationKey(year, method, manual)  # validates method and each percentage
     if method == "manual":
         check_percentages_sum(list((shares or {}).values()), key.place)
     with store.transaction() as session:
@@ -427,8 +431,8 @@ def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal
             # each share: 0–100, 2 decimals; the codes were checked against the edition when set
             dom.ActionBudgetInfo(action.id, action.title, ordered, shares, known_codes=None)
             check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
-        previous = {o.objective_code: o.share for o in action.objectives}
-        previous = None if any(v is None for v in previous.values()) else previous
+        stored = {o.objective_code: o.share for o in action.objectives}
+        previous = None if any(v is None for v in stored.values()) else stored
         for o in action.objectives:
             o.share = None if shares is None else shares.get(o.objective_code, Decimal(0))
         touch(session, action.prae_id)
