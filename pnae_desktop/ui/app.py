@@ -20,9 +20,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
     translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+    if translator.load(
+        QLocale(QLocale.Language.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
     app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
     from PySide6.QtGui import QIcon, QPixmap
@@ -73,11 +75,15 @@ class StartupSplash:
             font.setBold(True)
             painter.setFont(font)
             painter.setPen(QColor("#ffffff"))
-            painter.drawText(QRect(144, 40, 320, 60), Qt.AlignLeft | Qt.AlignVCenter, APP_NAME)
+            painter.drawText(
+                QRect(144, 40, 320, 60), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, APP_NAME
+            )
             painter.end()
             self.screen = QSplashScreen(pixmap)
             self.screen.show()
-        self.screen.showMessage(f"   {message}", Qt.AlignLeft | Qt.AlignBottom, QColor("#e8eef6"))
+        self.screen.showMessage(
+            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor("#e8eef6")
+        )
         QApplication.processEvents()  # paint it now: the long work blocks the event loop
 
     def close(self, window=None) -> None:
@@ -101,9 +107,9 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
         QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{error}")
         return None
     latest = candidates[0]
-    box = QMessageBox(QMessageBox.Critical, APP_NAME, f"{error}\n\nDernière sauvegarde : {latest.description}")
-    restore_button = box.addButton("Restaurer cette sauvegarde", QMessageBox.AcceptRole)
-    box.addButton("Quitter", QMessageBox.RejectRole)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, f"{error}\n\nDernière sauvegarde : {latest.description}")
+    restore_button = box.addButton("Restaurer cette sauvegarde", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is not restore_button:
         return None

@@ -11,11 +11,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
     QWidget,
 )
 
@@ -30,7 +36,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import praes
 from pnae_desktop.ui.fiche_editor import ComboDelegate
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
 from pnae_desktop.ui.sheet import SheetView
 
@@ -39,16 +45,16 @@ RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
 DISPLAY, EDIT, ALIGN, FONT, BACKGROUND, FOREGROUND, TOOLTIP = (
     int(r.value)
     for r in (
-        Qt.DisplayRole,
-        Qt.EditRole,
-        Qt.TextAlignmentRole,
-        Qt.FontRole,
-        Qt.BackgroundRole,
-        Qt.ForegroundRole,
-        Qt.ToolTipRole,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.ToolTipRole,
     )
 )
-RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
 BOLD = QFont()
 BOLD.setBold(True)
 GREY_BRUSH = QBrush(GREY)
@@ -93,14 +99,14 @@ class _SheetModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.headers[section]
         return None
 
     def flags(self, index):
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return base | Qt.ItemIsEditable if (index.row(), index.column()) in self.editable else base
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return base | Qt.ItemFlag.ItemIsEditable if (index.row(), index.column()) in self.editable else base
 
     def data(self, index, role=DISPLAY):
         role = int(role)
@@ -123,8 +129,8 @@ class _SheetModel(QAbstractTableModel):
             return self.tooltips.get((r, c))
         return None
 
-    def setData(self, index, value, role=Qt.EditRole):
-        if role != Qt.EditRole or (index.row(), index.column()) not in self.editable:
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        if role != Qt.ItemDataRole.EditRole or (index.row(), index.column()) not in self.editable:
             return False
         if str(value) == str(self.edit_values[index.row()][index.column()]):
             return False  # unchanged: no edit, no undo step
@@ -134,7 +140,31 @@ class _SheetModel(QAbstractTableModel):
         return True
 
 
-class BudgetPage(PraeBoundPage, QWidget):
+class BudgetPageForm(Form):
+    """The widgets forms/budget_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    importButton: QPushButton
+    balanceLabel: QLabel
+    tabs: QTabWidget
+    actionCombo: QComboBox
+    addChargeButton: QToolButton
+    removeChargeButton: QPushButton
+    chargesView: SheetView
+    addFunderButton: QPushButton
+    removeFunderButton: QPushButton
+    financingView: SheetView
+    sharesEdit: QLineEdit
+    structureTab: QWidget
+    addStructureButton: QPushButton
+    structureView: SheetView
+    keyRow: QHBoxLayout
+    manualView: SheetView
+    summaryView: QTextBrowser
+
+
+class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     PAGE_TITLE = "Budget"
 
     def __init__(self, window, parent=None):
@@ -275,8 +305,8 @@ class BudgetPage(PraeBoundPage, QWidget):
 
     def _size(self, view) -> None:
         header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def cell_edited(self, model, row: int, col: int, text: str) -> None:
         try:
@@ -377,8 +407,8 @@ class BudgetPage(PraeBoundPage, QWidget):
         colors[(last, 2 + len(years))] = GREEN if sum(gaps) == 0 else RED
         self.financing.set_content(headers, rows, edits, editable, footer=2, colors=colors)
         self._size(self.financingView)
-        self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
@@ -438,10 +468,10 @@ class BudgetPage(PraeBoundPage, QWidget):
                 self,
                 "Budget",
                 f"Retirer « {funder.name} » et ses financements de ce PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         store = self.store
@@ -702,10 +732,10 @@ class BudgetPage(PraeBoundPage, QWidget):
                 self,
                 "Budget",
                 f"{len(changes)} différence(s) :\n\n{listing}\n\nLes appliquer ?",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         store, prae_id = self.store, self.prae_id

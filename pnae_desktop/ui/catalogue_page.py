@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QTextBrowser, QTreeView, QWidget
 
 from pnae_desktop.catalogue import search
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.text import matches_all_words
 from pnae_desktop.ui import fiche_html
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
-TEXT_ROLE = Qt.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class _SearchProxy(QSortFilterProxyModel):
@@ -42,7 +42,18 @@ class _SearchProxy(QSortFilterProxyModel):
         return bool(text) and matches_all_words(text, self.query)
 
 
-class CataloguePage(QWidget):
+class CataloguePageForm(Form):
+    """The widgets forms/catalogue_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    searchEdit: QLineEdit
+    editionLabel: QLabel
+    splitter: QSplitter
+    tree: QTreeView
+    fiche: QTextBrowser
+
+
+class CataloguePage(CataloguePageForm, QWidget):
     def __init__(self, catalogue: Catalogue, parent=None, problems: tuple[str, ...] = ()):
         super().__init__(parent)
         load_form("catalogue_page.ui", self)
@@ -157,7 +168,9 @@ class CataloguePage(QWidget):
         return sorted(found)
 
     def select_action(self, number: int) -> None:
-        matches = self.proxy.match(self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchExactly | Qt.MatchRecursive)
+        matches = self.proxy.match(
+            self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        )
         for index in matches:
             if index.data(KIND_ROLE) == "action":
                 self.tree.setCurrentIndex(index)

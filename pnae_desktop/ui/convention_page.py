@@ -11,10 +11,20 @@ from datetime import date
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHeaderView,
     QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
     QWidget,
 )
 
@@ -23,7 +33,7 @@ from pnae_desktop.domain import rules
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
 
 TYPING_DELAY_MS = 600
@@ -99,7 +109,59 @@ def convention_html(rendered, highlight: str | None = None) -> str:
     )
 
 
-class ConventionPage(PraeBoundPage, QWidget):
+class ConventionPageForm(Form):
+    """The widgets forms/convention_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    checksBadge: QLabel
+    tabs: QTabWidget
+    partiesTab: QWidget
+    withRegion: QCheckBox
+    prefectName: QLineEdit
+    prefectFunction: QLineEdit
+    stateName: QLineEdit
+    stateFunction: QLineEdit
+    councilName: QLineEdit
+    councilSignatoryName: QLineEdit
+    councilSignatoryFunction: QLineEdit
+    councilDeliberation: QLineEdit
+    armlName: QLineEdit
+    armlFunction: QLineEdit
+    armlProject: QLineEdit
+    tribunal: QLineEdit
+    signaturePlace: QLineEdit
+    signatureDate: QLineEdit
+    copies: QLineEdit
+    meetings: QLineEdit
+    orgName: QLineEdit
+    orgForm: QLineEdit
+    orgAddress: QLineEdit
+    orgSiret: QLineEdit
+    steeringMembers: QPlainTextEdit
+    resetPaymentsButton: QPushButton
+    paymentsTable: QTableWidget
+    articlesTab: QWidget
+    articlesSplitter: QSplitter
+    articleList: QListWidget
+    addArticleButton: QPushButton
+    removeArticleButton: QPushButton
+    upButton: QPushButton
+    downButton: QPushButton
+    articleStatus: QLabel
+    diffButton: QPushButton
+    restoreButton: QPushButton
+    articleTitle: QLineEdit
+    articleText: QPlainTextEdit
+    placeholderHelp: QLabel
+    preview: QTextBrowser
+    amountsView: QTextBrowser
+    openBudgetButton: QPushButton
+    checksSummary: QLabel
+    checksList: QListWidget
+
+
+class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
     PAGE_TITLE = "Convention CPO"
 
     def __init__(self, window, parent=None):
@@ -144,7 +206,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         self.paymentsTable.setColumnCount(len(PAYMENT_COLUMNS))
         self.paymentsTable.setHorizontalHeaderLabels(PAYMENT_COLUMNS)
         self.paymentsTable.verticalHeader().hide()
-        self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.paymentsTable.itemChanged.connect(self._commit_payments)
         self.resetPaymentsButton.clicked.connect(self._reset_payments)
 
@@ -173,13 +235,13 @@ class ConventionPage(PraeBoundPage, QWidget):
         return self.window_.workspace.catalogues.default
 
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.FocusOut:
+        if event.type() == QEvent.Type.FocusOut:
             if watched is self.steeringMembers:
                 self._commit_steering()
             elif watched is self.articleText:
                 self._commit_article()
-        elif event.type() == QEvent.ShortcutOverride and (
-            event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
+        elif event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
         ):
             self._commit_article()
             event.ignore()
@@ -246,11 +308,11 @@ class ConventionPage(PraeBoundPage, QWidget):
             for c, value in enumerate((names.get(p.funder, p.funder), str(p.year), i.label, str(i.percent), i.trigger)):
                 item = QTableWidgetItem(value)
                 if c < 2:
-                    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
-                item.setData(Qt.UserRole, (p.funder, p.year))
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setData(Qt.ItemDataRole.UserRole, (p.funder, p.year))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
-        t.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        t.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         t.blockSignals(False)
 
     def _save_settings(self, new: service.ConventionSettings, text: str) -> None:
@@ -326,7 +388,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         schedules: dict[tuple, list] = {}
         try:
             for r in range(t.rowCount()):
-                key = t.item(r, 0).data(Qt.UserRole)
+                key = t.item(r, 0).data(Qt.ItemDataRole.UserRole)
                 percent = t.item(r, 3).text().strip().rstrip("%").strip()
                 share = rules.whole_number(percent)
                 if share is None:
@@ -363,7 +425,7 @@ class ConventionPage(PraeBoundPage, QWidget):
             elif a.text is not None or a.title is not None:
                 marks.append("adapté")
             item = QListWidgetItem(label + (f"  [{', '.join(marks)}]" if marks else ""))
-            item.setData(Qt.UserRole, a.key)
+            item.setData(Qt.ItemDataRole.UserRole, a.key)
             if a.removed:
                 item.setForeground(QBrush(QColor("#8a8f96")))
             elif marks:
@@ -376,7 +438,7 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     def current_key(self) -> str | None:
         item = self.articleList.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
     def _show_article(self, _row: int) -> None:
         key = self.current_key()
@@ -518,7 +580,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         errors = [c for c in self.checks if c.severity == "error"]
         for c in self.checks:
             item = QListWidgetItem(("⛔ " if c.severity == "error" else "⚠ ") + c.message)
-            item.setData(Qt.UserRole, (c.location, c.article))
+            item.setData(Qt.ItemDataRole.UserRole, (c.location, c.article))
             item.setForeground(QBrush(QColor("#b00020" if c.severity == "error" else "#8a5a00")))
             self.checksList.addItem(item)
         if not self.checks:
@@ -533,7 +595,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         )
 
     def _check_activated(self, item) -> None:
-        target = item.data(Qt.UserRole)
+        target = item.data(Qt.ItemDataRole.UserRole)
         if not target:
             return
         location, article = target

@@ -8,15 +8,51 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports
 from pnae_desktop.ui import jobs
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 
-class ExportsPage(QWidget):
+class ExportsPageForm(Form):
+    """The widgets forms/exports_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    documentsBox: QGroupBox
+    conventionCheck: QCheckBox
+    conventionPath: QLineEdit
+    conventionBrowse: QPushButton
+    praeCheck: QCheckBox
+    praePath: QLineEdit
+    praeBrowse: QPushButton
+    budgetCheck: QCheckBox
+    budgetPath: QLineEdit
+    budgetBrowse: QPushButton
+    checkButton: QPushButton
+    exportButton: QPushButton
+    openFileButton: QPushButton
+    openFolderButton: QPushButton
+    checksList: QListWidget
+    progress: QProgressBar
+    resultLabel: QLabel
+
+
+class ExportsPage(ExportsPageForm, QWidget):
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("exports_page.ui", self)
@@ -62,7 +98,9 @@ class ExportsPage(QWidget):
         self.praeLabel.setText(f"<b>{html.escape(summary.title)}</b>")
         names = exports.default_file_names(summary)
         settings = QSettings()
-        default_dir = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
+        default_dir = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+        )
         for document, (_check, path, _browse) in self.rows.items():
             folder = Path(settings.value(f"exports/{document}/folder", str(default_dir)))
             path.setText(str(folder / names[document]))
@@ -137,10 +175,10 @@ class ExportsPage(QWidget):
                 self,
                 "Exports",
                 f"{warnings} alerte(s) : exporter quand même ?",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         targets = {d: Path(self.rows[d][1].text().strip()) for d in documents}

@@ -10,13 +10,13 @@ from pathlib import Path
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence, QUndoGroup, QUndoStack
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QListWidget, QMainWindow, QMenu, QStackedWidget
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.workspace import Workspace
 from pnae_desktop.ui.dashboard import DashboardPage
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 PAGES = (
@@ -29,7 +29,24 @@ PAGES = (
 )
 
 
-class MainWindow(QMainWindow):
+class MainWindowForm(Form):
+    """The widgets forms/main_window.ui provides (checked by load_form)."""
+
+    navigation: QListWidget
+    pages: QStackedWidget
+    menuEdit: QMenu
+    menuView: QMenu
+    actionNewPrae: QAction
+    actionOpenStore: QAction
+    actionBackups: QAction
+    actionExportPackage: QAction
+    actionImportPackage: QAction
+    actionQuit: QAction
+    actionFind: QAction
+    actionAbout: QAction
+
+
+class MainWindow(MainWindowForm, QMainWindow):
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         load_form("main_window.ui", self)
@@ -195,7 +212,7 @@ class MainWindow(QMainWindow):
     def _run(self, work, success_message: str | None = None):
         """Run a service call; a UserError becomes a French message box, nothing else changes."""
         try:
-            self.setCursor(QtCore.Qt.WaitCursor)
+            self.setCursor(QtCore.Qt.CursorShape.WaitCursor)
             result = work()
         except UserError as exc:
             QtWidgets.QMessageBox.warning(self, APP_NAME, str(exc))
@@ -242,7 +259,7 @@ class MainWindow(QMainWindow):
             "Ouvrir ou créer un fichier de données",
             str(self.workspace.path.parent if self.workspace.path else ""),
             "Fichiers de données PNAE Desktop (*.sqlite);;Tous les fichiers (*)",
-            options=QtWidgets.QFileDialog.DontConfirmOverwrite,
+            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
         )
         if path:
             self.open_store(path)
@@ -275,7 +292,7 @@ class MainWindow(QMainWindow):
     def _announce_long_work(self, message: str) -> None:
         """Creating or upgrading a data file takes about a second: say so before it starts."""
         self.statusBar().showMessage(message)
-        self.setCursor(QtCore.Qt.WaitCursor)
+        self.setCursor(QtCore.Qt.CursorShape.WaitCursor)
         QtWidgets.QApplication.processEvents()
 
     def export_package(self, path: str | None = None) -> Path | None:
@@ -313,13 +330,15 @@ class MainWindow(QMainWindow):
         mode = "new"
         if info.exists:
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Question,
+                QtWidgets.QMessageBox.Icon.Question,
                 APP_NAME,
                 f"Ce fichier contient « {info.title} », qui existe déjà ici (« {info.existing_title} »). Que faire ?",
             )
-            copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.AcceptRole)
-            replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.DestructiveRole)
-            box.addButton("Annuler", QtWidgets.QMessageBox.RejectRole)
+            copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+            replace = box.addButton(
+                "Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.ButtonRole.DestructiveRole
+            )
+            box.addButton("Annuler", QtWidgets.QMessageBox.ButtonRole.RejectRole)
             box.exec()
             mode = "copy" if box.clickedButton() is copy else "replace" if box.clickedButton() is replace else None
             if mode is None:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem
+from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 
 from pnae_desktop.domain.entities import MissionLocale
 from pnae_desktop.services import drafting as drafting_service
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 COLUMNS = ("Nom", "Ville", "Directeur ou directrice", "Contact")
 
 
-class MissionsLocalesDialog(QDialog):
+class MissionsLocalesDialogForm(Form):
+    """The widgets forms/missions_locales_dialog.ui provides (checked by load_form)."""
+
+    intro: QLabel
+    table: QTableWidget
+    addButton: QPushButton
+    removeButton: QPushButton
+    closeButton: QPushButton
+
+
+class MissionsLocalesDialog(MissionsLocalesDialogForm, QDialog):
     def __init__(self, page):
         super().__init__(page)
         load_form("missions_locales_dialog.ui", self)
@@ -20,7 +30,7 @@ class MissionsLocalesDialog(QDialog):
         self.table.setColumnCount(len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._changed)
         self.addButton.clicked.connect(self.add)
         self.removeButton.clicked.connect(self.remove)
@@ -39,7 +49,7 @@ class MissionsLocalesDialog(QDialog):
         for row, ml in enumerate(entries):
             for col, value in enumerate((ml.name, ml.city, ml.director, ml.contact)):
                 item = QTableWidgetItem(value)
-                item.setData(Qt.UserRole, ml.id)
+                item.setData(Qt.ItemDataRole.UserRole, ml.id)
                 self.table.setItem(row, col, item)
         self.table.blockSignals(False)
 
@@ -58,7 +68,7 @@ class MissionsLocalesDialog(QDialog):
     def _changed(self, item):
         row = item.row()
         values = [self.table.item(row, c).text() if self.table.item(row, c) else "" for c in range(len(COLUMNS))]
-        self._save(MissionLocale(item.data(Qt.UserRole), *values), "Modifier une mission locale")
+        self._save(MissionLocale(item.data(Qt.ItemDataRole.UserRole), *values), "Modifier une mission locale")
 
     def add(self):
         self._save(MissionLocale(None, "Nouvelle mission locale"), "Ajouter une mission locale")
@@ -73,7 +83,7 @@ class MissionsLocalesDialog(QDialog):
         row = self.table.currentRow()
         if row < 0:
             return
-        ml_id = self.table.item(row, 0).data(Qt.UserRole)
+        ml_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
         store, prae_id = self.page.store, self.page.prae.summary.id
         self.page.edit(
             "Retirer une mission locale",

@@ -8,7 +8,22 @@ import json
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import PraeDetail
@@ -17,7 +32,7 @@ from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.services import praes
 from pnae_desktop.ui.diff_view import show_action_changes
 from pnae_desktop.ui.fiche_editor import FicheEditor
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.undo import push_edit
 
 MIME = "application/x-pnae-action-row"
@@ -46,39 +61,39 @@ class ActionListModel(QAbstractListModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.actions)
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         a = self.actions[index.row()]
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             origin = f"PNAE {a.pnae_action}" if a.pnae_action else "Régionale"
             flag = " ⚠" if a.id in self.incomplete else ""
             return f"{index.row() + 1}. {a.title}\n    {origin}{' · priorité régionale' if a.regional_priority else ''}{flag}"
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return a.id
-        if role == Qt.ForegroundRole and a.is_regional:
+        if role == Qt.ItemDataRole.ForegroundRole and a.is_regional:
             return QBrush(QColor("#6b3fa0"))
-        if role == Qt.FontRole and a.is_regional:
+        if role == Qt.ItemDataRole.FontRole and a.is_regional:
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             origin = f"Déclinée de l'action {a.pnae_action} du PNAE" if a.pnae_action else "Action régionale"
             return f"{a.title}\n{origin}" + (
                 "\nÀ compléter (voir l'onglet Couverture)" if a.id in self.incomplete else ""
             )
-        if role == Qt.AccessibleTextRole:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return a.title
         return None
 
     def flags(self, index):
         base = super().flags(index)
         if index.isValid():
-            return base | Qt.ItemIsDragEnabled
-        return base | Qt.ItemIsDropEnabled
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled
 
     def supportedDropActions(self):
-        return Qt.MoveAction
+        return Qt.DropAction.MoveAction
 
     def mimeTypes(self):
         return [MIME]
@@ -89,7 +104,7 @@ class ActionListModel(QAbstractListModel):
         return data
 
     def dropMimeData(self, data, action, row, column, parent):
-        if action != Qt.MoveAction or not data.hasFormat(MIME):
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(MIME):
             return False
         source = json.loads(bytes(data.data(MIME)).decode())[0]
         target = row if row >= 0 else (parent.row() if parent.isValid() else len(self.actions))
@@ -99,7 +114,32 @@ class ActionListModel(QAbstractListModel):
         return False  # the reorder is done through the services; the view must not remove rows
 
 
-class PraePage(QWidget):
+class PraePageForm(Form):
+    """The widgets forms/prae_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    praeCombo: QComboBox
+    periodLabel: QLabel
+    statusCombo: QComboBox
+    renameButton: QPushButton
+    splitter: QSplitter
+    listPanel: QWidget
+    actionList: QListView
+    addPnaeButton: QToolButton
+    addBlankButton: QPushButton
+    duplicateButton: QPushButton
+    removeButton: QPushButton
+    changesButton: QPushButton
+    tabs: QTabWidget
+    ficheTab: QWidget
+    ficheTabLayout: QVBoxLayout
+    coverageTab: QWidget
+    coverageSummary: QLabel
+    coverageTree: QTreeWidget
+
+
+class PraePage(PraePageForm, QWidget):
     changed = Signal()  # the PRAE changed (dashboard, title)
 
     def __init__(self, window, parent=None):
@@ -134,11 +174,11 @@ class PraePage(QWidget):
             (QKeySequence("Ctrl+Up"), lambda: self.move_current(-1)),
             (QKeySequence("Ctrl+Down"), lambda: self.move_current(+1)),
             (QKeySequence("Ctrl+D"), self.duplicate),
-            (QKeySequence.Delete, self.remove),
+            (QKeySequence.StandardKey.Delete, self.remove),
         ):
             action = QAction(self.actionList)
             action.setShortcut(keys)
-            action.setShortcutContext(Qt.WidgetShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(slot)
             self.actionList.addAction(action)
         self._show_empty()
@@ -238,7 +278,7 @@ class PraePage(QWidget):
 
     def current_action_id(self) -> int | None:
         index = self.actionList.currentIndex()
-        return index.data(Qt.UserRole) if index.isValid() else None
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
     def current_action(self):
         action_id = self.current_action_id()
@@ -247,7 +287,7 @@ class PraePage(QWidget):
     def _current_changed(self, current, _previous) -> None:
         if self.prae is None or not current.isValid():
             return
-        action = self.prae.action(current.data(Qt.UserRole))
+        action = self.prae.action(current.data(Qt.ItemDataRole.UserRole))
         if self.editor.action is None or self.editor.action.id != action.id:
             self.editor.show_action(self.prae, action)
 
@@ -353,10 +393,10 @@ class PraePage(QWidget):
             self,
             "Supprimer l'action",
             f"Supprimer l'action « {action.title} » du PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
-            QMessageBox.Yes | QMessageBox.No,
-            QMessageBox.No,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.Yes:
+        if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.flush()
         store, prae_id, action_id = self.store, self.prae.summary.id, action.id
@@ -400,7 +440,7 @@ class PraePage(QWidget):
                 item.setForeground(0, green)
                 for action_id in ids:
                     child = QTreeWidgetItem(item, [titles[action_id]])
-                    child.setData(0, Qt.UserRole, (action_id, "objectives"))
+                    child.setData(0, Qt.ItemDataRole.UserRole, (action_id, "objectives"))
             else:
                 item.setText(0, item.text(0) + " — non couvert")
                 item.setForeground(0, red)
@@ -419,13 +459,13 @@ class PraePage(QWidget):
         todo = QTreeWidgetItem(tree, [f"À compléter ({len(cov.missing)})"])
         for missing in cov.missing:
             item = QTreeWidgetItem(todo, [f"{titles[missing.action_id]} : {missing.message}"])
-            item.setData(0, Qt.UserRole, (missing.action_id, missing.field))
+            item.setData(0, Qt.ItemDataRole.UserRole, (missing.action_id, missing.field))
             item.setForeground(0, QBrush(QColor("#8a5a00")))
         for top in (objectives, themes, todo):
             top.setExpanded(True)
 
     def _coverage_activated(self, item, _column=0) -> None:
-        target = item.data(0, Qt.UserRole)
+        target = item.data(0, Qt.ItemDataRole.UserRole)
         if not target:
             return
         action_id, field = target

@@ -22,28 +22,33 @@ class SheetView(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setEditTriggers(
-            QAbstractItemView.AnyKeyPressed | QAbstractItemView.DoubleClicked | QAbstractItemView.EditKeyPressed
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.setSelectionMode(QAbstractItemView.ContiguousSelection)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         self.horizontalHeader().setHighlightSections(False)
 
     def keyPressEvent(self, event):
-        if event.matches(QKeySequence.Paste):
+        if event.matches(QKeySequence.StandardKey.Paste):
             self.paste_requested.emit(parse_block(QGuiApplication.clipboard().text()), self.currentIndex())
             return
-        if event.matches(QKeySequence.Copy):
+        if event.matches(QKeySequence.StandardKey.Copy):
             QGuiApplication.clipboard().setText(self.selection_text())
             return
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter) and self.state() != QAbstractItemView.EditingState:
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and self.state() != QAbstractItemView.State.EditingState
+        ):
             self._move_down()
             return
         super().keyPressEvent(event)
 
     def closeEditor(self, editor, hint):
         super().closeEditor(editor, hint)
-        if hint == QAbstractItemDelegate.SubmitModelCache:  # Enter in a cell: go to the next row
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter in a cell: go to the next row
             self._move_down()
 
     def _move_down(self):
@@ -58,6 +63,6 @@ class SheetView(QTableView):
             return ""
         rows: dict[int, dict[int, str]] = {}
         for i in indexes:
-            rows.setdefault(i.row(), {})[i.column()] = str(i.data(Qt.EditRole) or "")
+            rows.setdefault(i.row(), {})[i.column()] = str(i.data(Qt.ItemDataRole.EditRole) or "")
         cols = sorted({i.column() for i in indexes})
         return "\n".join("\t".join(r.get(c, "") for c in cols) for _, r in sorted(rows.items())) + "\n"
