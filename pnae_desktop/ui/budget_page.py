@@ -4,6 +4,8 @@ the domain and refreshed after each cell; every change is an undoable edit of th
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -65,14 +67,16 @@ class BudgetPageForm(Form):
 
 class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     PAGE_TITLE = "Budget"
+    # Read by refresh() before anything shows or edits them.
+    budget: dom.Budget
+    totals: dom.BudgetTotals
+    problems: list[dom.Problem]
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("budget_page.ui", self, custom=(SheetView,))
         self.window_ = window
         self.prae_id: int | None = None
-        self.budget: dom.Budget | None = None
-        self.totals: dom.BudgetTotals | None = None
         self.charge_rows: list[tuple[str, str]] = []
         self.funder_rows: list[dom.Funder] = []
         self.structure_rows: list[str] = []
@@ -92,7 +96,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
         for account in dom.chart().charge_codes:
-            menu.addAction(dom.chart().by_code[account].title, lambda a=account: self.add_charge_row(a))
+            menu.addAction(dom.chart().by_code[account].title, functools.partial(self.add_charge_row, account))
         self.addChargeButton.setMenu(menu)
         self.removeChargeButton.clicked.connect(self.remove_charge_row)
         self.addStructureButton.clicked.connect(self.add_structure_row)
@@ -105,6 +109,13 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     # -- context ---------------------------------------------------------------------------
     def action_id(self) -> int | None:
         return self.actionCombo.currentData()
+
+    def _action(self) -> int:
+        """The chosen action, when the sheet being edited has rows (there is one then)."""
+        action_id = self.action_id()
+        if action_id is None:
+            raise RuntimeError("no action chosen")
+        return action_id
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -151,7 +162,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             if row >= 0:
                 view.setCurrentIndex(view.model().index(row, col))
 
-    def _years(self):
+    def _years(self) -> tuple[int, ...]:
         return self.budget.years
 
     # -- charges ---------------------------------------------------------------------------
@@ -183,9 +194,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         account, label = self.charge_rows[row]
         year = self._years()[col - 2]
         where = f"Cellule « {year} / {account} / {label} »"
-        return service.ChargeCell(
-            self.action_id(), account, label, year, service.parse_charge_cell(text, where, account)
-        )
+        return service.ChargeCell(self._action(), account, label, year, service.parse_charge_cell(text, where, account))
 
     def _set_charges(self, cells, text) -> None:
         store = self.store
@@ -198,7 +207,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     def _charge_cell(self, row: int, col: int, text: str) -> None:
         if col == 1:
             account, old = self.charge_rows[row]
-            store, action_id = self.store, self.action_id()
+            store, action_id = self.store, self._action()
             self.edit(
                 "Renommer une ligne de charges",
                 lambda: service.rename_charge_row(store, action_id, account, old, text),
@@ -218,7 +227,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         first = self._years()[0]
         value = service.ChargeValue(amount_cents=0)
         self._set_charges(
-            [service.ChargeCell(self.action_id(), account, label, first, value)], "Ajouter une ligne de charges"
+            [service.ChargeCell(self._action(), account, label, first, value)], "Ajouter une ligne de charges"
         )
 
     def remove_charge_row(self) -> None:
@@ -226,7 +235,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         if not (0 <= row < len(self.charge_rows)):
             return
         account, label = self.charge_rows[row]
-        cells = [service.ChargeCell(self.action_id(), account, label, y, None) for y in self._years()]
+        cells = [service.ChargeCell(self._action(), account, label, y, None) for y in self._years()]
         self._set_charges(cells, "Supprimer une ligne de charges")
 
     # -- financing -------------------------------------------------------------------------
@@ -248,7 +257,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             )
             return
         if col == 1:
-            action_id = self.action_id()
+            action_id = self._action()
             status = text if text in dom.FINANCING_STATUSES else "sollicite"
             cells = [
                 service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
@@ -311,7 +320,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     # -- paste -----------------------------------------------------------------------------
     def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
         """The financing cell typed or pasted at (row, col); the line keeps its status."""
-        funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self.action_id()
+        funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self._action()
         cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
         current = next(
             (f for f in self.budget.financing if (f.action_id, f.funder_id, f.year) == (action_id, funder.id, year)),
@@ -445,8 +454,9 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         layout = self.keyRow
         while layout.count():
             item = layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().setParent(None)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
         self._key_combos = {}
         for year in self._years():
             layout.addWidget(QLabel(f"{year} :", self.structureTab))

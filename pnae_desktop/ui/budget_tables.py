@@ -36,7 +36,7 @@ def charge_sheet(
             cents = line.cents if line else None
             total += cents or 0
             row.append(format_amount(cents) if cents is not None else "")
-            if line and line.etp is not None:
+            if line and line.etp is not None and line.annual_cost_cents is not None:
                 edit.append(f"{format(line.etp, 'f').replace('.', ',')} × {edit_text(line.annual_cost_cents)}")
                 sheet.tooltips[(r, 2 + k)] = (
                     f"{dom.format_etp(line.etp)} ETP × {format_amount(line.annual_cost_cents)} (coût annuel chargé)"

@@ -36,6 +36,7 @@ from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
+from pnae_desktop.ui.sheet import item_at
 
 TYPING_DELAY_MS = 600
 # Line edits of the parties tab (widget name) -> where their value sits in ConventionSettings.
@@ -208,7 +209,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         return obj
 
     def _fill_parties(self) -> None:
-        s = self.settings
+        s, prae_id = self.settings, self.prae_id
+        if s is None or prae_id is None:
+            return
         self.withRegion.setChecked(s.with_region)
         for name, path in self._line_fields.items():
             value = self._value(path)
@@ -223,7 +226,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             getattr(self, name).setEnabled(s.with_region)
         from pnae_desktop.services import praes
 
-        self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, self.prae_id))
+        self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, prae_id))
         for name, attr in self._org_fields.items():
             value = getattr(self.organisation, attr) or ""
             widget = getattr(self, name)
@@ -263,6 +266,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         text = getattr(self, name).text().strip()
         path = self._line_fields[name]
         try:
+            value: object
             if path == ("signature", "date"):
                 value = rules.french_date(text) if text else None
                 if text and value is None:
@@ -322,15 +326,15 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         schedules: dict[tuple, list] = {}
         try:
             for r in range(t.rowCount()):
-                key = t.item(r, 0).data(Qt.ItemDataRole.UserRole)
-                percent = t.item(r, 3).text().strip().rstrip("%").strip()
+                key = item_at(t, r, 0).data(Qt.ItemDataRole.UserRole)
+                percent = item_at(t, r, 3).text().strip().rstrip("%").strip()
                 share = rules.whole_number(percent)
                 if share is None:
                     raise ValidationError(
                         f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide."
                     )
                 schedules.setdefault(tuple(key), []).append(
-                    cv.Instalment(t.item(r, 2).text().strip(), share, t.item(r, 4).text().strip())
+                    cv.Instalment(item_at(t, r, 2).text().strip(), share, item_at(t, r, 4).text().strip())
                 )
         except ValidationError as exc:
             self.show_error(str(exc))
@@ -345,12 +349,12 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     # -- articles --------------------------------------------------------------------------
     def _fill_articles(self) -> None:
-        current = self.current_key()
-        numbers = cv.numbering(self.state)
+        current, state = self.current_key(), self._state()
+        numbers = cv.numbering(state)
         self.articleList.blockSignals(True)
         self.articleList.clear()
-        for a in self.state.articles:
-            title = cv.article_title(self.state, a.key)
+        for a in state.articles:
+            title = cv.article_title(state, a.key)
             number = numbers.get(a.key)
             label = f"{cv.article_label(number).capitalize()} – {title}" if number else f"(retiré) {title}"
             marks = []
@@ -366,9 +370,15 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
                 item.setForeground(QBrush(QColor("#8a5a00")))
             self.articleList.addItem(item)
         self.articleList.blockSignals(False)
-        keys = [a.key for a in self.state.articles]
+        keys = [a.key for a in state.articles]
         self.articleList.setCurrentRow(keys.index(current) if current in keys else 0)
         self._show_article(self.articleList.currentRow())
+
+    def _state(self) -> cv.ConventionState:
+        """The convention shown: the page acts on it only once refresh() has read it."""
+        if self.state is None:
+            raise RuntimeError("convention not loaded")
+        return self.state
 
     def current_key(self) -> str | None:
         item = self.articleList.currentItem()
@@ -441,27 +451,29 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
     def restore_article(self) -> None:
         key = self.current_key()
         if key is not None:
-            self._save_state(cv.restore_article(self.state, key), "Restaurer le texte du modèle")
+            self._save_state(cv.restore_article(self._state(), key), "Restaurer le texte du modèle")
 
     def show_diff(self) -> None:
         key = self.current_key()
         if key is None:
             return
-        model = cv.load_template(self.state.template_key).article(key)
+        model = cv.load_template(self._state().template_key).article(key)
+        if model is None:  # an article the region added has no model text
+            return
         _dialog(
             self,
             f"Différences avec le modèle — {model.title}",
-            LEGEND + f"<p>{diff_html(model.text, cv.article_text(self.state, key))}</p>",
+            LEGEND + f"<p>{diff_html(model.text, cv.article_text(self._state(), key))}</p>",
         ).exec()
 
     def add_article(self) -> None:
         title, ok = QInputDialog.getText(self, "Ajouter un article", "Titre de l'article (clause régionale) :")
         if not ok or not title.strip():
             return
-        numbers = cv.numbering(self.state)
-        after = numbers.get(self.current_key())
+        key, state = self.current_key(), self._state()
+        after = cv.numbering(state).get(key) if key is not None else None
         try:
-            new_state = cv.add_article(self.state, title, "Texte de l'article.", (after + 1) if after else None)
+            new_state = cv.add_article(state, title, "Texte de l'article.", (after + 1) if after else None)
         except ValidationError as exc:
             self.show_error(str(exc))
             return
@@ -471,9 +483,10 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         key = self.current_key()
         if key is None:
             return
-        article = self.state.article(key)
+        state = self._state()
+        article = state.article(key)
         try:
-            new_state = cv.reinstate_article(self.state, key) if article.removed else cv.remove_article(self.state, key)
+            new_state = cv.reinstate_article(state, key) if article.removed else cv.remove_article(state, key)
         except ValidationError as exc:
             self.show_error(str(exc))
             return
@@ -481,10 +494,10 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     def move_article(self, delta: int) -> None:
         key = self.current_key()
-        number = cv.numbering(self.state).get(key)
-        if number is None or number + delta < 1:
+        number = cv.numbering(self._state()).get(key) if key is not None else None
+        if key is None or number is None or number + delta < 1:
             return
-        self._save_state(cv.move_article(self.state, key, number + delta), "Déplacer un article")
+        self._save_state(cv.move_article(self._state(), key, number + delta), "Déplacer un article")
 
     # -- amounts and checks ----------------------------------------------------------------
     def _fill_amounts(self) -> None:
@@ -533,7 +546,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         if not target:
             return
         location, article = target
-        keys = [a.key for a in self.state.articles]
+        keys = [a.key for a in self._state().articles]
         if article in keys or location in keys:
             self.tabs.setCurrentWidget(self.articlesTab)
             self.articleList.setCurrentRow(keys.index(article if article in keys else location))

@@ -7,7 +7,6 @@ that type, so a renamed widget in a .ui fails at once with its name instead of l
 
 from __future__ import annotations
 
-import functools
 import sys
 from typing import Any
 
@@ -19,16 +18,25 @@ from pnae_desktop import paths
 
 
 class Form:
-    """Base of a typed form declaration, mixed into the view the form is loaded into: its class
-    annotations (and only those) name the form's widgets."""
+    """Base of a typed form declaration, mixed into the view the form is loaded into: the class
+    annotations of its plain (non-Qt) subclasses name the form's widgets; the view's own
+    annotations are ordinary attributes."""
 
 
-@functools.cache
+_declared: dict[type, dict[str, type]] = {}
+
+
 def declared_widgets(view_class: type) -> dict[str, type]:
-    """Name -> type of every widget the `Form` classes in `view_class`'s ancestry declare."""
+    """Name -> type of every widget the `Form` declarations in `view_class`'s ancestry name."""
+    if view_class not in _declared:
+        _declared[view_class] = _declarations(view_class)
+    return _declared[view_class]
+
+
+def _declarations(view_class: type) -> dict[str, type]:
     declared: dict[str, type] = {}
     for cls in reversed(view_class.__mro__):
-        if not (isinstance(cls, type) and issubclass(cls, Form)) or cls is Form:
+        if not issubclass(cls, Form) or cls is Form or issubclass(cls, QObject):
             continue
         namespace = vars(sys.modules[cls.__module__])
         for name, annotation in vars(cls).get("__annotations__", {}).items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QTableWidget, QTableWidgetItem
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -14,6 +14,14 @@ def parse_block(text: str) -> list[list[str]]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line.split("\t") for line in lines]
+
+
+def item_at(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
+    """The item at (row, column) of a table whose every cell is filled when it is built."""
+    item = table.item(row, column)
+    if item is None:
+        raise LookupError(f"{table.objectName()}: no item at ({row}, {column})")
+    return item
 
 
 class SheetView(QTableView):
