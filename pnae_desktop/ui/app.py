@@ -16,7 +16,8 @@ from pnae_desktop.services.workspace import Workspace
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
@@ -103,7 +104,7 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
     from pnae_desktop.store import backup
 
     candidates = backup.list_backups(error.path) if isinstance(error, DamagedStoreError) else []
-    if not candidates:
+    if not isinstance(error, DamagedStoreError) or not candidates:
         QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{error}")
         return None
     latest = candidates[0]
@@ -145,9 +146,10 @@ def run_gui(
         if exit_when_ready:
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
-        workspace = _recover(exc, db, db_url, with_demo)
-        if workspace is None:
+        recovered = _recover(exc, db, db_url, with_demo)
+        if recovered is None:
             return 2
+        workspace = recovered
 
     from pnae_desktop.ui.main_window import MainWindow
 

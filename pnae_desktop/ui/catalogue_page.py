@@ -116,19 +116,26 @@ class CataloguePage(CataloguePageForm, QWidget):
         root.appendRow(axes)
 
         priorities = self._item("Thèmes prioritaires", "group", None)
-        for theme in c.priority_themes:
-            node = self._item(f"Priorité {theme.number} – {theme.title}", "priority", theme.number)
-            for n in theme.actions:
+        for priority in c.priority_themes:
+            node = self._item(f"Priorité {priority.number} – {priority.title}", "priority", priority.number)
+            for n in priority.actions:
                 node.appendRow(self._action_item(n))
             priorities.appendRow(node)
         root.appendRow(priorities)
 
         objectives = self._item("Objectifs de l'État (instruction CPO)", "group", None)
-        for axis in c.cpo_axes:
-            node = self._item(f"Axe {axis.number} – {axis.title}", "cpo_axis", axis.number)
-            for o in axis.objectives:
-                first_line = o.text.split("\n", 1)[0]
-                node.appendRow(self._item(f"{o.code} – {first_line}", "objective", o.code, search.objective_text(o)))
+        for cpo_axis in c.cpo_axes:
+            node = self._item(f"Axe {cpo_axis.number} – {cpo_axis.title}", "cpo_axis", cpo_axis.number)
+            for objective in cpo_axis.objectives:
+                first_line = objective.text.split("\n", 1)[0]
+                node.appendRow(
+                    self._item(
+                        f"{objective.code} – {first_line}",
+                        "objective",
+                        objective.code,
+                        search.objective_text(objective),
+                    )
+                )
             objectives.appendRow(node)
         root.appendRow(objectives)
 

@@ -89,7 +89,7 @@ class ExportsPage(ExportsPageForm, QWidget):
         enabled = prae_id is not None
         for widget in (self.documentsBox, self.checkButton, self.exportButton):
             widget.setEnabled(enabled)
-        if not enabled:
+        if prae_id is None:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return
         from pnae_desktop.services import praes
@@ -102,7 +102,7 @@ class ExportsPage(ExportsPageForm, QWidget):
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
         )
         for document, (_check, path, _browse) in self.rows.items():
-            folder = Path(settings.value(f"exports/{document}/folder", str(default_dir)))
+            folder = Path(str(settings.value(f"exports/{document}/folder", str(default_dir))))
             path.setText(str(folder / names[document]))
         self.run_checks()
 
@@ -143,14 +143,17 @@ class ExportsPage(ExportsPageForm, QWidget):
     def _preflight(self, documents: list[str]) -> dict[str, exports.Preflight]:
         """The checks of `documents`, the PRAE read once; if that fails, each document on its own,
         so that each shows the error that concerns it."""
+        prae_id = self.prae_id
+        if prae_id is None:  # no PRAE open: nothing to check
+            return {}
         try:
-            return exports.preflight_all(self.store, self.prae_id, self.catalogue, documents)
+            return exports.preflight_all(self.store, prae_id, self.catalogue, documents)
         except UserError:
             pass
         results = {}
         for document in documents:
             try:
-                results[document] = exports.preflight(self.store, self.prae_id, self.catalogue, document)
+                results[document] = exports.preflight(self.store, prae_id, self.catalogue, document)
             except UserError as exc:
                 results[document] = exports.Preflight(errors=[str(exc)])
         return results

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeD
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.sheet import data_at, item_at, text_at
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
 LEVEL_BOXES = (
@@ -233,8 +234,10 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self.flush()
-        elif event.type() == QEvent.Type.ShortcutOverride and (
-            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+        elif (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
         ):
             self.flush()
             event.ignore()  # let the PRAE-wide Annuler/Rétablir shortcuts fire
@@ -258,8 +261,19 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             if value != (self.action.fields.get(key) or ""):
                 self._update(key, value, f"Modifier « {drafting.FIELD_LABELS[key]} »", merge=True)
 
+    def _action(self) -> PraeAction:
+        """The action shown: the editor saves only once show_action() has given it one."""
+        if self.action is None:
+            raise RuntimeError("no action shown")
+        return self.action
+
+    def _prae(self) -> PraeDetail:
+        if self.prae is None:
+            raise RuntimeError("no PRAE shown")
+        return self.prae
+
     def _update(self, key: str, value, text: str, merge: bool = False) -> None:
-        action_id = self.action.id
+        action_id = self._action().id
         store = self.page.store
         self.page.edit(
             text,
@@ -381,16 +395,16 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         out = []
         for row in range(t.rowCount()):
             where = f"Calendrier, ligne {row + 1}"
-            year_text = (t.item(row, 0).text() if t.item(row, 0) else "").strip()
+            year_text = text_at(t, row, 0).strip()
             year = rules.whole_number(year_text)
             if year is None:
                 raise ValidationError(f"{where} : l'année « {year_text} » n'est pas une année.", "calendar")
-            quarter_key = t.item(row, 1).data(Qt.ItemDataRole.UserRole) if t.item(row, 1) else ""
-            day_text = (t.item(row, 2).text() if t.item(row, 2) else "").strip()
+            quarter_key = data_at(t, row, 1, "")
+            day_text = text_at(t, row, 2).strip()
             day = rules.french_date(day_text) if day_text else None
             if day_text and day is None:
                 raise ValidationError(f"{where} : date « {day_text} » invalide (jj/mm/aaaa).", "calendar")
-            text = t.item(row, 3).text() if t.item(row, 3) else ""
+            text = text_at(t, row, 3)
             out.append(Milestone(year, text, int(quarter_key) if quarter_key else None, day))
         return out
 
@@ -406,7 +420,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         self._set_milestones(milestones, "Modifier le calendrier")
 
     def _set_milestones(self, milestones: list[Milestone], text: str) -> None:
-        store, action_id = self.page.store, self.action.id
+        store, action_id = self.page.store, self._action().id
         self.page.edit(
             text,
             lambda: drafting_service.set_milestones(store, action_id, milestones),
@@ -417,11 +431,11 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def add_milestone(self) -> None:
         if self.action is None:
             return
-        year = self.prae.summary.start_year
+        year = self._prae().summary.start_year
         milestones = [*self.action.milestones, Milestone(year, "Nouveau jalon", quarter=1)]
         self._set_milestones(milestones, "Ajouter un jalon")
         self.calendarTable.setCurrentCell(len(milestones) - 1, 3)
-        self.calendarTable.editItem(self.calendarTable.item(len(milestones) - 1, 3))
+        self.calendarTable.editItem(item_at(self.calendarTable, len(milestones) - 1, 3))
 
     def remove_milestone(self) -> None:
         row = self.calendarTable.currentRow()
@@ -457,7 +471,8 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         t = self.indicatorTable
         t.blockSignals(True)
         columns = self._indicator_columns(prae)
-        if t.columnCount() != len(columns) or t.horizontalHeaderItem(5).text() != columns[5]:
+        header = t.horizontalHeaderItem(5) if t.columnCount() == len(columns) else None
+        if header is None or header.text() != columns[5]:
             t.setColumnCount(len(columns))
             t.setHorizontalHeaderLabels(columns)
             t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -485,7 +500,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         t.blockSignals(False)
 
     def _indicators_from_table(self) -> list[Indicator]:
-        t, years = self.indicatorTable, self.prae.years
+        t, years = self.indicatorTable, self._prae().years
         out = []
         for row in range(t.rowCount()):
 
@@ -500,13 +515,14 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             targets = []
             for k, year in enumerate(years):
                 text = cell(5 + k)
-                if text:
-                    targets.append((year, drafting.parse_number(text, f"{where}, cible {year}")))
+                target = drafting.parse_number(text, f"{where}, cible {year}") if text else None
+                if target is not None:
+                    targets.append((year, target))
             out.append(
                 Indicator(
                     label=cell(0),
-                    unit=t.item(row, 1).data(Qt.ItemDataRole.UserRole) if t.item(row, 1) else "nombre",
-                    source=t.item(row, 2).data(Qt.ItemDataRole.UserRole) if t.item(row, 2) else "arml",
+                    unit=data_at(t, row, 1, "nombre"),
+                    source=data_at(t, row, 2, "arml"),
                     baseline=drafting.parse_number(cell(3), f"{where}, référence", allow_empty=True),
                     baseline_year=int(baseline_year) if baseline_year else None,
                     targets=tuple(targets),
@@ -522,12 +538,12 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             indicators = self._indicators_from_table()
         except ValidationError as exc:
             self.page.show_error(str(exc))
-            self._fill_indicators(self.prae, self.action)
+            self._fill_indicators(self._prae(), self.action)
             return
         self._set_indicators(indicators, "Modifier les indicateurs")
 
     def _set_indicators(self, indicators: list[Indicator], text: str) -> None:
-        store, action_id = self.page.store, self.action.id
+        store, action_id = self.page.store, self._action().id
         self.page.edit(
             text,
             lambda: drafting_service.set_indicators(store, action_id, indicators),

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableW
 from pnae_desktop.domain.entities import MissionLocale
 from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.sheet import item_at
 
 COLUMNS = ("Nom", "Ville", "Directeur ou directrice", "Contact")
 
@@ -67,23 +68,23 @@ class MissionsLocalesDialog(MissionsLocalesDialogForm, QDialog):
 
     def _changed(self, item):
         row = item.row()
-        values = [self.table.item(row, c).text() if self.table.item(row, c) else "" for c in range(len(COLUMNS))]
+        values = [cell.text() if (cell := self.table.item(row, c)) else "" for c in range(len(COLUMNS))]
         self._save(MissionLocale(item.data(Qt.ItemDataRole.UserRole), *values), "Modifier une mission locale")
 
     def add(self):
         self._save(MissionLocale(None, "Nouvelle mission locale"), "Ajouter une mission locale")
         row = self.table.rowCount() - 1
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).text() == "Nouvelle mission locale":
+            if item_at(self.table, r, 0).text() == "Nouvelle mission locale":
                 row = r
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        self.table.editItem(item_at(self.table, row, 0))
 
     def remove(self):
         row = self.table.currentRow()
         if row < 0:
             return
-        ml_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        ml_id = item_at(self.table, row, 0).data(Qt.ItemDataRole.UserRole)
         store, prae_id = self.page.store, self.page.prae.summary.id
         self.page.edit(
             "Retirer une mission locale",

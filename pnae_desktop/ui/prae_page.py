@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.domain import drafting
-from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.entities import PraeAction, PraeDetail
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.services import praes
@@ -44,7 +44,7 @@ class ActionListModel(QAbstractListModel):
     def __init__(self, page):
         super().__init__(page)
         self.page = page
-        self.actions = ()
+        self.actions: tuple[PraeAction, ...] = ()
         self.incomplete: set[int] = set()
 
     def set_actions(self, actions, incomplete) -> None:
@@ -184,16 +184,22 @@ class PraePage(PraePageForm, QWidget):
         self._show_empty()
 
     # -- context -------------------------------------------------------------------------
+    def _prae(self) -> PraeDetail:
+        """The PRAE on the page: the page acts on one only once load() has read it."""
+        if self.prae is None:
+            raise RuntimeError("no PRAE loaded")
+        return self.prae
+
     @property
     def store(self):
         return self.window_.workspace.store
 
     @property
     def catalogue(self):
-        return self.window_.workspace.catalogues.get(self.prae.summary.catalogue_edition)
+        return self.window_.workspace.catalogues.get(self._prae().summary.catalogue_edition)
 
     def stack(self) -> QUndoStack:
-        return self.window_.undo_stack(self.prae.summary.id)
+        return self.window_.undo_stack(self._prae().summary.id)
 
     def edit(self, text, apply, revert, merge_key=None, action_id: int | None = None) -> bool:
         """An undoable edit; with `action_id`, only that action is read back afterwards."""
@@ -210,7 +216,7 @@ class PraePage(PraePageForm, QWidget):
         for s in summaries:
             self.praeCombo.addItem(f"{s.title} — {s.region_name}, {s.period_label}", s.id)
         if self.prae is not None:
-            self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(self.prae.summary.id)))
+            self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(self._prae().summary.id)))
         self.praeCombo.blockSignals(False)
 
     def _show_empty(self) -> None:
@@ -230,7 +236,7 @@ class PraePage(PraePageForm, QWidget):
         self.tabs.setEnabled(True)
         self.listPanel.setEnabled(True)
         self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(prae_id)))
-        self._show(select_id=self.prae.actions[0].id if self.prae.actions else None)
+        self._show(select_id=self._prae().actions[0].id if self._prae().actions else None)
         self.changed.emit()
 
     def reload(self) -> None:
@@ -250,27 +256,27 @@ class PraePage(PraePageForm, QWidget):
         except UserError:
             self.reload()  # it went away (e.g. undo across a deletion): read everything
             return
-        actions = tuple(fresh if a.id == action_id else a for a in self.prae.actions)
+        actions = tuple(fresh if a.id == action_id else a for a in self._prae().actions)
         self.prae = dataclasses.replace(self.prae, actions=actions)
-        cov = drafting.coverage(self.prae, self.catalogue)
+        cov = drafting.coverage(self._prae(), self.catalogue)
         row = next(i for i, a in enumerate(actions) if a.id == action_id)
         self.model.update_action(row, fresh, cov.incomplete_actions)
         if self.editor.action is not None and self.editor.action.id == action_id:
-            self.editor.show_action(self.prae, fresh)
+            self.editor.show_action(self._prae(), fresh)
         self._fill_coverage(cov)
         self.changed.emit()
 
     def _show(self, select_id: int | None) -> None:
-        s = self.prae.summary
+        s = self._prae().summary
         self.periodLabel.setText(f"{s.region_name} · {s.period_label}")
         self.statusCombo.setCurrentIndex(max(0, self.statusCombo.findData(s.status)))
-        cov = drafting.coverage(self.prae, self.catalogue)
-        self.model.set_actions(self.prae.actions, cov.incomplete_actions)
-        ids = [a.id for a in self.prae.actions]
+        cov = drafting.coverage(self._prae(), self.catalogue)
+        self.model.set_actions(self._prae().actions, cov.incomplete_actions)
+        ids = [a.id for a in self._prae().actions]
         row = ids.index(select_id) if select_id in ids else (0 if ids else -1)
         if row >= 0:
             self.actionList.setCurrentIndex(self.model.index(row))
-        self.editor.show_action(self.prae, self.prae.actions[row] if row >= 0 else None)
+        self.editor.show_action(self._prae(), self._prae().actions[row] if row >= 0 else None)
         self._fill_coverage(cov)
         self.duplicateButton.setEnabled(row >= 0)
         self.removeButton.setEnabled(row >= 0)
@@ -282,22 +288,22 @@ class PraePage(PraePageForm, QWidget):
 
     def current_action(self):
         action_id = self.current_action_id()
-        return self.prae.action(action_id) if action_id is not None else None
+        return self._prae().action(action_id) if action_id is not None else None
 
     def _current_changed(self, current, _previous) -> None:
         if self.prae is None or not current.isValid():
             return
-        action = self.prae.action(current.data(Qt.ItemDataRole.UserRole))
+        action = self._prae().action(current.data(Qt.ItemDataRole.UserRole))
         if self.editor.action is None or self.editor.action.id != action.id:
-            self.editor.show_action(self.prae, action)
+            self.editor.show_action(self._prae(), action)
 
     def select_action(self, action_id: int) -> None:
-        ids = [a.id for a in self.prae.actions]
+        ids = [a.id for a in self._prae().actions]
         self.actionList.setCurrentIndex(self.model.index(ids.index(action_id)))
 
     # -- the PRAE itself --------------------------------------------------------------------
     def _update_prae(self, text: str, **changes) -> None:
-        store, prae_id = self.store, self.prae.summary.id
+        store, prae_id = self.store, self._prae().summary.id
         self.edit(
             text,
             lambda: praes.update_prae(store, prae_id, **changes),
@@ -312,18 +318,18 @@ class PraePage(PraePageForm, QWidget):
     def rename(self) -> None:
         if self.prae is None:
             return
-        title, ok = QInputDialog.getText(self, "Renommer le PRAE", "Intitulé :", text=self.prae.summary.title)
-        if ok and title.strip() and title.strip() != self.prae.summary.title:
+        title, ok = QInputDialog.getText(self, "Renommer le PRAE", "Intitulé :", text=self._prae().summary.title)
+        if ok and title.strip() and title.strip() != self._prae().summary.title:
             self._update_prae("Renommer le PRAE", title=title)
 
     # -- structure edits -------------------------------------------------------------------
     def move_action(self, source: int, target: int) -> None:
-        ids = [a.id for a in self.prae.actions]
+        ids = [a.id for a in self._prae().actions]
         if not (0 <= source < len(ids)) or not (0 <= target < len(ids)) or source == target:
             return
         moved = ids.pop(source)
         ids.insert(target, moved)
-        store, prae_id = self.store, self.prae.summary.id
+        store, prae_id = self.store, self._prae().summary.id
         self.edit(
             "Réordonner les actions",
             lambda: drafting_service.reorder_actions(store, prae_id, ids),
@@ -338,7 +344,7 @@ class PraePage(PraePageForm, QWidget):
 
     def _fill_pnae_menu(self) -> None:
         self._pnae_menu.clear()
-        declined = {a.pnae_action for a in self.prae.actions if a.pnae_action}
+        declined = {a.pnae_action for a in self._prae().actions if a.pnae_action}
         for action in self.catalogue.actions:
             mark = "✓ " if action.number in declined else ""
             entry = self._pnae_menu.addAction(f"{mark}{action.number}. {action.title}")
@@ -346,7 +352,7 @@ class PraePage(PraePageForm, QWidget):
 
     def _add(self, text: str, create) -> None:
         """An addition whose undo deletes it and whose redo restores the same action (same id)."""
-        store, prae_id = self.store, self.prae.summary.id
+        store, prae_id = self.store, self._prae().summary.id
         command = push_edit(
             self.stack(),
             text,
@@ -360,8 +366,8 @@ class PraePage(PraePageForm, QWidget):
             self.select_action(command.state)
 
     def add_pnae(self, number: int) -> None:
-        store, catalogue, prae_id = self.store, self.catalogue, self.prae.summary.id
-        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
+        store, catalogue, prae_id = self.store, self.catalogue, self._prae().summary.id
+        position = self.actionList.currentIndex().row() + 1 if self._prae().actions else None
         self._add(
             f"Ajouter l'action {number} du PNAE",
             lambda: drafting_service.add_pnae_action(store, catalogue, prae_id, number, position),
@@ -371,8 +377,8 @@ class PraePage(PraePageForm, QWidget):
         title, ok = QInputDialog.getText(self, "Action régionale", "Intitulé de la nouvelle action :")
         if not ok:
             return
-        store, prae_id = self.store, self.prae.summary.id
-        position = self.actionList.currentIndex().row() + 1 if self.prae.actions else None
+        store, prae_id = self.store, self._prae().summary.id
+        position = self.actionList.currentIndex().row() + 1 if self._prae().actions else None
         self._add(
             "Ajouter une action régionale", lambda: drafting_service.add_blank_action(store, prae_id, title, position)
         )
@@ -399,7 +405,7 @@ class PraePage(PraePageForm, QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.flush()
-        store, prae_id, action_id = self.store, self.prae.summary.id, action.id
+        store, prae_id, action_id = self.store, self._prae().summary.id, action.id
         self.edit(
             f"Supprimer « {action.title[:40]} »",
             lambda: drafting_service.delete_action(store, action_id),
@@ -410,7 +416,7 @@ class PraePage(PraePageForm, QWidget):
         action = self.current_action()
         if action is not None:
             self.editor.flush()
-            show_action_changes(self, self.prae.action(action.id), self.catalogue)
+            show_action_changes(self, self._prae().action(action.id), self.catalogue)
 
     def manage_missions_locales(self) -> None:
         from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
@@ -422,7 +428,7 @@ class PraePage(PraePageForm, QWidget):
     def _fill_coverage(self, cov: drafting.Coverage) -> None:
         tree = self.coverageTree
         tree.clear()
-        titles = {a.id: a.title for a in self.prae.actions}
+        titles = {a.id: a.title for a in self._prae().actions}
         covered = sum(1 for _, ids in cov.objectives if ids)
         self.coverageSummary.setText(
             f"<b>{covered} objectif(s) de la CPO sur {len(cov.objectives)}</b> servis par au moins une action ; "
@@ -457,9 +463,9 @@ class PraePage(PraePageForm, QWidget):
             QTreeWidgetItem(not_declined, [f"{number}. {self.catalogue.action(number).title}"])
 
         todo = QTreeWidgetItem(tree, [f"À compléter ({len(cov.missing)})"])
-        for missing in cov.missing:
-            item = QTreeWidgetItem(todo, [f"{titles[missing.action_id]} : {missing.message}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, (missing.action_id, missing.field))
+        for item_missing in cov.missing:
+            item = QTreeWidgetItem(todo, [f"{titles[item_missing.action_id]} : {item_missing.message}"])
+            item.setData(0, Qt.ItemDataRole.UserRole, (item_missing.action_id, item_missing.field))
             item.setForeground(0, QBrush(QColor("#8a5a00")))
         for top in (objectives, themes, todo):
             top.setExpanded(True)

@@ -3,6 +3,8 @@ Ctrl+C copies the selection and Ctrl+V pastes a block copied from Excel or Libre
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QTableWidget, QTableWidgetItem
@@ -22,6 +24,18 @@ def item_at(table: QTableWidget, row: int, column: int) -> QTableWidgetItem:
     if item is None:
         raise LookupError(f"{table.objectName()}: no item at ({row}, {column})")
     return item
+
+
+def text_at(table: QTableWidget, row: int, column: int) -> str:
+    """The text at (row, column), "" for an empty cell."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
+
+
+def data_at(table: QTableWidget, row: int, column: int, default: object) -> Any:
+    """The user data at (row, column), `default` for an empty cell."""
+    item = table.item(row, column)
+    return item.data(Qt.ItemDataRole.UserRole) if item is not None else default
 
 
 class SheetView(QTableView):
