@@ -5,6 +5,7 @@ the domain and refreshed after each cell; every change is an undoable edit of th
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -236,13 +237,13 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
         if col == 0:  # the funder's name, for the whole PRAE
-            self.apply_edit(edits.SaveFunder("Renommer un financeur", funder.id, text, funder.kind))
+            self.apply_edit(edits.SaveFunder("Renommer un financeur", stored_id(funder.id), text, funder.kind))
             return
         if col == 1:
             action_id = self._action()
             status = text if text in dom.FINANCING_STATUSES else "sollicite"
             cells = [
-                service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
+                service.FinancingCell(action_id, stored_id(funder.id), f.year, f.amount_cents, status)
                 for f in self.budget.financing
                 if f.action_id == action_id and f.funder_id == funder.id
             ]
@@ -282,7 +283,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        self.apply_edit(edits.DeleteFunder("Retirer un financeur", funder.id))
+        self.apply_edit(edits.DeleteFunder("Retirer un financeur", stored_id(funder.id)))
 
     # -- paste -----------------------------------------------------------------------------
     def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
@@ -294,7 +295,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             None,
         )
         return service.FinancingCell(
-            action_id, funder.id, year, cents, current.status if current is not None else "sollicite"
+            action_id, stored_id(funder.id), year, cents, current.status if current is not None else "sollicite"
         )
 
     def paste(self, model, block: list[list[str]], index) -> None:
@@ -431,7 +432,8 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         shares = dict(keys[year].manual_shares or {}) if year in keys else {}
         if method == "manual" and not shares:
             shares = dom.pro_rata_shares(self.budget, self.totals, year)
-        self.apply_edit(edits.SetAllocationKey("Changer la clé de répartition", year, method, shares or None))
+        stored = {stored_id(a): v for a, v in shares.items()} or None
+        self.apply_edit(edits.SetAllocationKey("Changer la clé de répartition", year, method, stored))
 
     def _manual_cell(self, row: int, col: int, text: str) -> None:
         year = self._years()[col - 2]
@@ -439,7 +441,8 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         shares = dict(key.manual_shares or {})
         action = self.budget.actions[row]
         shares[action.action_id] = parse_percentage(text or "0", f"Clé {year}, action « {action.title} »")
-        self.apply_edit(edits.SetAllocationKey("Modifier la clé manuelle", year, "manual", shares))
+        stored = {stored_id(a): v for a, v in shares.items()}
+        self.apply_edit(edits.SetAllocationKey("Modifier la clé manuelle", year, "manual", stored))
 
     # -- round trip with an edited workbook -------------------------------------------------
     def import_workbook(self, path: str | None = None) -> None:
@@ -484,3 +487,10 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.summaryView.setHtml(
             summary_html(self.budget, self.totals, self.problems, self.window_.workspace.catalogues.default)
         )
+
+
+def stored_id(value: Hashable) -> int:
+    """A row id of the store (the domain also names default funders by their kind)."""
+    if not isinstance(value, int):
+        raise ValidationError("Ligne inconnue du fichier de données : rechargez la page.")
+    return value

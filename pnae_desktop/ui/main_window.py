@@ -95,10 +95,12 @@ class MainWindow(MainWindowForm, QMainWindow):
         self._sessions: dict[int, PraeSession] = {}
         self.history = UndoActions(self)
         self.actionUndo, self.actionRedo = self.history.undo, self.history.redo
-        first = self.menuEdit.actions()[0] if self.menuEdit.actions() else None
-        self.menuEdit.insertAction(first, self.actionUndo)
-        self.menuEdit.insertAction(first, self.actionRedo)
-        self.menuEdit.insertSeparator(first)
+        existing = self.menuEdit.actions()
+        if existing:  # Annuler / Rétablir first, then what the form's Édition menu holds
+            self.menuEdit.insertActions(existing[0], [self.actionUndo, self.actionRedo])
+            self.menuEdit.insertSeparator(existing[0])
+        else:
+            self.menuEdit.addActions([self.actionUndo, self.actionRedo])
 
     def session(self, prae_id: int) -> PraeSession:
         """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""
