@@ -19,3 +19,14 @@ class ValidationError(UserError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+
+
+class ConflictError(UserError):
+    """An edit, an undo or a redo based on a value that someone changed since (another window,
+    another post, a script): refused, nothing written. `theirs` is what is there now, `mine`
+    what the edit expected to find."""
+
+    def __init__(self, message: str, theirs: object = None, mine: object = None):
+        super().__init__(message)
+        self.theirs = theirs
+        self.mine = mine

@@ -283,3 +283,43 @@ def test_snapshot_reads_detail_budget_and_convention_together(session):
     rendered, checks = snap.convention
     assert rendered.articles and isinstance(checks, (list, tuple))
     assert session.snapshot(convention=False).convention is None
+
+
+def test_undo_refuses_when_someone_changed_the_value_since(session):
+    """Another window, post or script changed the cell after this session's edit: undoing would
+    silently overwrite their value, so it is refused, with both values, and nothing moves."""
+    from pnae_desktop.errors import ConflictError
+
+    a1 = ids(session)[0]
+    session.apply(e.SetChargeCells("Modifier une charge", (charge(a1, 2018, "100"),)))
+    b.set_charge_cells(session.store, [charge(a1, 2018, "999")])  # their edit, outside the session
+    before = whole(session.store, session.prae_id, session.catalogue)
+    with pytest.raises(ConflictError, match="modifiée entre-temps") as caught:
+        session.undo()
+    assert whole(session.store, session.prae_id, session.catalogue) == before
+    assert session.depth == 1 and not session.can_redo
+    assert caught.value.theirs != caught.value.mine
+
+
+def test_redo_refuses_when_someone_changed_the_value_since(session):
+    from pnae_desktop.errors import ConflictError
+
+    a1 = ids(session)[0]
+    session.apply(e.UpdateAction("Pilote", a1, {"pilot": "ARML"}))
+    session.undo()
+    from pnae_desktop.services import drafting
+
+    drafting.update_action(session.store, a1, {"pilot": "Mission locale de Lille"})
+    with pytest.raises(ConflictError):
+        session.redo()
+    assert praes.get_action(session.store, a1).pilot == "Mission locale de Lille"
+    assert session.can_redo and session.depth == 0
+
+
+def test_merged_typing_is_checked_against_the_last_keystroke(session):
+    a1 = ids(session)[0]
+    for text in ("Un", "Un texte"):
+        session.apply(e.UpdateAction("Contexte", a1, {"contexte": text}), merge_key=(a1, "contexte"))
+    session.undo()  # the stored value is the last one typed: no conflict
+    session.redo()
+    assert praes.get_action(session.store, a1).fields.get("contexte") == "Un texte"

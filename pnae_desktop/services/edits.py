@@ -22,6 +22,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget, drafting, praes
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.store.database import Store
+from pnae_desktop.store.models import ACTION_LINE_FIELDS
 
 # What an edit can change; a view subscribes to the aspects it shows.
 TITLE = "title"  # the PRAE's title, status, dates of change (dashboard, window title)
@@ -50,6 +51,13 @@ class Edit:
     def apply(self, ctx: Context) -> Edit:
         raise NotImplementedError
 
+    def state_key(self) -> object | None:
+        """What this edit writes, in a comparable form; None when not compared. The session
+        records, with each step of the history, the edit whose result the step overwrites:
+        an undo or redo that finds another state there (someone changed the value since) is
+        refused. An edit's inverse, built from the values found, has the same form."""
+        return None
+
     @property
     def action_ids(self) -> frozenset[int]:
         """The actions this edit touches; empty when it is not about given actions."""
@@ -65,6 +73,10 @@ class Composite(Edit):
     def apply(self, ctx: Context) -> Edit:
         inverses = [edit.apply(ctx) for edit in self.edits]
         return Composite(self.label, tuple(reversed(inverses)))
+
+    def state_key(self) -> object | None:
+        keys = [edit.state_key() for edit in self.edits]
+        return None if any(k is None for k in keys) else tuple(keys)  # an inverse's inverse keeps the order
 
     @property
     def changed_aspects(self) -> frozenset[str]:
@@ -90,6 +102,9 @@ class SetChargeCells(Edit):
     def apply(self, ctx: Context) -> Edit:
         return SetChargeCells(self.label, tuple(budget.set_charge_cells(ctx.store, list(self.cells))))
 
+    def state_key(self) -> object | None:
+        return frozenset((c.action_id, c.account, c.label.strip(), c.year, c.value) for c in self.cells)
+
 
 @dataclass(frozen=True)
 class RenameChargeRow(Edit):
@@ -111,6 +126,12 @@ class SetFinancingCells(Edit):
 
     def apply(self, ctx: Context) -> Edit:
         return SetFinancingCells(self.label, tuple(budget.set_financing_cells(ctx.store, list(self.cells))))
+
+    def state_key(self) -> object | None:  # no line: its status does not matter
+        return frozenset(
+            (c.action_id, c.funder_id, c.year, c.amount_cents, c.status if c.amount_cents is not None else None)
+            for c in self.cells
+        )
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,9 @@ class SetStructuralCells(Edit):
         previous = budget.set_structural_cells(ctx.store, ctx.prae_id, list(self.cells))
         return SetStructuralCells(self.label, tuple(previous))
 
+    def state_key(self) -> object | None:
+        return frozenset((c.label.strip(), c.year, c.amount_cents) for c in self.cells)
+
 
 @dataclass(frozen=True)
 class SetAllocationKey(Edit):
@@ -195,6 +219,9 @@ class SetObjectiveShares(Edit):
     def apply(self, ctx: Context) -> Edit:
         previous = budget.set_objective_shares(ctx.store, self.action_id, self.shares)
         return SetObjectiveShares(self.label, self.action_id, previous)
+
+    def state_key(self) -> object | None:
+        return None if self.shares is None else frozenset(self.shares.items())
 
     @property
     def action_ids(self) -> frozenset[int]:
@@ -241,6 +268,21 @@ class UpdatePrae(Edit):
     def apply(self, ctx: Context) -> Edit:
         return UpdatePrae(self.label, praes.update_prae(ctx.store, ctx.prae_id, **self.changes))
 
+    def state_key(self) -> object | None:
+        return frozenset((k, v.strip() if isinstance(v, str) else v) for k, v in self.changes.items())
+
+
+def _canonical_field(key: str, value: Any) -> object:
+    """A fiche field as the services store it (one-line fields trimmed, levels as a set)."""
+    if key == "territorial_levels":
+        parts = value.split(",") if isinstance(value, str) else (value or ())
+        return frozenset(filter(None, parts))
+    if key == "regional_priority":
+        return bool(value)
+    if key in ACTION_LINE_FIELDS:
+        return (value or "").strip()
+    return value
+
 
 @dataclass(frozen=True)
 class UpdateAction(Edit):
@@ -253,6 +295,9 @@ class UpdateAction(Edit):
     def apply(self, ctx: Context) -> Edit:
         previous = drafting.update_action(ctx.store, self.action_id, self.changes)
         return UpdateAction(self.label, self.action_id, previous)
+
+    def state_key(self) -> object | None:
+        return frozenset((key, _canonical_field(key, value)) for key, value in self.changes.items())
 
     @property
     def action_ids(self) -> frozenset[int]:
@@ -482,6 +527,9 @@ class SaveConventionSettings(Edit):
         previous = convention_service.save_settings(ctx.store, ctx.prae_id, ctx.catalogue, self.settings)
         return SaveConventionSettings(self.label, previous)
 
+    def state_key(self) -> object | None:
+        return self.settings
+
 
 @dataclass(frozen=True)
 class SaveConventionState(Edit):
@@ -494,6 +542,9 @@ class SaveConventionState(Edit):
         assert self.state is not None
         previous = convention_service.save_state(ctx.store, ctx.prae_id, ctx.catalogue, self.state)
         return SaveConventionState(self.label, previous)
+
+    def state_key(self) -> object | None:
+        return self.state
 
 
 @dataclass(frozen=True)

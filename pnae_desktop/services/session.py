@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
+from pnae_desktop.errors import ConflictError
 from pnae_desktop.services.edits import Composite, Context, Edit, aspects_of
 from pnae_desktop.store.database import Store
 
@@ -37,6 +38,7 @@ class Changed:
 class _Step:
     label: str
     edit: Edit  # what to apply to move along the history (an inverse on the undo side)
+    based_on: Edit  # the edit whose result `edit` overwrites: what it expects to find there
     merge_key: object = None
     stamp: float = 0.0
 
@@ -99,10 +101,22 @@ class PraeSession:
         self._undo.clear()
         self._redo.clear()
 
-    def _run(self, edit: Edit) -> Edit:
-        """Apply `edit` in one transaction and return its inverse; on failure nothing is written."""
+    def _run(self, edit: Edit, based_on: Edit | None = None) -> Edit:
+        """Apply `edit` in one transaction and return its inverse; on failure nothing is written.
+        With `based_on`, the values `edit` overwrites must be those `based_on` wrote: else
+        someone changed them since, and the step is refused (ConflictError)."""
         with self.store.transaction():
-            return edit.apply(self.context)
+            inverse = edit.apply(self.context)
+            if based_on is not None:
+                mine, theirs = based_on.state_key(), inverse.state_key()
+                if mine is not None and theirs is not None and mine != theirs:
+                    raise ConflictError(
+                        f"« {edit.label} » : la valeur a été modifiée entre-temps (dans une autre fenêtre, "
+                        "sur un autre poste ou par un script). Rien n'a été changé.",
+                        theirs=theirs,
+                        mine=mine,
+                    )
+            return inverse
 
     def apply(self, edit: Edit, *, merge_key: object = None) -> Changed:
         """Apply a new edit and record its inverse. Edits with the same `merge_key` made within
@@ -116,9 +130,10 @@ class PraeSession:
             and top.merge_key == merge_key
             and now - top.stamp <= MERGE_WINDOW_S
         ):
-            top.stamp = now  # undo still goes back to the value before the first keystroke
+            top.stamp = now  # undo still goes back to the value before the first keystroke…
+            top.based_on = edit  # …from the value of the last one
         else:
-            self._undo.append(_Step(edit.label, inverse, merge_key, now))
+            self._undo.append(_Step(edit.label, inverse, edit, merge_key, now))
             del self._undo[:-HISTORY_LIMIT]
         self._redo.clear()
         return self._notify(edit, inverse, edit.label, "edit")
@@ -132,18 +147,18 @@ class PraeSession:
         if not self._undo:
             return None
         step = self._undo[-1]
-        redo = self._run(step.edit)
+        redo = self._run(step.edit, step.based_on)
         self._undo.pop()
-        self._redo.append(_Step(step.label, redo))
+        self._redo.append(_Step(step.label, redo, step.edit))
         return self._notify(step.edit, redo, step.label, "undo")
 
     def redo(self) -> Changed | None:
         if not self._redo:
             return None
         step = self._redo[-1]
-        undo = self._run(step.edit)
+        undo = self._run(step.edit, step.based_on)
         self._redo.pop()
-        self._undo.append(_Step(step.label, undo))  # no merge_key: never merged with what follows
+        self._undo.append(_Step(step.label, undo, step.edit))  # no merge_key: never merged with what follows
         return self._notify(step.edit, undo, step.label, "redo")
 
     # -- reading ---------------------------------------------------------------------------
