@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from conftest import answer_next_dialog
+from PySide6.QtCore import QSettings
 
 from pnae_desktop.services import demo, praes
 from pnae_desktop.store.database import open_store
@@ -49,14 +49,7 @@ def test_gui_receives_a_package_as_copy(qtbot, tmp_path, catalogue):
     package = window.export_package(str(tmp_path / "envoi.prae"))
     assert package is not None and package.exists()
 
-    def choose_copy():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            next(b for b in box.buttons() if b.text() == "Importer comme copie").click()
-        else:
-            QTimer.singleShot(20, choose_copy)
-
-    QTimer.singleShot(0, choose_copy)
+    answer_next_dialog(lambda box: next(b for b in box.buttons() if b.text() == "Importer comme copie").click())
     copy_id = window.import_package(str(package))
     assert copy_id is not None and copy_id != prae_id
     titles = [r.title for r in window.dashboard.model.rows]

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from conftest import MessageWatchdog
+from PySide6.QtCore import QSettings
 
 from pnae_desktop.errors import StoreError
 from pnae_desktop.services import demo, praes
@@ -98,20 +98,10 @@ def test_backup_then_restore_from_the_dialog(qtbot, demo_file, tmp_path):
     listed = [dialog.backupList.item(i).data(0x0100) for i in range(dialog.backupList.count())]
     assert str(made) in listed
     dialog.backupList.setCurrentRow(listed.index(str(made)))
-    answers = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            answers.append(box.text())
-            box.button(QMessageBox.Yes if box.button(QMessageBox.Yes) else QMessageBox.Ok).click()
-            if len(answers) < 2:
-                QTimer.singleShot(20, answer)
-        else:
-            QTimer.singleShot(20, answer)
-
-    QTimer.singleShot(0, answer)
+    dog = MessageWatchdog(answer_questions=True)  # Yes to the question, then OK to the report
     dialog.restoreButton.click()
+    dog.stop()
+    answers = dog.messages
     assert "copié de côté" in answers[0] and "restaurée" in answers[1]
     assert [r.id for r in window.dashboard.model.rows] == [prae_id]  # back to the backup's content
     asides = [b for b in backup.list_backups(demo_file) if b.reason == backup.REASON_RESTORE]
