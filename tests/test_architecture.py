@@ -139,3 +139,25 @@ def test_cycle_finder_finds_a_cycle():
 def test_no_module_over_600_lines():
     long = {m: n for m, p in modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, long
+
+
+def test_function_level_imports_say_why():
+    """An import inside a function is kept only for start-up speed, and says so: a comment on
+    its line or at the head of the run of imports it belongs to."""
+    silent = []
+    for module, path in modules().items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for func in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(func):
+                if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                    continue
+                i = node.lineno - 1
+                block = lines[i : node.end_lineno]
+                while i > 0 and lines[i - 1].strip().startswith(("from ", "import ", "#")):
+                    i -= 1
+                    block.append(lines[i])
+                if not any("#" in line for line in block):
+                    silent.append(f"{module}:{node.lineno}")
+    assert not silent, silent

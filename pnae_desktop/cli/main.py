@@ -211,7 +211,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     from pnae_desktop.exports import serialize  # start-up: as above
     from pnae_desktop.services import convention, praes
-    from pnae_desktop.services.snapshot import load_snapshot
+    from pnae_desktop.services.snapshot import load_snapshot  # start-up: as above
 
     with _opened(args) as store:
         snap = load_snapshot(store, args.prae, _catalogues().get(praes.catalogue_edition(store, args.prae)))

@@ -77,6 +77,7 @@ def format_amount(cents: int) -> str:
     Babel's French format, with its narrow no-break space (U+202F) between thousands replaced
     by an ordinary no-break space (U+00A0): many PDF and office fonts have no U+202F glyph.
     """
+    # start-up: Babel loads its locale data on first use
     from babel.numbers import format_currency
 
     _check_cents(cents)

@@ -144,6 +144,7 @@ def export(
 
 
 def _convention(inputs: Snapshot, out: Path, step) -> None:
+    # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports.pdf import convention as convention_pdf
 
     rendered, _ = _convention_of(inputs)
@@ -154,6 +155,7 @@ def _convention(inputs: Snapshot, out: Path, step) -> None:
 
 
 def _prae(inputs: Snapshot, out: Path, step) -> None:
+    # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports.pdf import prae as prae_pdf
 
     step(0.4, "Mise en page des fiches actions")
@@ -161,6 +163,7 @@ def _prae(inputs: Snapshot, out: Path, step) -> None:
 
 
 def _budget(inputs: Snapshot, out: Path, step) -> None:
+    # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports import workbook
 
     step(0.4, "Écriture du classeur")
@@ -175,6 +178,7 @@ def write_budget_workbook(
     """The budget workbook alone, without the pre-flight checks (tests, benchmark): the PRAE
     read in one transaction, then written to `path` (.xlsx) atomically (a crash leaves the old
     file). `catalogue` None: the PRAE's edition, as shipped."""
+    # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports import workbook
 
     snap = load_snapshot(

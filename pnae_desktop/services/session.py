@@ -17,6 +17,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ConflictError
 from pnae_desktop.services.edits import Composite, Context, Edit, aspects_of
+from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
 MERGE_WINDOW_S = 2.0  # consecutive typing in one field within this delay is one undo step
@@ -165,6 +166,5 @@ class PraeSession:
     def snapshot(self, *, convention: bool = True) -> Snapshot:
         """The PRAE, its budget with totals and (unless `convention` is False) its rendered
         convention, read in one transaction."""
-        from pnae_desktop.services.snapshot import load_snapshot
 
         return load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)

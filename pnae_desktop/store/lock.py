@@ -59,6 +59,7 @@ def _current_user() -> str:
     for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if os.environ.get(name):
             return os.environ[name]
+    # start-up: only when the lock is taken
     import getpass
 
     try:

@@ -28,6 +28,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
     app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
+    # start-up: off the path to the first paint
     from PySide6.QtGui import QIcon, QPixmap
 
     icon = QIcon()
@@ -46,6 +47,7 @@ def open_workspace(db: str | None, db_url: str | None, with_demo: bool, announce
     workspace = Workspace(db=db, url=db_url)
     workspace.prepare(announce)
     if with_demo and not workspace.prae_summaries():
+        # start-up: off the path to the first paint
         from pnae_desktop.services import demo
 
         if announce is not None:
@@ -62,6 +64,7 @@ class StartupSplash:
         self.screen = None
 
     def announce(self, message: str) -> None:
+        # start-up: off the path to the first paint
         from PySide6.QtCore import QRect, Qt
         from PySide6.QtGui import QColor, QPainter, QPixmap
         from PySide6.QtWidgets import QSplashScreen
@@ -98,8 +101,10 @@ class StartupSplash:
 
 def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
     """Say what is wrong; for a damaged file, offer to restore its latest good backup."""
+    # start-up: off the path to the first paint
     from PySide6.QtWidgets import QMessageBox
 
+    # start-up: off the path to the first paint
     from pnae_desktop.services import backups as backup
     from pnae_desktop.services.workspace import DamagedStoreError
 
@@ -151,6 +156,7 @@ def run_gui(
             return 2
         workspace = recovered
 
+    # start-up: off the path to the first paint
     from pnae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(workspace)

@@ -447,8 +447,10 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     # -- round trip with an edited workbook -------------------------------------------------
     def import_workbook(self, path: str | None = None) -> None:
         """Show what an edited workbook changes, line by line; apply only once confirmed."""
+        # start-up: the workbook reader (openpyxl) on use only
         from PySide6.QtWidgets import QFileDialog
 
+        # start-up: the workbook reader (openpyxl) on use only
         from pnae_desktop.errors import UserError
         from pnae_desktop.services import workbook_import
 

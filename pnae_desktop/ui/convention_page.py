@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain import rules
+from pnae_desktop.domain.money import format_amount
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
-from pnae_desktop.services import edits
+from pnae_desktop.services import edits, praes
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
@@ -226,7 +227,6 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
                 widget.setCursorPosition(0)
         for name in ("councilName", "councilSignatoryName", "councilSignatoryFunction", "councilDeliberation"):
             getattr(self, name).setEnabled(s.with_region)
-        from pnae_desktop.services import praes
 
         self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, prae_id))
         for name, attr in self._org_fields.items():
@@ -484,7 +484,6 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     # -- amounts and checks ----------------------------------------------------------------
     def _fill_amounts(self) -> None:
-        from pnae_desktop.domain.money import format_amount
 
         years = self.context.period.years
         head = "".join(f"<th>{y}</th>" for y in years) + "<th>Total</th>"

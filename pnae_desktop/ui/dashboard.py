@@ -94,6 +94,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         (switching it on needs a Qt.SortOrder, i.e. QtCore.Qt, kept off the start-up path)."""
         if self.praeTable.isSortingEnabled():
             return
+        # start-up: QtCore.Qt builds every enum on first touch (~25 ms)
         from PySide6.QtCore import Qt
 
         self.praeTable.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)

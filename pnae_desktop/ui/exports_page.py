@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import exports
+from pnae_desktop.services import exports, praes
 from pnae_desktop.ui import jobs
 from pnae_desktop.ui.forms import Form, load_form
 
@@ -92,7 +92,6 @@ class ExportsPage(ExportsPageForm, QWidget):
         if prae_id is None:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return
-        from pnae_desktop.services import praes
 
         summary = praes.get_prae(self.store, prae_id).summary  # read once: title and file names
         self.praeLabel.setText(f"<b>{html.escape(summary.title)}</b>")

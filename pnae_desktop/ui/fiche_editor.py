@@ -309,6 +309,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         if self.action is None or self.action.pnae_action is None:
             return
         self.flush()
+        # start-up: the diff view on use only
         from pnae_desktop.ui.diff_view import show_field_diff
 
         base = drafting.pnae_values(self.page.catalogue.action(self.action.pnae_action)).get(key)

@@ -90,6 +90,7 @@ class MainWindow(MainWindowForm, QMainWindow):
     def _build_undo(self) -> None:
         """One working session (edits and their history) per PRAE, all behind the same Annuler /
         Rétablir actions, which act on the PRAE being worked on."""
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.ui.undo import UndoActions
 
         self._sessions: dict[int, PraeSession] = {}
@@ -105,6 +106,7 @@ class MainWindow(MainWindowForm, QMainWindow):
     def session(self, prae_id: int) -> PraeSession:
         """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""
         if prae_id not in self._sessions:
+            # start-up: pages, services and dialogs load after the first paint
             from pnae_desktop.services import praes
             from pnae_desktop.services.session import PraeSession
 
@@ -119,6 +121,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     def _session_changed(self, changed) -> None:
         """After any edit, undo or redo: the menu's labels, and the dashboard's last change."""
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.services.edits import TITLE
 
         self.history.update()
@@ -171,6 +174,7 @@ class MainWindow(MainWindowForm, QMainWindow):
             elif key in ("budget", "convention", "exports"):
                 return self._build_bound_page(key)
             elif key == "catalogue":
+                # start-up: pages, services and dialogs load after the first paint
                 from pnae_desktop.ui.catalogue_page import CataloguePage
 
                 widget: QWidget
@@ -183,6 +187,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         return self._page_widgets[key]
 
     def _build_prae_page(self) -> PraePage:
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.ui.prae_page import PraePage
 
         page = PraePage(self, self)
@@ -198,14 +203,17 @@ class MainWindow(MainWindowForm, QMainWindow):
         """A page that shows the current PRAE (Budget, Convention, Exports)."""
         page: BudgetPage | ConventionPage | ExportsPage
         if key == "budget":
+            # start-up: pages, services and dialogs load after the first paint
             from pnae_desktop.ui.budget_page import BudgetPage
 
             page = BudgetPage(self, self)
         elif key == "convention":
+            # start-up: pages, services and dialogs load after the first paint
             from pnae_desktop.ui.convention_page import ConventionPage
 
             page = ConventionPage(self, self)
         else:
+            # start-up: pages, services and dialogs load after the first paint
             from pnae_desktop.ui.exports_page import ExportsPage
 
             page = ExportsPage(self, self)
@@ -238,6 +246,7 @@ class MainWindow(MainWindowForm, QMainWindow):
             self._prae_page.refresh_list(summaries)
 
     def coverage_summary(self, prae_id: int) -> str:
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.domain import drafting
         from pnae_desktop.services import praes
 
@@ -289,6 +298,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         return result
 
     def new_prae(self) -> None:
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.services import praes
         from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
@@ -308,6 +318,7 @@ class MainWindow(MainWindowForm, QMainWindow):
             break
 
     def create_demo(self) -> None:
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.services import demo
 
         prae_id = self._run(
@@ -361,6 +372,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     def export_package(self, path: str | None = None) -> Path | None:
         """Write the open PRAE to a .prae file to hand to a colleague or a field office."""
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop import __version__
         from pnae_desktop.services import package, praes
 
@@ -382,6 +394,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     def import_package(self, path: str | None = None) -> int | None:
         """Read a .prae file; a PRAE already here is never merged: copy or replace, the user says."""
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.services import package
 
         if path is None:
@@ -427,6 +440,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         if self.workspace.path is None:
             QtWidgets.QMessageBox.information(self, APP_NAME, "Les sauvegardes concernent les fichiers SQLite.")
             return
+        # start-up: pages, services and dialogs load after the first paint
         from pnae_desktop.ui.backups_dialog import BackupsDialog
 
         BackupsDialog(self).exec()

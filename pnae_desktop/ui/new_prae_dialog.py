@@ -20,6 +20,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.text import fold
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -55,8 +56,6 @@ class NewPraeDialog(NewPraeDialogForm, QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-
-        from pnae_desktop.text import fold
 
         for region in sorted(catalogue.regions, key=lambda r: fold(r.name)):
             suffix = "" if region.arml else " – sans ARML"

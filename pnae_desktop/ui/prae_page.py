@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import PraeAction, PraeDetail
+from pnae_desktop.domain.rules import PRAE_STATUSES
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import edits, praes
 from pnae_desktop.services.session import Changed, PraeSession
@@ -164,7 +165,6 @@ class PraePage(PraePageForm, QWidget):
         self.removeButton.clicked.connect(self.remove)
         self.changesButton.clicked.connect(self.show_changes)
         self.coverageTree.itemActivated.connect(self._coverage_activated)
-        from pnae_desktop.domain.rules import PRAE_STATUSES
 
         for key, label in PRAE_STATUSES.items():
             self.statusCombo.addItem(label, key)
@@ -412,6 +412,7 @@ class PraePage(PraePageForm, QWidget):
             show_action_changes(self, self._prae().action(action.id), self.catalogue)
 
     def manage_missions_locales(self) -> None:
+        # start-up: the dialog on use only
         from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
 
         self.editor.flush()

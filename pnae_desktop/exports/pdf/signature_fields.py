@@ -60,6 +60,7 @@ class SignatureFieldInfo:
 
 def add_signature_fields(pdf_path: Path | str, placements: Iterable[SignaturePlacement]) -> None:
     """Add one empty signature field per placement to the PDF, in place (incremental update)."""
+    # start-up: pyHanko only when fields are added or read
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign.fields import SigFieldSpec, append_signature_field
 
@@ -84,6 +85,7 @@ def add_signature_fields(pdf_path: Path | str, placements: Iterable[SignaturePla
 
 def list_signature_fields(pdf_path: Path | str) -> list[SignatureFieldInfo]:
     """The signature fields of a PDF, filled or not, with their page and rectangle."""
+    # start-up: pyHanko only when fields are added or read
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
@@ -106,6 +108,7 @@ def list_signature_fields(pdf_path: Path | str) -> list[SignatureFieldInfo]:
 
 def _page_refs(reader: PdfFileReader) -> list[IndirectObject]:
     """The references of the document's pages, in order (the page tree walked depth first)."""
+    # start-up: pyHanko only when fields are added or read
     from pyhanko.pdf_utils.generic import IndirectObject
 
     refs: list[IndirectObject | None] = []
