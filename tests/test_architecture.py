@@ -161,3 +161,19 @@ def test_function_level_imports_say_why():
                 if not any("#" in line for line in block):
                     silent.append(f"{module}:{node.lineno}")
     assert not silent, silent
+
+
+def test_the_window_loads_without_the_heavy_libraries():
+    """Start-up: the modules up to the first paint import no ORM, no document library (they
+    load after the window shows). A module-level import in the wrong place fails here."""
+    import subprocess
+    import sys
+
+    heavy = ("sqlalchemy", "alembic", "openpyxl", "reportlab", "jsonschema", "pyhanko")
+    code = (
+        "import sys\n"
+        "import pnae_desktop.cli.main, pnae_desktop.ui.app, pnae_desktop.ui.main_window, pnae_desktop.ui.undo\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

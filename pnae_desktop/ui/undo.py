@@ -6,11 +6,15 @@ history then stays where it was)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.services.session import PraeSession
+
+if TYPE_CHECKING:  # the session (SQLAlchemy and the services) loads after the first paint
+    from pnae_desktop.services.session import PraeSession
 
 
 class UndoActions:
