@@ -94,6 +94,16 @@ class PraeSession:
         return self._redo[-1].label if self._redo else None
 
     @property
+    def undo_labels(self) -> list[str]:
+        """The steps that can be undone, the most recent first."""
+        return [step.label for step in reversed(self._undo)]
+
+    @property
+    def redo_labels(self) -> list[str]:
+        """The steps that can be redone, the next one first."""
+        return [step.label for step in reversed(self._redo)]
+
+    @property
     def depth(self) -> int:
         """How many steps can be undone."""
         return len(self._undo)

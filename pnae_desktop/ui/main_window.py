@@ -97,11 +97,12 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.history = UndoActions(self)
         self.actionUndo, self.actionRedo = self.history.undo, self.history.redo
         existing = self.menuEdit.actions()
-        if existing:  # Annuler / Rétablir first, then what the form's Édition menu holds
-            self.menuEdit.insertActions(existing[0], [self.actionUndo, self.actionRedo])
+        ours = [self.actionUndo, self.actionRedo, self.history.history]
+        if existing:  # Annuler / Rétablir / Historique first, then what the form's Édition menu holds
+            self.menuEdit.insertActions(existing[0], ours)
             self.menuEdit.insertSeparator(existing[0])
         else:
-            self.menuEdit.addActions([self.actionUndo, self.actionRedo])
+            self.menuEdit.addActions(ours)
 
     def session(self, prae_id: int) -> PraeSession:
         """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""

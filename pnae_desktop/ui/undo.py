@@ -25,8 +25,11 @@ class UndoActions:
         self.undo.setShortcuts(QKeySequence.StandardKey.Undo)
         self.redo = QAction("Rétablir", window)
         self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        self.undo.triggered.connect(lambda: self._step(lambda s: s.undo()))
-        self.redo.triggered.connect(lambda: self._step(lambda s: s.redo()))
+        self.history = QAction("Historique des modifications…", window)
+        self.history.setShortcuts([QKeySequence("Ctrl+H")])
+        self.undo.triggered.connect(lambda: self.step("undo"))
+        self.redo.triggered.connect(lambda: self.step("redo"))
+        self.history.triggered.connect(self.show_history)
         self.update()
 
     def attach(self, session: PraeSession | None) -> None:
@@ -38,17 +41,27 @@ class UndoActions:
         s = self.session
         self.undo.setEnabled(bool(s and s.can_undo))
         self.redo.setEnabled(bool(s and s.can_redo))
+        self.history.setEnabled(s is not None)
         self.undo.setText(f"Annuler « {s.undo_label} »" if s and s.undo_label else "Annuler")
         self.redo.setText(f"Rétablir « {s.redo_label} »" if s and s.redo_label else "Rétablir")
 
-    def _step(self, move) -> None:
+    def step(self, kind: str) -> None:
+        """Undo ("undo") or redo ("redo") one step of the active session."""
         if self.session is None:
             return
         flush = getattr(self.window, "flush_typing", None)
         if flush is not None:
             flush()  # text being typed is an edit of its own: save it before stepping back
         try:
-            move(self.session)
+            self.session.undo() if kind == "undo" else self.session.redo()
         except UserError as exc:
-            QMessageBox.warning(self.window, "Annuler", f"{exc}\nL'historique n'a pas changé.")
+            title = "Annuler" if kind == "undo" else "Rétablir"
+            QMessageBox.warning(self.window, title, f"{exc}\nL'historique n'a pas changé.")
         self.update()
+
+    def show_history(self) -> None:
+        if self.session is None:
+            return
+        from pnae_desktop.ui.history_dialog import HistoryDialog  # start-up: on use only
+
+        HistoryDialog(self.session, self.step, self.window).exec()
