@@ -17,10 +17,11 @@ from timing import median_s  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.loader import shipped_catalogues
-from pnae_desktop.exports import budget_workbook as bw
+from pnae_desktop.exports import workbook as bw
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import praes
 from pnae_desktop.services.demo import create_demo
+from pnae_desktop.services.exports import write_budget_workbook
 from pnae_desktop.store.database import open_store
 
 RUNS = 7
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> int:
         prae_id = create_demo(store, shipped_catalogues().default)
         out = tmp / "budget.xlsx"
 
-        export_s = median_s(lambda: bw.write_budget_workbook(store, prae_id, out, app_version=__version__), RUNS)
+        export_s = median_s(lambda: write_budget_workbook(store, prae_id, out, app_version=__version__), RUNS)
 
         detail = praes.get_prae(store, prae_id)
         budget, totals, _ = budget_service.totals(store, prae_id)

@@ -73,3 +73,98 @@ def any_store(request, tmp_path):
         store = open_store(url=request.getfixturevalue("pg_url"))
     yield store
     store.close()
+
+
+# -- GUI tests: isolated settings, and modal dialogs answered so a test never hangs ---------------
+# Qt is imported inside the helpers: the non-GUI tests never load it.
+
+
+@pytest.fixture
+def isolated_settings(tmp_path):
+    """QSettings (window geometry, export folders…) in the test's own folder, and the app set up;
+    GUI test modules use it with `pytestmark = pytest.mark.usefixtures("isolated_settings")`."""
+    from PySide6.QtCore import QSettings
+
+    from pnae_desktop.ui.app import create_application
+
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    create_application([])
+
+
+def answer_next_dialog(callback) -> None:
+    """Run `callback(dialog)` on the next modal dialog (message box, input dialog, file dialog,
+    the app's own dialogs) once it is shown."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, poll)
+            return
+        callback(dialog)
+
+    QTimer.singleShot(0, poll)
+
+
+def answer_next_box(button=None) -> list[str]:
+    """Click `button` (OK by default) on the next message box; its text lands in the returned list."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    messages: list[str] = []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            messages.append(box.text())
+            box.button(button or QMessageBox.StandardButton.Ok).click()
+        else:
+            QTimer.singleShot(20, answer)
+
+    QTimer.singleShot(0, answer)
+    return messages
+
+
+class MessageWatchdog:
+    """Answers every message box while it runs and records each text, so a test can never hang
+    on one: OK on information and warnings; Yes on questions too when `answer_questions` is set
+    (otherwise questions are left for the test to answer). `expect()` records that the test
+    means to see some, for fixtures that fail a test on unexpected messages."""
+
+    def __init__(self, answer_questions: bool = False):
+        from PySide6.QtCore import QTimer
+
+        self.messages: list[str] = []
+        self.answer_questions = answer_questions
+        self.expected = False
+        self.timer = QTimer(interval=30)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start()
+
+    def expect(self) -> None:
+        self.expected = True
+
+    def _poll(self):
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        button = box.button(QMessageBox.StandardButton.Yes) if self.answer_questions else None
+        button = button or box.button(QMessageBox.StandardButton.Ok)
+        if button is not None:
+            self.messages.append(box.text())
+            button.click()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+@pytest.fixture
+def watchdog():
+    """A running MessageWatchdog, stopped at the end of the test (never left to answer another's boxes)."""
+    dog = MessageWatchdog()
+    yield dog
+    dog.stop()

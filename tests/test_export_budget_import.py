@@ -6,20 +6,26 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from sqlalchemy import event
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.errors import UserError, ValidationError
 from pnae_desktop.exports import budget_import as bi
-from pnae_desktop.exports import budget_workbook as bw
 from pnae_desktop.exports import libreoffice
+from pnae_desktop.exports import workbook as bw
 from pnae_desktop.services import budget as budget_service
+from pnae_desktop.services import workbook_import as wi
 from pnae_desktop.services.demo import create_demo
+from pnae_desktop.services.exports import write_budget_workbook
 from pnae_desktop.store.database import open_store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -35,7 +41,7 @@ def template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "pnae.sqlite"
     store = open_store(path)
     create_demo(store, shipped_catalogues().default)
-    bw.write_budget_workbook(store, 1, path.parent / "budget.xlsx", app_version="test")
+    write_budget_workbook(store, 1, path.parent / "budget.xlsx", app_version="test")
     store.close()
     return path
 
@@ -69,7 +75,7 @@ class Env:
         return out
 
     def read(self, path: Path):
-        return bi.read_budget_workbook(path, self.store, 1)
+        return wi.read_budget_workbook(path, self.store, 1)
 
     def charge(self, account: str, label: str, year: int, action_id: int | None = None):
         action_id = action_id or self.first.action_id
@@ -157,7 +163,7 @@ def test_edits_are_listed_applied_and_undone(env):
     assert all(c.description.startswith(f"Action « {title} »") for c in changes)
     assert snapshot(env.store) == before  # reading wrote nothing
 
-    applied = bi.apply_changes(env.store, 1, changes)
+    applied = wi.apply_changes(env.store, 1, changes)
     _, totals, _ = budget_service.totals(env.store, 1)
     delta_2019 = 260_000 - travel_2019 + 123_456
     assert totals.direct_by_action_year[(a, 2019)] == totals_before.direct_by_action_year[(a, 2019)] + delta_2019
@@ -170,7 +176,7 @@ def test_edits_are_listed_applied_and_undone(env):
     )
     assert env.read(edited) == []  # already applied
 
-    bi.undo_changes(env.store, applied)
+    wi.undo_changes(env.store, applied)
     assert snapshot(env.store) == before
     assert env.read(edited) == changes
 
@@ -186,7 +192,7 @@ def test_clearing_a_cell_deletes_the_line(env):
     )
     [change] = env.read(edited)
     assert (change.year, change.target, change.new_cents) == (2018, "61", None) and change.old_cents
-    bi.apply_changes(env.store, 1, [change])
+    wi.apply_changes(env.store, 1, [change])
     assert env.charge("61", "Location de salles pour les groupes de travail", 2018) is None
 
 
@@ -230,7 +236,7 @@ def test_apply_is_all_or_nothing(env):
         "financing", env.first.title, 2019, "?", "", None, 100, action_id=a, funder_id=999_999, new_status="acquis"
     )
     with pytest.raises(ValidationError, match="Financeur inconnu"):
-        bi.apply_changes(env.store, 1, [good, bad])
+        wi.apply_changes(env.store, 1, [good, bad])
     assert snapshot(env.store) == before
 
 
@@ -440,3 +446,118 @@ def test_an_action_deleted_since_the_export_is_refused(env):
         session.delete(session.get(PraeActionRow, env.budget.actions[-1].action_id))
     with pytest.raises(UserError, match="n'existe plus dans le PRAE"):
         env.read(env.path)
+
+
+# -- one transaction, and the pure reader ------------------------------------------------------
+
+
+def _file_rows(db: Path) -> tuple:
+    """The budget rows and the PRAE's change stamp as another process sees them in the file."""
+    connection = sqlite3.connect(db)
+    try:
+        return tuple(
+            connection.execute(query).fetchall()
+            for query in (
+                "SELECT * FROM charge_lines ORDER BY id",
+                "SELECT * FROM financing_lines ORDER BY id",
+                "SELECT id, updated_at FROM praes ORDER BY id",
+            )
+        )
+    finally:
+        connection.close()
+
+
+def _commits(store) -> list:
+    commits: list = []
+    event.listen(store.engine, "commit", lambda _connection: commits.append(1))
+    return commits
+
+
+def test_a_refused_financing_leaves_the_charges_unwritten_in_the_file(env):
+    """Charges and financing go in one transaction: when the financing part is refused (its
+    funder deleted since the workbook was read), the charges before it are never committed —
+    not written then compensated, nothing at all (the PRAE's change stamp included)."""
+    a = env.first.action_id
+    region = env.funders["region"]
+
+    def change(ws, rows, cols):
+        ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2019"]).value = 2_600
+        ws.cell(rows[f"F|{a}|{region.id}"], cols["MONTANT|2019"]).value = 1_234
+
+    changes = env.read(env.edit(change))
+    assert [(c.kind, c.year) for c in changes] == [("charge", 2019), ("financing", 2019)]
+    budget_service.delete_funder(env.store, region.id)  # meanwhile, in another window or the CLI
+    before = _file_rows(env.db)
+    commits = _commits(env.store)
+    with pytest.raises(ValidationError, match="Financeur inconnu"):
+        wi.apply_changes(env.store, 1, changes)
+    assert commits == []
+    assert _file_rows(env.db) == before
+    assert env.charge("62", TRAVEL, 2019).cents != 260_000
+
+
+def test_apply_and_undo_are_one_commit_each(env):
+    a = env.first.action_id
+    state = env.funders["etat"]
+
+    def change(ws, rows, cols):
+        ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2019"]).value = 2_600
+        ws.cell(rows[f"F|{a}|{state.id}"], cols["MONTANT|2020"]).value = 7_000
+
+    changes = env.read(env.edit(change))
+    before = snapshot(env.store)
+    commits = _commits(env.store)
+    applied = wi.apply_changes(env.store, 1, changes)
+    assert len(commits) == 1
+    wi.undo_changes(env.store, applied)
+    assert len(commits) == 2
+    assert snapshot(env.store) == before
+
+
+def test_the_reader_is_pure_bytes_and_a_budget_in_changes_out(env):
+    """exports.budget_import reads the file's bytes against a budget already loaded: no store."""
+    a = env.first.action_id
+    edited = env.edit(
+        lambda ws, rows, cols: setattr(ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2018"]), "value", 2_401)
+    )
+    budget = budget_service.load_budget(env.store, 1)
+    from_bytes = bi.read_changes(edited.read_bytes(), 1, budget, name="budget modifié.xlsx")
+    assert from_bytes == bi.read_changes(edited, 1, budget) == env.read(edited)
+    assert [(c.target, c.year, c.new_cents) for c in from_bytes] == [("62", 2018, 240_100)]
+    with pytest.raises(UserError, match="« budget modifié.xlsx » n'est pas un classeur Excel"):
+        bi.read_changes(b"pas un classeur", 1, budget, name="budget modifié.xlsx")
+    with pytest.raises(UserError, match="« budget modifié.xlsx » est le budget du PRAE n° 1"):
+        bi.read_changes(edited.read_bytes(), 2, budget, name="budget modifié.xlsx")
+
+
+def _import_budget(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "import-budget", "--db", str(env.db), *args],
+        cwd=env.tmp,
+        env=dict(os.environ, XDG_DATA_HOME=str(env.tmp / "xdg-data")),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
+def test_the_cli_lists_applies_and_refuses_with_its_exit_codes(env):
+    a = env.first.action_id
+    edited = env.edit(
+        lambda ws, rows, cols: setattr(ws.cell(rows[f"C|{a}|62|{TRAVEL}"], cols["MONTANT|2019"]), "value", 2_600)
+    )
+    env.store.close()  # the CLI opens the file itself
+    digest = sha256(env.db)
+    dry = _import_budget(env, "--prae", "1", str(edited), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.splitlines()[-1] == "1 différence(s) ; rien n'a été appliqué (--dry-run)."
+    assert f"62 {TRAVEL} : " in dry.stdout and "→ 2\u202f600,00\u00a0€" in dry.stdout
+    assert sha256(env.db) == digest
+    done = _import_budget(env, "--prae", "1", str(edited))
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "1 différence(s) appliquée(s).")
+    again = _import_budget(env, "--prae", "1", str(edited))
+    assert (again.returncode, again.stdout) == (0, "Aucune différence avec le budget du PRAE.\n")
+    other = _import_budget(env, "--prae", "9", str(edited))  # the file's PRAE is named before the store's
+    assert other.returncode == 2 and "est le budget du PRAE n° 1" in other.stderr

@@ -20,11 +20,12 @@ from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import split_cents
 from pnae_desktop.errors import UserError
-from pnae_desktop.exports import budget_workbook as bw
 from pnae_desktop.exports import libreoffice
+from pnae_desktop.exports import workbook as bw
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import praes
 from pnae_desktop.services.demo import create_demo
+from pnae_desktop.services.exports import write_budget_workbook
 from pnae_desktop.store.database import open_store
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -86,9 +87,7 @@ def _rebalance(store, prae_id: int) -> None:
 @pytest.fixture(scope="module")
 def exported(demo, tmp_path_factory):
     store, prae_id = demo
-    path = bw.write_budget_workbook(
-        store, prae_id, tmp_path_factory.mktemp("export") / "budget.xlsx", app_version="9.9.9"
-    )
+    path = write_budget_workbook(store, prae_id, tmp_path_factory.mktemp("export") / "budget.xlsx", app_version="9.9.9")
     return path
 
 

@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import praes
-from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    create_application([])
-
-
-class MessageWatchdog:
-    """Answers every message box so a test can never hang on one, and records its text."""
-
-    def __init__(self):
-        self.messages: list[str] = []
-        self.timer = QTimer(interval=50)
-        self.timer.timeout.connect(self._poll)
-        self.timer.start()
-
-    def _poll(self):
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            self.messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-
-
-@pytest.fixture
-def watchdog():
-    dog = MessageWatchdog()
-    yield dog
-    dog.timer.stop()
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
@@ -57,10 +29,8 @@ def page(qtbot, db_path, catalogue, watchdog):
     )
     window.open_prae(prae_id)
     window.go_to("budget")
-    budget_page = window.page("budget")
-    budget_page._test_watchdog = watchdog
-    yield budget_page
-    assert not [m for m in watchdog.messages if not getattr(budget_page, "_expect_message", False)]
+    yield window.page("budget")
+    assert not [m for m in watchdog.messages if not watchdog.expected]
     window.close()
 
 
@@ -79,37 +49,40 @@ def cell(model, row, col):
     return model.index(row, col).data()
 
 
-def type_into(qtbot, view, row, col, text):
-    """Type as a user would: the first key opens the cell editor, the rest goes into it."""
-    page = view.parent()
-    while not hasattr(page, "refresh"):
-        page = page.parent()
-    session = page.window_.session(page.prae_id)
-    depth = session.depth
-    view.setFocus()
-    view.setCurrentIndex(view.model().index(row, col))
-    qtbot.keyClick(view, text[0])
-    editor = QApplication.focusWidget()
-    assert editor is not view
-    qtbot.keyClicks(editor, text[1:])
-    qtbot.keyClick(editor, Qt.Key_Return)
-    dog = page._test_watchdog
-    seen = len(dog.messages)
-    qtbot.waitUntil(lambda: session.depth != depth or len(dog.messages) > seen, timeout=3000)
+@pytest.fixture
+def type_into(qtbot, watchdog):
+    def type_into(view, row, col, text):
+        """Type as a user would: the first key opens the cell editor, the rest goes into it."""
+        page = view.parent()
+        while not hasattr(page, "refresh"):
+            page = page.parent()
+        session = page.window_.session(page.prae_id)
+        depth = session.depth
+        view.setFocus()
+        view.setCurrentIndex(view.model().index(row, col))
+        qtbot.keyClick(view, text[0])
+        editor = QApplication.focusWidget()
+        assert editor is not view
+        qtbot.keyClicks(editor, text[1:])
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        seen = len(watchdog.messages)
+        qtbot.waitUntil(lambda: session.depth != depth or len(watchdog.messages) > seen, timeout=3000)
+
+    return type_into
 
 
 def row_of(page, label):
     return next(r for r, (_account, row_label) in enumerate(page.charge_rows) if row_label == label)
 
 
-def test_idf_digital_plan_typed_updates_totals_and_undo(qtbot, page):
+def test_idf_digital_plan_typed_updates_totals_and_undo(qtbot, page, type_into):
     add_rows(page, ("60", "Équipement numérique"), ("61", "Hébergement"), ("62", "Formation"))
     view, model = page.chargesView, page.charges
     labels = [model.index(r, 1).data() for r in range(3)]
     assert labels == ["Équipement numérique", "Hébergement", "Formation"]
-    type_into(qtbot, view, 0, 2, "366800")
-    type_into(qtbot, view, 1, 2, "5 500")
-    type_into(qtbot, view, 2, 2, "12400,00")
+    type_into(view, 0, 2, "366800")
+    type_into(view, 1, 2, "5 500")
+    type_into(view, 2, 2, "12400,00")
     total_row = 3  # first footer row: total des charges directes
     assert cell(model, total_row, 2) == "384\u202f700,00\u00a0€"
     assert page.totals.direct_by_year[2018] == 384_700_00
@@ -124,78 +97,78 @@ def test_idf_digital_plan_typed_updates_totals_and_undo(qtbot, page):
     assert page.totals.direct_by_year[2018] == 384_700_00
 
 
-def test_etp_entry_and_enter_moves_down(qtbot, page):
+def test_etp_entry_and_enter_moves_down(qtbot, page, type_into, watchdog):
     add_rows(page, ("64", "Chargée de mission"), ("62", "Déplacements"))
     view = page.chargesView
     row = row_of(page, "Chargée de mission")
-    type_into(qtbot, view, row, 3, "0,5 x 52000")
+    type_into(view, row, 3, "0,5 x 52000")
     assert cell(page.charges, row, 3) == "26\u202f000,00\u00a0€"
     assert view.currentIndex().row() == row + 1  # Enter went to the next row
     # ETP × cost is refused on another account, in French, naming the cell
-    page._expect_message = True
-    type_into(qtbot, view, row_of(page, "Déplacements"), 2, "1 x 100")
-    assert "réservée aux charges de personnel" in page._test_watchdog.messages[-1]
+    watchdog.expect()
+    type_into(view, row_of(page, "Déplacements"), 2, "1 x 100")
+    assert "réservée aux charges de personnel" in watchdog.messages[-1]
     assert page.totals.etp_by_year[2019] == page.totals.etp_by_year[2019].__class__("0.50")
 
 
-def test_bad_cell_is_refused_with_french_message_and_nothing_saved(qtbot, page):
+def test_bad_cell_is_refused_with_french_message_and_nothing_saved(qtbot, page, type_into, watchdog):
     add_rows(page, ("62", "Déplacements"))
     before = service.totals(page.store, page.prae_id)[1].direct_total
     depth = page.window_.session(page.prae_id).depth
-    page._expect_message = True
-    type_into(qtbot, page.chargesView, 0, 2, "-300")
-    message = page._test_watchdog.messages[-1]
+    watchdog.expect()
+    type_into(page.chargesView, 0, 2, "-300")
+    message = watchdog.messages[-1]
     assert "négatif" in message and "2018" in message
     assert service.totals(page.store, page.prae_id)[1].direct_total == before
     assert page.window_.session(page.prae_id).depth == depth
 
 
-def test_paste_block_from_spreadsheet_all_or_nothing(qtbot, page):
+def test_paste_block_from_spreadsheet_all_or_nothing(qtbot, page, watchdog):
     add_rows(page, ("60", "Achats"), ("61", "Locations"))
     view = page.chargesView
     view.setFocus()
     view.setCurrentIndex(page.charges.index(0, 2))
     # a bad block: one cell with text → nothing applied, bad cells listed
     QGuiApplication.clipboard().setText("1 234,56\t100\nabc\t200\n")
-    page._expect_message = True
-    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
-    qtbot.waitUntil(lambda: bool(page._test_watchdog.messages))
-    assert "Rien n'a été collé" in page._test_watchdog.messages[-1] and "abc" in page._test_watchdog.messages[-1]
+    watchdog.expect()
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(watchdog.messages))
+    assert "Rien n'a été collé" in watchdog.messages[-1] and "abc" in watchdog.messages[-1]
     assert service.totals(page.store, page.prae_id)[1].direct_total == 0
     # a good block in the three notations users paste: applied at once, one undo step
     QGuiApplication.clipboard().setText("1 234,56\t1234,56\r\n1234.56\t10\r\n")
-    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert page.totals.direct_total == 3 * 1234_56 + 10_00
     page.window_.actionUndo.trigger()
     assert page.totals.direct_total == 0
 
 
-def test_financing_balances_the_action(qtbot, page, catalogue):
+def test_financing_balances_the_action(qtbot, page, catalogue, type_into):
     from pnae_desktop.services import drafting
 
     drafting.set_objectives(page.store, catalogue, page.action_id(), {"1.2": None})
     add_rows(page, ("62", "Déplacements"))
-    type_into(qtbot, page.chargesView, 0, 2, "1000")
+    type_into(page.chargesView, 0, 2, "1000")
     funders = [f.name for f in page.funder_rows]
     state, region = funders.index("État (Direccte/DGEFP)"), funders.index("Conseil régional")
-    type_into(qtbot, page.financingView, state, 2, "600")
-    type_into(qtbot, page.financingView, region, 2, "400")
+    type_into(page.financingView, state, 2, "600")
+    type_into(page.financingView, region, 2, "400")
     gap_row = len(page.funder_rows) + 1
     assert cell(page.financing, gap_row, 2) == "0,00\u00a0€"
-    assert page.financing.index(gap_row, 2).data(Qt.ForegroundRole).color().name() == "#2e7d32"
+    assert page.financing.index(gap_row, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#2e7d32"
     assert "équilibré" in page.balanceLabel.text()
     summary = page.summaryView.toPlainText()
     assert "Budget équilibré" in summary and "60,00 %" in summary
 
 
-def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_path):
+def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_path, type_into, watchdog):
     import openpyxl
 
-    from pnae_desktop.exports import budget_workbook
+    from pnae_desktop.services.exports import write_budget_workbook
 
     add_rows(page, ("62", "Déplacements"))
-    type_into(qtbot, page.chargesView, 0, 2, "1000")
-    path = budget_workbook.write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
+    type_into(page.chargesView, 0, 2, "1000")
+    path = write_budget_workbook(page.store, page.prae_id, tmp_path / "b.xlsx", app_version="test")
     book = openpyxl.load_workbook(path)
     sheet = book["Par action"]
     cell = next(
@@ -209,32 +182,32 @@ def test_edited_workbook_round_trip_is_confirmed_and_undoable(qtbot, page, tmp_p
 
     def confirm():
         box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.button(QMessageBox.Yes):
-            page._test_watchdog.messages.append(box.text())
-            box.button(QMessageBox.Yes).click()
+        if isinstance(box, QMessageBox) and box.button(QMessageBox.StandardButton.Yes):
+            watchdog.messages.append(box.text())
+            box.button(QMessageBox.StandardButton.Yes).click()
         else:
             QTimer.singleShot(20, confirm)
 
-    page._expect_message = True
+    watchdog.expect()
     QTimer.singleShot(0, confirm)
     page.import_workbook(str(path))
-    assert "1 000,00 € → 1 250,00 €" in page._test_watchdog.messages[-1].replace("\u202f", " ").replace("\u00a0", " ")
+    assert "1 000,00 € → 1 250,00 €" in watchdog.messages[-1].replace("\u202f", " ").replace("\u00a0", " ")
     assert page.totals.direct_total == 1250_00
     page.window_.actionUndo.trigger()
     assert page.totals.direct_total == 1000_00
 
 
-def test_funders_are_renamed_removed_and_restored_in_place(qtbot, page):
+def test_funders_are_renamed_removed_and_restored_in_place(qtbot, page, type_into):
     names = [f.name for f in page.funder_rows]
     row = names.index("Conseils départementaux")
-    type_into(qtbot, page.financingView, row, 0, "Conseil departemental du Val-de-Marne")
+    type_into(page.financingView, row, 0, "Conseil departemental du Val-de-Marne")
     assert page.funder_rows[row].name == "Conseil departemental du Val-de-Marne"
     page.financingView.setCurrentIndex(page.financing.index(row, 0))
 
     def confirm():
         box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.button(QMessageBox.Yes):
-            box.button(QMessageBox.Yes).click()
+        if isinstance(box, QMessageBox) and box.button(QMessageBox.StandardButton.Yes):
+            box.button(QMessageBox.StandardButton.Yes).click()
         else:
             QTimer.singleShot(20, confirm)
 
@@ -245,9 +218,9 @@ def test_funders_are_renamed_removed_and_restored_in_place(qtbot, page):
     assert [f.name for f in page.funder_rows][row] == "Conseil departemental du Val-de-Marne"
 
 
-def test_switching_to_a_manual_key_starts_from_the_pro_rata(qtbot, page):
+def test_switching_to_a_manual_key_starts_from_the_pro_rata(qtbot, page, type_into):
     add_rows(page, ("62", "Déplacements"))
-    type_into(qtbot, page.chargesView, 0, 2, "1000")
+    type_into(page.chargesView, 0, 2, "1000")
     combo = page._key_combos[2018]
     combo.setCurrentIndex(combo.findData("manual"))
     key = next(k for k in page.budget.allocation_keys if k.year == 2018)
@@ -266,7 +239,7 @@ def test_pasting_an_amount_keeps_the_financing_status(qtbot, page):
     view.setFocus()
     view.setCurrentIndex(page.financing.index(state, 2))
     QGuiApplication.clipboard().setText("600\t700\n")
-    qtbot.keyClick(view, Qt.Key_V, Qt.ControlModifier)
+    qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     lines = {(f.year): f for f in service.load_budget(page.store, page.prae_id).financing if f.funder_id == state_id}
     assert (lines[2018].amount_cents, lines[2018].status) == (600_00, "acquis")
     assert (lines[2019].amount_cents, lines[2019].status) == (700_00, "sollicite")  # a new line

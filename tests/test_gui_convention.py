@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from conftest import answer_next_box, answer_next_dialog
+from PySide6.QtCore import Qt
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import demo
-from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    create_application([])
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
@@ -32,22 +27,6 @@ def page(qtbot, db_path, catalogue):
     window.go_to("convention")
     yield window.page("convention")
     window.close()
-
-
-def answer_next_box() -> list[str]:
-    """Click OK on the next message box; its text lands in the returned list."""
-    messages: list[str] = []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            messages.append(box.text())
-            box.button(QMessageBox.Ok).click()
-        else:
-            QTimer.singleShot(20, answer)
-
-    QTimer.singleShot(0, answer)
-    return messages
 
 
 def select(page, key):
@@ -91,16 +70,12 @@ def test_added_article_renumbers_and_cross_references_follow(page, qtbot):
     select(page, "duree")
     duree_before = cv.numbering(page.state)["duree"]
 
-    def answer():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog):
         dialog.findChild(type(page.articleTitle)).setText("Clause régionale : égalité femmes-hommes")
         dialog.accept()
 
     select(page, "objet")
-    QTimer.singleShot(0, answer)
+    answer_next_dialog(answer)
     page.addArticleButton.click()
     numbers = cv.numbering(page.state)
     assert numbers["perso_1"] == 2 and numbers["duree"] == duree_before + 1
@@ -126,7 +101,7 @@ def test_missing_signatory_is_a_check_that_jumps_to_the_field(page, qtbot):
     item = next(
         page.checksList.item(i)
         for i in range(page.checksList.count())
-        if page.checksList.item(i).data(Qt.UserRole)[0] == "state.signatory.name"
+        if page.checksList.item(i).data(Qt.ItemDataRole.UserRole)[0] == "state.signatory.name"
     )
     page.checksList.itemActivated.emit(item)
     assert page.tabs.currentWidget() is page.partiesTab

@@ -9,19 +9,15 @@ from dataclasses import replace
 import openpyxl
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings
 
 from pnae_desktop.services import convention, demo
-from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
 
 @pytest.fixture
-def page(qtbot, tmp_path, catalogue):
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    create_application([])
+def page(qtbot, tmp_path, catalogue, isolated_settings):
     window = MainWindow(open_workspace(str(tmp_path / "pnae.sqlite"), None, with_demo=False))
     qtbot.addWidget(window)
     window.show()
@@ -36,34 +32,9 @@ def page(qtbot, tmp_path, catalogue):
     window.close()
 
 
-_pollers: list[QTimer] = []
-
-
-@pytest.fixture(autouse=True)
-def stop_pollers():
-    yield
-    while _pollers:  # never leave a poller behind to answer another test's boxes
-        _pollers.pop().stop()
-
-
-def click_through_boxes(collected):
-    """Answer every message box (Yes, else OK) until the end of the test."""
-
-    def poll():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            collected.append(box.text())
-            (box.button(QMessageBox.Yes) or box.button(QMessageBox.Ok)).click()
-
-    timer = QTimer(interval=30)
-    timer.timeout.connect(poll)
-    timer.start()
-    _pollers.append(timer)
-
-
-def test_export_three_documents_from_the_window(qtbot, page, tmp_path):
-    messages = []
-    click_through_boxes(messages)
+def test_export_three_documents_from_the_window(qtbot, page, tmp_path, watchdog):
+    watchdog.answer_questions = True
+    messages = watchdog.messages
     page.exportButton.click()
     qtbot.waitUntil(lambda: page.openFileButton.isEnabled() or len(messages) > 1, timeout=60_000)
     assert page.openFileButton.isEnabled(), messages
@@ -82,7 +53,7 @@ def test_export_three_documents_from_the_window(qtbot, page, tmp_path):
     assert QSettings().value("exports/convention/folder") == str(out)
 
 
-def test_blocking_check_prevents_the_convention_export(qtbot, page, tmp_path):
+def test_blocking_check_prevents_the_convention_export(qtbot, page, tmp_path, watchdog):
     settings = convention.get_settings(page.store, page.prae_id, page.catalogue)
     state = replace(settings.state, signatory=replace(settings.state.signatory, name=""))
     convention.save_settings(page.store, page.prae_id, page.catalogue, replace(settings, state=state))
@@ -91,8 +62,8 @@ def test_blocking_check_prevents_the_convention_export(qtbot, page, tmp_path):
     results = page.run_checks()
     assert not results["convention"].ok
     assert any(page.checksList.item(i).text().startswith("⛔") for i in range(page.checksList.count()))
-    messages = []
-    click_through_boxes(messages)
+    watchdog.answer_questions = True
+    messages = watchdog.messages
     page.exportButton.click()
     qtbot.waitUntil(lambda: bool(messages))
     assert "bloquent" in messages[0]

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from conftest import answer_next_box
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.exports import serialize
 from pnae_desktop.services import praes
-from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    create_application([])
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 def open_window(qtbot, db_path) -> MainWindow:
@@ -30,24 +26,13 @@ def open_window(qtbot, db_path) -> MainWindow:
     return window
 
 
-def answer_next_box(button):
-    def poll():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            box.button(button).click()
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(0, poll)
-
-
 def screen_state(page) -> dict:
     """What the editor shows for the current action, read from the widgets."""
     editor = page.editor
     objectives = [
-        editor.objectivesList.item(i).data(Qt.UserRole)
+        editor.objectivesList.item(i).data(Qt.ItemDataRole.UserRole)
         for i in range(editor.objectivesList.count())
-        if editor.objectivesList.item(i).checkState() == Qt.Checked
+        if editor.objectivesList.item(i).checkState() == Qt.CheckState.Checked
     ]
     table = editor.indicatorTable
     indicators = [
@@ -86,9 +71,9 @@ def test_decline_adapt_link_indicator_undo_redo_reopen(qtbot, db_path, catalogue
     item = next(
         editor.objectivesList.item(i)
         for i in range(editor.objectivesList.count())
-        if editor.objectivesList.item(i).data(Qt.UserRole) == "1.1"
+        if editor.objectivesList.item(i).data(Qt.ItemDataRole.UserRole) == "1.1"
     )
-    item.setCheckState(Qt.Checked)
+    item.setCheckState(Qt.CheckState.Checked)
 
     # 3. add an indicator, then give it targets by typing in the cells
     editor.addIndicatorButton.click()
@@ -129,7 +114,7 @@ def test_refused_target_keeps_store_and_undo_consistent(qtbot, db_path, catalogu
     editor.addIndicatorButton.click()
     before = serialize.prae_to_dict(praes.get_prae(window.workspace.store, prae_id))
     depth = window.history.session.depth
-    answer_next_box(QMessageBox.Ok)
+    answer_next_box(QMessageBox.StandardButton.Ok)
     editor.indicatorTable.item(0, 5).setText("-3")
     after = serialize.prae_to_dict(praes.get_prae(window.workspace.store, prae_id))
     assert after == before
@@ -148,7 +133,7 @@ def test_remove_is_confirmed_and_undoable_with_same_action(qtbot, db_path, catal
     page = window.page("prae")
     page.select_action(page.prae.actions[1].id)
     removed = serialize.action_to_dict(page.prae.actions[1])
-    answer_next_box(QMessageBox.Yes)
+    answer_next_box(QMessageBox.StandardButton.Yes)
     page.removeButton.click()
     assert [a.pnae_action for a in page.prae.actions] == [1, 5]
     window.actionUndo.trigger()
@@ -170,7 +155,7 @@ def test_reorder_with_keyboard_and_undo(qtbot, db_path, catalogue):
     page.actionList.setFocus()
     qtbot.waitUntil(page.actionList.hasFocus)
     page.select_action(page.prae.actions[0].id)
-    qtbot.keyClick(page.actionList, Qt.Key_Down, Qt.ControlModifier)
+    qtbot.keyClick(page.actionList, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
     assert [a.pnae_action for a in praes.get_prae(window.workspace.store, prae_id).actions] == [2, 1, 5]
     assert page.current_action().pnae_action == 1  # the moved action stays selected
     window.actionUndo.trigger()

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
+from conftest import answer_next_dialog
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from pnae_desktop.services import praes
-from pnae_desktop.ui.app import create_application, open_workspace
+from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import PAGES, MainWindow
 from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
-
-@pytest.fixture(autouse=True)
-def isolated_settings(tmp_path):
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
-    create_application([])
-    yield
+pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
@@ -30,19 +25,6 @@ def window(qtbot, db_path):
     w.close()
 
 
-def _answer_next_dialog(qtbot, callback):
-    """Run `callback(dialog)` on the next modal dialog once it is shown."""
-
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, poll)
-            return
-        callback(dialog)
-
-    QTimer.singleShot(0, poll)
-
-
 def test_navigation_lists_every_page_in_french(window):
     labels = [window.navigation.item(i).text() for i in range(window.navigation.count())]
     assert labels == ["Tableau de bord", "Catalogue PNAE", "PRAE", "Budget", "Convention CPO", "Exports"]
@@ -52,7 +34,7 @@ def test_navigation_lists_every_page_in_french(window):
 
 def test_empty_store_dashboard_offers_demo(window, qtbot):
     assert window.dashboard.emptyLabel.isVisible()
-    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.MouseButton.LeftButton)
     assert window.dashboard.model.rowCount() == 1
     assert "démonstration" in window.dashboard.model.rows[0].title
 
@@ -61,13 +43,13 @@ def test_create_prae_through_dialog_shows_on_dashboard(window, qtbot):
     def fill(dialog: NewPraeDialog):
         dialog.regionCombo.setCurrentIndex(dialog.regionCombo.findData("04"))
         dialog.noneButton.click()
-        dialog.actionList.item(4).setCheckState(Qt.Checked)  # action 5
+        dialog.actionList.item(4).setCheckState(Qt.CheckState.Checked)  # action 5
         dialog.titleEdit.setText("PRAE La Réunion 2019-2021")
         dialog.startYear.setValue(2019)
         dialog.endYear.setValue(2021)
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
-    _answer_next_dialog(qtbot, fill)
+    answer_next_dialog(fill)
     window.actionNewPrae.trigger()
 
     rows = window.dashboard.model.rows
@@ -87,12 +69,12 @@ def test_dialog_refuses_a_five_year_period_in_place(window, qtbot):
     def fill(dialog: NewPraeDialog):
         dialog.startYear.setValue(2018)
         dialog.endYear.setValue(2022)
-        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
         seen["visible"] = dialog.isVisible()
         seen["error"] = dialog.errorLabel.text()
         dialog.reject()
 
-    _answer_next_dialog(qtbot, fill)
+    answer_next_dialog(fill)
     window.actionNewPrae.trigger()
     assert seen["visible"] is True
     assert "de 1 à 4 ans" in seen["error"] and "5 ans" in seen["error"]
@@ -144,7 +126,7 @@ def test_catalogue_fiche_shows_every_field_of_the_model(window, catalogue):
 
 
 def test_ctrl_f_jumps_to_catalogue_search(window, qtbot):
-    qtbot.keyClick(window, Qt.Key_F, Qt.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.pages.currentWidget() is window.page("catalogue")
     assert window.page("catalogue").searchEdit.hasFocus()
 
@@ -165,7 +147,7 @@ def test_opening_a_file_that_is_not_a_store_keeps_the_current_one(window, qtbot,
     bad = tmp_path / "notes.sqlite"
     bad.write_bytes(b"ceci n'est pas une base")
     messages = []
-    _answer_next_dialog(qtbot, lambda box: (messages.append(box.text()), box.accept()))
+    answer_next_dialog(lambda box: (messages.append(box.text()), box.accept()))
     assert window.open_store(str(bad)) is False
     assert "n'est pas un fichier de données PNAE Desktop" in messages[0]
     assert bad.read_bytes() == b"ceci n'est pas une base"
@@ -176,7 +158,7 @@ def test_about_box_shows_version(window, qtbot):
     from pnae_desktop import __version__
 
     texts = []
-    _answer_next_dialog(qtbot, lambda box: (texts.append(box.text()), box.accept()))
+    answer_next_dialog(lambda box: (texts.append(box.text()), box.accept()))
     window.actionAbout.trigger()
     assert __version__ in texts[0]
     assert isinstance(QApplication.activeModalWidget(), (type(None), QMessageBox))
@@ -184,12 +166,12 @@ def test_about_box_shows_version(window, qtbot):
 
 def test_page_shortcuts(window, qtbot):
     for i, (key, _label) in enumerate(PAGES):
-        qtbot.keyClick(window, getattr(Qt, f"Key_{i + 1}"), Qt.ControlModifier)
+        qtbot.keyClick(window, getattr(Qt, f"Key_{i + 1}"), Qt.KeyboardModifier.ControlModifier)
         assert window.pages.currentWidget() is window.page(key)
 
 
 def test_dashboard_summarises_coverage_of_selected_prae(window, qtbot):
-    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.MouseButton.LeftButton)
     window.dashboard.praeTable.selectRow(0)
     text = window.dashboard.coverageLabel.text()
     assert "9/9 objectifs de la CPO couverts" in text
@@ -197,7 +179,7 @@ def test_dashboard_summarises_coverage_of_selected_prae(window, qtbot):
 
 
 def test_dashboard_enter_opens_the_prae(window, qtbot):
-    qtbot.mouseClick(window.dashboard.demoButton, Qt.LeftButton)
+    qtbot.mouseClick(window.dashboard.demoButton, Qt.MouseButton.LeftButton)
     table = window.dashboard.praeTable
     table.setFocus()
     table.selectRow(0)
@@ -230,14 +212,16 @@ def test_dashboard_lists_most_recent_first_then_sorts_by_clicked_column(window, 
 
     assert titles() == ["A PRAE", "C PRAE", "B PRAE"]
     count = table.model().index(0, 4)
-    assert count.data() == "1" and count.data(Qt.TextAlignmentRole) == int(Qt.AlignRight | Qt.AlignVCenter)
-    assert "Socle commun : pnae-2018-2020" in count.data(Qt.ToolTipRole)
+    assert count.data() == "1" and count.data(Qt.ItemDataRole.TextAlignmentRole) == int(
+        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    )
+    assert "Socle commun : pnae-2018-2020" in count.data(Qt.ItemDataRole.ToolTipRole)
 
     header = table.horizontalHeader()
     on_title = QPoint(header.sectionViewportPosition(0) + 5, 5)
-    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=on_title)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=on_title)
     assert titles() == ["A PRAE", "B PRAE", "C PRAE"]
-    qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=on_title)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=on_title)
     assert titles() == ["C PRAE", "B PRAE", "A PRAE"]
 
 
@@ -269,4 +253,4 @@ def test_opening_a_new_data_file_from_the_menu_says_it_is_creating_it(window, tm
     assert window.open_store(str(tmp_path / "autre.sqlite"))
     assert "Création du fichier de données…" in messages
     assert window.statusBar().currentMessage().startswith("Fichier de données : ")
-    assert window.cursor().shape() == Qt.ArrowCursor
+    assert window.cursor().shape() == Qt.CursorShape.ArrowCursor

@@ -16,10 +16,11 @@ from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae
 from pnae_desktop.errors import UserError, ValidationError
+from pnae_desktop.exports import serialize
 from pnae_desktop.services import budget as b
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.services import edits as e
-from pnae_desktop.services import praes, serialize
+from pnae_desktop.services import praes
 from pnae_desktop.services.session import MERGE_WINDOW_S, PraeSession
 
 D = Decimal
@@ -248,23 +249,22 @@ def test_notices_say_what_changed(session):
 
 
 def test_workbook_changes_apply_as_one_edit(session, tmp_path):
+    from openpyxl import load_workbook
+
     from pnae_desktop import __version__
-    from pnae_desktop.exports import budget_import, budget_workbook
+    from pnae_desktop.exports import workbook
+    from pnae_desktop.services import exports, workbook_import
 
     a1 = ids(session)[0]
     session.apply(e.SetChargeCells("Charge", (charge(a1, 2018, "100"),)))
-    path = budget_workbook.write_budget_workbook(
-        session.store, session.prae_id, tmp_path / "b.xlsx", app_version=__version__
-    )
-    from openpyxl import load_workbook
-
+    path = exports.write_budget_workbook(session.store, session.prae_id, tmp_path / "b.xlsx", app_version=__version__)
     wb = load_workbook(path)
-    sheet = wb[budget_workbook.BY_ACTION]
+    sheet = wb[workbook.BY_ACTION]
     typed = [c for row in sheet.iter_rows() for c in row if c.value == 100 and not c.protection.locked]
     assert len(typed) == 1
     typed[0].value = 250
     wb.save(path)
-    changes = budget_import.read_budget_workbook(path, session.store, session.prae_id)
+    changes = workbook_import.read_budget_workbook(path, session.store, session.prae_id)
     assert changes
     before = whole(session.store, session.prae_id, session.catalogue)
     session.apply(e.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))

@@ -228,10 +228,11 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_import_budget(args: argparse.Namespace) -> int:
-    from pnae_desktop.exports import budget_import  # start-up: openpyxl, this command only
+    from pnae_desktop.services import edits, praes, workbook_import  # start-up: openpyxl, this command only
+    from pnae_desktop.services.session import PraeSession
 
     with _opened(args, write=not args.dry_run) as store:
-        changes = budget_import.read_budget_workbook(args.workbook, store, args.prae)
+        changes = workbook_import.read_budget_workbook(args.workbook, store, args.prae)
         for change in changes:
             print(change.description)
         if not changes:
@@ -239,7 +240,10 @@ def cmd_import_budget(args: argparse.Namespace) -> int:
         elif args.dry_run:
             print(f"{len(changes)} différence(s) ; rien n'a été appliqué (--dry-run).")
         else:
-            budget_import.apply_changes(store, args.prae, changes)
+            # The same edit as the Budget page's: all of the workbook in one transaction, or nothing.
+            catalogue = _catalogues().get(praes.catalogue_edition(store, args.prae))
+            session = PraeSession(store, catalogue, args.prae)
+            session.apply(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
             print(f"{len(changes)} différence(s) appliquée(s).")
     return 0
 

@@ -7,8 +7,7 @@ is needed to undo it. Money is int cents from the cell to the store to the total
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Hashable
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,7 +15,17 @@ from sqlalchemy import select
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import rules
-from pnae_desktop.domain.money import check_percentages_sum, parse_amount
+
+# The cell value types live in the domain (the workbook reader proposes them too); they stay
+# importable from here, where the pages and the tests have always found them.
+from pnae_desktop.domain.budget_cells import (  # noqa: F401 (re-exported)
+    ChargeCell,
+    ChargeValue,
+    FinancingCell,
+    StructuralCell,
+    parse_charge_cell,
+)
+from pnae_desktop.domain.money import check_percentages_sum
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
@@ -31,35 +40,6 @@ from pnae_desktop.store.models import (
     PraeRow,
     StructuralCostRow,
 )
-
-# -- values typed in a cell ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChargeValue:
-    """An amount, or for personnel ETP × coût annuel chargé (the amount is then derived)."""
-
-    amount_cents: int | None = None
-    etp: Decimal | None = None
-    annual_cost_cents: int | None = None
-
-
-_ETP = re.compile(r"^\s*(?P<etp>[\d\s\u00a0\u202f]+(?:[.,]\d+)?)\s*(?:etp)?\s*[x×*]\s*(?P<cost>.+)$", re.IGNORECASE)
-
-
-def parse_charge_cell(text: str, where: str, account: str) -> ChargeValue | None:
-    """'1 234,56' → amount; '0,5 × 52 000' (personnel only) → ETP × annual cost; '' → None."""
-    if not text.strip():
-        return None
-    match = _ETP.match(text)
-    if match:
-        if account != dom.PERSONNEL_ACCOUNT:
-            raise ValidationError(f"{where} : la saisie « ETP × coût » est réservée aux charges de personnel (64).")
-        etp_cents = parse_amount(match.group("etp"), f"{where}, nombre d'ETP")
-        cost = parse_amount(match.group("cost"), f"{where}, coût annuel chargé")
-        return ChargeValue(etp=Decimal(etp_cents).scaleb(-2), annual_cost_cents=cost)
-    return ChargeValue(amount_cents=parse_amount(text, where))
-
 
 # -- reading -------------------------------------------------------------------------------
 
@@ -108,8 +88,10 @@ def load_budget(store: Store, prae_id: int, catalogue: Catalogue | None = None) 
         for a in prae.actions:
             rows = sorted(by_action.get(a.id, []), key=lambda o: rules.objective_order(o.objective_code))
             codes = tuple(o.objective_code for o in rows)
-            shares = (
-                {o.objective_code: o.share for o in rows} if rows and all(o.share is not None for o in rows) else None
+            shares: dict[str, Decimal] | None = (
+                {o.objective_code: o.share for o in rows if o.share is not None}
+                if rows and all(o.share is not None for o in rows)
+                else None
             )
             actions.append(dom.ActionBudgetInfo(a.id, a.title, codes, shares, known_codes=None))  # Budget checks
         return dom.Budget(
@@ -141,15 +123,6 @@ def totals(
 
 
 # -- writing: charges ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChargeCell:
-    action_id: int
-    account: str
-    label: str
-    year: int
-    value: ChargeValue | None  # None: no line for that year
 
 
 def _action(session, action_id: int) -> PraeActionRow:
@@ -260,15 +233,6 @@ def rename_charge_row(store: Store, action_id: int, account: str, old: str, new:
 # -- writing: financing and funders --------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FinancingCell:
-    action_id: int
-    funder_id: int
-    year: int
-    amount_cents: int | None  # None: no line
-    status: str = "sollicite"
-
-
 def set_financing_cells(store: Store, cells: list[FinancingCell]) -> list[FinancingCell]:
     with store.transaction() as session:
         previous: list[FinancingCell] = []
@@ -374,13 +338,6 @@ def restore_funder(store: Store, snapshot) -> int:
 # -- writing: structural costs, allocation, objective shares -------------------------------
 
 
-@dataclass(frozen=True)
-class StructuralCell:
-    label: str
-    year: int
-    amount_cents: int | None
-
-
 def set_structural_cells(store: Store, prae_id: int, cells: list[StructuralCell]) -> list[StructuralCell]:
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
@@ -414,7 +371,8 @@ def set_allocation_key(
     store: Store, prae_id: int, year: int, method: str, shares: dict[int, Decimal] | None = None
 ) -> tuple:
     """Set a year's key ("direct", "etp" or "manual" with percentages summing to 100)."""
-    key = dom.AllocationKey(year, method, shares)  # validates method and each percentage
+    manual = dict[Hashable, Decimal](shares.items()) if shares is not None else None
+    key = dom.AllocationKey(year, method, manual)  # validates method and each percentage
     if method == "manual":
         check_percentages_sum(list((shares or {}).values()), key.place)
     with store.transaction() as session:
@@ -473,8 +431,8 @@ def set_objective_shares(store: Store, action_id: int, shares: dict[str, Decimal
             # each share: 0–100, 2 decimals; the codes were checked against the edition when set
             dom.ActionBudgetInfo(action.id, action.title, ordered, shares, known_codes=None)
             check_percentages_sum(list(shares.values()), f"Action « {action.title} », répartition entre objectifs CPO")
-        previous = {o.objective_code: o.share for o in action.objectives}
-        previous = None if any(v is None for v in previous.values()) else previous
+        stored = {o.objective_code: o.share for o in action.objectives}
+        previous = None if any(v is None for v in stored.values()) else stored
         for o in action.objectives:
             o.share = None if shares is None else shares.get(o.objective_code, Decimal(0))
         touch(session, action.prae_id)

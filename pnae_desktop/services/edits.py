@@ -209,9 +209,9 @@ class ApplyWorkbook(Edit):
     aspects = frozenset({BUDGET})
 
     def apply(self, ctx: Context) -> Edit:
-        from pnae_desktop.exports import budget_import  # openpyxl: kept off the start-up path
+        from pnae_desktop.services import workbook_import  # openpyxl: kept off the start-up path
 
-        applied = budget_import.apply_changes(ctx.store, ctx.prae_id, list(self.changes))
+        applied = workbook_import.apply_changes(ctx.store, ctx.prae_id, list(self.changes))
         return RevertWorkbook(self.label, applied)
 
 
@@ -223,9 +223,9 @@ class RevertWorkbook(Edit):
     aspects = frozenset({BUDGET})
 
     def apply(self, ctx: Context) -> Edit:
-        from pnae_desktop.exports import budget_import  # openpyxl: kept off the start-up path
+        from pnae_desktop.services import workbook_import  # openpyxl: kept off the start-up path
 
-        return RevertWorkbook(self.label, budget_import.undo_changes(ctx.store, self.applied))
+        return RevertWorkbook(self.label, workbook_import.undo_changes(ctx.store, self.applied))
 
 
 # -- the PRAE and its actions ------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Exports: the checks to pass before a document leaves the app, and writing each document.
 
 Errors block an export; warnings are shown and the user (or the CLI's --force) confirms.
-The PDF and workbook writers live in pnae_desktop/exports/ and are imported only here, on use.
+The PDF and workbook writers live in pnae_desktop/exports/ and are imported on use (start-up speed).
 """
 
 from __future__ import annotations
@@ -9,17 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import drafting
-from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import budget as budget_service
-from pnae_desktop.services import convention as convention_service
 from pnae_desktop.services import praes
+from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
 DOCUMENTS = {
@@ -39,36 +38,23 @@ class Preflight:
         return not self.errors
 
 
-@dataclass(frozen=True)
-class _Inputs:
-    """What one PRAE's exports read from the store, loaded once for the checks and the writers."""
-
-    catalogue: Catalogue
-    detail: PraeDetail
-    budget: dom.Budget
-    totals: dom.BudgetTotals
-    problems: list[dom.Problem]
-    convention: tuple | None  # (RenderedConvention, checks), loaded only if the convention is wanted
-
-
 def _check_documents(documents: Iterable[str]) -> None:
     for document in documents:
         if document not in DOCUMENTS:
             raise UserError(f"Document inconnu : « {document} » (convention, prae ou budget).")
 
 
-def _load(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> _Inputs:
-    detail = praes.get_prae(store, prae_id)
-    budget, totals, problems = budget_service.totals(store, prae_id)
-    rendered = (
-        convention_service.render(store, prae_id, catalogue, detail=detail, budget=(budget, totals))
-        if "convention" in documents
-        else None
-    )
-    return _Inputs(catalogue, detail, budget, totals, problems, rendered)
+def _load(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> Snapshot:
+    """One snapshot for the checks and the writers: the documents all show the same instant."""
+    return load_snapshot(store, prae_id, catalogue, convention="convention" in documents)
 
 
-def _preflight(inputs: _Inputs, document: str) -> Preflight:
+def _convention_of(snap: Snapshot) -> tuple[Any, Any]:
+    assert snap.convention is not None, "the snapshot was read without the convention"
+    return snap.convention
+
+
+def _preflight(inputs: Snapshot, document: str) -> Preflight:
     result = Preflight()
     detail = inputs.detail
     if not detail.actions:
@@ -85,7 +71,7 @@ def _preflight(inputs: _Inputs, document: str) -> Preflight:
             f"Budget : {problem.message}"
         )
     if document == "convention":
-        _, checks = inputs.convention
+        _, checks = _convention_of(inputs)
         for check in checks:
             (result.errors if check.severity == "error" else result.warnings).append(f"Convention : {check.message}")
     return result
@@ -157,27 +143,49 @@ def export(
     return out
 
 
-def _convention(inputs: _Inputs, out: Path, step) -> None:
+def _convention(inputs: Snapshot, out: Path, step) -> None:
     from pnae_desktop.exports.pdf import convention as convention_pdf
 
-    rendered, _ = inputs.convention
+    rendered, _ = _convention_of(inputs)
     step(0.4, "Mise en page de la convention")
     convention_pdf.export(
         rendered, inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out, app_version=__version__
     )
 
 
-def _prae(inputs: _Inputs, out: Path, step) -> None:
+def _prae(inputs: Snapshot, out: Path, step) -> None:
     from pnae_desktop.exports.pdf import prae as prae_pdf
 
     step(0.4, "Mise en page des fiches actions")
     prae_pdf.export(inputs.detail, inputs.catalogue, inputs.budget, inputs.totals, out, app_version=__version__)
 
 
-def _budget(inputs: _Inputs, out: Path, step) -> None:
-    from pnae_desktop.exports import budget_workbook
+def _budget(inputs: Snapshot, out: Path, step) -> None:
+    from pnae_desktop.exports import workbook
 
     step(0.4, "Écriture du classeur")
-    budget_workbook.write_workbook(
+    workbook.write_workbook(
         inputs.detail, inputs.budget, inputs.totals, out, app_version=__version__, catalogue=inputs.catalogue
     )
+
+
+def write_budget_workbook(
+    store: Store, prae_id: int, path: Path | str, *, app_version: str = __version__, catalogue: Catalogue | None = None
+) -> Path:
+    """The budget workbook alone, without the pre-flight checks (tests, benchmark): the PRAE
+    read in one transaction, then written to `path` (.xlsx) atomically (a crash leaves the old
+    file). `catalogue` None: the PRAE's edition, as shipped."""
+    from pnae_desktop.exports import workbook
+
+    snap = load_snapshot(
+        store, prae_id, catalogue or _shipped(praes.catalogue_edition(store, prae_id)), convention=False
+    )
+    return workbook.write_workbook(
+        snap.detail, snap.budget, snap.totals, path, app_version=app_version, catalogue=snap.catalogue
+    )
+
+
+def _shipped(edition: str) -> Catalogue:
+    from pnae_desktop.catalogue.loader import shipped_catalogues  # start-up: jsonschema, on use only
+
+    return shipped_catalogues().get(edition)

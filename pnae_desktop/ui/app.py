@@ -16,13 +16,16 @@ from pnae_desktop.services.workspace import Workspace
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    QLocale.setDefault(QLocale(QLocale.French, QLocale.France))
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.France))
     translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+    if translator.load(
+        QLocale(QLocale.Language.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
     app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
     from PySide6.QtGui import QIcon, QPixmap
@@ -73,11 +76,15 @@ class StartupSplash:
             font.setBold(True)
             painter.setFont(font)
             painter.setPen(QColor("#ffffff"))
-            painter.drawText(QRect(144, 40, 320, 60), Qt.AlignLeft | Qt.AlignVCenter, APP_NAME)
+            painter.drawText(
+                QRect(144, 40, 320, 60), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, APP_NAME
+            )
             painter.end()
             self.screen = QSplashScreen(pixmap)
             self.screen.show()
-        self.screen.showMessage(f"   {message}", Qt.AlignLeft | Qt.AlignBottom, QColor("#e8eef6"))
+        self.screen.showMessage(
+            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor("#e8eef6")
+        )
         QApplication.processEvents()  # paint it now: the long work blocks the event loop
 
     def close(self, window=None) -> None:
@@ -97,13 +104,13 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
     from pnae_desktop.services.workspace import DamagedStoreError
 
     candidates = backup.list_backups(error.path) if isinstance(error, DamagedStoreError) else []
-    if not candidates:
+    if not isinstance(error, DamagedStoreError) or not candidates:
         QMessageBox.critical(None, APP_NAME, f"Impossible d'ouvrir les données.\n\n{error}")
         return None
     latest = candidates[0]
-    box = QMessageBox(QMessageBox.Critical, APP_NAME, f"{error}\n\nDernière sauvegarde : {latest.description}")
-    restore_button = box.addButton("Restaurer cette sauvegarde", QMessageBox.AcceptRole)
-    box.addButton("Quitter", QMessageBox.RejectRole)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, f"{error}\n\nDernière sauvegarde : {latest.description}")
+    restore_button = box.addButton("Restaurer cette sauvegarde", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quitter", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     if box.clickedButton() is not restore_button:
         return None
@@ -139,9 +146,10 @@ def run_gui(
         if exit_when_ready:
             print(f"Erreur : {exc}", file=sys.stderr)
             return 2
-        workspace = _recover(exc, db, db_url, with_demo)
-        if workspace is None:
+        recovered = _recover(exc, db, db_url, with_demo)
+        if recovered is None:
             return 2
+        workspace = recovered
 
     from pnae_desktop.ui.main_window import MainWindow
 

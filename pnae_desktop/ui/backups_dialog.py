@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QListWidgetItem, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import backups as backup
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 
-class BackupsDialog(QDialog):
+class BackupsDialogForm(Form):
+    """The widgets forms/backups_dialog.ui provides (checked by load_form)."""
+
+    intro: QLabel
+    backupList: QListWidget
+    folderLabel: QLabel
+    backupNowButton: QPushButton
+    restoreButton: QPushButton
+    closeButton: QPushButton
+
+
+class BackupsDialog(BackupsDialogForm, QDialog):
     def __init__(self, window):
         super().__init__(window)
         load_form("backups_dialog.ui", self)
@@ -25,14 +36,15 @@ class BackupsDialog(QDialog):
         self.backupList.clear()
         for info in backup.list_backups(self.path):
             item = QListWidgetItem(info.description)
-            item.setData(Qt.UserRole, str(info.path))
+            item.setData(Qt.ItemDataRole.UserRole, str(info.path))
             self.backupList.addItem(item)
         if self.backupList.count():
             self.backupList.setCurrentRow(0)
         else:
             self.backupList.addItem("Aucune sauvegarde pour l'instant.")
         self.restoreButton.setEnabled(
-            self.backupList.currentItem() is not None and self.backupList.currentItem().data(Qt.UserRole) is not None
+            self.backupList.currentItem() is not None
+            and self.backupList.currentItem().data(Qt.ItemDataRole.UserRole) is not None
         )
         self.folderLabel.setText(f"Dossier : {backup.backups_dir(self.path)}")
 
@@ -47,7 +59,7 @@ class BackupsDialog(QDialog):
 
     def restore(self) -> None:
         item = self.backupList.currentItem()
-        chosen = item.data(Qt.UserRole) if item else None
+        chosen = item.data(Qt.ItemDataRole.UserRole) if item else None
         if not chosen:
             return
         if (
@@ -56,10 +68,10 @@ class BackupsDialog(QDialog):
                 self.windowTitle(),
                 f"Remplacer le fichier de données par cette sauvegarde ?\n\n{item.text()}\n\n"
                 "Le fichier actuel est d'abord copié de côté dans le dossier des sauvegardes.",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         self.window_.close_workspace_for_restore()

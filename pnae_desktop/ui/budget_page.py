@@ -4,18 +4,21 @@ the domain and refreshed after each cell; every change is an undoable edit of th
 
 from __future__ import annotations
 
-import html
-from decimal import Decimal
+import functools
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMenu,
     QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QToolButton,
     QWidget,
 )
 
@@ -29,129 +32,59 @@ from pnae_desktop.domain.money import (
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import edits, praes
+from pnae_desktop.ui.budget_sheet import SheetModel
+from pnae_desktop.ui.budget_summary import summary_html
+from pnae_desktop.ui.budget_tables import charge_sheet, financing_sheet, manual_key_sheet, structure_sheet
 from pnae_desktop.ui.fiche_editor import ComboDelegate
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
 from pnae_desktop.ui.sheet import SheetView
 
-RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
-# Plain ints: comparing the role (an int) with PySide6's enum objects costs a Python call each.
-DISPLAY, EDIT, ALIGN, FONT, BACKGROUND, FOREGROUND, TOOLTIP = (
-    int(r.value)
-    for r in (
-        Qt.DisplayRole,
-        Qt.EditRole,
-        Qt.TextAlignmentRole,
-        Qt.FontRole,
-        Qt.BackgroundRole,
-        Qt.ForegroundRole,
-        Qt.ToolTipRole,
-    )
-)
-RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
-BOLD = QFont()
-BOLD.setBold(True)
-GREY_BRUSH = QBrush(GREY)
+
+class BudgetPageForm(Form):
+    """The widgets forms/budget_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    importButton: QPushButton
+    balanceLabel: QLabel
+    tabs: QTabWidget
+    actionCombo: QComboBox
+    addChargeButton: QToolButton
+    removeChargeButton: QPushButton
+    chargesView: SheetView
+    addFunderButton: QPushButton
+    removeFunderButton: QPushButton
+    financingView: SheetView
+    sharesEdit: QLineEdit
+    structureTab: QWidget
+    addStructureButton: QPushButton
+    structureView: SheetView
+    keyRow: QHBoxLayout
+    manualView: SheetView
+    summaryView: QTextBrowser
 
 
-def _amount_text(cents: int) -> str:
-    return format_amount(cents)
-
-
-def _edit_text(cents: int | None) -> str:
-    """What a cell shows when edited: a plain French number without group separators."""
-    if cents is None:
-        return ""
-    return f"{cents // 100},{cents % 100:02d}"
-
-
-class _SheetModel(QAbstractTableModel):
-    """Rows of cells; the last `footer` rows are derived totals (read-only, bold, shaded)."""
-
-    def __init__(self, page):
-        super().__init__(page)
-        self.page = page
-        self.headers: list[str] = []
-        self.rows: list[list] = []  # display values
-        self.edit_values: list[list] = []
-        self.tooltips: dict[tuple[int, int], str] = {}
-        self.editable: set[tuple[int, int]] = set()
-        self.numeric_from = 2
-        self.footer = 0
-        self.colors: dict[tuple[int, int], QColor] = {}
-
-    def set_content(self, headers, rows, edit_values, editable, footer, tooltips=None, colors=None):
-        self.beginResetModel()
-        self.headers, self.rows, self.edit_values = headers, rows, edit_values
-        self.editable, self.footer = editable, footer
-        self.tooltips, self.colors = tooltips or {}, colors or {}
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.headers[section]
-        return None
-
-    def flags(self, index):
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return base | Qt.ItemIsEditable if (index.row(), index.column()) in self.editable else base
-
-    def data(self, index, role=DISPLAY):
-        role = int(role)
-        r, c = index.row(), index.column()
-        if role == DISPLAY:
-            return self.rows[r][c]
-        if role == EDIT:
-            return self.edit_values[r][c]
-        if role == ALIGN:
-            return RIGHT if c >= self.numeric_from else None
-        footer = r >= len(self.rows) - self.footer
-        if role == FONT:
-            return BOLD if footer else None
-        if role == BACKGROUND:
-            return GREY_BRUSH if footer else None
-        if role == FOREGROUND:
-            color = self.colors.get((r, c))
-            return QBrush(color) if color is not None else None
-        if role == TOOLTIP:
-            return self.tooltips.get((r, c))
-        return None
-
-    def setData(self, index, value, role=Qt.EditRole):
-        if role != Qt.EditRole or (index.row(), index.column()) not in self.editable:
-            return False
-        if str(value) == str(self.edit_values[index.row()][index.column()]):
-            return False  # unchanged: no edit, no undo step
-        # Saved once the editor has closed: the page then reloads this model from the store.
-        row, col = index.row(), index.column()
-        QTimer.singleShot(0, lambda: self.page.cell_edited(self, row, col, str(value)))
-        return True
-
-
-class BudgetPage(PraeBoundPage, QWidget):
+class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     PAGE_TITLE = "Budget"
     ASPECTS = frozenset({edits.BUDGET, edits.ACTIONS, edits.TITLE})
+    # Read by refresh() before anything shows or edits them.
+    budget: dom.Budget
+    totals: dom.BudgetTotals
+    problems: list[dom.Problem]
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("budget_page.ui", self, custom=(SheetView,))
         self.window_ = window
         self.prae_id: int | None = None
-        self.budget: dom.Budget | None = None
-        self.totals: dom.BudgetTotals | None = None
         self.charge_rows: list[tuple[str, str]] = []
         self.funder_rows: list[dom.Funder] = []
         self.structure_rows: list[str] = []
-        self.charges = _SheetModel(self)
-        self.financing = _SheetModel(self)
-        self.structure = _SheetModel(self)
-        self.manual = _SheetModel(self)
+        self.charges = SheetModel(self, self.cell_edited)
+        self.financing = SheetModel(self, self.cell_edited)
+        self.structure = SheetModel(self, self.cell_edited)
+        self.manual = SheetModel(self, self.cell_edited)
         for view, model in (
             (self.chargesView, self.charges),
             (self.financingView, self.financing),
@@ -164,7 +97,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
         for account in dom.chart().charge_codes:
-            menu.addAction(dom.chart().by_code[account].title, lambda a=account: self.add_charge_row(a))
+            menu.addAction(dom.chart().by_code[account].title, functools.partial(self.add_charge_row, account))
         self.addChargeButton.setMenu(menu)
         self.removeChargeButton.clicked.connect(self.remove_charge_row)
         self.addStructureButton.clicked.connect(self.add_structure_row)
@@ -177,6 +110,13 @@ class BudgetPage(PraeBoundPage, QWidget):
     # -- context ---------------------------------------------------------------------------
     def action_id(self) -> int | None:
         return self.actionCombo.currentData()
+
+    def _action(self) -> int:
+        """The chosen action, when the sheet being edited has rows (there is one then)."""
+        action_id = self.action_id()
+        if action_id is None:
+            raise RuntimeError("no action chosen")
+        return action_id
 
     # -- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -194,12 +134,12 @@ class BudgetPage(PraeBoundPage, QWidget):
         self.show_prae_title(praes.prae_title(self.store, self.prae_id))
         gap = self.totals.balance_total
         self.balanceLabel.setText(
-            f"Total charges {_amount_text(self.totals.full_total)} · ressources "
-            f"{_amount_text(self.totals.financing_total)} · "
+            f"Total charges {format_amount(self.totals.full_total)} · ressources "
+            f"{format_amount(self.totals.financing_total)} · "
             + (
                 '<span style="color:#2e7d32"><b>équilibré</b></span>'
                 if gap == 0
-                else f'<span style="color:#b00020"><b>écart {_amount_text(gap)}</b></span>'
+                else f'<span style="color:#b00020"><b>écart {format_amount(gap)}</b></span>'
             )
         )
         self._keeping_cursors(
@@ -219,61 +159,19 @@ class BudgetPage(PraeBoundPage, QWidget):
             if row >= 0:
                 view.setCurrentIndex(view.model().index(row, col))
 
-    def _years(self):
+    def _years(self) -> tuple[int, ...]:
         return self.budget.years
 
     # -- charges ---------------------------------------------------------------------------
     def _fill_charges(self) -> None:
-        action_id, years = self.action_id(), self._years()
-        lines = [c for c in self.budget.charges if c.action_id == action_id]
-        by_cell = {(c.account, c.label, c.year): c for c in lines}
-        self.charge_rows = sorted({(c.account, c.label) for c in lines})
-        headers = ["Compte", "Libellé", *map(str, years), "Total"]
-        rows, edits, editable, tips = [], [], set(), {}
-        chart = dom.chart().by_code
-        for r, (account, label) in enumerate(self.charge_rows):
-            row = [chart[account].title if account in chart else account, label]
-            edit = [account, label]
-            total = 0
-            for k, year in enumerate(years):
-                line = by_cell.get((account, label, year))
-                cents = line.cents if line else None
-                total += cents or 0
-                row.append(_amount_text(cents) if cents is not None else "")
-                if line and line.etp is not None:
-                    edit.append(f"{format(line.etp, 'f').replace('.', ',')} × {_edit_text(line.annual_cost_cents)}")
-                    tips[(r, 2 + k)] = (
-                        f"{dom.format_etp(line.etp)} ETP × {_amount_text(line.annual_cost_cents)} (coût annuel chargé)"
-                    )
-                else:
-                    edit.append(_edit_text(cents))
-                editable.add((r, 2 + k))
-            editable.add((r, 1))
-            row.append(_amount_text(total))
-            edit.append("")
-            rows.append(row)
-            edits.append(edit)
-        t = self.totals
-        direct = [t.direct_by_action_year.get((action_id, y), 0) for y in years]
-        structural = [t.structural_by_action_year.get((action_id, y), 0) for y in years]
-        full = [t.full_by_action_year.get((action_id, y), 0) for y in years]
-        etp = [t.etp_by_action_year.get((action_id, y), Decimal(0)) for y in years]
-        for label, values in (
-            ("Total des charges directes", direct),
-            ("Frais de structure affectés", structural),
-            ("Coût complet", full),
-        ):
-            rows.append(["", label, *map(_amount_text, values), _amount_text(sum(values))])
-            edits.append([""] * len(headers))
-        rows.append(["", "ETP", *(dom.format_etp(v) for v in etp), ""])
-        edits.append([""] * len(headers))
-        self.charges.set_content(headers, rows, edits, editable, footer=4, tooltips=tips)
+        self.charge_rows, content = charge_sheet(self.budget, self.totals, self.action_id())
+        self.charges.show(content)
         self._size(self.chargesView)
 
     def _size(self, view) -> None:
         header = view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     def cell_edited(self, model, row: int, col: int, text: str) -> None:
         try:
@@ -293,9 +191,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         account, label = self.charge_rows[row]
         year = self._years()[col - 2]
         where = f"Cellule « {year} / {account} / {label} »"
-        return service.ChargeCell(
-            self.action_id(), account, label, year, service.parse_charge_cell(text, where, account)
-        )
+        return service.ChargeCell(self._action(), account, label, year, service.parse_charge_cell(text, where, account))
 
     def _set_charges(self, cells, text) -> None:
         self.apply_edit(edits.SetChargeCells(text, tuple(cells)))
@@ -303,9 +199,7 @@ class BudgetPage(PraeBoundPage, QWidget):
     def _charge_cell(self, row: int, col: int, text: str) -> None:
         if col == 1:
             account, old = self.charge_rows[row]
-            self.apply_edit(
-                edits.RenameChargeRow("Renommer une ligne de charges", self.action_id(), account, old, text)
-            )
+            self.apply_edit(edits.RenameChargeRow("Renommer une ligne de charges", self._action(), account, old, text))
             return
         self._set_charges([self._charge_value(row, col, text)], "Modifier une charge")
 
@@ -320,7 +214,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         first = self._years()[0]
         value = service.ChargeValue(amount_cents=0)
         self._set_charges(
-            [service.ChargeCell(self.action_id(), account, label, first, value)], "Ajouter une ligne de charges"
+            [service.ChargeCell(self._action(), account, label, first, value)], "Ajouter une ligne de charges"
         )
 
     def remove_charge_row(self) -> None:
@@ -328,46 +222,16 @@ class BudgetPage(PraeBoundPage, QWidget):
         if not (0 <= row < len(self.charge_rows)):
             return
         account, label = self.charge_rows[row]
-        cells = [service.ChargeCell(self.action_id(), account, label, y, None) for y in self._years()]
+        cells = [service.ChargeCell(self._action(), account, label, y, None) for y in self._years()]
         self._set_charges(cells, "Supprimer une ligne de charges")
 
     # -- financing -------------------------------------------------------------------------
     def _fill_financing(self) -> None:
-        action_id, years = self.action_id(), self._years()
-        self.funder_rows = list(self.budget.funders)
-        lines = {(f.funder_id, f.year): f for f in self.budget.financing if f.action_id == action_id}
-        headers = ["Financeur", "Statut", *map(str, years), "Total", "Part"]
-        rows, edits, editable = [], [], set()
-        total_all = sum(self.totals.financing_by_action_year.get((action_id, y), 0) for y in years)
-        for r, funder in enumerate(self.funder_rows):
-            amounts = [lines[(funder.id, y)].amount_cents if (funder.id, y) in lines else None for y in years]
-            statuses = {lines[(funder.id, y)].status for y in years if (funder.id, y) in lines}
-            status = statuses.pop() if len(statuses) == 1 else ("sollicite" if not statuses else "mixte")
-            total = sum(a or 0 for a in amounts)
-            share = Decimal(total * 100) / total_all if total_all else Decimal(0)
-            rows.append(
-                [
-                    funder.name,
-                    dom.FINANCING_STATUSES.get(status, "Plusieurs"),
-                    *(_amount_text(a) if a is not None else "" for a in amounts),
-                    _amount_text(total),
-                    format_percentage(share.quantize(Decimal("0.01"))),
-                ]
-            )
-            edits.append([funder.name, status, *(_edit_text(a) for a in amounts), "", ""])
-            editable |= {(r, 0), (r, 1), *((r, 2 + k) for k in range(len(years)))}
-        resources = [self.totals.financing_by_action_year.get((action_id, y), 0) for y in years]
-        gaps = [self.totals.balance_by_action_year.get((action_id, y), 0) for y in years]
-        rows.append(["Total des ressources", "", *map(_amount_text, resources), _amount_text(sum(resources)), ""])
-        rows.append(["Écart (ressources − coût complet)", "", *map(_amount_text, gaps), _amount_text(sum(gaps)), ""])
-        edits += [[""] * len(headers), [""] * len(headers)]
-        last = len(rows) - 1
-        colors = {(last, 2 + k): (GREEN if g == 0 else RED) for k, g in enumerate(gaps)}
-        colors[(last, 2 + len(years))] = GREEN if sum(gaps) == 0 else RED
-        self.financing.set_content(headers, rows, edits, editable, footer=2, colors=colors)
+        self.funder_rows, content = financing_sheet(self.budget, self.totals, self.action_id())
+        self.financing.show(content)
         self._size(self.financingView)
-        self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
@@ -375,7 +239,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             self.apply_edit(edits.SaveFunder("Renommer un financeur", funder.id, text, funder.kind))
             return
         if col == 1:
-            action_id = self.action_id()
+            action_id = self._action()
             status = text if text in dom.FINANCING_STATUSES else "sollicite"
             cells = [
                 service.FinancingCell(action_id, funder.id, f.year, f.amount_cents, status)
@@ -412,10 +276,10 @@ class BudgetPage(PraeBoundPage, QWidget):
                 self,
                 "Budget",
                 f"Retirer « {funder.name} » et ses financements de ce PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         self.apply_edit(edits.DeleteFunder("Retirer un financeur", funder.id))
@@ -423,7 +287,7 @@ class BudgetPage(PraeBoundPage, QWidget):
     # -- paste -----------------------------------------------------------------------------
     def _financing_value(self, row: int, col: int, text: str) -> service.FinancingCell:
         """The financing cell typed or pasted at (row, col); the line keeps its status."""
-        funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self.action_id()
+        funder, year, action_id = self.funder_rows[row], self._years()[col - 2], self._action()
         cents = parse_amount(text, f"Cellule « {year} / {funder.name} »") if text.strip() else None
         current = next(
             (f for f in self.budget.financing if (f.action_id, f.funder_id, f.year) == (action_id, funder.id, year)),
@@ -512,27 +376,8 @@ class BudgetPage(PraeBoundPage, QWidget):
 
     # -- structural costs ------------------------------------------------------------------
     def _fill_structure(self) -> None:
-        years = self._years()
-        costs = {(s.label, s.year): s.amount_cents for s in self.budget.structural_costs}
-        self.structure_rows = sorted({s.label for s in self.budget.structural_costs})
-        headers = ["", "Libellé", *map(str, years), "Total"]
-        rows, edits, editable = [], [], set()
-        for r, label in enumerate(self.structure_rows):
-            amounts = [costs.get((label, y)) for y in years]
-            rows.append(
-                [
-                    "",
-                    label,
-                    *(_amount_text(a) if a is not None else "" for a in amounts),
-                    _amount_text(sum(a or 0 for a in amounts)),
-                ]
-            )
-            edits.append(["", label, *(_edit_text(a) for a in amounts), ""])
-            editable |= {(r, 2 + k) for k in range(len(years))}
-        by_year = [self.totals.structural_by_year.get(y, 0) for y in years]
-        rows.append(["", "Total des frais de structure", *map(_amount_text, by_year), _amount_text(sum(by_year))])
-        edits.append([""] * len(headers))
-        self.structure.set_content(headers, rows, edits, editable, footer=1)
+        self.structure_rows, content = structure_sheet(self.budget, self.totals)
+        self.structure.show(content)
         self._size(self.structureView)
         self.structureView.hideColumn(0)
         self._fill_keys()
@@ -555,8 +400,9 @@ class BudgetPage(PraeBoundPage, QWidget):
         layout = self.keyRow
         while layout.count():
             item = layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().setParent(None)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setParent(None)
         self._key_combos = {}
         for year in self._years():
             layout.addWidget(QLabel(f"{year} :", self.structureTab))
@@ -576,22 +422,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(keys[year].method if year in keys else "direct"))
             combo.blockSignals(False)
-        # manual percentages: actions × years
-        years = self._years()
-        headers = ["", "Action", *map(str, years)]
-        rows, edits, editable = [], [], set()
-        for r, a in enumerate(self.budget.actions):
-            row, edit = ["", a.title], ["", a.title]
-            for k, year in enumerate(years):
-                key = keys.get(year)
-                share = (key.manual_shares or {}).get(a.action_id) if key else None
-                row.append(format_percentage(share) if share is not None else "")
-                edit.append(format(share, "f").replace(".", ",") if share is not None else "")
-                if key is not None and key.method == "manual":
-                    editable.add((r, 2 + k))
-            rows.append(row)
-            edits.append(edit)
-        self.manual.set_content(headers, rows, edits, editable, footer=0)
+        self.manual.show(manual_key_sheet(self.budget, keys))
         self._size(self.manualView)
         self.manualView.hideColumn(0)
 
@@ -616,7 +447,7 @@ class BudgetPage(PraeBoundPage, QWidget):
         from PySide6.QtWidgets import QFileDialog
 
         from pnae_desktop.errors import UserError
-        from pnae_desktop.exports import budget_import
+        from pnae_desktop.services import workbook_import
 
         if self.prae_id is None:
             return
@@ -627,7 +458,7 @@ class BudgetPage(PraeBoundPage, QWidget):
             if not path:
                 return
         try:
-            changes = budget_import.read_budget_workbook(path, self.store, self.prae_id)
+            changes = workbook_import.read_budget_workbook(path, self.store, self.prae_id)
         except UserError as exc:
             self.show_error(str(exc))
             return
@@ -640,10 +471,10 @@ class BudgetPage(PraeBoundPage, QWidget):
                 self,
                 "Budget",
                 f"{len(changes)} différence(s) :\n\n{listing}\n\nLes appliquer ?",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         self.apply_edit(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
@@ -653,110 +484,3 @@ class BudgetPage(PraeBoundPage, QWidget):
         self.summaryView.setHtml(
             summary_html(self.budget, self.totals, self.problems, self.window_.workspace.catalogues.default)
         )
-
-
-def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems, catalogue) -> str:
-    years = budget.years
-    style = (
-        "<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
-        "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right} tr.t td{font-weight:bold;"
-        "background:#eef2f7} h3{color:#1d3a5f}</style>"
-    )
-
-    def table(title, head, rows):
-        out = [
-            f"<h3>{html.escape(title)}</h3><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
-        ]
-        for cls, cells in rows:
-            out.append(
-                f'<tr class="{cls}">'
-                + "".join(f'<td class="{"n" if i else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(cells))
-                + "</tr>"
-            )
-        return "".join(out) + "</table>"
-
-    axes = {str(a.number): f"Axe {a.number} – {a.title}" for a in catalogue.cpo_axes}
-    axis_rows = []
-    for axis in [*t.axes, None]:
-        values = [t.full_by_axis_year.get((axis, y), 0) for y in years]
-        if axis is None and not any(values):
-            continue
-        label = (
-            axes.get(axis, "Non affecté (action sans objectif CPO)")
-            if axis
-            else "Non affecté (action sans objectif CPO)"
-        )
-        axis_rows.append(("", [label[:70], *map(_amount_text, values), _amount_text(sum(values))]))
-    axis_rows.append(
-        ("t", ["Total", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)])
-    )
-
-    funder_rows = []
-    for f in budget.funders:
-        values = [t.financing_by_funder_year.get((f.id, y), 0) for y in years]
-        funder_rows.append(
-            (
-                "",
-                [
-                    f.name,
-                    *map(_amount_text, values),
-                    _amount_text(sum(values)),
-                    format_percentage(t.funder_share.get(f.id, Decimal(0))),
-                ],
-            )
-        )
-    funder_rows.append(
-        (
-            "t",
-            [
-                "Total",
-                *(_amount_text(t.financing_by_year.get(y, 0)) for y in years),
-                _amount_text(t.financing_total),
-                "100 %",
-            ],
-        )
-    )
-
-    nature_rows = []
-    chart = dom.chart().by_code
-    for account in dom.chart().charge_codes:
-        values = [t.direct_by_year_account.get((y, account), 0) for y in years]
-        if any(values):
-            nature_rows.append(("", [chart[account].title, *map(_amount_text, values), _amount_text(sum(values))]))
-    nature_rows.append(
-        (
-            "",
-            [
-                "Frais de structure",
-                *(_amount_text(t.structural_by_year.get(y, 0)) for y in years),
-                _amount_text(t.structural_total),
-            ],
-        )
-    )
-    nature_rows.append(
-        (
-            "t",
-            ["Total des charges", *(_amount_text(t.full_by_year.get(y, 0)) for y in years), _amount_text(t.full_total)],
-        )
-    )
-
-    balance = [t.balance_by_year.get(y, 0) for y in years]
-    ys = [str(y) for y in years]
-    parts = [
-        style,
-        table("Coût prévisionnel par axe de l'instruction (coût complet)", ["Axe", *ys, "Total"], axis_rows),
-        table("Financement par financeur", ["Financeur", *ys, "Total", "Part"], funder_rows),
-        table("Charges par nature", ["Compte", *ys, "Total"], nature_rows),
-        table(
-            "Équilibre",
-            ["", *ys, "Total"],
-            [("t", ["Ressources − charges", *map(_amount_text, balance), _amount_text(t.balance_total)])],
-        ),
-    ]
-    if problems:
-        parts.append(
-            "<h3>À vérifier</h3><ul>" + "".join(f"<li>{html.escape(p.message)}</li>" for p in problems) + "</ul>"
-        )
-    else:
-        parts.append('<p style="color:#2e7d32"><b>Budget équilibré, chaque action et chaque année.</b></p>')
-    return "".join(parts)

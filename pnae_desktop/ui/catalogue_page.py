@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QTextBrowser, QTreeView, QWidget
 
 from pnae_desktop.catalogue import search
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.text import matches_all_words
 from pnae_desktop.ui import fiche_html
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
-KIND_ROLE = Qt.UserRole + 1
-KEY_ROLE = Qt.UserRole + 2
-TEXT_ROLE = Qt.UserRole + 3
+KIND_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+TEXT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 class _SearchProxy(QSortFilterProxyModel):
@@ -42,7 +42,18 @@ class _SearchProxy(QSortFilterProxyModel):
         return bool(text) and matches_all_words(text, self.query)
 
 
-class CataloguePage(QWidget):
+class CataloguePageForm(Form):
+    """The widgets forms/catalogue_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    searchEdit: QLineEdit
+    editionLabel: QLabel
+    splitter: QSplitter
+    tree: QTreeView
+    fiche: QTextBrowser
+
+
+class CataloguePage(CataloguePageForm, QWidget):
     def __init__(self, catalogue: Catalogue, parent=None, problems: tuple[str, ...] = ()):
         super().__init__(parent)
         load_form("catalogue_page.ui", self)
@@ -105,19 +116,26 @@ class CataloguePage(QWidget):
         root.appendRow(axes)
 
         priorities = self._item("Thèmes prioritaires", "group", None)
-        for theme in c.priority_themes:
-            node = self._item(f"Priorité {theme.number} – {theme.title}", "priority", theme.number)
-            for n in theme.actions:
+        for priority in c.priority_themes:
+            node = self._item(f"Priorité {priority.number} – {priority.title}", "priority", priority.number)
+            for n in priority.actions:
                 node.appendRow(self._action_item(n))
             priorities.appendRow(node)
         root.appendRow(priorities)
 
         objectives = self._item("Objectifs de l'État (instruction CPO)", "group", None)
-        for axis in c.cpo_axes:
-            node = self._item(f"Axe {axis.number} – {axis.title}", "cpo_axis", axis.number)
-            for o in axis.objectives:
-                first_line = o.text.split("\n", 1)[0]
-                node.appendRow(self._item(f"{o.code} – {first_line}", "objective", o.code, search.objective_text(o)))
+        for cpo_axis in c.cpo_axes:
+            node = self._item(f"Axe {cpo_axis.number} – {cpo_axis.title}", "cpo_axis", cpo_axis.number)
+            for objective in cpo_axis.objectives:
+                first_line = objective.text.split("\n", 1)[0]
+                node.appendRow(
+                    self._item(
+                        f"{objective.code} – {first_line}",
+                        "objective",
+                        objective.code,
+                        search.objective_text(objective),
+                    )
+                )
             objectives.appendRow(node)
         root.appendRow(objectives)
 
@@ -157,7 +175,9 @@ class CataloguePage(QWidget):
         return sorted(found)
 
     def select_action(self, number: int) -> None:
-        matches = self.proxy.match(self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchExactly | Qt.MatchRecursive)
+        matches = self.proxy.match(
+            self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        )
         for index in matches:
             if index.data(KIND_ROLE) == "action":
                 self.tree.setCurrentIndex(index)

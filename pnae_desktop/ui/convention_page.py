@@ -11,10 +11,20 @@ from datetime import date
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHeaderView,
     QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
     QWidget,
 )
 
@@ -23,84 +33,88 @@ from pnae_desktop.domain import rules
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import edits
+from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
+from pnae_desktop.ui.sheet import item_at
 
 TYPING_DELAY_MS = 600
+# Line edits of the parties tab (widget name) -> where their value sits in ConventionSettings.
+LINE_FIELDS = {
+    "prefectName": ("state", "prefect", "name"),
+    "prefectFunction": ("state", "prefect", "function"),
+    "stateName": ("state", "signatory", "name"),
+    "stateFunction": ("state", "signatory", "function"),
+    "councilName": ("council", "name"),
+    "councilSignatoryName": ("council", "signatory", "name"),
+    "councilSignatoryFunction": ("council", "signatory", "function"),
+    "councilDeliberation": ("council", "deliberation"),
+    "armlName": ("arml_signatory", "name"),
+    "armlFunction": ("arml_signatory", "function"),
+    "armlProject": ("arml_project",),
+    "tribunal": ("tribunal",),
+    "signaturePlace": ("signature", "place"),
+    "signatureDate": ("signature", "date"),
+    "copies": ("signature", "copies"),
+    "meetings": ("steering", "meetings_per_year"),
+}
 PAYMENT_COLUMNS = ("Financeur", "Année", "Versement", "%", "Déclencheur")
 
 
-def blocks_html(blocks) -> str:
-    out = []
-    for b in blocks:
-        if isinstance(b, cv.Paragraph):
-            out.append(f"<p>{html.escape(b.text)}</p>")
-        elif isinstance(b, cv.BulletList):
-            out.append(_items_html(b.items))
-        elif isinstance(b, cv.Table):
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
-            rows = []
-            for i, row in enumerate(b.rows):
-                bold = b.total_row and i == len(b.rows) - 1
-                cells = "".join(
-                    f'<td align="{"right" if (c < len(b.numeric) and b.numeric[c]) else "left"}"'
-                    f"{' nowrap' if (c < len(b.numeric) and b.numeric[c]) else ''}>"
-                    f"{'<b>' if bold else ''}{html.escape(v)}{'</b>' if bold else ''}</td>"
-                    for c, v in enumerate(row)
-                )
-                rows.append(f"<tr>{cells}</tr>")
-            out.append(f'<table border="1" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>')
-    return "".join(out)
+class ConventionPageForm(Form):
+    """The widgets forms/convention_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    checksBadge: QLabel
+    tabs: QTabWidget
+    partiesTab: QWidget
+    withRegion: QCheckBox
+    prefectName: QLineEdit
+    prefectFunction: QLineEdit
+    stateName: QLineEdit
+    stateFunction: QLineEdit
+    councilName: QLineEdit
+    councilSignatoryName: QLineEdit
+    councilSignatoryFunction: QLineEdit
+    councilDeliberation: QLineEdit
+    armlName: QLineEdit
+    armlFunction: QLineEdit
+    armlProject: QLineEdit
+    tribunal: QLineEdit
+    signaturePlace: QLineEdit
+    signatureDate: QLineEdit
+    copies: QLineEdit
+    meetings: QLineEdit
+    orgName: QLineEdit
+    orgForm: QLineEdit
+    orgAddress: QLineEdit
+    orgSiret: QLineEdit
+    steeringMembers: QPlainTextEdit
+    resetPaymentsButton: QPushButton
+    paymentsTable: QTableWidget
+    articlesTab: QWidget
+    articlesSplitter: QSplitter
+    articleList: QListWidget
+    addArticleButton: QPushButton
+    removeArticleButton: QPushButton
+    upButton: QPushButton
+    downButton: QPushButton
+    articleStatus: QLabel
+    diffButton: QPushButton
+    restoreButton: QPushButton
+    articleTitle: QLineEdit
+    articleText: QPlainTextEdit
+    placeholderHelp: QLabel
+    preview: QTextBrowser
+    amountsView: QTextBrowser
+    openBudgetButton: QPushButton
+    checksSummary: QLabel
+    checksList: QListWidget
 
 
-def _items_html(items) -> str:
-    out = ["<ul>"]
-    for item in items:
-        out.append(f"<li>{html.escape(item.text)}")
-        if item.children:
-            out.append(_items_html(item.children))
-        for after in getattr(item, "after", ()) or ():
-            out.append(f"<p>{html.escape(after)}</p>")
-        out.append("</li>")
-    return "".join(out) + "</ul>"
-
-
-def convention_html(rendered, highlight: str | None = None) -> str:
-    parts = [
-        "<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} "
-        "th{background:#eef2f7} .unresolved{background:#fde2e1}</style>"
-    ]
-    parts.append(
-        "".join(
-            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
-            for t in rendered.title[:1]
-        )
-    )
-    parts += [f'<p align="center">{html.escape(t)}</p>' for t in rendered.title[1:]]
-    parts.append(blocks_html(rendered.parties))
-    parts.append(f"<h2>{html.escape(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
-    for a in rendered.articles:
-        style = ' style="background:#fff7d6"' if a.key == highlight else ""
-        flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
-        parts.append(
-            f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
-        )
-    parts.append(f"<p><br>{html.escape(rendered.signature_closing)}</p>")
-    for s in rendered.signatures:
-        parts.append(
-            f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
-            f"<br>{html.escape(s.name)}</p>"
-        )
-    body = "".join(parts)
-    return (
-        body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>")
-        if "[à compléter" in body
-        else body
-    )
-
-
-class ConventionPage(PraeBoundPage, QWidget):
+class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
     PAGE_TITLE = "Convention CPO"
     ASPECTS = edits.EVERYTHING  # the convention is filled from the whole PRAE and its budget
 
@@ -118,24 +132,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
         self._typing.timeout.connect(self._commit_article)
 
-        self._line_fields = {
-            "prefectName": ("state", "prefect", "name"),
-            "prefectFunction": ("state", "prefect", "function"),
-            "stateName": ("state", "signatory", "name"),
-            "stateFunction": ("state", "signatory", "function"),
-            "councilName": ("council", "name"),
-            "councilSignatoryName": ("council", "signatory", "name"),
-            "councilSignatoryFunction": ("council", "signatory", "function"),
-            "councilDeliberation": ("council", "deliberation"),
-            "armlName": ("arml_signatory", "name"),
-            "armlFunction": ("arml_signatory", "function"),
-            "armlProject": ("arml_project",),
-            "tribunal": ("tribunal",),
-            "signaturePlace": ("signature", "place"),
-            "signatureDate": ("signature", "date"),
-            "copies": ("signature", "copies"),
-            "meetings": ("steering", "meetings_per_year"),
-        }
+        self._line_fields = LINE_FIELDS
         for name in self._line_fields:
             getattr(self, name).editingFinished.connect(lambda n=name: self._commit_line(n))
         self.withRegion.toggled.connect(self._commit_with_region)
@@ -146,7 +143,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         self.paymentsTable.setColumnCount(len(PAYMENT_COLUMNS))
         self.paymentsTable.setHorizontalHeaderLabels(PAYMENT_COLUMNS)
         self.paymentsTable.verticalHeader().hide()
-        self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.paymentsTable.itemChanged.connect(self._commit_payments)
         self.resetPaymentsButton.clicked.connect(self._reset_payments)
 
@@ -175,13 +172,13 @@ class ConventionPage(PraeBoundPage, QWidget):
         return self.window_.workspace.catalogues.default
 
     def eventFilter(self, watched, event):
-        if event.type() == QEvent.FocusOut:
+        if event.type() == QEvent.Type.FocusOut:
             if watched is self.steeringMembers:
                 self._commit_steering()
             elif watched is self.articleText:
                 self._commit_article()
-        elif event.type() == QEvent.ShortcutOverride and (
-            event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
+        elif event.type() == QEvent.Type.ShortcutOverride and (
+            event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
         ):
             self._commit_article()
             event.ignore()
@@ -214,7 +211,9 @@ class ConventionPage(PraeBoundPage, QWidget):
         return obj
 
     def _fill_parties(self) -> None:
-        s = self.settings
+        s, prae_id = self.settings, self.prae_id
+        if s is None or prae_id is None:
+            return
         self.withRegion.setChecked(s.with_region)
         for name, path in self._line_fields.items():
             value = self._value(path)
@@ -229,7 +228,7 @@ class ConventionPage(PraeBoundPage, QWidget):
             getattr(self, name).setEnabled(s.with_region)
         from pnae_desktop.services import praes
 
-        self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, self.prae_id))
+        self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, prae_id))
         for name, attr in self._org_fields.items():
             value = getattr(self.organisation, attr) or ""
             widget = getattr(self, name)
@@ -248,11 +247,11 @@ class ConventionPage(PraeBoundPage, QWidget):
             for c, value in enumerate((names.get(p.funder, p.funder), str(p.year), i.label, str(i.percent), i.trigger)):
                 item = QTableWidgetItem(value)
                 if c < 2:
-                    item.setFlags(item.flags() & ~Qt.ItemIsEditable)
-                item.setData(Qt.UserRole, (p.funder, p.year))
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setData(Qt.ItemDataRole.UserRole, (p.funder, p.year))
                 t.setItem(r, c, item)
         t.resizeColumnsToContents()
-        t.horizontalHeader().setSectionResizeMode(4, QHeaderView.Stretch)
+        t.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         t.blockSignals(False)
 
     def _save_settings(self, new: service.ConventionSettings, text: str) -> None:
@@ -264,6 +263,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         text = getattr(self, name).text().strip()
         path = self._line_fields[name]
         try:
+            value: object
             if path == ("signature", "date"):
                 value = rules.french_date(text) if text else None
                 if text and value is None:
@@ -315,15 +315,15 @@ class ConventionPage(PraeBoundPage, QWidget):
         schedules: dict[tuple, list] = {}
         try:
             for r in range(t.rowCount()):
-                key = t.item(r, 0).data(Qt.UserRole)
-                percent = t.item(r, 3).text().strip().rstrip("%").strip()
+                key = item_at(t, r, 0).data(Qt.ItemDataRole.UserRole)
+                percent = item_at(t, r, 3).text().strip().rstrip("%").strip()
                 share = rules.whole_number(percent)
                 if share is None:
                     raise ValidationError(
                         f"Modalités de versement, ligne {r + 1} : pourcentage « {percent} » invalide."
                     )
                 schedules.setdefault(tuple(key), []).append(
-                    cv.Instalment(t.item(r, 2).text().strip(), share, t.item(r, 4).text().strip())
+                    cv.Instalment(item_at(t, r, 2).text().strip(), share, item_at(t, r, 4).text().strip())
                 )
         except ValidationError as exc:
             self.show_error(str(exc))
@@ -338,12 +338,12 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     # -- articles --------------------------------------------------------------------------
     def _fill_articles(self) -> None:
-        current = self.current_key()
-        numbers = cv.numbering(self.state)
+        current, state = self.current_key(), self._state()
+        numbers = cv.numbering(state)
         self.articleList.blockSignals(True)
         self.articleList.clear()
-        for a in self.state.articles:
-            title = cv.article_title(self.state, a.key)
+        for a in state.articles:
+            title = cv.article_title(state, a.key)
             number = numbers.get(a.key)
             label = f"{cv.article_label(number).capitalize()} – {title}" if number else f"(retiré) {title}"
             marks = []
@@ -352,20 +352,26 @@ class ConventionPage(PraeBoundPage, QWidget):
             elif a.text is not None or a.title is not None:
                 marks.append("adapté")
             item = QListWidgetItem(label + (f"  [{', '.join(marks)}]" if marks else ""))
-            item.setData(Qt.UserRole, a.key)
+            item.setData(Qt.ItemDataRole.UserRole, a.key)
             if a.removed:
                 item.setForeground(QBrush(QColor("#8a8f96")))
             elif marks:
                 item.setForeground(QBrush(QColor("#8a5a00")))
             self.articleList.addItem(item)
         self.articleList.blockSignals(False)
-        keys = [a.key for a in self.state.articles]
+        keys = [a.key for a in state.articles]
         self.articleList.setCurrentRow(keys.index(current) if current in keys else 0)
         self._show_article(self.articleList.currentRow())
 
+    def _state(self) -> cv.ConventionState:
+        """The convention shown: the page acts on it only once refresh() has read it."""
+        if self.state is None:
+            raise RuntimeError("convention not loaded")
+        return self.state
+
     def current_key(self) -> str | None:
         item = self.articleList.currentItem()
-        return item.data(Qt.UserRole) if item else None
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
     def _show_article(self, _row: int) -> None:
         key = self.current_key()
@@ -428,27 +434,29 @@ class ConventionPage(PraeBoundPage, QWidget):
     def restore_article(self) -> None:
         key = self.current_key()
         if key is not None:
-            self._save_state(cv.restore_article(self.state, key), "Restaurer le texte du modèle")
+            self._save_state(cv.restore_article(self._state(), key), "Restaurer le texte du modèle")
 
     def show_diff(self) -> None:
         key = self.current_key()
         if key is None:
             return
-        model = cv.load_template(self.state.template_key).article(key)
+        model = cv.load_template(self._state().template_key).article(key)
+        if model is None:  # an article the region added has no model text
+            return
         _dialog(
             self,
             f"Différences avec le modèle — {model.title}",
-            LEGEND + f"<p>{diff_html(model.text, cv.article_text(self.state, key))}</p>",
+            LEGEND + f"<p>{diff_html(model.text, cv.article_text(self._state(), key))}</p>",
         ).exec()
 
     def add_article(self) -> None:
         title, ok = QInputDialog.getText(self, "Ajouter un article", "Titre de l'article (clause régionale) :")
         if not ok or not title.strip():
             return
-        numbers = cv.numbering(self.state)
-        after = numbers.get(self.current_key())
+        key, state = self.current_key(), self._state()
+        after = cv.numbering(state).get(key) if key is not None else None
         try:
-            new_state = cv.add_article(self.state, title, "Texte de l'article.", (after + 1) if after else None)
+            new_state = cv.add_article(state, title, "Texte de l'article.", (after + 1) if after else None)
         except ValidationError as exc:
             self.show_error(str(exc))
             return
@@ -458,9 +466,10 @@ class ConventionPage(PraeBoundPage, QWidget):
         key = self.current_key()
         if key is None:
             return
-        article = self.state.article(key)
+        state = self._state()
+        article = state.article(key)
         try:
-            new_state = cv.reinstate_article(self.state, key) if article.removed else cv.remove_article(self.state, key)
+            new_state = cv.reinstate_article(state, key) if article.removed else cv.remove_article(state, key)
         except ValidationError as exc:
             self.show_error(str(exc))
             return
@@ -468,10 +477,10 @@ class ConventionPage(PraeBoundPage, QWidget):
 
     def move_article(self, delta: int) -> None:
         key = self.current_key()
-        number = cv.numbering(self.state).get(key)
-        if number is None or number + delta < 1:
+        number = cv.numbering(self._state()).get(key) if key is not None else None
+        if key is None or number is None or number + delta < 1:
             return
-        self._save_state(cv.move_article(self.state, key, number + delta), "Déplacer un article")
+        self._save_state(cv.move_article(self._state(), key, number + delta), "Déplacer un article")
 
     # -- amounts and checks ----------------------------------------------------------------
     def _fill_amounts(self) -> None:
@@ -501,7 +510,7 @@ class ConventionPage(PraeBoundPage, QWidget):
         errors = [c for c in self.checks if c.severity == "error"]
         for c in self.checks:
             item = QListWidgetItem(("⛔ " if c.severity == "error" else "⚠ ") + c.message)
-            item.setData(Qt.UserRole, (c.location, c.article))
+            item.setData(Qt.ItemDataRole.UserRole, (c.location, c.article))
             item.setForeground(QBrush(QColor("#b00020" if c.severity == "error" else "#8a5a00")))
             self.checksList.addItem(item)
         if not self.checks:
@@ -516,11 +525,11 @@ class ConventionPage(PraeBoundPage, QWidget):
         )
 
     def _check_activated(self, item) -> None:
-        target = item.data(Qt.UserRole)
+        target = item.data(Qt.ItemDataRole.UserRole)
         if not target:
             return
         location, article = target
-        keys = [a.key for a in self.state.articles]
+        keys = [a.key for a in self._state().articles]
         if article in keys or location in keys:
             self.tabs.setCurrentWidget(self.articlesTab)
             self.articleList.setCurrentRow(keys.index(article if article in keys else location))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from pnae_desktop.domain.summary import PraeSummary
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.locale import format_datetime
 
 COLUMNS = ("Intitulé", "Région", "Période", "Statut", "Actions", "Dernière modification")
@@ -52,7 +52,19 @@ class PraeTableModel(QStandardItemModel):
             self.appendRow(items)
 
 
-class DashboardPage(QWidget):
+class DashboardPageForm(Form):
+    """The widgets forms/dashboard_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    newButton: QPushButton
+    demoButton: QPushButton
+    countLabel: QLabel
+    praeTable: QTableView
+    coverageLabel: QLabel
+    emptyLabel: QLabel
+
+
+class DashboardPage(DashboardPageForm, QWidget):
     new_requested = Signal()
     demo_requested = Signal()
     open_requested = Signal(int)
@@ -67,9 +79,9 @@ class DashboardPage(QWidget):
         self.praeTable.setModel(self.proxy)
         self.praeTable.verticalHeader().hide()
         header = self.praeTable.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(col, QHeaderView.ResizeToContents)
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.sectionClicked.connect(self._sort_on_first_click)
         self.newButton.clicked.connect(self.new_requested)
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
@@ -84,7 +96,7 @@ class DashboardPage(QWidget):
             return
         from PySide6.QtCore import Qt
 
-        self.praeTable.horizontalHeader().setSortIndicator(column, Qt.AscendingOrder)
+        self.praeTable.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
         self.praeTable.setSortingEnabled(True)
 
     def _show_summary(self, current, _previous=None) -> None:

@@ -30,8 +30,8 @@ def _dialog(parent, title: str, body: str) -> QDialog:
     view = QTextBrowser(dialog)
     view.setHtml(body)
     layout.addWidget(view)
-    buttons = QDialogButtonBox(QDialogButtonBox.Close, dialog)
-    buttons.button(QDialogButtonBox.Close).setText("Fermer")
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("Fermer")
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     return dialog

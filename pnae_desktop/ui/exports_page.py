@@ -8,15 +8,51 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports
 from pnae_desktop.ui import jobs
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 
-class ExportsPage(QWidget):
+class ExportsPageForm(Form):
+    """The widgets forms/exports_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    documentsBox: QGroupBox
+    conventionCheck: QCheckBox
+    conventionPath: QLineEdit
+    conventionBrowse: QPushButton
+    praeCheck: QCheckBox
+    praePath: QLineEdit
+    praeBrowse: QPushButton
+    budgetCheck: QCheckBox
+    budgetPath: QLineEdit
+    budgetBrowse: QPushButton
+    checkButton: QPushButton
+    exportButton: QPushButton
+    openFileButton: QPushButton
+    openFolderButton: QPushButton
+    checksList: QListWidget
+    progress: QProgressBar
+    resultLabel: QLabel
+
+
+class ExportsPage(ExportsPageForm, QWidget):
     def __init__(self, window, parent=None):
         super().__init__(parent)
         load_form("exports_page.ui", self)
@@ -53,7 +89,7 @@ class ExportsPage(QWidget):
         enabled = prae_id is not None
         for widget in (self.documentsBox, self.checkButton, self.exportButton):
             widget.setEnabled(enabled)
-        if not enabled:
+        if prae_id is None:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return
         from pnae_desktop.services import praes
@@ -62,9 +98,11 @@ class ExportsPage(QWidget):
         self.praeLabel.setText(f"<b>{html.escape(summary.title)}</b>")
         names = exports.default_file_names(summary)
         settings = QSettings()
-        default_dir = Path(QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or Path.home())
+        default_dir = Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+        )
         for document, (_check, path, _browse) in self.rows.items():
-            folder = Path(settings.value(f"exports/{document}/folder", str(default_dir)))
+            folder = Path(str(settings.value(f"exports/{document}/folder", str(default_dir))))
             path.setText(str(folder / names[document]))
         self.run_checks()
 
@@ -105,14 +143,17 @@ class ExportsPage(QWidget):
     def _preflight(self, documents: list[str]) -> dict[str, exports.Preflight]:
         """The checks of `documents`, the PRAE read once; if that fails, each document on its own,
         so that each shows the error that concerns it."""
+        prae_id = self.prae_id
+        if prae_id is None:  # no PRAE open: nothing to check
+            return {}
         try:
-            return exports.preflight_all(self.store, self.prae_id, self.catalogue, documents)
+            return exports.preflight_all(self.store, prae_id, self.catalogue, documents)
         except UserError:
             pass
         results = {}
         for document in documents:
             try:
-                results[document] = exports.preflight(self.store, self.prae_id, self.catalogue, document)
+                results[document] = exports.preflight(self.store, prae_id, self.catalogue, document)
             except UserError as exc:
                 results[document] = exports.Preflight(errors=[str(exc)])
         return results
@@ -137,10 +178,10 @@ class ExportsPage(QWidget):
                 self,
                 "Exports",
                 f"{warnings} alerte(s) : exporter quand même ?",
-                QMessageBox.Yes | QMessageBox.No,
-                QMessageBox.No,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
             )
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         targets = {d: Path(self.rows[d][1].text().strip()) for d in documents}

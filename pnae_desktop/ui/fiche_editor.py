@@ -6,15 +6,24 @@ from __future__ import annotations
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
     QListWidgetItem,
     QMenu,
+    QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QStyledItemDelegate,
+    QTableWidget,
     QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -23,7 +32,8 @@ from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.sheet import data_at, item_at, text_at
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
 LEVEL_BOXES = (
@@ -50,14 +60,24 @@ class ComboDelegate(QStyledItemDelegate):
         return combo
 
     def setEditorData(self, editor, index):
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.UserRole))))
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
 
     def setModelData(self, editor, model, index):
-        model.setData(index, editor.currentData(), Qt.UserRole)
-        model.setData(index, editor.currentText(), Qt.DisplayRole)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
 
 
-class TextFieldBlock(QWidget):
+class TextFieldBlockForm(Form):
+    """The widgets forms/text_field.ui provides (checked by load_form)."""
+
+    label: QLabel
+    badge: QLabel
+    diffButton: QPushButton
+    revertButton: QPushButton
+    editor: QPlainTextEdit
+
+
+class TextFieldBlock(TextFieldBlockForm, QWidget):
     def __init__(self, key: str, parent=None):
         super().__init__(parent)
         load_form("text_field.ui", self)
@@ -68,7 +88,35 @@ class TextFieldBlock(QWidget):
         self.editor.setUndoRedoEnabled(False)  # Ctrl+Z belongs to the PRAE-wide undo stack
 
 
-class FicheEditor(QScrollArea):
+class FicheEditorForm(Form):
+    """The widgets forms/fiche_editor.ui provides (checked by load_form)."""
+
+    content: QWidget
+    originLabel: QLabel
+    titleEdit: QLineEdit
+    titleBadge: QLabel
+    titleRevertButton: QPushButton
+    pilotEdit: QLineEdit
+    coPilotsEdit: QLineEdit
+    partnersEdit: QLineEdit
+    levelRegionale: QCheckBox
+    levelInterregionale: QCheckBox
+    levelNationale: QCheckBox
+    priorityCheck: QCheckBox
+    objectivesList: QListWidget
+    textFieldsLayout: QVBoxLayout
+    manageMlButton: QPushButton
+    mlList: QListWidget
+    addMilestoneButton: QPushButton
+    removeMilestoneButton: QPushButton
+    calendarTable: QTableWidget
+    suggestIndicatorButton: QToolButton
+    addIndicatorButton: QPushButton
+    removeIndicatorButton: QPushButton
+    indicatorTable: QTableWidget
+
+
+class FicheEditor(FicheEditorForm, QScrollArea):
     def __init__(self, page, parent=None):
         super().__init__(parent)
         load_form("fiche_editor.ui", self)
@@ -105,8 +153,8 @@ class FicheEditor(QScrollArea):
         self.mlList.itemChanged.connect(self._commit_missions_locales)
         self.manageMlButton.clicked.connect(page.manage_missions_locales)
 
-        self.objectivesList.setTextElideMode(Qt.ElideRight)
-        self.objectivesList.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.objectivesList.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.objectivesList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._setup_calendar()
         self._setup_indicators()
         self.setEnabled(False)
@@ -158,24 +206,24 @@ class FicheEditor(QScrollArea):
         for objective in catalogue.cpo_objectives:
             first = objective.text.split("\n", 1)[0]
             item = QListWidgetItem(f"{objective.code} – {first}")
-            item.setData(Qt.UserRole, objective.code)
+            item.setData(Qt.ItemDataRole.UserRole, objective.code)
             item.setToolTip(objective.text)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if objective.code in served else Qt.Unchecked)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if objective.code in served else Qt.CheckState.Unchecked)
             self.objectivesList.addItem(item)
 
         self.mlList.clear()
         for ml in prae.missions_locales:
             item = QListWidgetItem(f"{ml.name} — {ml.city}" if ml.city else ml.name)
-            item.setData(Qt.UserRole, ml.id)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if ml.id in action.mission_locale_ids else Qt.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, ml.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ml.id in action.mission_locale_ids else Qt.CheckState.Unchecked)
             self.mlList.addItem(item)
         if not prae.missions_locales:
             item = QListWidgetItem(
                 "Annuaire vide : « Gérer l'annuaire… » pour ajouter les missions locales de la région."
             )
-            item.setFlags(Qt.NoItemFlags)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.mlList.addItem(item)
 
         self._fill_calendar(action)
@@ -184,10 +232,12 @@ class FicheEditor(QScrollArea):
 
     # -- committing ------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.FocusOut:
+        if event.type() == QEvent.Type.FocusOut:
             self.flush()
-        elif event.type() == QEvent.ShortcutOverride and (
-            event.matches(QKeySequence.Undo) or event.matches(QKeySequence.Redo)
+        elif (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
         ):
             self.flush()
             event.ignore()  # let the PRAE-wide Annuler/Rétablir shortcuts fire
@@ -211,8 +261,19 @@ class FicheEditor(QScrollArea):
             if value != (self.action.fields.get(key) or ""):
                 self._update(key, value, f"Modifier « {drafting.FIELD_LABELS[key]} »", merge=True)
 
+    def _action(self) -> PraeAction:
+        """The action shown: the editor saves only once show_action() has given it one."""
+        if self.action is None:
+            raise RuntimeError("no action shown")
+        return self.action
+
+    def _prae(self) -> PraeDetail:
+        if self.prae is None:
+            raise RuntimeError("no PRAE shown")
+        return self.prae
+
     def _update(self, key: str, value, text: str, merge: bool = False) -> None:
-        action_id = self.action.id
+        action_id = self._action().id
         self.page.apply_edit(
             edits.UpdateAction(text, action_id, {key: value}), merge_key=(action_id, key) if merge else None
         )
@@ -257,9 +318,9 @@ class FicheEditor(QScrollArea):
         if self._loading or self.action is None:
             return
         codes = [
-            self.objectivesList.item(i).data(Qt.UserRole)
+            self.objectivesList.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.objectivesList.count())
-            if self.objectivesList.item(i).checkState() == Qt.Checked
+            if self.objectivesList.item(i).checkState() == Qt.CheckState.Checked
         ]
         shares = dict(self.action.objectives)
         wanted = {code: shares.get(code) for code in codes}
@@ -269,9 +330,10 @@ class FicheEditor(QScrollArea):
         if self._loading or self.action is None:
             return
         ids = [
-            self.mlList.item(i).data(Qt.UserRole)
+            self.mlList.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.mlList.count())
-            if self.mlList.item(i).checkState() == Qt.Checked and self.mlList.item(i).data(Qt.UserRole)
+            if self.mlList.item(i).checkState() == Qt.CheckState.Checked
+            and self.mlList.item(i).data(Qt.ItemDataRole.UserRole)
         ]
         label = "Modifier les missions locales concernées"
         self.page.apply_edit(edits.SetActionMissionsLocales(label, self.action.id, tuple(ids)))
@@ -284,12 +346,12 @@ class FicheEditor(QScrollArea):
         t.setColumnCount(len(self.CAL_COLUMNS))
         t.setHorizontalHeaderLabels(self.CAL_COLUMNS)
         t.verticalHeader().hide()
-        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for col in range(3):
-            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+            t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         t.setItemDelegateForColumn(1, ComboDelegate({"": "—", "1": "T1", "2": "T2", "3": "T3", "4": "T4"}, t))
         t.setWordWrap(True)
-        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # computed at layout time
+        t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # computed at layout time
         t.itemChanged.connect(self._calendar_changed)
         self.addMilestoneButton.clicked.connect(self.add_milestone)
         self.removeMilestoneButton.clicked.connect(self.remove_milestone)
@@ -300,7 +362,7 @@ class FicheEditor(QScrollArea):
         t.setRowCount(len(action.milestones))
         for row, m in enumerate(action.milestones):
             quarter = QTableWidgetItem(f"T{m.quarter}" if m.quarter else "—")
-            quarter.setData(Qt.UserRole, str(m.quarter) if m.quarter else "")
+            quarter.setData(Qt.ItemDataRole.UserRole, str(m.quarter) if m.quarter else "")
             for col, item in enumerate(
                 (
                     QTableWidgetItem(str(m.year)),
@@ -317,16 +379,16 @@ class FicheEditor(QScrollArea):
         out = []
         for row in range(t.rowCount()):
             where = f"Calendrier, ligne {row + 1}"
-            year_text = (t.item(row, 0).text() if t.item(row, 0) else "").strip()
+            year_text = text_at(t, row, 0).strip()
             year = rules.whole_number(year_text)
             if year is None:
                 raise ValidationError(f"{where} : l'année « {year_text} » n'est pas une année.", "calendar")
-            quarter_key = t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else ""
-            day_text = (t.item(row, 2).text() if t.item(row, 2) else "").strip()
+            quarter_key = data_at(t, row, 1, "")
+            day_text = text_at(t, row, 2).strip()
             day = rules.french_date(day_text) if day_text else None
             if day_text and day is None:
                 raise ValidationError(f"{where} : date « {day_text} » invalide (jj/mm/aaaa).", "calendar")
-            text = t.item(row, 3).text() if t.item(row, 3) else ""
+            text = text_at(t, row, 3)
             out.append(Milestone(year, text, int(quarter_key) if quarter_key else None, day))
         return out
 
@@ -342,16 +404,16 @@ class FicheEditor(QScrollArea):
         self._set_milestones(milestones, "Modifier le calendrier")
 
     def _set_milestones(self, milestones: list[Milestone], text: str) -> None:
-        self.page.apply_edit(edits.SetMilestones(text, self.action.id, tuple(milestones)))
+        self.page.apply_edit(edits.SetMilestones(text, self._action().id, tuple(milestones)))
 
     def add_milestone(self) -> None:
         if self.action is None:
             return
-        year = self.prae.summary.start_year
+        year = self._prae().summary.start_year
         milestones = [*self.action.milestones, Milestone(year, "Nouveau jalon", quarter=1)]
         self._set_milestones(milestones, "Ajouter un jalon")
         self.calendarTable.setCurrentCell(len(milestones) - 1, 3)
-        self.calendarTable.editItem(self.calendarTable.item(len(milestones) - 1, 3))
+        self.calendarTable.editItem(item_at(self.calendarTable, len(milestones) - 1, 3))
 
     def remove_milestone(self) -> None:
         row = self.calendarTable.currentRow()
@@ -387,18 +449,19 @@ class FicheEditor(QScrollArea):
         t = self.indicatorTable
         t.blockSignals(True)
         columns = self._indicator_columns(prae)
-        if t.columnCount() != len(columns) or t.horizontalHeaderItem(5).text() != columns[5]:
+        header = t.horizontalHeaderItem(5) if t.columnCount() == len(columns) else None
+        if header is None or header.text() != columns[5]:
             t.setColumnCount(len(columns))
             t.setHorizontalHeaderLabels(columns)
-            t.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+            t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             for col in range(1, len(columns)):
-                t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeToContents)
+                t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         t.setRowCount(len(action.indicators))
         for row, ind in enumerate(action.indicators):
             unit = QTableWidgetItem(drafting.INDICATOR_UNITS.get(ind.unit, ind.unit))
-            unit.setData(Qt.UserRole, ind.unit)
+            unit.setData(Qt.ItemDataRole.UserRole, ind.unit)
             source = QTableWidgetItem(drafting.INDICATOR_SOURCES.get(ind.source, ind.source))
-            source.setData(Qt.UserRole, ind.source)
+            source.setData(Qt.ItemDataRole.UserRole, ind.source)
             cells = [
                 QTableWidgetItem(ind.label),
                 unit,
@@ -410,12 +473,12 @@ class FicheEditor(QScrollArea):
             cells.append(QTableWidgetItem(ind.comment))
             for col, item in enumerate(cells):
                 if 3 <= col < len(columns) - 1:
-                    item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 t.setItem(row, col, item)
         t.blockSignals(False)
 
     def _indicators_from_table(self) -> list[Indicator]:
-        t, years = self.indicatorTable, self.prae.years
+        t, years = self.indicatorTable, self._prae().years
         out = []
         for row in range(t.rowCount()):
 
@@ -430,13 +493,14 @@ class FicheEditor(QScrollArea):
             targets = []
             for k, year in enumerate(years):
                 text = cell(5 + k)
-                if text:
-                    targets.append((year, drafting.parse_number(text, f"{where}, cible {year}")))
+                target = drafting.parse_number(text, f"{where}, cible {year}") if text else None
+                if target is not None:
+                    targets.append((year, target))
             out.append(
                 Indicator(
                     label=cell(0),
-                    unit=t.item(row, 1).data(Qt.UserRole) if t.item(row, 1) else "nombre",
-                    source=t.item(row, 2).data(Qt.UserRole) if t.item(row, 2) else "arml",
+                    unit=data_at(t, row, 1, "nombre"),
+                    source=data_at(t, row, 2, "arml"),
                     baseline=drafting.parse_number(cell(3), f"{where}, référence", allow_empty=True),
                     baseline_year=int(baseline_year) if baseline_year else None,
                     targets=tuple(targets),
@@ -452,12 +516,12 @@ class FicheEditor(QScrollArea):
             indicators = self._indicators_from_table()
         except ValidationError as exc:
             self.page.show_error(str(exc))
-            self._fill_indicators(self.prae, self.action)
+            self._fill_indicators(self._prae(), self.action)
             return
         self._set_indicators(indicators, "Modifier les indicateurs")
 
     def _set_indicators(self, indicators: list[Indicator], text: str) -> None:
-        self.page.apply_edit(edits.SetIndicators(text, self.action.id, tuple(indicators)))
+        self.page.apply_edit(edits.SetIndicators(text, self._action().id, tuple(indicators)))
 
     def add_indicator(self, label: str = "Nouvel indicateur", unit: str = "nombre", source: str = "arml") -> None:
         if self.action is None:
@@ -494,7 +558,7 @@ class FicheEditor(QScrollArea):
             "title": self.titleEdit,
         }.get(field) or (self.blocks[field].editor if field in self.blocks else self.titleEdit)
         self.ensureWidgetVisible(widget, 50, 80)
-        widget.setFocus(Qt.OtherFocusReason)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def _number(value: Decimal | None) -> str:

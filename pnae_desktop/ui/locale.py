@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, QLocale
 
-FRENCH = QLocale(QLocale.French, QLocale.France)
+FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 
 
 def format_datetime(value: datetime) -> str:

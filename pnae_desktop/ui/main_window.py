@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 # Classes used only after start-up (QtCore.Qt, message boxes, file dialogs) are reached through
 # their module: PySide builds a class on first touch, and these would cost ~30 ms before the first paint.
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QListWidget, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
@@ -20,8 +20,14 @@ from pnae_desktop.services.workspace import Workspace
 if TYPE_CHECKING:
     from pnae_desktop.services.session import PraeSession
 from pnae_desktop.ui.dashboard import DashboardPage
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
+
+if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
+    from pnae_desktop.ui.budget_page import BudgetPage
+    from pnae_desktop.ui.convention_page import ConventionPage
+    from pnae_desktop.ui.exports_page import ExportsPage
+    from pnae_desktop.ui.prae_page import PraePage
 
 PAGES = (
     ("dashboard", "Tableau de bord"),
@@ -33,13 +39,32 @@ PAGES = (
 )
 
 
-class MainWindow(QMainWindow):
+class MainWindowForm(Form):
+    """The widgets forms/main_window.ui provides (checked by load_form)."""
+
+    navigation: QListWidget
+    pages: QStackedWidget
+    menuEdit: QMenu
+    menuView: QMenu
+    actionNewPrae: QAction
+    actionOpenStore: QAction
+    actionBackups: QAction
+    actionExportPackage: QAction
+    actionImportPackage: QAction
+    actionQuit: QAction
+    actionFind: QAction
+    actionAbout: QAction
+
+
+class MainWindow(MainWindowForm, QMainWindow):
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         load_form("main_window.ui", self)
         self.workspace = workspace
         self.current_prae_id: int | None = None
-        self._page_widgets: dict[str, object] = {}
+        self._page_widgets: dict[str, QWidget] = {}
+        self._prae_page: PraePage | None = None  # built on first use, like every page but the dashboard
+        self._bound_pages: dict[str, BudgetPage | ConventionPage | ExportsPage] = {}
         self._build_undo()
         self._build_navigation()
         self.dashboard = DashboardPage(self)
@@ -78,12 +103,13 @@ class MainWindow(QMainWindow):
     def session(self, prae_id: int) -> PraeSession:
         """The PRAE's working session, shared by every page; it becomes the one Annuler acts on."""
         if prae_id not in self._sessions:
+            from pnae_desktop.services import praes
             from pnae_desktop.services.session import PraeSession
 
-            from pnae_desktop.services import praes
-
             store = self.workspace.store
-            session = PraeSession(store, self.workspace.catalogues.get(praes.catalogue_edition(store, prae_id)), prae_id)
+            session = PraeSession(
+                store, self.workspace.catalogues.get(praes.catalogue_edition(store, prae_id)), prae_id
+            )
             session.subscribe(self._session_changed)
             self._sessions[prae_id] = session
         self.history.attach(self._sessions[prae_id])
@@ -108,8 +134,8 @@ class MainWindow(QMainWindow):
 
     def flush_typing(self) -> None:
         """Save text still being typed in a fiche (before undo, closing, switching file)."""
-        if "prae" in self._page_widgets:
-            self._page_widgets["prae"].editor.flush()
+        if self._prae_page is not None:
+            self._prae_page.editor.flush()
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -121,52 +147,77 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))
             self.menuView.addAction(action)
 
-    def _add_page(self, key: str, widget) -> None:
+    def _add_page(self, key: str, widget: QWidget) -> None:
         self._page_widgets[key] = widget
         self.pages.addWidget(widget)
 
-    def page(self, key: str):
+    @overload
+    def page(self, key: Literal["prae"]) -> PraePage: ...
+    @overload
+    def page(self, key: Literal["budget"]) -> BudgetPage: ...
+    @overload
+    def page(self, key: Literal["convention"]) -> ConventionPage: ...
+    @overload
+    def page(self, key: Literal["exports"]) -> ExportsPage: ...
+    @overload
+    def page(self, key: str) -> QWidget: ...
+    def page(self, key: str) -> QWidget:
         """The page widget for `key`, built on first use (keeps start-up light)."""
         if key not in self._page_widgets:
             if key == "prae":
-                from pnae_desktop.ui.prae_page import PraePage
-
-                widget = PraePage(self, self)
-                widget.changed.connect(self._prae_changed)
-                self._add_page(key, widget)
-                widget.refresh_list(self.workspace.prae_summaries())
-                if self.current_prae_id is not None:
-                    widget.load(self.current_prae_id)
-                return widget
+                return self._build_prae_page()
             elif key in ("budget", "convention", "exports"):
-                if key == "budget":
-                    from pnae_desktop.ui.budget_page import BudgetPage as page_class
-                elif key == "convention":
-                    from pnae_desktop.ui.convention_page import ConventionPage as page_class
-                else:
-                    from pnae_desktop.ui.exports_page import ExportsPage as page_class
-
-                widget = page_class(self, self)
-                self._add_page(key, widget)
-                widget.load(self.current_prae_id)
-                return widget
+                return self._build_bound_page(key)
             elif key == "catalogue":
                 from pnae_desktop.ui.catalogue_page import CataloguePage
 
+                widget: QWidget
                 try:
                     catalogues = self.workspace.catalogues
                     widget = CataloguePage(catalogues.default, self, problems=catalogues.problems)
                 except UserError as exc:
                     widget = PlaceholderPage("Catalogue PNAE", str(exc), self)
-            self._add_page(key, widget)
+                self._add_page(key, widget)
         return self._page_widgets[key]
+
+    def _build_prae_page(self) -> PraePage:
+        from pnae_desktop.ui.prae_page import PraePage
+
+        page = PraePage(self, self)
+        page.changed.connect(self._prae_changed)
+        self._prae_page = page
+        self._add_page("prae", page)
+        page.refresh_list(self.workspace.prae_summaries())
+        if self.current_prae_id is not None:
+            page.load(self.current_prae_id)
+        return page
+
+    def _build_bound_page(self, key: str) -> BudgetPage | ConventionPage | ExportsPage:
+        """A page that shows the current PRAE (Budget, Convention, Exports)."""
+        page: BudgetPage | ConventionPage | ExportsPage
+        if key == "budget":
+            from pnae_desktop.ui.budget_page import BudgetPage
+
+            page = BudgetPage(self, self)
+        elif key == "convention":
+            from pnae_desktop.ui.convention_page import ConventionPage
+
+            page = ConventionPage(self, self)
+        else:
+            from pnae_desktop.ui.exports_page import ExportsPage
+
+            page = ExportsPage(self, self)
+        self._bound_pages[key] = page
+        self._add_page(key, page)
+        page.load(self.current_prae_id)
+        return page
 
     def _show_page(self, row: int) -> None:
         key = PAGES[row][0]
         fresh = key not in self._page_widgets
         page = self.page(key)
-        if key in ("budget", "convention", "exports") and not fresh:
-            page.load(self.current_prae_id)  # the PRAE may have changed on another page
+        if key in self._bound_pages and not fresh:
+            self._bound_pages[key].load(self.current_prae_id)  # the PRAE may have changed on another page
         self.pages.setCurrentWidget(page)
 
     def go_to(self, key: str) -> None:
@@ -181,8 +232,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         summaries = self.workspace.prae_summaries()
         self.dashboard.show_praes(summaries)
-        if "prae" in self._page_widgets:
-            self._page_widgets["prae"].refresh_list(summaries)
+        if self._prae_page is not None:
+            self._prae_page.refresh_list(summaries)
 
     def coverage_summary(self, prae_id: int) -> str:
         from pnae_desktop.domain import drafting
@@ -206,8 +257,8 @@ class MainWindow(QMainWindow):
     def _prae_changed(self) -> None:
         """The PRAE page shows another PRAE, or read its PRAE again (the dashboard and the
         list follow edits through _session_changed)."""
-        page = self._page_widgets["prae"]
-        if page.prae is not None:
+        page = self._prae_page
+        if page is not None and page.prae is not None:
             self.current_prae_id = page.prae.summary.id
             self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
 
@@ -224,7 +275,7 @@ class MainWindow(QMainWindow):
     def _run(self, work, success_message: str | None = None):
         """Run a service call; a UserError becomes a French message box, nothing else changes."""
         try:
-            self.setCursor(QtCore.Qt.WaitCursor)
+            self.setCursor(QtCore.Qt.CursorShape.WaitCursor)
             result = work()
         except UserError as exc:
             QtWidgets.QMessageBox.warning(self, APP_NAME, str(exc))
@@ -271,7 +322,7 @@ class MainWindow(QMainWindow):
             "Ouvrir ou créer un fichier de données",
             str(self.workspace.path.parent if self.workspace.path else ""),
             "Fichiers de données PNAE Desktop (*.sqlite);;Tous les fichiers (*)",
-            options=QtWidgets.QFileDialog.DontConfirmOverwrite,
+            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
         )
         if path:
             self.open_store(path)
@@ -287,8 +338,9 @@ class MainWindow(QMainWindow):
             return False
         finally:
             self.unsetCursor()
-        if "prae" in self._page_widgets:
-            page = self._page_widgets.pop("prae")
+        if self._prae_page is not None:
+            page, self._prae_page = self._prae_page, None
+            self._page_widgets.pop("prae")
             page.editor.flush()
             self.pages.removeWidget(page)
             page.deleteLater()
@@ -302,7 +354,7 @@ class MainWindow(QMainWindow):
     def _announce_long_work(self, message: str) -> None:
         """Creating or upgrading a data file takes about a second: say so before it starts."""
         self.statusBar().showMessage(message)
-        self.setCursor(QtCore.Qt.WaitCursor)
+        self.setCursor(QtCore.Qt.CursorShape.WaitCursor)
         QtWidgets.QApplication.processEvents()
 
     def export_package(self, path: str | None = None) -> Path | None:
@@ -337,19 +389,24 @@ class MainWindow(QMainWindow):
         info = self._run(lambda: package.inspect_package(path, self.workspace.store))
         if info is None:
             return None
-        mode = "new"
+        mode: Literal["new", "copy", "replace"] = "new"
         if info.exists:
             box = QtWidgets.QMessageBox(
-                QtWidgets.QMessageBox.Question,
+                QtWidgets.QMessageBox.Icon.Question,
                 APP_NAME,
                 f"Ce fichier contient « {info.title} », qui existe déjà ici (« {info.existing_title} »). Que faire ?",
             )
-            copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.AcceptRole)
-            replace = box.addButton("Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.DestructiveRole)
-            box.addButton("Annuler", QtWidgets.QMessageBox.RejectRole)
+            copy = box.addButton("Importer comme copie", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+            replace = box.addButton(
+                "Remplacer (une sauvegarde est faite avant)", QtWidgets.QMessageBox.ButtonRole.DestructiveRole
+            )
+            box.addButton("Annuler", QtWidgets.QMessageBox.ButtonRole.RejectRole)
             box.exec()
-            mode = "copy" if box.clickedButton() is copy else "replace" if box.clickedButton() is replace else None
-            if mode is None:
+            if box.clickedButton() is copy:
+                mode = "copy"
+            elif box.clickedButton() is replace:
+                mode = "replace"
+            else:
                 return None
         prae_id = self._run(
             lambda: package.import_package(self.workspace.store, path, mode=mode, store_path=self.workspace.path),
@@ -358,8 +415,8 @@ class MainWindow(QMainWindow):
         if prae_id is not None:
             if mode == "replace" and prae_id in self._sessions:  # its old edits name rows now gone
                 self._drop_sessions(prae_id)
-                if "prae" in self._page_widgets:
-                    self._page_widgets["prae"].prae = None
+                if self._prae_page is not None:
+                    self._prae_page.prae = None
             self.refresh()
             self.open_prae(prae_id)
         return prae_id
@@ -374,8 +431,8 @@ class MainWindow(QMainWindow):
 
     def close_workspace_for_restore(self) -> None:
         """Let go of the file (connections and writer lock) so a backup can replace it."""
-        if "prae" in self._page_widgets:
-            self._page_widgets["prae"].editor.flush()
+        if self._prae_page is not None:
+            self._prae_page.editor.flush()
         self.workspace.close()
 
     def find_in_catalogue(self) -> None:
@@ -406,8 +463,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event):
-        if "prae" in self._page_widgets:
-            self._page_widgets["prae"].editor.flush()  # what is being typed is saved, never lost
+        if self._prae_page is not None:
+            self._prae_page.editor.flush()  # what is being typed is saved, never lost
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QHeaderView, QTableWidgetItem
+from PySide6.QtWidgets import QDialog, QHeaderView, QLabel, QPushButton, QTableWidget, QTableWidgetItem
 
 from pnae_desktop.domain.entities import MissionLocale
 from pnae_desktop.services import edits
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.sheet import item_at
 
 COLUMNS = ("Nom", "Ville", "Directeur ou directrice", "Contact")
 
 
-class MissionsLocalesDialog(QDialog):
+class MissionsLocalesDialogForm(Form):
+    """The widgets forms/missions_locales_dialog.ui provides (checked by load_form)."""
+
+    intro: QLabel
+    table: QTableWidget
+    addButton: QPushButton
+    removeButton: QPushButton
+    closeButton: QPushButton
+
+
+class MissionsLocalesDialog(MissionsLocalesDialogForm, QDialog):
     def __init__(self, page):
         super().__init__(page)
         load_form("missions_locales_dialog.ui", self)
@@ -20,7 +31,7 @@ class MissionsLocalesDialog(QDialog):
         self.table.setColumnCount(len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._changed)
         self.addButton.clicked.connect(self.add)
         self.removeButton.clicked.connect(self.remove)
@@ -40,7 +51,7 @@ class MissionsLocalesDialog(QDialog):
         for row, ml in enumerate(entries):
             for col, value in enumerate((ml.name, ml.city, ml.director, ml.contact)):
                 item = QTableWidgetItem(value)
-                item.setData(Qt.UserRole, ml.id)
+                item.setData(Qt.ItemDataRole.UserRole, ml.id)
                 self.table.setItem(row, col, item)
         self.table.blockSignals(False)
 
@@ -53,20 +64,21 @@ class MissionsLocalesDialog(QDialog):
 
     def _changed(self, item):
         row = item.row()
-        values = [self.table.item(row, c).text() if self.table.item(row, c) else "" for c in range(len(COLUMNS))]
-        self._save(MissionLocale(item.data(Qt.UserRole), *values), "Modifier une mission locale")
+        values = [cell.text() if (cell := self.table.item(row, c)) else "" for c in range(len(COLUMNS))]
+        self._save(MissionLocale(item.data(Qt.ItemDataRole.UserRole), *values), "Modifier une mission locale")
 
     def add(self):
         self._save(MissionLocale(None, "Nouvelle mission locale"), "Ajouter une mission locale")
         row = self.table.rowCount() - 1
         for r in range(self.table.rowCount()):
-            if self.table.item(r, 0).text() == "Nouvelle mission locale":
+            if item_at(self.table, r, 0).text() == "Nouvelle mission locale":
                 row = r
         self.table.setCurrentCell(row, 0)
-        self.table.editItem(self.table.item(row, 0))
+        self.table.editItem(item_at(self.table, row, 0))
 
     def remove(self):
         row = self.table.currentRow()
         if row < 0:
             return
-        self._apply(edits.DeleteMissionLocale("Retirer une mission locale", self.table.item(row, 0).data(Qt.UserRole)))
+        ml_id = item_at(self.table, row, 0).data(Qt.ItemDataRole.UserRole)
+        self._apply(edits.DeleteMissionLocale("Retirer une mission locale", ml_id))

@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QListWidgetItem
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+)
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 
-class NewPraeDialog(QDialog):
+class NewPraeDialogForm(Form):
+    """The widgets forms/new_prae_dialog.ui provides (checked by load_form)."""
+
+    intro: QLabel
+    form: QFormLayout
+    regionCombo: QComboBox
+    armlEdit: QLineEdit
+    titleEdit: QLineEdit
+    periodLabel: QLabel
+    startYear: QSpinBox
+    endYear: QSpinBox
+    actionList: QListWidget
+    priorityButton: QPushButton
+    allButton: QPushButton
+    noneButton: QPushButton
+    selectionCount: QLabel
+    errorLabel: QLabel
+    buttons: QDialogButtonBox
+
+
+class NewPraeDialog(NewPraeDialogForm, QDialog):
     def __init__(self, catalogue: Catalogue, parent=None, region_code: str | None = None):
         super().__init__(parent)
         load_form("new_prae_dialog.ui", self)
         self.catalogue = catalogue
         self.errorLabel.setStyleSheet("color: #b00020;")
         self.errorLabel.hide()
-        ok = self.buttons.button(QDialogButtonBox.Ok)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Créer le PRAE")
-        self.buttons.button(QDialogButtonBox.Cancel).setText("Annuler")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Annuler")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
@@ -40,8 +71,8 @@ class NewPraeDialog(QDialog):
         self.endYear.setValue(catalogue.end_year)
         for action in catalogue.actions:
             item = QListWidgetItem(f"{action.number}. {action.title}")
-            item.setData(Qt.UserRole, action.number)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setData(Qt.ItemDataRole.UserRole, action.number)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setToolTip(action.theme_label)
             self.actionList.addItem(item)
         self.actionList.itemChanged.connect(self._update_count)
@@ -59,7 +90,9 @@ class NewPraeDialog(QDialog):
     def _check(self, predicate) -> None:
         for row in range(self.actionList.count()):
             item = self.actionList.item(row)
-            item.setCheckState(Qt.Checked if predicate(item.data(Qt.UserRole)) else Qt.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if predicate(item.data(Qt.ItemDataRole.UserRole)) else Qt.CheckState.Unchecked
+            )
         self._update_count()
 
     def select_priorities(self) -> None:
@@ -68,9 +101,9 @@ class NewPraeDialog(QDialog):
 
     def selected_actions(self) -> tuple[int, ...]:
         return tuple(
-            self.actionList.item(row).data(Qt.UserRole)
+            self.actionList.item(row).data(Qt.ItemDataRole.UserRole)
             for row in range(self.actionList.count())
-            if self.actionList.item(row).checkState() == Qt.Checked
+            if self.actionList.item(row).checkState() == Qt.CheckState.Checked
         )
 
     def _update_count(self, *_):

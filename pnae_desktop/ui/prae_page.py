@@ -8,16 +8,31 @@ import json
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QLabel,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from pnae_desktop.domain import drafting
-from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.entities import PraeAction, PraeDetail
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import edits, praes
 from pnae_desktop.services.session import Changed, PraeSession
 from pnae_desktop.ui.diff_view import show_action_changes
 from pnae_desktop.ui.fiche_editor import FicheEditor
-from pnae_desktop.ui.forms import load_form
+from pnae_desktop.ui.forms import Form, load_form
 
 MIME = "application/x-pnae-action-row"
 
@@ -28,7 +43,7 @@ class ActionListModel(QAbstractListModel):
     def __init__(self, page):
         super().__init__(page)
         self.page = page
-        self.actions = ()
+        self.actions: tuple[PraeAction, ...] = ()
         self.incomplete: set[int] = set()
 
     def set_actions(self, actions, incomplete) -> None:
@@ -45,39 +60,39 @@ class ActionListModel(QAbstractListModel):
     def rowCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(self.actions)
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
         a = self.actions[index.row()]
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             origin = f"PNAE {a.pnae_action}" if a.pnae_action else "Régionale"
             flag = " ⚠" if a.id in self.incomplete else ""
             return f"{index.row() + 1}. {a.title}\n    {origin}{' · priorité régionale' if a.regional_priority else ''}{flag}"
-        if role == Qt.UserRole:
+        if role == Qt.ItemDataRole.UserRole:
             return a.id
-        if role == Qt.ForegroundRole and a.is_regional:
+        if role == Qt.ItemDataRole.ForegroundRole and a.is_regional:
             return QBrush(QColor("#6b3fa0"))
-        if role == Qt.FontRole and a.is_regional:
+        if role == Qt.ItemDataRole.FontRole and a.is_regional:
             font = QFont()
             font.setItalic(True)
             return font
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             origin = f"Déclinée de l'action {a.pnae_action} du PNAE" if a.pnae_action else "Action régionale"
             return f"{a.title}\n{origin}" + (
                 "\nÀ compléter (voir l'onglet Couverture)" if a.id in self.incomplete else ""
             )
-        if role == Qt.AccessibleTextRole:
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return a.title
         return None
 
     def flags(self, index):
         base = super().flags(index)
         if index.isValid():
-            return base | Qt.ItemIsDragEnabled
-        return base | Qt.ItemIsDropEnabled
+            return base | Qt.ItemFlag.ItemIsDragEnabled
+        return base | Qt.ItemFlag.ItemIsDropEnabled
 
     def supportedDropActions(self):
-        return Qt.MoveAction
+        return Qt.DropAction.MoveAction
 
     def mimeTypes(self):
         return [MIME]
@@ -88,7 +103,7 @@ class ActionListModel(QAbstractListModel):
         return data
 
     def dropMimeData(self, data, action, row, column, parent):
-        if action != Qt.MoveAction or not data.hasFormat(MIME):
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(MIME):
             return False
         source = json.loads(bytes(data.data(MIME)).decode())[0]
         target = row if row >= 0 else (parent.row() if parent.isValid() else len(self.actions))
@@ -98,7 +113,32 @@ class ActionListModel(QAbstractListModel):
         return False  # the reorder is done through the services; the view must not remove rows
 
 
-class PraePage(QWidget):
+class PraePageForm(Form):
+    """The widgets forms/prae_page.ui provides (checked by load_form)."""
+
+    title: QLabel
+    praeLabel: QLabel
+    praeCombo: QComboBox
+    periodLabel: QLabel
+    statusCombo: QComboBox
+    renameButton: QPushButton
+    splitter: QSplitter
+    listPanel: QWidget
+    actionList: QListView
+    addPnaeButton: QToolButton
+    addBlankButton: QPushButton
+    duplicateButton: QPushButton
+    removeButton: QPushButton
+    changesButton: QPushButton
+    tabs: QTabWidget
+    ficheTab: QWidget
+    ficheTabLayout: QVBoxLayout
+    coverageTab: QWidget
+    coverageSummary: QLabel
+    coverageTree: QTreeWidget
+
+
+class PraePage(PraePageForm, QWidget):
     changed = Signal()  # the PRAE changed (dashboard, title)
 
     def __init__(self, window, parent=None):
@@ -134,26 +174,32 @@ class PraePage(QWidget):
             (QKeySequence("Ctrl+Up"), lambda: self.move_current(-1)),
             (QKeySequence("Ctrl+Down"), lambda: self.move_current(+1)),
             (QKeySequence("Ctrl+D"), self.duplicate),
-            (QKeySequence.Delete, self.remove),
+            (QKeySequence.StandardKey.Delete, self.remove),
         ):
             action = QAction(self.actionList)
             action.setShortcut(keys)
-            action.setShortcutContext(Qt.WidgetShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(slot)
             self.actionList.addAction(action)
         self._show_empty()
 
     # -- context -------------------------------------------------------------------------
+    def _prae(self) -> PraeDetail:
+        """The PRAE on the page: the page acts on one only once load() has read it."""
+        if self.prae is None:
+            raise RuntimeError("no PRAE loaded")
+        return self.prae
+
     @property
     def store(self):
         return self.window_.workspace.store
 
     @property
     def catalogue(self):
-        return self.window_.workspace.catalogues.get(self.prae.summary.catalogue_edition)
+        return self.window_.workspace.catalogues.get(self._prae().summary.catalogue_edition)
 
     def session(self) -> PraeSession:
-        return self.window_.session(self.prae.summary.id)
+        return self.window_.session(self._prae().summary.id)
 
     def apply_edit(self, edit: edits.Edit, merge_key=None) -> Changed | None:
         """Apply `edit` through the PRAE's session; the page follows through its notice. A
@@ -193,7 +239,7 @@ class PraePage(QWidget):
         for s in summaries:
             self.praeCombo.addItem(f"{s.title} — {s.region_name}, {s.period_label}", s.id)
         if self.prae is not None:
-            self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(self.prae.summary.id)))
+            self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(self._prae().summary.id)))
         self.praeCombo.blockSignals(False)
 
     def _show_empty(self) -> None:
@@ -214,7 +260,7 @@ class PraePage(QWidget):
         self.tabs.setEnabled(True)
         self.listPanel.setEnabled(True)
         self.praeCombo.setCurrentIndex(max(0, self.praeCombo.findData(prae_id)))
-        self._show(select_id=self.prae.actions[0].id if self.prae.actions else None)
+        self._show(select_id=self._prae().actions[0].id if self._prae().actions else None)
         self.changed.emit()
 
     def reload(self) -> None:
@@ -234,27 +280,27 @@ class PraePage(QWidget):
         except UserError:
             self.reload()  # it went away (e.g. undo across a deletion): read everything
             return
-        actions = tuple(fresh if a.id == action_id else a for a in self.prae.actions)
+        actions = tuple(fresh if a.id == action_id else a for a in self._prae().actions)
         self.prae = dataclasses.replace(self.prae, actions=actions)
-        cov = drafting.coverage(self.prae, self.catalogue)
+        cov = drafting.coverage(self._prae(), self.catalogue)
         row = next(i for i, a in enumerate(actions) if a.id == action_id)
         self.model.update_action(row, fresh, cov.incomplete_actions)
         if self.editor.action is not None and self.editor.action.id == action_id:
-            self.editor.show_action(self.prae, fresh)
+            self.editor.show_action(self._prae(), fresh)
         self._fill_coverage(cov)
         self.changed.emit()
 
     def _show(self, select_id: int | None) -> None:
-        s = self.prae.summary
+        s = self._prae().summary
         self.periodLabel.setText(f"{s.region_name} · {s.period_label}")
         self.statusCombo.setCurrentIndex(max(0, self.statusCombo.findData(s.status)))
-        cov = drafting.coverage(self.prae, self.catalogue)
-        self.model.set_actions(self.prae.actions, cov.incomplete_actions)
-        ids = [a.id for a in self.prae.actions]
+        cov = drafting.coverage(self._prae(), self.catalogue)
+        self.model.set_actions(self._prae().actions, cov.incomplete_actions)
+        ids = [a.id for a in self._prae().actions]
         row = ids.index(select_id) if select_id in ids else (0 if ids else -1)
         if row >= 0:
             self.actionList.setCurrentIndex(self.model.index(row))
-        self.editor.show_action(self.prae, self.prae.actions[row] if row >= 0 else None)
+        self.editor.show_action(self._prae(), self._prae().actions[row] if row >= 0 else None)
         self._fill_coverage(cov)
         self.duplicateButton.setEnabled(row >= 0)
         self.removeButton.setEnabled(row >= 0)
@@ -262,21 +308,21 @@ class PraePage(QWidget):
 
     def current_action_id(self) -> int | None:
         index = self.actionList.currentIndex()
-        return index.data(Qt.UserRole) if index.isValid() else None
+        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
 
     def current_action(self):
         action_id = self.current_action_id()
-        return self.prae.action(action_id) if action_id is not None else None
+        return self._prae().action(action_id) if action_id is not None else None
 
     def _current_changed(self, current, _previous) -> None:
         if self.prae is None or not current.isValid():
             return
-        action = self.prae.action(current.data(Qt.UserRole))
+        action = self._prae().action(current.data(Qt.ItemDataRole.UserRole))
         if self.editor.action is None or self.editor.action.id != action.id:
-            self.editor.show_action(self.prae, action)
+            self.editor.show_action(self._prae(), action)
 
     def select_action(self, action_id: int) -> None:
-        ids = [a.id for a in self.prae.actions]
+        ids = [a.id for a in self._prae().actions]
         self.actionList.setCurrentIndex(self.model.index(ids.index(action_id)))
 
     # -- the PRAE itself --------------------------------------------------------------------
@@ -291,13 +337,13 @@ class PraePage(QWidget):
     def rename(self) -> None:
         if self.prae is None:
             return
-        title, ok = QInputDialog.getText(self, "Renommer le PRAE", "Intitulé :", text=self.prae.summary.title)
-        if ok and title.strip() and title.strip() != self.prae.summary.title:
+        title, ok = QInputDialog.getText(self, "Renommer le PRAE", "Intitulé :", text=self._prae().summary.title)
+        if ok and title.strip() and title.strip() != self._prae().summary.title:
             self._update_prae("Renommer le PRAE", title=title)
 
     # -- structure edits -------------------------------------------------------------------
     def move_action(self, source: int, target: int) -> None:
-        ids = [a.id for a in self.prae.actions]
+        ids = [a.id for a in self._prae().actions]
         if not (0 <= source < len(ids)) or not (0 <= target < len(ids)) or source == target:
             return
         moved = ids.pop(source)
@@ -312,7 +358,7 @@ class PraePage(QWidget):
 
     def _fill_pnae_menu(self) -> None:
         self._pnae_menu.clear()
-        declined = {a.pnae_action for a in self.prae.actions if a.pnae_action}
+        declined = {a.pnae_action for a in self._prae().actions if a.pnae_action}
         for action in self.catalogue.actions:
             mark = "✓ " if action.number in declined else ""
             entry = self._pnae_menu.addAction(f"{mark}{action.number}. {action.title}")
@@ -325,7 +371,7 @@ class PraePage(QWidget):
             self.select_action(max(changed.action_ids))
 
     def _insert_position(self) -> int | None:
-        return self.actionList.currentIndex().row() + 1 if self.prae.actions else None
+        return self.actionList.currentIndex().row() + 1 if self._prae().actions else None
 
     def add_pnae(self, number: int) -> None:
         self._add(edits.AddPnaeAction(f"Ajouter l'action {number} du PNAE", number, self._insert_position()))
@@ -351,10 +397,10 @@ class PraePage(QWidget):
             self,
             "Supprimer l'action",
             f"Supprimer l'action « {action.title} » du PRAE ?\n\nVous pourrez l'annuler (Ctrl+Z).",
-            QMessageBox.Yes | QMessageBox.No,
-            QMessageBox.No,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.Yes:
+        if answer != QMessageBox.StandardButton.Yes:
             return
         self.editor.flush()
         self.apply_edit(edits.DeleteAction(f"Supprimer « {action.title[:40]} »", action.id))
@@ -363,7 +409,7 @@ class PraePage(QWidget):
         action = self.current_action()
         if action is not None:
             self.editor.flush()
-            show_action_changes(self, self.prae.action(action.id), self.catalogue)
+            show_action_changes(self, self._prae().action(action.id), self.catalogue)
 
     def manage_missions_locales(self) -> None:
         from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
@@ -375,7 +421,7 @@ class PraePage(QWidget):
     def _fill_coverage(self, cov: drafting.Coverage) -> None:
         tree = self.coverageTree
         tree.clear()
-        titles = {a.id: a.title for a in self.prae.actions}
+        titles = {a.id: a.title for a in self._prae().actions}
         covered = sum(1 for _, ids in cov.objectives if ids)
         self.coverageSummary.setText(
             f"<b>{covered} objectif(s) de la CPO sur {len(cov.objectives)}</b> servis par au moins une action ; "
@@ -393,7 +439,7 @@ class PraePage(QWidget):
                 item.setForeground(0, green)
                 for action_id in ids:
                     child = QTreeWidgetItem(item, [titles[action_id]])
-                    child.setData(0, Qt.UserRole, (action_id, "objectives"))
+                    child.setData(0, Qt.ItemDataRole.UserRole, (action_id, "objectives"))
             else:
                 item.setText(0, item.text(0) + " — non couvert")
                 item.setForeground(0, red)
@@ -410,15 +456,15 @@ class PraePage(QWidget):
             QTreeWidgetItem(not_declined, [f"{number}. {self.catalogue.action(number).title}"])
 
         todo = QTreeWidgetItem(tree, [f"À compléter ({len(cov.missing)})"])
-        for missing in cov.missing:
-            item = QTreeWidgetItem(todo, [f"{titles[missing.action_id]} : {missing.message}"])
-            item.setData(0, Qt.UserRole, (missing.action_id, missing.field))
+        for item_missing in cov.missing:
+            item = QTreeWidgetItem(todo, [f"{titles[item_missing.action_id]} : {item_missing.message}"])
+            item.setData(0, Qt.ItemDataRole.UserRole, (item_missing.action_id, item_missing.field))
             item.setForeground(0, QBrush(QColor("#8a5a00")))
         for top in (objectives, themes, todo):
             top.setExpanded(True)
 
     def _coverage_activated(self, item, _column=0) -> None:
-        target = item.data(0, Qt.UserRole)
+        target = item.data(0, Qt.ItemDataRole.UserRole)
         if not target:
             return
         action_id, field = target

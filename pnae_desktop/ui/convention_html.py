@@ -1,0 +1,77 @@
+"""The Convention page's preview: a rendered convention (title, parties, preamble, articles,
+signatures) as HTML, the article being edited highlighted and unfilled fields marked."""
+
+from __future__ import annotations
+
+import html
+
+from pnae_desktop.domain import convention as cv
+
+
+def blocks_html(blocks) -> str:
+    out = []
+    for b in blocks:
+        if isinstance(b, cv.Paragraph):
+            out.append(f"<p>{html.escape(b.text)}</p>")
+        elif isinstance(b, cv.BulletList):
+            out.append(_items_html(b.items))
+        elif isinstance(b, cv.Table):
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
+            rows = []
+            for i, row in enumerate(b.rows):
+                bold = b.total_row and i == len(b.rows) - 1
+                cells = "".join(
+                    f'<td align="{"right" if (c < len(b.numeric) and b.numeric[c]) else "left"}"'
+                    f"{' nowrap' if (c < len(b.numeric) and b.numeric[c]) else ''}>"
+                    f"{'<b>' if bold else ''}{html.escape(v)}{'</b>' if bold else ''}</td>"
+                    for c, v in enumerate(row)
+                )
+                rows.append(f"<tr>{cells}</tr>")
+            out.append(f'<table border="1" cellspacing="0" cellpadding="3"><tr>{head}</tr>{"".join(rows)}</table>')
+    return "".join(out)
+
+
+def _items_html(items) -> str:
+    out = ["<ul>"]
+    for item in items:
+        out.append(f"<li>{html.escape(item.text)}")
+        if item.children:
+            out.append(_items_html(item.children))
+        for after in getattr(item, "after", ()) or ():
+            out.append(f"<p>{html.escape(after)}</p>")
+        out.append("</li>")
+    return "".join(out) + "</ul>"
+
+
+def convention_html(rendered, highlight: str | None = None) -> str:
+    parts = [
+        "<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} "
+        "th{background:#eef2f7} .unresolved{background:#fde2e1}</style>"
+    ]
+    parts.append(
+        "".join(
+            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
+            for t in rendered.title[:1]
+        )
+    )
+    parts += [f'<p align="center">{html.escape(t)}</p>' for t in rendered.title[1:]]
+    parts.append(blocks_html(rendered.parties))
+    parts.append(f"<h2>{html.escape(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
+    for a in rendered.articles:
+        style = ' style="background:#fff7d6"' if a.key == highlight else ""
+        flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
+        parts.append(
+            f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
+        )
+    parts.append(f"<p><br>{html.escape(rendered.signature_closing)}</p>")
+    for s in rendered.signatures:
+        parts.append(
+            f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
+            f"<br>{html.escape(s.name)}</p>"
+        )
+    body = "".join(parts)
+    return (
+        body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>")
+        if "[à compléter" in body
+        else body
+    )
