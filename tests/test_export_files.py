@@ -144,3 +144,18 @@ def test_a_killed_export_leaves_a_temp_file_the_next_export_removes(tmp_path):
     with atomic_output(tmp_path / "doc.pdf") as tmp:
         tmp.write_bytes(b"complete")
     assert [p.name for p in tmp_path.iterdir()] == ["doc.pdf"]
+
+
+@POSIX
+def test_folders_made_for_an_export_are_private(tmp_path, umask_022):
+    from pnae_desktop.exports.files import make_private_dir
+
+    existing = tmp_path / "existant"
+    existing.mkdir(mode=0o755)
+    target = existing / "exports" / "2026"
+    make_private_dir(target)
+    make_private_dir(target)  # already there: nothing to do
+    assert _mode(existing) == 0o755
+    assert _mode(existing / "exports") == 0o700 and _mode(target) == 0o700
+    with pytest.raises(NotADirectoryError):
+        make_private_dir(_touch(tmp_path / "fichier"))
