@@ -635,3 +635,49 @@ def test_publishing_a_backup_never_replaces_an_existing_file(tmp_path):
     final.unlink()
     assert files.publish(temp, final) is True
     assert final.read_bytes() == b"nouveau" and not temp.exists()
+
+
+# -- issue 13, finding 12: backups hold personal data, readable by their owner only ----------
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+
+
+@pytest.fixture
+def umask_022():
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+@POSIX
+def test_backups_and_their_folder_are_private_under_umask_022(store_path, umask_022):
+    made = backup_now(store_path, "manuelle", now=NOW)
+    assert _mode(made) == 0o600
+    assert _mode(made.parent) == 0o700
+
+
+@POSIX
+def test_an_existing_backup_folder_keeps_its_mode(store_path, umask_022):
+    folder = backup.backups_dir(store_path)
+    folder.mkdir(mode=0o755)
+    made = backup_now(store_path, "manuelle", now=NOW)
+    assert _mode(made) == 0o600 and _mode(folder) == 0o755
+
+
+@POSIX
+def test_restore_makes_only_private_files(store_path, umask_022):
+    saved = backup_now(store_path, "manuelle", now=NOW - timedelta(hours=1))
+    data = bytearray(store_path.read_bytes())
+    data[4096 * 2 : 4096 * 2 + 300] = b"\xff" * 300
+    store_path.write_bytes(bytes(data))
+    store_path.with_name(store_path.name + "-wal").write_bytes(b"wal left by a crash")
+
+    aside = restore(store_path, saved, now=NOW)
+
+    assert _mode(aside) == 0o600, "the raw copy of the damaged store"
+    assert _mode(aside.with_name(aside.name + "-wal")) == 0o600
+    assert _mode(store_path) == 0o600, "the restored store"

@@ -204,3 +204,62 @@ def test_lock_file_that_cannot_be_created_is_reported_in_french(tmp_path):
     with pytest.raises(StoreError, match="Impossible de créer le verrou") as err:
         acquire_writer_lock(not_a_folder / "pnae.sqlite")
     assert str(not_a_folder / "pnae.sqlite") in str(err.value)
+
+
+# -- finding 9 (issue 13): the lock never follows a link; finding 12: it is private -----------
+
+POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX symlinks, hard links and modes")
+
+
+@POSIX
+def test_a_symlink_in_the_locks_place_is_refused_and_its_target_untouched(store, tmp_path):
+    target = tmp_path / "precieux.txt"
+    target.write_text("données à garder\n", encoding="utf-8")
+    lock_path(store).symlink_to(target)
+    with pytest.raises(StoreError, match="est un lien symbolique : PNAE Desktop refuse de le suivre"):
+        acquire_writer_lock(store)
+    assert target.read_text(encoding="utf-8") == "données à garder\n"
+
+
+@POSIX
+def test_a_dangling_symlink_is_refused_and_creates_nothing(store, tmp_path):
+    target = tmp_path / "ailleurs.txt"
+    lock_path(store).symlink_to(target)
+    with pytest.raises(StoreError, match="lien symbolique"):
+        acquire_writer_lock(store)
+    assert not target.exists()
+
+
+@POSIX
+def test_a_hard_link_in_the_locks_place_is_refused(store, tmp_path):
+    target = tmp_path / "precieux.txt"
+    target.write_text("données à garder\n", encoding="utf-8")
+    os.link(target, lock_path(store))
+    with pytest.raises(StoreError, match="n'est pas un fichier ordinaire"):
+        acquire_writer_lock(store)
+    assert target.read_text(encoding="utf-8") == "données à garder\n"
+
+
+@POSIX
+def test_lock_holder_does_not_read_through_a_symlink(store, tmp_path):
+    target = tmp_path / "autre.lock"
+    target.write_text('{"pid": 1, "host": "h", "user": "u"}', encoding="utf-8")
+    lock_path(store).symlink_to(target)
+    assert lock_holder(store) is None
+
+
+@POSIX
+def test_lock_file_is_private_whatever_the_umask(store):
+    previous = os.umask(0o022)
+    try:
+        lock = acquire_writer_lock(store)
+        assert lock is not None
+        lock.release()
+        assert lock_path(store).stat().st_mode & 0o777 == 0o600
+        lock_path(store).chmod(0o644)  # left by an older version
+        again = acquire_writer_lock(store)
+        assert again is not None
+        again.release()
+        assert lock_path(store).stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(previous)

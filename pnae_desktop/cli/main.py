@@ -265,20 +265,18 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """Exit 0 when the store is healthy; 1 with the problems otherwise (the file is only read)."""
-    from pnae_desktop.store import integrity  # start-up: each command imports its own modules
+    """Exit 0 when the store is healthy, 1 with the damage found, 2 when it cannot be checked
+    (missing, unreadable, not SQLite); says whether a backup can replace it. Only reads."""
+    from pnae_desktop.store import health  # start-up: each command imports its own modules
 
     path = _store_path(args)
-    if not path.exists():
-        print(f"Erreur : « {path} » n'existe pas.", file=sys.stderr)
-        return 1
-    problems = integrity.quick_check(path)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        return 1
-    print(f"« {path} » est sain.")
-    return 0
+    report = health.check_store(path)
+    if report.exit_code == health.HEALTHY:
+        print(f"« {path} » est sain.")
+        return 0
+    for line in report.problems + report.advice():
+        print(line, file=sys.stderr)
+    return report.exit_code
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -59,7 +59,7 @@ def connect_readonly(path: Path | str, timeout: float = 5.0) -> sqlite3.Connecti
     return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
-def _header_problem(path: Path, header: bytes, size: int) -> str | None:
+def header_problem(path: Path, header: bytes, size: int) -> str | None:
     if len(header) < len(SQLITE_HEADER) or header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         return f"« {path} » n'est pas une base SQLite (en-tête absent ou illisible)."
     if size < HEADER_SIZE:
@@ -84,7 +84,7 @@ def _header_problem(path: Path, header: bytes, size: int) -> str | None:
     return None
 
 
-def _sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+def sqlite_error(path: Path, exc: sqlite3.Error) -> str:
     detail = str(exc)
     lowered = detail.lower()
     if "not a database" in lowered:
@@ -115,7 +115,7 @@ def _check(path: Path | str, pragma: str) -> list[str]:
             header = fh.read(HEADER_SIZE)
     except OSError as exc:
         return [f"« {path} » ne peut pas être lu : {exc.strerror or exc}."]
-    problem = _header_problem(path, header, size)
+    problem = header_problem(path, header, size)
     if problem:
         return [problem]
     try:
@@ -125,7 +125,7 @@ def _check(path: Path | str, pragma: str) -> list[str]:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        return [_sqlite_error(path, exc)]
+        return [sqlite_error(path, exc)]
     messages = [str(row[0]) for row in rows]
     if messages == ["ok"]:
         return []

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import stat
 import sys
 import threading
 from dataclasses import dataclass
@@ -189,6 +190,51 @@ class WriterLock:
         return f"WriterLock({str(self.path)!r}, held={self.held})"
 
 
+# No symlink following (POSIX): a link in the lock's place is refused, never written through.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# The errno of an open(O_NOFOLLOW) on a symlink: ELOOP (Linux, macOS), EMLINK (FreeBSD).
+_SYMLINK_ERRNOS = (errno.ELOOP, errno.EMLINK)
+
+
+def _symlink_refusal(store: Path, path: Path) -> StoreError:
+    return StoreError(
+        f"Le verrou « {path} » de « {store} » est un lien symbolique : PNAE Desktop refuse de le "
+        "suivre (il écraserait le fichier visé). Supprimez ce lien ; le fichier ne pourra être ouvert "
+        "qu'en lecture seule d'ici là."
+    )
+
+
+def _open_lock_file(store: Path, path: Path) -> int:
+    """Open (creating it 0600 if needed) the lock file itself, never what a link points to;
+    refuse anything but a plain file with a single name. Raises StoreError in French."""
+    if path.is_symlink():  # also checked by O_NOFOLLOW below, atomically, where it exists
+        raise _symlink_refusal(store, path)
+    flags = os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        if exc.errno in _SYMLINK_ERRNOS and path.is_symlink():
+            raise _symlink_refusal(store, path) from None
+        raise StoreError(
+            f"Impossible de créer le verrou « {path} » pour « {store} » : {exc.strerror or exc}. "
+            "Le fichier ne pourra être ouvert qu'en lecture seule."
+        ) from None
+    if os.name == "posix":
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink > 1:
+            os.close(fd)
+            raise StoreError(
+                f"Le verrou « {path} » de « {store} » n'est pas un fichier ordinaire (lien ou fichier "
+                "spécial) : PNAE Desktop refuse d'y écrire. Supprimez-le ; le fichier ne pourra être "
+                "ouvert qu'en lecture seule d'ici là."
+            )
+        try:
+            os.fchmod(fd, 0o600)  # private whatever the umask, also for a lock file left by an older version
+        except OSError:
+            pass  # another user's file: still usable for the lock itself
+    return fd
+
+
 def acquire_writer_lock(store_path: Path | str) -> WriterLock | None:
     """Take the writer lock of `store_path`, or return None if another holder has it (another
     process, or another WriterLock of this process).
@@ -199,14 +245,7 @@ def acquire_writer_lock(store_path: Path | str) -> WriterLock | None:
     store = Path(store_path).expanduser()
     path = lock_path(store)
     key = path.resolve()
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOINHERIT", 0)
-    try:
-        fd = os.open(path, flags, 0o666)
-    except OSError as exc:
-        raise StoreError(
-            f"Impossible de créer le verrou « {path} » pour « {store} » : {exc.strerror or exc}. "
-            "Le fichier ne pourra être ouvert qu'en lecture seule."
-        ) from None
+    fd = _open_lock_file(store, path)
     try:
         if not _try_lock(fd):
             os.close(fd)
@@ -241,10 +280,15 @@ def lock_holder(store_path: Path | str) -> LockHolder | None:
         # handle of a file drops the process's locks on it).
         return mine.holder
     try:
-        with path.open("rb") as fh:
-            data = fh.read(64 * 1024)
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
+    try:
+        data = os.read(fd, 64 * 1024)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     return _decode(data)
 
 

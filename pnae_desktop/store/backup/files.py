@@ -1,13 +1,58 @@
-"""File work for backups: fsync, atomic publishing under a final name, SQLite copies."""
+"""File work for backups: fsync, atomic publishing under a final name, SQLite copies.
+
+Backups hold personal data (names, e-mails, phones): on POSIX every file they make is created
+0600 and every folder 0700, whatever the umask (the mode is set on creation, before any byte of
+data is written; Windows ACLs are left as they are)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 from pnae_desktop.store.backup.names import SIDECARS
 from pnae_desktop.store.integrity import connect_readonly, sidecar
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty and readable by its owner only (replacing any file of that name), so
+    what is then written into it is never readable by others, not even for an instant."""
+    path.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags, PRIVATE_FILE)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE)  # the umask may have removed bits, never added any
+    finally:
+        os.close(fd)
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create `folder` and its missing parents 0700 (POSIX, whatever the umask); an existing
+    folder is left as it is."""
+    missing = []
+    current = folder
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    for created in reversed(missing):
+        try:
+            created.mkdir(mode=PRIVATE_DIR)
+        except FileExistsError:
+            continue  # made meanwhile by another instance
+        if os.name == "posix":
+            os.chmod(created, PRIVATE_DIR)
+
+
+def copy_private(source: Path, target: Path) -> None:
+    """Copy the bytes of `source` into a new private file `target`."""
+    create_private_file(target)
+    with source.open("rb") as src, target.open("r+b") as dst:
+        shutil.copyfileobj(src, dst, 1024 * 1024)
 
 
 def fsync_file(path: Path) -> None:
@@ -78,6 +123,7 @@ def sqlite_copy(source: Path, target: Path) -> None:
     """Copy the database `source` (with its WAL content) into a new self-contained file
     `target` (rollback-journal mode, so opening it later creates no -wal/-shm), fsynced."""
     remove_quietly(target)
+    create_private_file(target)  # SQLite keeps the mode of the file, and gives it to its journals
     src = connect_readonly(source)
     try:
         dst = sqlite3.connect(target)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 from pnae_desktop.errors import StoreError
 from pnae_desktop.store.backup.files import (
+    copy_private,
     fsync_dir,
     fsync_file,
+    make_private_dir,
     publish,
     remove_quietly,
     sqlite_copy,
@@ -61,14 +62,14 @@ def _copy_aside(store: Path, now: datetime) -> Path:
     final = free_name(folder, store.stem, now, REASON_RESTORE)
     temp = temp_name(final)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(store, temp)
+        make_private_dir(folder)
+        copy_private(store, temp)
         fsync_file(temp)
         while not publish(temp, final):
             final = free_name(folder, store.stem, now, REASON_RESTORE)
         wal = sidecar(store, "-wal")
         if wal.exists():
-            shutil.copyfile(wal, sidecar(final, "-wal"))
+            copy_private(wal, sidecar(final, "-wal"))
             fsync_file(sidecar(final, "-wal"))
     except OSError as exc:
         remove_quietly(temp)
