@@ -157,7 +157,7 @@ def _create_private_file(path: Path) -> None:
 def open_sqlite(path: Path | str, read_only: bool = False) -> Store:
     """The SQLite store at `path`. Prefer `store.opening`, which also checks health, takes the
     writer lock and never creates a file for a read; this is its last step."""
-    path = Path(os.path.abspath(Path(path).expanduser()))
+    path = Path(path).expanduser()
     revision = inspect_sqlite_file(path)
     check_revision(revision, str(path))
     if read_only:

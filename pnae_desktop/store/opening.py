@@ -49,9 +49,9 @@ class DamagedStoreError(StoreError):
 
 
 def store_file(db: Path | str | None) -> Path:
-    """The absolute path of the SQLite file `db` (the user's default store when None)."""
-    path = Path(db).expanduser() if db is not None else paths.default_store_path()
-    return Path(os.path.abspath(path))
+    """The SQLite file `db` as the user named it (messages show it so), the user's default
+    store when None. The engine connects to its absolute path, never to a URL made of it."""
+    return Path(db).expanduser() if db is not None else paths.default_store_path()
 
 
 # --------------------------------------------------------------------------- checks (read-only)
