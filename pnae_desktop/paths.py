@@ -38,3 +38,18 @@ def user_data_dir() -> Path:
 
 def default_store_path() -> Path:
     return user_data_dir() / "pnae.sqlite"
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents, each 0700 on POSIX (the user's data is personal:
+    names, e-mails, phones). Existing folders are left as they are."""
+    missing = []
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            if not path.is_dir():
+                raise

@@ -203,16 +203,15 @@ def test_list_on_a_file_that_is_not_a_store(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["notes.txt"]
 
 
-def test_list_on_a_new_file_creates_an_empty_store(tmp_path):
+def test_list_on_a_missing_file_is_refused_and_creates_nothing(tmp_path):
+    """Issue 13, finding 8: a read command changes nothing, so a missing store is exit 2 (it used
+    to create an empty store; `demo` or the app creates one)."""
     db = tmp_path / "nouveau.sqlite"
     result = run_cli("list", "--db", str(db), cwd=tmp_path)
-    assert result.returncode == 0, result.err
+    assert result.returncode == 2
     assert result.out == ""
-    store = open_store(db)
-    try:
-        assert praes.list_praes(store) == []
-    finally:
-        store.close()
+    assert result.err == f"Erreur : « {db} » n'existe pas : aucun fichier de données à lire.\n"
+    assert sorted(os.listdir(tmp_path)) == []
 
 
 def test_demo_and_list_on_postgresql(tmp_path, pg_url):

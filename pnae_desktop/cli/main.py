@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from pnae_desktop.catalogue.loader import CatalogueSet
     from pnae_desktop.catalogue.model import Catalogue
     from pnae_desktop.store.database import Store
-    from pnae_desktop.store.lock import WriterLock
 
 
 def _store_options() -> argparse.ArgumentParser:
@@ -115,49 +114,32 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
 
 
 def _store_path(args: argparse.Namespace) -> Path:
-    """The SQLite file the command works on: --db, else the user's default store."""
-    from pathlib import Path  # start-up: commands only
+    """The SQLite file the command works on: --db (a path, never parsed as a URL), else the
+    user's default store."""
+    from pnae_desktop.store.opening import store_file  # start-up: commands only
 
-    from pnae_desktop import paths  # start-up: commands only
-
-    return Path(args.db) if args.db else paths.default_store_path()
-
-
-def _writer_lock(args: argparse.Namespace) -> WriterLock | None:
-    """Commands that write take the store's writer lock (refused while the app has it open)."""
-    if args.db_url:
-        return None
-    from pnae_desktop.store import lock  # start-up: commands only
-
-    path = _store_path(args)
-    if not path.exists():
-        return None
-    writer = lock.acquire_writer_lock(path)
-    if writer is None:
-        raise UserError(f"« {path} » est déjà {lock.lock_holder_description(path)} : fermez-le d'abord.")
-    return writer
+    return store_file(args.db)
 
 
-def _open(args: argparse.Namespace) -> Store:
-    from pnae_desktop.store.database import open_store  # start-up: SQLAlchemy, commands only
+def _open(args: argparse.Namespace, write: bool = False) -> Store:
+    """The one store opener: a read opens an existing store read-only and changes nothing; a
+    write takes the writer lock first, refuses damaged, foreign, newer and read-only stores
+    (StoreError, exit 2) and only then creates or upgrades the store."""
+    from pnae_desktop.store import opening  # start-up: commands only
 
-    return open_store(db=args.db, url=args.db_url)
+    if write:
+        return opening.open_for_writing(db=args.db, url=args.db_url)
+    return opening.open_for_reading(db=args.db, url=args.db_url)
 
 
 @contextmanager
 def _opened(args: argparse.Namespace, write: bool = False) -> Iterator[Store]:
-    """The store, open for the block and closed after it; `write` takes the writer lock first
-    (released after the store is closed)."""
-    writer = _writer_lock(args) if write else None
+    """The store, open for the block and closed after it (a write's lock released with it)."""
+    store = _open(args, write=write)
     try:
-        store = _open(args)
-        try:
-            yield store
-        finally:
-            store.close()
+        yield store
     finally:
-        if writer is not None:
-            writer.release()
+        store.close()
 
 
 def _catalogues() -> CatalogueSet:

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pnae_desktop import paths
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
-from pnae_desktop.store import integrity, sqlite_file
-from pnae_desktop.store.schema import HEAD_REVISION, check_revision
+from pnae_desktop.store import opening, sqlite_file
+from pnae_desktop.store.opening import DamagedStoreError
+from pnae_desktop.store.schema import HEAD_REVISION
 
 if TYPE_CHECKING:
     from pnae_desktop.catalogue.loader import CatalogueSet
@@ -29,7 +29,7 @@ class Workspace:
         self.url = url
         self.path: Path | None = None
         if url is None:
-            self.path = Path(db if db is not None else paths.default_store_path()).expanduser()
+            self.path = opening.store_file(db)
         self._store: Store | None = None
         self._catalogues: CatalogueSet | None = None
         self._lock = threading.RLock()
@@ -45,14 +45,10 @@ class Workspace:
         foreign, newer, or already open for writing elsewhere (one writer per store). A store
         that is new or needs a migration is opened for real now (about a second: `announce`
         gets a French sentence for the user first); an up-to-date one later."""
+        revision: str | None = None
         if self.path is not None:
-            revision = sqlite_file.inspect_sqlite_file(self.path)
-            check_revision(revision, str(self.path))
-            if revision is not None:
-                problems = integrity.quick_check(self.path)
-                if problems:
-                    raise DamagedStoreError(self.path, problems)
-            self._take_writer_lock(self.path)
+            # The one opener's checks: damaged, foreign, newer, read-only; then the writer lock.
+            revision, self.writer_lock = opening.prepare_writing(self.path)
             if revision == HEAD_REVISION:
                 return
         if announce is not None:
@@ -64,26 +60,13 @@ class Workspace:
                 announce("Mise à niveau du fichier de données (une sauvegarde est faite avant)…")
         self.store  # noqa: B018 - opening creates or upgrades the schema
 
-    def _take_writer_lock(self, path: Path) -> None:
-        from pnae_desktop.store import lock  # ~5 ms of imports, needed by file stores only
-
-        try:  # first launch: the user's data folder does not exist yet
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
-        self.writer_lock = lock.acquire_writer_lock(path)
-        if self.writer_lock is None:
-            raise StoreError(
-                f"« {path} » est déjà {lock.lock_holder_description(path)}. Un seul poste à la "
-                "fois peut modifier un fichier de données : fermez-le là-bas, puis réessayez."
-            )
-
     @property
     def store(self) -> Store:
         with self._lock:
             if self._store is None:
                 from pnae_desktop.store.database import open_store  # SQLAlchemy: kept off the start-up path
 
+                # prepare() has checked the file and holds its lock; this creates or upgrades it.
                 self._store = open_store(db=self.path, url=self.url)
             return self._store
 
@@ -129,13 +112,4 @@ class Workspace:
                 self.writer_lock = None
 
 
-class DamagedStoreError(StoreError):
-    """The file fails SQLite's quick_check: kept untouched; a backup may be restored."""
-
-    def __init__(self, path: Path, problems: list[str]):
-        super().__init__(
-            f"Le fichier de données « {path} » est endommagé :\n- "
-            + "\n- ".join(problems[:5])
-            + "\nLe fichier n'a pas été modifié ; vous pouvez restaurer une sauvegarde."
-        )
-        self.path = path
+__all__ = ["DamagedStoreError", "Workspace"]  # DamagedStoreError: re-exported for the UI

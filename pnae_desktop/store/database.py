@@ -1,27 +1,37 @@
-"""Opening a store: a SQLite file by default, or any SQLAlchemy URL.
+"""The open store (`Store`) and its engines: a SQLite file by default, or any SQLAlchemy URL.
 
 A file is inspected read-only before anything writes to it, so a file that is not a store,
 or a store from a newer version of the app, is refused and left byte-for-byte untouched.
+The app and the CLI open stores through `store.opening` (checks, writer lock, read-only
+opening); this module is its SQLAlchemy half.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from pnae_desktop import paths
 from pnae_desktop.errors import StoreError
 from pnae_desktop.store.backup import backup_before_migration
-from pnae_desktop.store.schema import HEAD_REVISION, check_revision
+from pnae_desktop.store.integrity import file_uri, sidecar
+from pnae_desktop.store.schema import APPLICATION_ID, HEAD_REVISION, check_revision
 from pnae_desktop.store.sqlite_file import inspect_sqlite_file
+
+if TYPE_CHECKING:
+    from pnae_desktop.store.lock import WriterLock
 
 
 class Store:
@@ -31,10 +41,12 @@ class Store:
     edit, a workbook import, a snapshot read) works in the outer one, so one user action is
     one commit whatever services it calls. Each thread has its own unit of work."""
 
-    def __init__(self, engine: Engine, label: str, path: Path | None = None):
+    def __init__(self, engine: Engine, label: str, path: Path | None = None, read_only: bool = False):
         self.engine = engine
         self.label = label
         self.path = path
+        self.read_only = read_only
+        self.writer_lock: WriterLock | None = None  # set by store.opening; released by close()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._current: ContextVar[Session | None] = ContextVar(f"pnae-store-{id(self)}", default=None)
 
@@ -61,6 +73,9 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
 
 
 def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
@@ -73,52 +88,139 @@ def _set_sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> N
     cursor.close()
 
 
+def _set_read_only_pragmas(dbapi_connection: DBAPIConnection, _record: object) -> None:
+    # No journal_mode switch: a read leaves a rollback-journal file as it is.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates nothing beside `path`. Without a `-wal` (no writer
+    has the store open) it is opened `immutable`: a WAL writer starting meanwhile only appends
+    to its own `-wal`, so the main file read here stays consistent for a command's short read."""
+    uri = file_uri(path)
+    uri += "?mode=ro" if sidecar(path, "-wal").exists() else "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def sqlite_engine(path: Path, read_only: bool = False) -> Engine:
+    """An engine on the SQLite file `path` itself: the path is never parsed as a URL (so "%41",
+    "?", "#", spaces and accents name this very file)."""
+    path_str = os.path.abspath(path)
+    if read_only:
+        engine = create_engine("sqlite://", creator=lambda: _connect_read_only(Path(path_str)), poolclass=QueuePool)
+        event.listen(engine, "connect", _set_read_only_pragmas)
+    else:
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: sqlite3.connect(path_str, check_same_thread=False),
+            poolclass=QueuePool,
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def sqlite_url_path(url: str) -> Path | None:
+    """The file of a `sqlite:///…` URL given on purpose (`--db-url`), None for other URLs and
+    for an in-memory database."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 def _upgrade(engine: Engine) -> None:
     from pnae_desktop.store import migrate  # Alembic is imported only when a migration is due
 
     with engine.begin() as connection:
         migrate.upgrade(connection)
+        if connection.dialect.name == "sqlite":  # in the same commit as the schema
+            connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
 
 
-def open_sqlite(path: Path | str) -> Store:
+def _create_private_file(path: Path) -> None:
+    """Create the new store's file 0600 (POSIX; SQLite gives its -wal/-shm the same mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Impossible de créer « {path} » : {exc.strerror or exc}.") from None
+    os.close(fd)
+
+
+def open_sqlite(path: Path | str, read_only: bool = False) -> Store:
+    """The SQLite store at `path`. Prefer `store.opening`, which also checks health, takes the
+    writer lock and never creates a file for a read; this is its last step."""
     path = Path(path).expanduser()
     revision = inspect_sqlite_file(path)
     check_revision(revision, str(path))
+    if read_only:
+        if revision is None:
+            raise StoreError(f"« {path} » ne contient encore aucune donnée PNAE Desktop.")
+        return Store(sqlite_engine(path, read_only=True), str(path), path, read_only=True)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dirs(path.parent)
     except OSError as exc:
         raise StoreError(f"Impossible de créer le dossier « {path.parent} » : {exc.strerror}.") from None
     if revision is not None and revision != HEAD_REVISION:
         backup_before_migration(path)  # a StoreError here stops the migration: nothing changes
-    engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _set_sqlite_pragmas)
+    if revision is None:
+        _create_private_file(path)
+    engine = sqlite_engine(path)
     store = Store(engine, str(path), path)
-    if revision != HEAD_REVISION:
-        try:
+    try:
+        if revision != HEAD_REVISION:
             _upgrade(engine)
-        except (SQLAlchemyError, OSError) as exc:
-            engine.dispose()
-            raise StoreError(f"Impossible de préparer « {path} » : {exc}.") from None
+        else:
+            _mark_as_ours(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        raise StoreError(f"Impossible de préparer « {path} » : {exc}.") from None
     return store
 
 
-def open_url(url: str) -> Store:
+def _mark_as_ours(engine: Engine) -> None:
+    """A store made before stores carried the application id gets it on its first write open."""
+    with engine.connect() as connection:
+        if connection.exec_driver_sql("PRAGMA application_id").scalar() == 0:
+            connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            connection.commit()
+
+
+def _inspect_url(engine: Engine, read_only: bool) -> str | None:
+    label = engine.url.render_as_string(hide_password=True)
+    with engine.connect() as connection:
+        insp = inspect(connection)
+        tables = set(insp.get_table_names())
+        if "alembic_version" in tables:
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if tables:
+            raise StoreError(
+                f"La base « {label} » contient des tables qui ne viennent pas de PNAE Desktop ; "
+                "elle n'a pas été modifiée."
+            )
+    if read_only:
+        raise StoreError(
+            f"La base « {label} » ne contient encore aucune donnée PNAE Desktop ; elle n'a pas été "
+            "modifiée (une commande de lecture ne crée pas les tables)."
+        )
+    return None
+
+
+def open_url(url: str, read_only: bool = False) -> Store:
     """Any SQLAlchemy URL (PostgreSQL in practice)."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return open_sqlite(url[len("sqlite:///") :])
+    path = sqlite_url_path(url)
+    if path is not None:
+        return open_sqlite(path, read_only=read_only)
     try:
         engine = create_engine(url, pool_pre_ping=True)
-        with engine.connect() as connection:
-            insp = inspect(connection)
-            tables = set(insp.get_table_names())
-            revision = None
-            if "alembic_version" in tables:
-                revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            elif tables:
-                raise StoreError(
-                    f"La base « {engine.url.render_as_string(hide_password=True)} » contient des tables "
-                    "qui ne viennent pas de PNAE Desktop ; elle n'a pas été modifiée."
-                )
+        revision = _inspect_url(engine, read_only)
     except SQLAlchemyError as exc:
         raise StoreError(f"Connexion impossible à la base de données : {exc.__class__.__name__}.") from None
     except ModuleNotFoundError as exc:
@@ -126,12 +228,19 @@ def open_url(url: str) -> Store:
     label = engine.url.render_as_string(hide_password=True)
     check_revision(revision, label)
     if revision != HEAD_REVISION:
+        if read_only:
+            engine.dispose()
+            raise StoreError(
+                f"La base « {label} » doit être mise à niveau avant d'être lue ; elle n'a pas été modifiée."
+            )
         _upgrade(engine)
-    return Store(engine, label)
+    return Store(engine, label, read_only=read_only)
 
 
 def open_store(db: Path | str | None = None, url: str | None = None) -> Store:
-    """Open `url` if given, else the SQLite file `db`, else the user's default store."""
+    """Open `url` if given, else the SQLite file `db`, else the user's default store, for
+    writing (created or upgraded if need be), without the writer lock: the app and the CLI go
+    through `store.opening`, which takes it."""
     if url:
         return open_url(url)
     if db is None:

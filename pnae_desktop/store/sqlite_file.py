@@ -10,6 +10,7 @@ from pathlib import Path
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import StoreError
 from pnae_desktop.store.integrity import SQLITE_HEADER, connect_readonly
+from pnae_desktop.store.schema import APPLICATION_ID, CORE_TABLES
 
 
 def inspect_sqlite_file(path: Path) -> str | None:
@@ -34,10 +35,11 @@ def inspect_sqlite_file(path: Path) -> str | None:
     try:
         con = connect_readonly(path)
         try:
+            application_id = con.execute("PRAGMA application_id").fetchone()[0]
             tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
+            if not tables and application_id in (0, APPLICATION_ID):
                 return None
-            if "alembic_version" not in tables:
+            if not _is_ours(application_id, tables):
                 raise StoreError(
                     f"« {path} » est une base SQLite qui n'a pas été créée par PNAE Desktop. "
                     "Le fichier n'a pas été modifié."
@@ -50,6 +52,14 @@ def inspect_sqlite_file(path: Path) -> str | None:
     if row is None:
         raise StoreError(f"« {path} » n'indique pas sa version de schéma. Le fichier n'a pas été modifié.")
     return str(row[0])
+
+
+def _is_ours(application_id: int, tables: set[str]) -> bool:
+    """A store of this app: it carries our application id, or (made before the id existed) it
+    has no id and has our Alembic version table and core tables."""
+    if application_id == APPLICATION_ID:
+        return "alembic_version" in tables
+    return application_id == 0 and CORE_TABLES <= tables
 
 
 _SUMMARY_SQL = """
