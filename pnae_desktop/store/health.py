@@ -28,11 +28,9 @@ from pnae_desktop.store.integrity import (
     header_problem,
     sqlite_error,
 )
-from pnae_desktop.store.schema import KNOWN_REVISIONS
+from pnae_desktop.store.schema import APPLICATION_ID, KNOWN_REVISIONS
 
-# `PRAGMA application_id` of the app's stores ("PNAE"); 0 is an older store, recognised by its
-# tables and Alembic version table.
-APPLICATION_ID = 0x504E4145
+# An application_id of 0 is an older store, recognised by its tables and Alembic version table.
 VERSION_TABLE = "alembic_version"
 # The tables every store of this app has had since its first schema.
 APP_TABLES = frozenset(
