@@ -5,9 +5,11 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -185,8 +187,31 @@ def test_a_longer_previous_holder_record_is_fully_replaced(store):
         assert info["pid"] == os.getpid()
 
 
-@pytest.mark.skipif(os.name == "nt" or os.geteuid() == 0, reason="needs a POSIX non-root user")
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 def test_read_only_folder_is_reported_in_french(tmp_path):
+    if os.geteuid() == 0:  # root ignores permissions: the same check as an unprivileged user
+        from test_store_opening import run_python_unprivileged
+
+        shared = Path(tempfile.mkdtemp(prefix="pnae-lock-"))
+        shared.chmod(0o755)
+        folder = shared / "lecture-seule"
+        folder.mkdir(mode=0o555)
+        folder.chmod(0o555)
+        try:
+            code = (
+                "from pathlib import Path\n"
+                "from pnae_desktop.errors import StoreError\n"
+                "from pnae_desktop.store.lock import acquire_writer_lock\n"
+                f"try:\n    acquire_writer_lock(Path({str(folder / 'pnae.sqlite')!r}))\n"
+                "except StoreError as exc:\n    print(exc)\n"
+            )
+            message = run_python_unprivileged(code, shared).stdout
+        finally:
+            folder.chmod(0o755)
+            shutil.rmtree(shared, ignore_errors=True)
+        assert "Impossible de créer le verrou" in message
+        assert str(folder / "pnae.sqlite") in message
+        return
     folder = tmp_path / "lecture-seule"
     folder.mkdir()
     folder.chmod(0o555)

@@ -176,6 +176,20 @@ def run_unprivileged(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return result
 
 
+def run_python_unprivileged(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run Python `code` (with the project importable) as a user file permissions apply to."""
+    command, reason = _unprivileged_command()
+    if reason is not None:
+        if IN_CI:
+            pytest.fail(f"read-only cases cannot run: {reason} (never skipped in CI)")
+        pytest.skip(f"read-only cases cannot run: {reason}")
+    project = str(Path(__file__).resolve().parents[1])
+    prelude = f"import site, sys\nfor d in {_site_dirs()!r}: site.addsitedir(d)\nsys.path.append({project!r})\n"
+    argv = [*command, "-c", prelude + code]
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LANG": "C.UTF-8"}
+    return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
 @pytest.fixture
 def shared_tmp():
     """A temp folder the unprivileged user can enter (pytest's tmp_path is 0700 to root)."""
