@@ -3,7 +3,9 @@ data (platformdirs)."""
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 from pathlib import Path
 
 APP_DIR_NAME = "PNAE Desktop"
@@ -40,16 +42,21 @@ def default_store_path() -> Path:
     return user_data_dir() / "pnae.sqlite"
 
 
-def make_private_dirs(folder: Path) -> None:
-    """Create `folder` and its missing parents, each 0700 on POSIX (the user's data is personal:
-    names, e-mails, phones). Existing folders are left as they are."""
+def make_private_dirs(folder: Path | str) -> None:
+    """Create `folder` and its missing parents, each 0700 on POSIX whatever the umask (the user's
+    data is personal: names, e-mails, phones), like `mkdir(parents=True, exist_ok=True)`.
+    Existing folders are left as they are; a file in the way raises NotADirectoryError."""
     missing = []
-    while not folder.exists() and folder != folder.parent:
-        missing.append(folder)
-        folder = folder.parent
+    current = Path(folder)
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
     for path in reversed(missing):
         try:
             path.mkdir(mode=0o700)
         except FileExistsError:
-            if not path.is_dir():
-                raise
+            continue  # made meanwhile by another process
+        if os.name == "posix":
+            os.chmod(path, 0o700)
+    if not Path(folder).is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "n'est pas un dossier", str(folder))

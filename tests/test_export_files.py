@@ -148,7 +148,7 @@ def test_a_killed_export_leaves_a_temp_file_the_next_export_removes(tmp_path):
 
 @POSIX
 def test_folders_made_for_an_export_are_private(tmp_path, umask_022):
-    from pnae_desktop.exports.files import make_private_dir
+    from pnae_desktop.paths import make_private_dirs as make_private_dir
 
     existing = tmp_path / "existant"
     existing.mkdir(mode=0o755)

@@ -1,7 +1,7 @@
 """Writing an exported file safely: the one atomic-write helper every export uses.
 
 Exports hold personal data (names, e-mails, phones, SIRET): on POSIX the document is created
-0600 whatever the umask, and the folders exports create 0700 (`make_private_dir`). It is written under a recognisable temporary name beside the target,
+0600 whatever the umask, and the folders exports create 0700 (`paths.make_private_dirs`). It is written under a recognisable temporary name beside the target,
 `.<name>.pnae-tmp-<pid>-<random>`, and moved over the target only when complete; a temporary
 file left by a killed export is removed before the next write into that folder, once its
 process is gone or it is over an hour old (`sweep_stale_temp_files`).
@@ -10,7 +10,6 @@ process is gone or it is over an hour old (`sweep_stale_temp_files`).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
 import secrets
@@ -21,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
 TEMP_MARK = ".pnae-tmp-"
 STALE_AFTER = 3600.0  # seconds: a temporary file this old is abandoned, whatever its process
 _TEMP = re.compile(r"^\..+\.pnae-tmp-(?P<pid>[0-9]+)-[0-9a-f]+$")
@@ -96,25 +94,6 @@ def sweep_stale_temp_files(folder: Path | str, *, now: float | None = None) -> l
         except (OSError, ValueError, OverflowError):
             continue  # removed meanwhile, or an absurd pid: leave it
     return removed
-
-
-def make_private_dir(folder: Path | str) -> None:
-    """Create `folder` and its missing parents 0700 (POSIX, whatever the umask), like
-    `mkdir(parents=True, exist_ok=True)`; an existing folder is left as it is."""
-    missing = []
-    current = Path(folder)
-    while not current.exists() and current.parent != current:
-        missing.append(current)
-        current = current.parent
-    for created in reversed(missing):
-        try:
-            created.mkdir(mode=PRIVATE_DIR)
-        except FileExistsError:
-            continue  # made meanwhile by another export
-        if os.name == "posix":
-            os.chmod(created, PRIVATE_DIR)
-    if not Path(folder).is_dir():
-        raise NotADirectoryError(errno.ENOTDIR, "n'est pas un dossier", str(folder))
 
 
 def _create_private(path: Path) -> None:

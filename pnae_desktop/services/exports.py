@@ -17,7 +17,7 @@ from pnae_desktop.domain import drafting
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
-from pnae_desktop.exports import files
+from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.services import praes
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
@@ -128,7 +128,7 @@ def export(
     if out.suffix.lower() != DOCUMENTS[document][1]:
         out = out.with_suffix(DOCUMENTS[document][1])
     try:
-        files.make_private_dir(out.parent)
+        make_private_dirs(out.parent)
     except OSError as exc:
         raise UserError(f"Dossier « {out.parent} » inaccessible : {exc.strerror}.") from None
     step = progress or (lambda _fraction, _label: None)

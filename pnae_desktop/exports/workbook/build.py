@@ -16,7 +16,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.domain.money import MAX_LINE_CENTS
-from pnae_desktop.exports.files import atomic_output, make_private_dir
+from pnae_desktop.exports.files import atomic_output
 from pnae_desktop.exports.workbook.book import Book
 from pnae_desktop.exports.workbook.by_action import write_by_action
 from pnae_desktop.exports.workbook.by_nature import write_by_nature
@@ -35,6 +35,7 @@ from pnae_desktop.exports.workbook.layout import (
 )
 from pnae_desktop.exports.workbook.sheet import Sheet
 from pnae_desktop.exports.workbook.synthesis import write_synthesis
+from pnae_desktop.paths import make_private_dirs
 
 
 def _validation_specs() -> list[tuple[str, DataValidation]]:
@@ -177,7 +178,7 @@ def write_workbook(
     failure leaves neither a partial file nor a clobbered previous one)."""
     wb = build_workbook(detail, budget, totals, app_version=app_version, catalogue=catalogue)
     path = Path(path)
-    make_private_dir(path.parent)
+    make_private_dirs(path.parent)
     with atomic_output(path) as tmp:
         wb.save(tmp)
     return path

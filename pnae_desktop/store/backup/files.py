@@ -15,7 +15,6 @@ from pnae_desktop.store.backup.names import SIDECARS
 from pnae_desktop.store.integrity import connect_readonly, sidecar
 
 PRIVATE_FILE = 0o600
-PRIVATE_DIR = 0o700
 
 
 def create_private_file(path: Path) -> None:
@@ -29,23 +28,6 @@ def create_private_file(path: Path) -> None:
             os.fchmod(fd, PRIVATE_FILE)  # the umask may have removed bits, never added any
     finally:
         os.close(fd)
-
-
-def make_private_dir(folder: Path) -> None:
-    """Create `folder` and its missing parents 0700 (POSIX, whatever the umask); an existing
-    folder is left as it is."""
-    missing = []
-    current = folder
-    while not current.exists() and current.parent != current:
-        missing.append(current)
-        current = current.parent
-    for created in reversed(missing):
-        try:
-            created.mkdir(mode=PRIVATE_DIR)
-        except FileExistsError:
-            continue  # made meanwhile by another instance
-        if os.name == "posix":
-            os.chmod(created, PRIVATE_DIR)
 
 
 def copy_private(source: Path, target: Path) -> None:

@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from pnae_desktop.errors import StoreError
+from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.store.backup.files import (
     fsync_dir,
-    make_private_dir,
     publish,
     remove_quietly,
     sqlite_copy,
@@ -40,7 +40,7 @@ def backup_now(store_path: Path | str, reason: str, *, now: datetime | None = No
         raise StoreError(f"« {store} » n'existe pas ou est vide : il n'y a rien à sauvegarder.")
     folder = backups_dir(store)
     try:
-        make_private_dir(folder)
+        make_private_dirs(folder)
     except OSError as exc:
         raise StoreError(
             f"Impossible de créer le dossier de sauvegardes « {folder} » : {exc.strerror or exc}."

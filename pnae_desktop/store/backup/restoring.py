@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 from pnae_desktop.errors import StoreError
+from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.store.backup.files import (
     copy_private,
     fsync_dir,
     fsync_file,
-    make_private_dir,
     publish,
     remove_quietly,
     sqlite_copy,
@@ -62,7 +62,7 @@ def _copy_aside(store: Path, now: datetime) -> Path:
     final = free_name(folder, store.stem, now, REASON_RESTORE)
     temp = temp_name(final)
     try:
-        make_private_dir(folder)
+        make_private_dirs(folder)
         copy_private(store, temp)
         fsync_file(temp)
         while not publish(temp, final):
