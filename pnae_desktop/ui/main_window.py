@@ -63,7 +63,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         super().__init__(parent)
         load_form("main_window.ui", self)
         self.workspace = workspace
-        self.error_reporter = None  # set by run_gui (ui.app.install_error_reporting)
+        self.error_reporter: QtCore.QObject | None = None  # set by run_gui (ui.app.install_error_reporting)
         self.backup_problem_label: QtWidgets.QLabel | None = None
         self.warmed_up.connect(self.show_backup_problem)
         self.current_prae_id: int | None = None
@@ -242,6 +242,7 @@ class MainWindow(MainWindowForm, QMainWindow):
     def _show_workspace(self) -> None:
         self.setWindowTitle(f"{APP_NAME} — {self.workspace.label}")
         self.statusBar().showMessage(f"Fichier de données : {self.workspace.label}")
+        self.show_backup_problem()  # another store: the previous one's backup problem is not this one's
         self.refresh()
 
     def refresh(self) -> None:
