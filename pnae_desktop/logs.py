@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from pnae_desktop import paths
+from pnae_desktop import __version__, paths
 
 LOG_NAME = "pnae-desktop.log"
 MAX_BYTES = 1024 * 1024
@@ -62,8 +62,6 @@ def install_log_file(folder: Path | str | None = None) -> Path | None:
 
 def report_text(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     """The report a user can copy: version, platform and the traceback."""
-    from pnae_desktop import __version__
-
     return f"PNAE Desktop {__version__} — Python {sys.version.split()[0]} — {sys.platform}\n" + "".join(
         traceback.format_exception(exc_type, exc, tb)
     )

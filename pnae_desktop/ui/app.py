@@ -70,7 +70,7 @@ class ErrorReporter(QObject):
     def show_report(self, report: str) -> None:
         from PySide6.QtWidgets import QMessageBox  # start-up: only when something went wrong
 
-        from pnae_desktop import logs
+        from pnae_desktop import logs  # start-up: logging, only when something went wrong
 
         if self.showing:  # the same error again while its dialog is open: it is in the log
             return
