@@ -190,6 +190,7 @@ def write_budget_workbook(
     # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports import workbook
 
+    check_output(path, overwrite=True, store_path=store.path)  # replaced freely, but never the store or SQLite
     snap = load_snapshot(
         store, prae_id, catalogue or _shipped(praes.catalogue_edition(store, prae_id)), convention=False
     )
