@@ -312,7 +312,7 @@ def test_manifest_checksums_cover_every_member(source):
 def test_export_writes_through_a_temp_file_and_replaces(source, tmp_path):
     out = tmp_path / "x.prae"
     out.write_bytes(b"old")
-    package.export_package(source.store, source.demo_id, out, app_version="test")
+    package.export_package(source.store, source.demo_id, out, app_version="test", overwrite=True)
     assert zipfile.is_zipfile(out)
     assert [p.name for p in tmp_path.iterdir()] == ["x.prae"]
     with pytest.raises(UserError, match="n'existe pas"):

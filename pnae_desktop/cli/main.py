@@ -66,6 +66,9 @@ def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+_FORCE_HELP = "remplacer le fichier s'il existe déjà (jamais le fichier de données ni un fichier SQLite)"
+
+
 def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParser) -> None:
     """The sub-commands; `store` is the parent parser of the --db / --db-url options."""
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
@@ -85,6 +88,7 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     export.add_argument("document", choices=("convention", "prae", "budget"))
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
+    export.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
     imp = sub.add_parser(
         "import-budget",
@@ -100,6 +104,7 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     pexport = package_sub.add_parser("export", parents=[store], help="écrire un PRAE dans un fichier .prae")
     pexport.add_argument("--prae", metavar="ID", type=int, required=True)
     pexport.add_argument("--out", metavar="FICHIER.prae", required=True)
+    pexport.add_argument("--force", action="store_true", help=_FORCE_HELP)
     pimport = package_sub.add_parser("import", parents=[store], help="importer un fichier .prae")
     pimport.add_argument("file", metavar="FICHIER.prae")
     mode = pimport.add_mutually_exclusive_group()
@@ -235,7 +240,7 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     if args.package_command == "export":
         with _opened(args) as store:
-            out = package.export_package(store, args.prae, args.out, app_version=__version__)
+            out = package.export_package(store, args.prae, args.out, app_version=__version__, overwrite=args.force)
         print(out)
         return 0
     mode: Literal["new", "copy", "replace"] = "copy" if args.as_copy else "replace" if args.replace else "new"
@@ -262,9 +267,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from pnae_desktop.services import exports, praes  # start-up: each command imports its own modules
+    from pnae_desktop.services import exports, outputs, praes  # start-up: each command imports its own modules
 
     with _opened(args) as store:
+        # Refused before any work: the open store, a SQLite file, an existing file without --force.
+        outputs.check_output(args.out, overwrite=True, store_path=store.path)
+        outputs.check_output(exports.output_path(args.document, args.out), overwrite=args.force, store_path=store.path)
         edition = praes.get_prae(store, args.prae).summary.catalogue_edition
         catalogue = _catalogues().get(edition)
         check = exports.preflight(store, args.prae, catalogue, args.document)
@@ -275,7 +283,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             for error in check.errors:
                 print(f"- {error}", file=sys.stderr)
             return 3
-        out = exports.export(store, args.prae, catalogue, args.document, args.out, force=True)
+        out = exports.export(store, args.prae, catalogue, args.document, args.out, force=True, overwrite=args.force)
     print(out)
     return 0
 

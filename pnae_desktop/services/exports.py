@@ -19,6 +19,7 @@ from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
 from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.services import praes
+from pnae_desktop.services.outputs import check_output
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
@@ -106,6 +107,13 @@ def default_file_name(store: Store, prae_id: int, document: str) -> str:
     return default_file_names(praes.get_prae(store, prae_id).summary)[document]
 
 
+def output_path(document: str, out: Path | str) -> Path:
+    """The file `export` writes for `out`: its suffix set to the document's (.pdf, .xlsx)."""
+    _check_documents([document])
+    out = Path(out)
+    return out if out.suffix.lower() == DOCUMENTS[document][1] else out.with_suffix(DOCUMENTS[document][1])
+
+
 def export(
     store: Store,
     prae_id: int,
@@ -114,19 +122,20 @@ def export(
     out: Path | str,
     *,
     force: bool = False,
+    overwrite: bool = False,
     progress=None,
 ) -> Path:
-    """Write `document` to `out` after the pre-flight; raise UserError listing what blocks."""
-    out = Path(out)
-    _check_documents([document])
+    """Write `document` to `out` after the pre-flight; raise UserError listing what blocks.
+    `force`: the warnings are confirmed; `overwrite`: replacing an existing file is confirmed
+    (the store and SQLite files are refused regardless, see services.outputs)."""
+    check_output(out, overwrite=True, store_path=store.path)  # the path as given: never the store, even renamed
+    out = check_output(output_path(document, out), overwrite=overwrite, store_path=store.path)
     inputs = _load(store, prae_id, catalogue, [document])
     check = _preflight(inputs, document)
     if check.errors:
         raise UserError("Export impossible :\n- " + "\n- ".join(check.errors))
     if check.warnings and not force:
         raise UserError("À confirmer avant d'exporter :\n- " + "\n- ".join(check.warnings))
-    if out.suffix.lower() != DOCUMENTS[document][1]:
-        out = out.with_suffix(DOCUMENTS[document][1])
     try:
         make_private_dirs(out.parent)
     except OSError as exc:
@@ -182,6 +191,7 @@ def write_budget_workbook(
     # start-up: reportlab/openpyxl only when a document is written
     from pnae_desktop.exports import workbook
 
+    check_output(path, overwrite=True, store_path=store.path)  # replaced freely, but never the store or SQLite
     snap = load_snapshot(
         store, prae_id, catalogue or _shipped(praes.catalogue_edition(store, prae_id)), convention=False
     )

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from pnae_desktop import APP_NAME, __version__, paths
@@ -54,6 +54,54 @@ def open_workspace(db: str | None, db_url: str | None, with_demo: bool, announce
             announce("Création du PRAE de démonstration…")
         demo.create_demo(workspace.store, workspace.catalogues.default)
     return workspace
+
+
+class ErrorReporter(QObject):
+    """Shows an uncaught exception's report in a French dialog, on the GUI thread whatever
+    thread raised it (a queued signal); one dialog at a time, the app keeps running."""
+
+    reported = Signal(str)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.showing = False
+        self.reported.connect(self.show_report, Qt.ConnectionType.QueuedConnection)
+
+    def show_report(self, report: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # start-up: only when something went wrong
+
+        from pnae_desktop import logs  # start-up: logging, only when something went wrong
+
+        if self.showing:  # the same error again while its dialog is open: it is in the log
+            return
+        self.showing = True
+        try:
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                APP_NAME,
+                "Une erreur inattendue s'est produite. L'application reste ouverte : vos données "
+                "enregistrées ne sont pas touchées, mais vérifiez la dernière modification.\n\n"
+                f"Le détail est noté dans le journal : {logs.log_path()}\n"
+                "Pour le signaler, copiez le rapport et joignez-le à votre message.",
+                parent=QApplication.activeWindow(),
+            )
+            box.setDetailedText(report)
+            copy = box.addButton("Copier le rapport", QMessageBox.ButtonRole.ActionRole)
+            copy.clicked.connect(lambda: QApplication.clipboard().setText(report))
+            box.addButton(QMessageBox.StandardButton.Close)
+            box.exec()
+        finally:
+            self.showing = False
+
+
+def install_error_reporting(app: QApplication, log_folder: str | Path | None = None) -> ErrorReporter:
+    """The log file, and uncaught exceptions logged then shown in a dialog (never a silent exit)."""
+    from pnae_desktop import logs  # start-up: logging, after the first paint
+
+    logs.install_log_file(log_folder)
+    reporter = ErrorReporter(app)
+    logs.install_excepthook(reporter.reported.emit)
+    return reporter
 
 
 class StartupSplash:
@@ -162,6 +210,8 @@ def run_gui(
     window = MainWindow(workspace)
     window.show()
     splash.close(window)
+    if not exit_when_ready:
+        window.error_reporter = install_error_reporting(app)
 
     def ready() -> None:
         print(f"{(time.perf_counter() - started) * 1000:.0f}")

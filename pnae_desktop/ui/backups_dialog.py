@@ -30,9 +30,17 @@ class BackupsDialog(BackupsDialogForm, QDialog):
         self.backupNowButton.clicked.connect(self.backup_now)
         self.restoreButton.clicked.connect(self.restore)
         self.closeButton.clicked.connect(self.accept)
+        self.problemLabel = QLabel(self)  # the day's backup failed: said here as in the status bar
+        self.problemLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.problemLabel.setWordWrap(True)
+        self.problemLabel.setStyleSheet("color: #b00020;")
+        self.layout().insertWidget(1, self.problemLabel)
         self.fill()
 
     def fill(self) -> None:
+        problem = self.window_.workspace.backup_problem
+        self.problemLabel.setText(f"⚠ La sauvegarde du jour a échoué : {problem}" if problem else "")
+        self.problemLabel.setVisible(bool(problem))
         self.backupList.clear()
         for info in backup.list_backups(self.path):
             item = QListWidgetItem(info.description)
@@ -54,6 +62,8 @@ class BackupsDialog(BackupsDialogForm, QDialog):
         except UserError as exc:
             QMessageBox.warning(self, self.windowTitle(), str(exc))
             return
+        self.window_.workspace.backup_problem = None  # a backup was just made: the day is covered
+        self.window_.show_backup_problem()
         self.fill()
         self.window_.statusBar().showMessage(f"Sauvegarde créée : {made.name}", 8000)
 

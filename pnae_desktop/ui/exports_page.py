@@ -113,7 +113,11 @@ class ExportsPage(ExportsPageForm, QWidget):
     def browse(self, document: str) -> None:
         label, suffix = exports.DOCUMENTS[document]
         path, _ = QFileDialog.getSaveFileName(
-            self, f"Enregistrer : {label}", self.rows[document][1].text(), f"{label} (*{suffix})"
+            self,
+            f"Enregistrer : {label}",
+            self.rows[document][1].text(),
+            f"{label} (*{suffix})",
+            options=QFileDialog.Option.DontConfirmOverwrite,  # asked on export, with the store's checks
         )
         if path:
             self.rows[document][1].setText(path)
@@ -183,7 +187,13 @@ class ExportsPage(ExportsPageForm, QWidget):
             != QMessageBox.StandardButton.Yes
         ):
             return
-        targets = {d: Path(self.rows[d][1].text().strip()) for d in documents}
+        targets = {d: exports.output_path(d, self.rows[d][1].text().strip()) for d in documents}
+        overwrite = {}
+        for document, target in targets.items():  # « Le fichier … existe déjà. Le remplacer ? »
+            answer = self.window_.confirm_overwrite(target, self, typed=self.rows[document][1].text().strip())
+            if answer is None:
+                return
+            overwrite[document] = answer
         for document in documents:
             self._remember(document)
         store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
@@ -195,7 +205,18 @@ class ExportsPage(ExportsPageForm, QWidget):
                 def step(fraction, label, n=n):
                     report((n + fraction) / len(targets), label)
 
-                done.append(exports.export(store, prae_id, catalogue, document, path, force=True, progress=step))
+                done.append(
+                    exports.export(
+                        store,
+                        prae_id,
+                        catalogue,
+                        document,
+                        path,
+                        force=True,
+                        overwrite=overwrite[document],
+                        progress=step,
+                    )
+                )
             return done
 
         self.exportButton.setEnabled(False)

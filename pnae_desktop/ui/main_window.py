@@ -57,10 +57,15 @@ class MainWindowForm(Form):
 
 
 class MainWindow(MainWindowForm, QMainWindow):
+    warmed_up = QtCore.Signal()  # from the warm-up thread: its results are shown on the GUI thread
+
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
         load_form("main_window.ui", self)
         self.workspace = workspace
+        self.error_reporter: QtCore.QObject | None = None  # set by run_gui (ui.app.install_error_reporting)
+        self.backup_problem_label: QtWidgets.QLabel | None = None
+        self.warmed_up.connect(self.show_backup_problem)
         self.current_prae_id: int | None = None
         self._page_widgets: dict[str, QWidget] = {}
         self._prae_page: PraePage | None = None  # built on first use, like every page but the dashboard
@@ -238,6 +243,7 @@ class MainWindow(MainWindowForm, QMainWindow):
     def _show_workspace(self) -> None:
         self.setWindowTitle(f"{APP_NAME} — {self.workspace.label}")
         self.statusBar().showMessage(f"Fichier de données : {self.workspace.label}")
+        self.show_backup_problem()  # another store: the previous one's backup problem is not this one's
         self.refresh()
 
     def refresh(self) -> None:
@@ -283,6 +289,29 @@ class MainWindow(MainWindowForm, QMainWindow):
             self.workspace.warm_up()
         except UserError:
             pass  # the same error is shown when the user reaches what needs it
+        try:
+            self.warmed_up.emit()
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    def show_backup_problem(self) -> None:
+        """A failed daily backup stays visible in the status bar (and in the backups dialog)."""
+        problem = self.workspace.backup_problem
+        if not problem:
+            if self.backup_problem_label is not None:
+                self.backup_problem_label.hide()
+            return
+        from pnae_desktop.logs import log  # start-up: logging, only when there is something to say
+
+        log.warning("Sauvegarde du jour impossible : %s", problem)
+        if self.backup_problem_label is None:
+            self.backup_problem_label = QtWidgets.QLabel()
+            self.backup_problem_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+            self.backup_problem_label.setStyleSheet("color: #b00020;")
+            self.statusBar().addPermanentWidget(self.backup_problem_label)
+        self.backup_problem_label.setText(f"⚠ Sauvegarde du jour impossible : {problem.splitlines()[0]}")
+        self.backup_problem_label.setToolTip(problem)
+        self.backup_problem_label.show()
 
     def _run(self, work, success_message: str | None = None):
         """Run a service call; a UserError becomes a French message box, nothing else changes."""
@@ -383,15 +412,49 @@ class MainWindow(MainWindowForm, QMainWindow):
         if path is None:
             title = praes.prae_title(self.workspace.store, self.current_prae_id)
             path, _ = QtWidgets.QFileDialog.getSaveFileName(
-                self, "Envoyer le PRAE", f"{title}.prae", "PRAE PNAE Desktop (*.prae)"
+                self,
+                "Envoyer le PRAE",
+                f"{title}.prae",
+                "PRAE PNAE Desktop (*.prae)",
+                options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,  # asked below, with the store's checks
             )
             if not path:
                 return None
+        overwrite = self.confirm_overwrite(path)
+        if overwrite is None:
+            return None
         out = self._run(
-            lambda: package.export_package(self.workspace.store, self.current_prae_id, path, app_version=__version__),
+            lambda: package.export_package(
+                self.workspace.store, self.current_prae_id, path, app_version=__version__, overwrite=overwrite
+            ),
             "PRAE écrit dans le fichier.",
         )
         return out
+
+    def confirm_overwrite(
+        self, path: str | Path, parent: QWidget | None = None, typed: str | None = None
+    ) -> bool | None:
+        """Whether an export may replace `path`: False when it does not exist, True when the user
+        agreed to replace it, None when refused (by the user, or the file is the store or SQLite).
+        `typed`: the path as the user typed it, before its suffix was set (never the store either)."""
+        from pnae_desktop.services import outputs  # start-up: services load after the first paint
+
+        try:
+            if typed:
+                outputs.check_output(typed, overwrite=True, store_path=self.workspace.path)
+            if not outputs.needs_confirmation(path, store_path=self.workspace.path):
+                return False
+        except UserError as exc:
+            QtWidgets.QMessageBox.warning(parent or self, APP_NAME, str(exc))
+            return None
+        answer = QtWidgets.QMessageBox.question(
+            parent or self,
+            APP_NAME,
+            f"Le fichier « {path} » existe déjà. Le remplacer ?",
+            QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No,
+            QtWidgets.QMessageBox.StandardButton.No,
+        )
+        return True if answer == QtWidgets.QMessageBox.StandardButton.Yes else None
 
     def import_package(self, path: str | None = None) -> int | None:
         """Read a .prae file; a PRAE already here is never merged: copy or replace, the user says."""

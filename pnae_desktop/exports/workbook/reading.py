@@ -25,6 +25,12 @@ from pnae_desktop.exports.workbook import layout as bw
 
 Source = Path | str | bytes  # a workbook file, or its content
 
+# Documented limits (README): a workbook is refused beyond these, before openpyxl parses it.
+MAX_WORKBOOK_FILE_BYTES = 100 * 1024 * 1024  # the .xlsx file itself
+MAX_MEMBER_BYTES = 20 * 1024 * 1024  # one member (a sheet's XML…), uncompressed
+MAX_TOTAL_BYTES = 100 * 1024 * 1024  # all members, uncompressed
+MAX_MEMBERS = 1000  # entries in the zip (an export has about fifteen)
+
 
 # -- reading cells -------------------------------------------------------------------------
 
@@ -164,19 +170,72 @@ def _fold(text: str) -> str:
 
 
 def open_workbook(file: WorkbookFile) -> Any:
+    """The workbook, parsed from an in-memory copy whose every member was first decompressed
+    within the limits above (the sizes the zip declares can lie); UserError naming the file."""
     if file.path is not None and not file.path.is_file():
         raise UserError(f"Fichier introuvable : {file.path}.")
+    if file.data is None:
+        file.data = _read_file(file)
     if not zipfile.is_zipfile(file.stream()):
         raise UserError(
             f"« {file.name} » n'est pas un classeur Excel (.xlsx) : le fichier est "
             "abîmé ou d'un autre format. Enregistrez-le au format Excel 2007-365 (.xlsx)."
         )
+    check_sizes(file)
     try:
         return load_workbook(file.stream())
     except Exception as exc:
         raise UserError(
             f"« {file.name} » n'est pas un classeur Excel (.xlsx) lisible ({exc.__class__.__name__})."
         ) from exc
+
+
+def _too_big(file: WorkbookFile, what: str, limit: int) -> UserError:
+    return UserError(
+        f"« {file.name} » est refusé : {what} dépasse {limit // (1024 * 1024)} Mo. "
+        "Un classeur budgétaire exporté par PNAE Desktop est bien plus petit ; repartez d'un nouvel export."
+    )
+
+
+def _read_file(file: WorkbookFile) -> bytes:
+    """The file's bytes, at most MAX_WORKBOOK_FILE_BYTES (read once: openpyxl parses this copy)."""
+    assert file.path is not None
+    try:
+        with open(file.path, "rb") as handle:
+            data = handle.read(MAX_WORKBOOK_FILE_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"« {file.name} » illisible : {exc.strerror or exc}.") from None
+    if len(data) > MAX_WORKBOOK_FILE_BYTES:
+        raise _too_big(file, "le fichier", MAX_WORKBOOK_FILE_BYTES)
+    return data
+
+
+def check_sizes(file: WorkbookFile) -> None:
+    """Decompress every member, counting bytes and keeping none, and stop past the limits."""
+    try:
+        with zipfile.ZipFile(file.stream()) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise UserError(f"« {file.name} » est refusé : trop d'éléments dans l'archive ({len(infos)}).")
+            total = 0
+            for info in infos:
+                size = 0
+                with zf.open(info) as handle:
+                    while chunk := handle.read(1024 * 1024):
+                        size += len(chunk)
+                        total += len(chunk)
+                        if size > MAX_MEMBER_BYTES:
+                            raise _too_big(
+                                file, f"l'élément « {info.filename[:80]} » une fois décompressé", MAX_MEMBER_BYTES
+                            )
+                        if total > MAX_TOTAL_BYTES:
+                            raise _too_big(file, "son contenu une fois décompressé", MAX_TOTAL_BYTES)
+    except UserError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever zipfile trips on, the archive is damaged
+        raise UserError(
+            f"« {file.name} » n'est pas un classeur Excel (.xlsx) lisible ({exc.__class__.__name__})."
+        ) from None
 
 
 def _not_ours(file: WorkbookFile, why: str) -> UserError:

@@ -10,6 +10,7 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.exports.package import PackageContent, write_package
 from pnae_desktop.services import budget, praes
 from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
+from pnae_desktop.services.outputs import check_output
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ConventionRow
 from pnae_desktop.store.schema import HEAD_REVISION
@@ -29,7 +30,11 @@ def read_content(store: Store, prae_id: int) -> PackageContent:
         return PackageContent(uid, detail, prae_budget, settings, state)
 
 
-def export_package(store: Store, prae_id: int, out_path: Path | str, *, app_version: str) -> Path:
-    """Write the PRAE `prae_id` as a package at `out_path` (temp file, then renamed); return it."""
+def export_package(
+    store: Store, prae_id: int, out_path: Path | str, *, app_version: str, overwrite: bool = False
+) -> Path:
+    """Write the PRAE `prae_id` as a package at `out_path` (temp file, then renamed); return it.
+    An existing file is replaced only with `overwrite`; the store or a SQLite file never is."""
     content = read_content(store, prae_id)
+    out_path = check_output(Path(out_path).expanduser(), overwrite=overwrite, store_path=store.path)
     return write_package(content, out_path, app_version=app_version, schema_version=HEAD_REVISION)
