@@ -363,8 +363,10 @@ def test_hostile_strings_through_show_exports_and_dashboard(name, target, hostil
     before = sha256(db)
     if target == "dashboard":
         request.getfixturevalue("isolated_settings")
-        _dashboard_shows_the_title_as_text(db, value if "prae-title" in accepted else None)
-        record(f"strings:{name}:{target}", None, False, sha256(db) == before)
+        try:
+            _dashboard_shows_the_title_as_text(db, value if "prae-title" in accepted else None)
+        finally:
+            record(f"strings:{name}:{target}", None, False, sha256(db) == before)
         return
     argv = (
         ["show", "--db", str(db), "--prae", "1", "--format", "json"]
