@@ -168,3 +168,27 @@ def watchdog():
     dog = MessageWatchdog()
     yield dog
     dog.stop()
+
+
+# -- the hostile-input suite's counts (tests/test_hostile_inputs.py records one dict per case) ----
+
+HOSTILE_RESULTS: list[dict] = []
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not HOSTILE_RESULTS:
+        return
+    tried = len(HOSTILE_RESULTS)
+    refused = sum(r["refused_cleanly"] for r in HOSTILE_RESULTS)
+    identical = sum(r["byte_identical"] for r in HOSTILE_RESULTS)
+    tracebacks = sum(r["traceback"] for r in HOSTILE_RESULTS)
+    terminalreporter.write_line(
+        f"hostile inputs: {tried} tried, {refused} refused cleanly, {identical} store byte-identical, "
+        f"{tracebacks} tracebacks"
+    )
+    pending = [r for r in HOSTILE_RESULTS if r.get("pending")]
+    if pending:  # cases marked xfail until the other hardening work is merged
+        terminalreporter.write_line(
+            f"hostile inputs awaiting other fixes (xfail): {len(pending)} cases, "
+            f"{sum(r['traceback'] for r in pending)} of the tracebacks"
+        )

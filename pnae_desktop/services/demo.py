@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import cast
 
+from pnae_desktop import faults
 from pnae_desktop.catalogue import suggestions
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
@@ -61,24 +62,39 @@ REGIONAL_ACTIONS = (
 
 
 def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_REGION) -> int:
-    """Create the demo PRAE for `region_code` over the edition's period; return its id."""
+    """Create the demo PRAE for `region_code` over the edition's period; return its id.
+    One transaction: every service called joins it, so a failure or a kill at any step leaves
+    no half-created PRAE (the `demo.*` checkpoints of pnae_desktop/faults.py prove it)."""
     region = catalogue.region(region_code)
-    prae_id = praes.create_prae(
-        store,
-        catalogue,
-        NewPrae(
-            region_code=region.insee_code,
-            start_year=catalogue.start_year,
-            end_year=catalogue.end_year,
-            pnae_actions=tuple(sorted(set(catalogue.priority_action_numbers) | {12, 13})),
-            title=f"PRAE {region.name} {catalogue.start_year}-{catalogue.end_year} (démonstration)",
-        ),
-    )
-    for title, fields in REGIONAL_ACTIONS:
-        praes.add_regional_action(store, prae_id, title, **fields)
-    _fill_drafting(store, catalogue, prae_id)
-    _fill_budget(store, prae_id)
-    convention.fill_demo(store, prae_id, catalogue)
+    with store.transaction():
+        prae_id = praes.create_prae(
+            store,
+            catalogue,
+            NewPrae(
+                region_code=region.insee_code,
+                start_year=catalogue.start_year,
+                end_year=catalogue.end_year,
+                pnae_actions=tuple(sorted(set(catalogue.priority_action_numbers) | {12, 13})),
+                title=f"PRAE {region.name} {catalogue.start_year}-{catalogue.end_year} (démonstration)",
+            ),
+        )
+        faults.checkpoint("demo.after_prae")
+        for title, fields in REGIONAL_ACTIONS:
+            praes.add_regional_action(store, prae_id, title, **fields)
+        faults.checkpoint("demo.after_actions")
+        _fill_drafting(store, catalogue, prae_id)
+        faults.checkpoint("demo.after_drafting")
+        _fill_budget(store, prae_id)
+        faults.checkpoint("demo.after_budget")
+        convention.fill_demo(store, prae_id, catalogue)
+        faults.checkpoint("demo.after_convention")
+        _fill_organisation(store, prae_id, region.insee_code, region.seat)
+        faults.checkpoint("demo.before_commit")
+    return prae_id
+
+
+def _fill_organisation(store: Store, prae_id: int, region_code: str, seat: str) -> None:
+    """The regional association's address, SIRET and contacts (fictitious)."""
     org_id = praes.prae_organisation_id(store, prae_id)
     current = praes.organisation(store, org_id)
     praes.save_organisation(
@@ -87,16 +103,15 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
             id=org_id,
             name=current.name,
             acronym=current.acronym,
-            address=f"12, rue de la République – {region.seat}",
-            siret=demo_siret(region.insee_code),
+            address=f"12, rue de la République – {seat}",
+            siret=demo_siret(region_code),
             representative_name=current.representative_name,
             representative_title=current.representative_title,
             email="contact@arml-demo.fr",
             phone="01 23 45 67 89",
-            region_code=region.insee_code,
+            region_code=region_code,
         ),
     )
-    return prae_id
 
 
 def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
@@ -202,6 +217,7 @@ def _fill_budget(store: Store, prae_id: int) -> None:
                     for acc, label, cents in DIGITAL_PLAN_2018
                 ]
     budget.set_charge_cells(store, cells)
+    faults.checkpoint("demo.after_charges")
     budget.set_structural_cells(
         store,
         prae_id,

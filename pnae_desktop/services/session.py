@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pnae_desktop import faults
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ConflictError
@@ -127,6 +128,7 @@ class PraeSession:
                         theirs=theirs,
                         mine=mine,
                     )
+            faults.checkpoint("session.before_commit")
             return inverse
 
     def apply(self, edit: Edit, *, merge_key: object = None) -> Changed:

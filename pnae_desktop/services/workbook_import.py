@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pnae_desktop import faults
 from pnae_desktop.domain.budget_cells import ChargeCell, FinancingCell
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.budget_import import Change, open_edited
@@ -55,6 +56,7 @@ def apply_changes(store: Store, prae_id: int, changes: list[Change]) -> Applied:
         if foreign:
             raise ValidationError(f"Action « {foreign[0].action} » absente du PRAE n° {prae_id}.")
         previous_charges = budget_service.set_charge_cells(store, charge_cells) if charge_cells else []
+        faults.checkpoint("workbook.after_charges")
         previous_financing = budget_service.set_financing_cells(store, financing_cells) if financing_cells else []
     return Applied(prae_id, previous_charges, previous_financing)
 

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from pnae_desktop import faults
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.exports.package import FUNDER_REF, Documents, PackageError, read_documents
 from pnae_desktop.services.convention import settings_to_dict
@@ -161,11 +162,14 @@ def import_package(
                 raise _already_there(existing[1])
             if mode == "replace" and existing is not None and store_path is not None:
                 backup_now(store_path, BACKUP_REASON)  # a StoreError here stops the import: nothing written
+                faults.checkpoint("package.after_backup")
             if mode == "copy":
                 plan.uid = new_uid()
                 plan.title = plan.title[: 300 - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
                 existing = None
-            return _write(session, plan, existing)
+            prae_id = _write(session, plan, existing)
+            faults.checkpoint("package.before_commit")
+            return prae_id
     except SQLAlchemyError as exc:
         raise PackageError(
             "Import",
@@ -185,6 +189,7 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
     if old is not None:
         prae_id, created_at = old[0], old[2]
         session.execute(delete(PraeRow).where(PraeRow.id == prae_id))  # the database cascades
+        faults.checkpoint("package.after_delete")
     prae = PraeRow(
         id=prae_id,
         uid=plan.uid,
@@ -212,6 +217,7 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
         prae.structural_costs.append(StructuralCostRow(year=year, position=pos, label=label, amount_cents=cents))
     session.add(prae)
     session.flush()  # ids of the actions, directory entries and funders
+    faults.checkpoint("package.mid_write")
     _add_linked_rows(prae, plan, actions, missions, funders)
     if plan.settings is not None and plan.state is not None:
         session.add(_convention_row(prae.id, plan, funders))
