@@ -69,11 +69,6 @@ SCENARIOS = {
     "store.create.schema": ("demo", True),
     "store.create.version": ("demo", True),
 }
-# Store creation is not yet one transaction (SQLite DDL autocommits): a kill once the tables
-# are made leaves a store without its version row. The store opener's work makes it atomic.
-CREATION_NOT_ATOMIC = pytest.mark.xfail(
-    strict=False, reason="finding 5 (store creation race/atomicity) lands with the store opener work"
-)
 
 
 def test_every_checkpoint_has_a_scenario():
@@ -139,8 +134,7 @@ def _next_command_works(argv: list[str], db: Path, creates: bool, capsys) -> Non
 def _params():
     for name, (_, creates) in SCENARIOS.items():
         for action in ("raise", "kill"):
-            marks = [CREATION_NOT_ATOMIC] if creates else []
-            yield pytest.param(name, action, id=f"{name}-{action}", marks=marks)
+            yield pytest.param(name, action, id=f"{name}-{action}")
 
 
 @pytest.mark.parametrize(("checkpoint", "action"), list(_params()))

@@ -9,6 +9,7 @@ opening); this module is its SQLAlchemy half.
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -143,6 +144,38 @@ def _upgrade(engine: Engine) -> None:
             connection.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
 
 
+def _create_store_file(path: Path) -> None:
+    """A new store is built whole beside its place, then moved in: SQLite commits each CREATE
+    TABLE on its own, so a crash while building leaves only a hidden temporary file (swept like
+    the exports' ones), never a store without its schema version at `path`."""
+    tmp = path.with_name(f".{path.name}.pnae-tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    _create_private_file(tmp)
+    engine = sqlite_engine(tmp)
+    try:
+        _upgrade(engine)
+    except (SQLAlchemyError, OSError) as exc:
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"Impossible de préparer « {path} » : {exc}.") from None
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    with open(tmp, "rb") as built:
+        os.fsync(built.fileno())
+    try:
+        if path.exists() and path.stat().st_size == 0:
+            os.replace(tmp, path)  # an empty file left there (by hand or an older crash)
+        else:
+            os.link(tmp, path)  # never over a store someone else made meanwhile
+            tmp.unlink()
+    except FileExistsError:
+        tmp.unlink(missing_ok=True)
+        raise StoreError(f"« {path} » vient d'être créé par un autre programme : réessayez.") from None
+    except OSError as exc:
+        if path.exists():
+            tmp.unlink(missing_ok=True)
+            raise StoreError(f"Impossible de créer « {path} » : {exc.strerror or exc}.") from None
+        os.replace(tmp, path)  # no hard links on this file system: the writer lock keeps others out
+
+
 def _create_private_file(path: Path) -> None:
     """Create the new store's file 0600 (POSIX; SQLite gives its -wal/-shm the same mode)."""
     try:
@@ -171,7 +204,8 @@ def open_sqlite(path: Path | str, read_only: bool = False) -> Store:
     if revision is not None and revision != HEAD_REVISION:
         backup_before_migration(path)  # a StoreError here stops the migration: nothing changes
     if revision is None:
-        _create_private_file(path)
+        _create_store_file(path)
+        revision = HEAD_REVISION
     engine = sqlite_engine(path)
     store = Store(engine, str(path), path)
     try:

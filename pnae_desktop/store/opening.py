@@ -125,6 +125,13 @@ def prepare_writing(path: Path) -> tuple[str | None, WriterLock]:
 
     if path.is_dir():
         raise StoreError(f"« {path} » est un dossier, pas un fichier de données PNAE Desktop.")
+    if path.exists() and path.stat().st_size == 0:
+        # Maybe a store lost by a failed copy: writing a new one there would hide the loss.
+        raise StoreError(
+            f"« {path} » est vide (0 octet) : ce n'est pas un fichier de données PNAE Desktop. "
+            "Restaurez une sauvegarde, ou supprimez ce fichier pour en créer un nouveau. "
+            "Le fichier n'a pas été modifié."
+        )
     _check_file(path)
     _check_writable(path)
     try:  # first launch: the user's data folder does not exist yet
