@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pnae_desktop.domain import budget as dom
-from pnae_desktop.domain.money import parse_amount
+from pnae_desktop.domain.money import MAX_NUMBER_TEXT, parse_amount
 from pnae_desktop.errors import ValidationError
 
 
@@ -33,6 +33,8 @@ def parse_charge_cell(text: str, where: str, account: str) -> ChargeValue | None
     """'1 234,56' → amount; '0,5 × 52 000' (personnel only) → ETP × annual cost; '' → None."""
     if not text.strip():
         return None
+    if len(text) > 2 * MAX_NUMBER_TEXT:  # before the regex: "ETP × coût" is two numbers at most
+        raise ValidationError(f"{where} : saisie trop longue ({2 * MAX_NUMBER_TEXT} caractères au plus).")
     match = _ETP.match(text)
     if match:
         if account != dom.PERSONNEL_ACCOUNT:

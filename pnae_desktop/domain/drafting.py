@@ -14,6 +14,7 @@ from pnae_desktop.catalogue.model import Action as PnaeAction
 from pnae_desktop.catalogue.model import Catalogue, description_as_richtext
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
+from pnae_desktop.domain.money import MAX_NUMBER_TEXT
 from pnae_desktop.errors import ValidationError
 
 INDICATOR_UNITS = {
@@ -73,7 +74,7 @@ FIELD_LABELS = {
     "missions_locales": "Missions locales concernées",
 }
 
-_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$", re.ASCII)  # int()/Decimal() would take other scripts' digits
 
 
 @overload
@@ -91,6 +92,8 @@ def parse_number(text: str | Decimal | int | None, where: str, *, allow_empty: b
     if isinstance(text, (int, Decimal)):
         value = Decimal(text)
     else:
+        if len(text or "") > MAX_NUMBER_TEXT:  # before any parsing, at any length
+            raise ValidationError(f"{where} : valeur trop grande.")
         raw = (text or "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
         if not raw:
             if allow_empty:

@@ -20,6 +20,8 @@ from pnae_desktop.errors import ValidationError
 LOCALE = "fr_FR"
 MAX_LINE_CENTS = 100_000_000 * 100  # above this a single line is a typing slip
 HUNDRED_PERCENT = Decimal(100)
+# The longest number text worth reading: "100 000 000,00 €" with every kind of space is far shorter.
+MAX_NUMBER_TEXT = 64
 
 # Users paste from Excel, LibreOffice and Babel output: accept every usual space.
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]+")
@@ -52,6 +54,8 @@ def _split_number(text: str, where: str, noun: str, unit: tuple[str, ...], examp
     if not isinstance(text, str):
         raise TypeError(f"expected str, not {type(text).__name__}")
     shown = text.strip()
+    if len(shown) > MAX_NUMBER_TEXT:  # before any regex or int(): int() refuses 4 301+ digits
+        raise ValidationError(f"{where} : {noun} trop long ({MAX_NUMBER_TEXT} caractères au plus).", where)
     s = _SPACES.sub(" ", shown)
     for suffix in unit:
         if s.lower().endswith(suffix):
@@ -77,6 +81,12 @@ def _split_number(text: str, where: str, noun: str, unit: tuple[str, ...], examp
 def parse_amount(text: str, where: str) -> int:
     """French or dotted amount text → int cents ≥ 0; ValidationError naming `where` otherwise."""
     negative, whole, dec = _split_number(text, where, "montant", ("€", "eur"), "1 234,56")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > len(str(MAX_LINE_CENTS // 100)):  # refused before int(), at any length
+        raise ValidationError(
+            f"{where} : montant absurde (plus de {format_amount(MAX_LINE_CENTS)} sur une ligne).",
+            where,
+        )
     cents = int(whole) * 100 + int(dec)
     if negative and cents:
         raise ValidationError(f"{where} : montant négatif refusé.", where)

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.text import control_character
 
 MIN_PERIOD_YEARS = 1
 MAX_PERIOD_YEARS = 4
@@ -66,7 +67,7 @@ def check_status(status: str) -> None:
 
 
 def check_required_text(value: str | None, label: str, field: str) -> str:
-    text = (value or "").strip()
+    text = (check_text(value, label, field) or "").strip()
     if not text:
         raise ValidationError(f"Le champ « {label} » ne peut pas être vide.", field)
     return text
@@ -100,4 +101,17 @@ def check_siret(siret: str | None) -> str | None:
             f"SIRET « {siret} » invalide : 14 chiffres attendus, avec une clé de contrôle correcte.",
             "siret",
         )
+    return value
+
+
+def check_text(value: str | None, label: str, field: str | None = None, *, long_text: bool = False) -> str | None:
+    """Refuse a typed text holding a control character, naming the field and the character
+    (« Intitulé : caractère de contrôle U+0007 non autorisé. »); return `value` unchanged."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} : texte attendu.", field)
+    bad = control_character(value, long_text=long_text)
+    if bad is not None:
+        raise ValidationError(f"{label} : caractère de contrôle U+{ord(bad):04X} non autorisé.", field)
     return value

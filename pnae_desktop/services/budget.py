@@ -132,7 +132,8 @@ def _action(session, action_id: int) -> PraeActionRow:
     return row
 
 
-def _check_label(label: str, where: str, limit: int = 300) -> None:
+def _check_label(label: str, where: str, limit: int = 300, field: str = "Libellé de la ligne") -> None:
+    rules.check_text(label, field)  # named by its field: `where` would quote the bad character
     if len(label) > limit:
         raise ValidationError(f"{where} : libellé trop long ({limit} caractères au plus).")
 
@@ -284,7 +285,7 @@ def save_funder(store: Store, prae_id: int, funder_id: int | None, name: str, ki
     name = name.strip()
     if not name:
         raise ValidationError("Le nom du financeur ne peut pas être vide.")
-    _check_label(name, f"Financeur « {name[:40]} »", 200)
+    _check_label(name, f"Financeur « {name[:40]} »", 200, "Nom du financeur")
     dom.Funder(0, name, kind)  # validates the kind
     with store.transaction() as session:
         prae = prae_row(session, prae_id)

@@ -16,6 +16,7 @@ from typing import Any
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as budget_service
@@ -157,6 +158,19 @@ def check_settings(s: ConventionSettings, start_year: int, end_year: int) -> Con
     return s
 
 
+def check_typed_texts(value: Any, label: str, *, long_text: bool) -> None:
+    """Every text inside settings or articles (as their JSON dict) refused when it holds a
+    control character, naming where it is."""
+    if isinstance(value, str):
+        rules.check_text(value, label, long_text=long_text)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_typed_texts(item, f"{label} › {key}", long_text=long_text)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_typed_texts(item, label, long_text=long_text)
+
+
 # -- reading and writing -------------------------------------------------------------------------
 
 
@@ -205,7 +219,10 @@ def _save(
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         if settings is not None:  # refused before anything is written
+            check_typed_texts(settings_to_dict(settings), "Paramètres de la convention", long_text=False)
             check_settings(settings, prae.start_year, prae.end_year)
+        if state is not None:
+            check_typed_texts(cv.state_to_dict(state), "Articles de la convention", long_text=True)
         row = session.get(ConventionRow, prae_id)
         if row is None:
             row = ConventionRow(

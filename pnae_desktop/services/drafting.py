@@ -53,6 +53,8 @@ def _clean(field: str, value: Any) -> Any:
         return drafting.check_length(rules.check_required_text(value, "Intitulé", "title"), "title", "Intitulé")
     if field == "regional_priority":
         return bool(value)
+    label = drafting.FIELD_LABELS.get(field, field)
+    rules.check_text(value if isinstance(value, str) else None, label, field, long_text=field not in ACTION_LINE_FIELDS)
     if field == "territorial_levels":
         return ",".join(drafting.check_levels(value))
     if field in ACTION_LINE_FIELDS:
@@ -124,6 +126,8 @@ def set_milestones(store: Store, action_id: int, milestones: list[Milestone]) ->
     with store.transaction() as session:
         row = _action(session, action_id)
         prae = prae_row(session, row.prae_id)
+        for m in milestones:
+            rules.check_text(m.text, f"Calendrier {m.year} : jalon", "calendar")
         checked = [drafting.check_milestone(m, prae.start_year, prae.end_year) for m in milestones]
         previous = [milestone_entity(i) for i in row.calendar]
         row.calendar = []
@@ -137,6 +141,9 @@ def set_indicators(store: Store, action_id: int, indicators: list[Indicator]) ->
     with store.transaction() as session:
         row = _action(session, action_id)
         prae = prae_row(session, row.prae_id)
+        for i in indicators:
+            rules.check_text(i.label, "Indicateur : libellé", "indicators")
+            rules.check_text(i.comment, "Indicateur : commentaire", "indicators", long_text=True)
         checked = [drafting.check_indicator(i, prae.start_year, prae.end_year) for i in indicators]
         previous = [indicator_entity(i) for i in row.indicators]
         row.indicators = indicator_rows(checked)
@@ -264,6 +271,9 @@ def restore_action(store: Store, prae_id: int, snapshot: PraeAction, position: i
 
 def check_mission_locale(ml: MissionLocale) -> MissionLocale:
     """The entry as stored: name required, every text trimmed and within its length."""
+    for value, label, key in ((ml.city, "Ville", "city"), (ml.director, "Directeur ou directrice", "director")):
+        rules.check_text(value, label, key)
+    rules.check_text(ml.contact, "Contact", "contact")
     name = drafting.check_length(
         rules.check_required_text(ml.name, "Nom de la mission locale", "name"), "name", "Nom de la mission locale"
     )

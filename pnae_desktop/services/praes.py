@@ -97,6 +97,8 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
     unknown = [n for n in new.pnae_actions if n not in known]
     if unknown:
         raise ValidationError(f"Action(s) du PNAE inconnue(s) dans « {catalogue.short_title} » : {unknown}.", "actions")
+    rules.check_text(new.title, "Intitulé du PRAE", "title")
+    rules.check_text(new.organisation_name, "Organisation", "organisation")
     title = (new.title or "").strip() or default_title(catalogue, region.name, new.start_year, new.end_year)
     with store.transaction() as session:
         organisation = _organisation_row(session, region.insee_code, new.organisation_name.strip(), catalogue)
@@ -126,6 +128,8 @@ def add_regional_action(store: Store, prae_id: int, title: str, **fields: str) -
     unknown = set(fields) - set(FICHE_TEXT_FIELDS)
     if unknown:
         raise ValidationError(f"Champ(s) inconnu(s) : {sorted(unknown)}.")
+    for key, value in fields.items():
+        rules.check_text(value, drafting.FIELD_LABELS.get(key, key), key, long_text=True)
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
         position = len(prae.actions)
@@ -306,8 +310,23 @@ ORGANISATION_TEXT_FIELDS = (
 )
 
 
+ORGANISATION_FIELD_LABELS = {
+    "acronym": "Sigle",
+    "address": "Adresse",
+    "legal_form": "Forme juridique",
+    "representative_name": "Représentant",
+    "representative_title": "Qualité du représentant",
+    "email": "Courriel",
+    "phone": "Téléphone",
+}
+
+
 def check_organisation(organisation: Organisation) -> Organisation:
     """The organisation as stored: name required, SIRET checked, the other texts trimmed."""
+    for key in ORGANISATION_TEXT_FIELDS:
+        rules.check_text(
+            getattr(organisation, key), ORGANISATION_FIELD_LABELS.get(key, key), key, long_text=key == "address"
+        )
     return replace(
         organisation,
         name=rules.check_required_text(organisation.name, "Nom", "name"),

@@ -7,6 +7,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QWidget
 
 from pnae_desktop.domain.summary import PraeSummary
+from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.locale import format_datetime
 
@@ -40,7 +41,10 @@ class PraeTableModel(QStandardItemModel):
                 format_datetime(p.updated_at),
             )
             sort_keys = (p.title, p.region_name, p.start_year, p.status, p.action_count, p.updated_at.timestamp())
-            tooltip = f"{p.organisation_name}\nSocle commun : {p.catalogue_edition}"
+            # always rich text, escaped: Qt would render a name that looks like HTML as HTML
+            tooltip = (
+                f"<qt>{escape_markup(p.organisation_name)}<br>Socle commun : {escape_markup(p.catalogue_edition)}</qt>"
+            )
             items = []
             for text, key in zip(texts, sort_keys):
                 item = QStandardItem(text)
@@ -105,7 +109,8 @@ class DashboardPage(DashboardPageForm, QWidget):
             self.coverageLabel.clear()
             return
         prae = self.model.rows[self.proxy.mapToSource(current).row()]
-        self.coverageLabel.setText(f"<b>{prae.title}</b> — {self.summary_provider(prae.id)}")
+        summary = self.summary_provider(prae.id)
+        self.coverageLabel.setText(f"<b>{escape_markup(prae.title)}</b> — {escape_markup(summary)}")
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()

@@ -32,6 +32,7 @@ from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
+from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.sheet import data_at, item_at, text_at
 
@@ -177,7 +178,8 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         adapted = set(drafting.adapted_fields(action, catalogue))
         if action.pnae_action is not None:
             self.originLabel.setText(
-                f"Déclinée de l'<b>action {action.pnae_action}</b> du {catalogue.short_title} — {action.theme_label}"
+                f"Déclinée de l'<b>action {action.pnae_action}</b> du {escape_markup(catalogue.short_title)} — "
+                f"{escape_markup(action.theme_label)}"
             )
         else:
             self.originLabel.setText("<b>Action régionale</b> (hors socle commun du PNAE)")

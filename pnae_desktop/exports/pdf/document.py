@@ -19,7 +19,7 @@ from pnae_desktop.exports.pdf.styles import (
     RIGHT_MARGIN,
     TOP_MARGIN,
 )
-from pnae_desktop.exports.pdf.text import FONT, NBSP, markup, plain, register_fonts
+from pnae_desktop.exports.pdf.text import FONT, NBSP, escape, markup, plain, register_fonts
 
 
 class Heading(Paragraph):
@@ -111,7 +111,8 @@ class ExportDoc(BaseDocTemplate):
         self._outline_level = level
         self.canv.addOutlineEntry(flowable.outline_title, key, level, closed=level > 0)
         if flowable.toc_level is not None:
-            self.notify("TOCEntry", (flowable.toc_level, flowable.toc_text, self.page, key))
+            # reportlab builds a Paragraph of each entry: its text must be markup, escaped
+            self.notify("TOCEntry", (flowable.toc_level, escape(flowable.toc_text), self.page, key))
 
     def handle_documentBegin(self) -> None:  # multiBuild runs it once per pass
         self._heading_count = 0

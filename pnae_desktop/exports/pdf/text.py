@@ -18,6 +18,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pnae_desktop import paths
+from pnae_desktop.text import escape_markup, printable
 
 # ------------------------------------------------------------------------------------------
 # Fonts
@@ -110,14 +111,13 @@ def french_spacing(text: str) -> str:
     return text
 
 
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+escape = escape_markup  # the shared escaping function, under the name the PDF modules use
 
 
 def markup(text: str | None, *, rich: bool = False) -> str:
     """Plain text → reportlab paragraph markup: French spacing, XML escaped; with `rich`,
     *italic* (the rich-text fields' only inline markup) becomes italic."""
-    out = escape(french_spacing(text or ""))
+    out = escape(french_spacing(printable(text or "")))
     if rich:
         out = _ITALIC.sub(r"<i>\1</i>", out)
     return out
@@ -125,4 +125,4 @@ def markup(text: str | None, *, rich: bool = False) -> str:
 
 def plain(text: str | None) -> str:
     """The text as it reads in the PDF (French spacing, no markup): for titles and outlines."""
-    return french_spacing(_ITALIC.sub(r"\1", text or ""))
+    return french_spacing(_ITALIC.sub(r"\1", printable(text or "")))

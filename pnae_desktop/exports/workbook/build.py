@@ -36,6 +36,7 @@ from pnae_desktop.exports.workbook.layout import (
 from pnae_desktop.exports.workbook.sheet import Sheet
 from pnae_desktop.exports.workbook.synthesis import write_synthesis
 from pnae_desktop.paths import make_private_dirs
+from pnae_desktop.text import printable_data
 
 
 def _validation_specs() -> list[tuple[str, DataValidation]]:
@@ -145,6 +146,9 @@ def build_workbook(
     exported_at: datetime | None = None,
 ) -> Workbook:
     """The budget workbook of a PRAE, in memory (see the package doc for its layout)."""
+    # openpyxl refuses control characters: a store written before the input checks may hold
+    # some, replaced here by U+FFFD (shown, never silently dropped)
+    detail, budget, totals = printable_data((detail, budget, totals))
     book = Book(detail, budget, totals, catalogue=catalogue, app_version=app_version, exported_at=exported_at)
     syn = book.sheet(SYNTHESIS, 0)
     pa = book.sheet(BY_ACTION)

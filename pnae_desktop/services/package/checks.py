@@ -14,11 +14,13 @@ from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, Organisation
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.package import Documents, PackageError
+from pnae_desktop.exports.package.places import place
 from pnae_desktop.services.drafting import check_mission_locale
 from pnae_desktop.services.package.budget_checks import check_budget, check_convention
 from pnae_desktop.services.package.plan import Plan, decimal, number, refuse, text
 from pnae_desktop.services.praes import ORGANISATION_TEXT_FIELDS, check_organisation
 from pnae_desktop.store.models import FICHE_TEXT_FIELDS
+from pnae_desktop.text import control_character
 
 
 def _catalogue(edition: str) -> Catalogue:
@@ -32,8 +34,39 @@ def _catalogue(edition: str) -> Catalogue:
     )
 
 
+# Members whose texts may hold tabs and line breaks (fiche texts, articles), and the keys of
+# the other members' long texts; every other text is one line.
+LONG_TEXT_MEMBERS = frozenset({"actions.json", "convention.json"})
+LONG_TEXT_KEYS = frozenset({"address", "comment"})
+
+
+def check_texts(member: str, document: Any) -> None:
+    """Refuse a package text holding a control character, naming its place and the character."""
+    stack: list[tuple[list[Any], Any]] = [([], document)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            stack += [([*path, k], v) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [([*path, i], v) for i, v in enumerate(node)]
+        elif isinstance(node, str):
+            key = next((k for k in reversed(path) if isinstance(k, str)), "")
+            long_text = member in LONG_TEXT_MEMBERS or key in LONG_TEXT_KEYS
+            bad = control_character(node, long_text=long_text)
+            if bad is not None:
+                where = place(member, path, document)
+                raise PackageError(where, f"caractère de contrôle U+{ord(bad):04X} non autorisé", member)
+
+
 def check(docs: Documents) -> Plan:
     """The plan of what to write; PackageError at the first rule a document breaks."""
+    for member, document in (
+        ("prae.json", docs.prae),
+        ("actions.json", docs.actions),
+        ("budget.json", docs.budget),
+        ("convention.json", docs.convention),
+    ):
+        check_texts(member, document)
     p = docs.prae
     catalogue = _catalogue(p["catalogue_edition"])
     start, end = p["period"]["start"], p["period"]["end"]
