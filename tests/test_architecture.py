@@ -177,3 +177,15 @@ def test_the_window_loads_without_the_heavy_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_one_escaping_function_for_markup():
+    """Every reportlab Paragraph and Qt rich-text label built from data escapes it through
+    pnae_desktop.text.escape_markup: no second, subtly different escaper."""
+    others = [
+        f"{module}:{n}"
+        for module, path in modules().items()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "html.escape(" in line or "xml.sax.saxutils" in line
+    ]
+    assert not others, others

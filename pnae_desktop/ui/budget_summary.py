@@ -3,13 +3,13 @@ nature and the balance, as one HTML page built from the domain's totals."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from decimal import Decimal
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import format_amount, format_percentage
+from pnae_desktop.text import escape_markup
 
 Row = tuple[str, Sequence[object]]  # (CSS class of the row: "" or "t" for a total, cells)
 
@@ -22,11 +22,13 @@ UNASSIGNED = "Non affecté (action sans objectif CPO)"
 
 
 def _table(title: str, head: Sequence[str], rows: Sequence[Row]) -> str:
-    out = [f"<h3>{html.escape(title)}</h3><table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"]
+    out = [
+        f"<h3>{escape_markup(title)}</h3><table><tr>" + "".join(f"<th>{escape_markup(h)}</th>" for h in head) + "</tr>"
+    ]
     for cls, cells in rows:
         out.append(
             f'<tr class="{cls}">'
-            + "".join(f'<td class="{"n" if i else ""}">{html.escape(str(v))}</td>' for i, v in enumerate(cells))
+            + "".join(f'<td class="{"n" if i else ""}">{escape_markup(str(v))}</td>' for i, v in enumerate(cells))
             + "</tr>"
         )
     return "".join(out) + "</table>"
@@ -94,7 +96,7 @@ def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems: Sequence[dom
     ]
     if problems:
         parts.append(
-            "<h3>À vérifier</h3><ul>" + "".join(f"<li>{html.escape(p.message)}</li>" for p in problems) + "</ul>"
+            "<h3>À vérifier</h3><ul>" + "".join(f"<li>{escape_markup(p.message)}</li>" for p in problems) + "</ul>"
         )
     else:
         parts.append('<p style="color:#2e7d32"><b>Budget équilibré, chaque action et chaque année.</b></p>')

@@ -3,27 +3,26 @@ signatures) as HTML, the article being edited highlighted and unfilled fields ma
 
 from __future__ import annotations
 
-import html
-
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.text import escape_markup
 
 
 def blocks_html(blocks) -> str:
     out = []
     for b in blocks:
         if isinstance(b, cv.Paragraph):
-            out.append(f"<p>{html.escape(b.text)}</p>")
+            out.append(f"<p>{escape_markup(b.text)}</p>")
         elif isinstance(b, cv.BulletList):
             out.append(_items_html(b.items))
         elif isinstance(b, cv.Table):
-            head = "".join(f"<th>{html.escape(h)}</th>" for h in b.header)
+            head = "".join(f"<th>{escape_markup(h)}</th>" for h in b.header)
             rows = []
             for i, row in enumerate(b.rows):
                 bold = b.total_row and i == len(b.rows) - 1
                 cells = "".join(
                     f'<td align="{"right" if (c < len(b.numeric) and b.numeric[c]) else "left"}"'
                     f"{' nowrap' if (c < len(b.numeric) and b.numeric[c]) else ''}>"
-                    f"{'<b>' if bold else ''}{html.escape(v)}{'</b>' if bold else ''}</td>"
+                    f"{'<b>' if bold else ''}{escape_markup(v)}{'</b>' if bold else ''}</td>"
                     for c, v in enumerate(row)
                 )
                 rows.append(f"<tr>{cells}</tr>")
@@ -34,11 +33,11 @@ def blocks_html(blocks) -> str:
 def _items_html(items) -> str:
     out = ["<ul>"]
     for item in items:
-        out.append(f"<li>{html.escape(item.text)}")
+        out.append(f"<li>{escape_markup(item.text)}")
         if item.children:
             out.append(_items_html(item.children))
         for after in getattr(item, "after", ()) or ():
-            out.append(f"<p>{html.escape(after)}</p>")
+            out.append(f"<p>{escape_markup(after)}</p>")
         out.append("</li>")
     return "".join(out) + "</ul>"
 
@@ -50,24 +49,24 @@ def convention_html(rendered, highlight: str | None = None) -> str:
     ]
     parts.append(
         "".join(
-            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{html.escape(t)}</h1>'
+            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{escape_markup(t)}</h1>'
             for t in rendered.title[:1]
         )
     )
-    parts += [f'<p align="center">{html.escape(t)}</p>' for t in rendered.title[1:]]
+    parts += [f'<p align="center">{escape_markup(t)}</p>' for t in rendered.title[1:]]
     parts.append(blocks_html(rendered.parties))
-    parts.append(f"<h2>{html.escape(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
+    parts.append(f"<h2>{escape_markup(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
     for a in rendered.articles:
         style = ' style="background:#fff7d6"' if a.key == highlight else ""
         flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
         parts.append(
-            f'<a name="{a.key}"></a><div{style}><h2>{html.escape(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
+            f'<a name="{a.key}"></a><div{style}><h2>{escape_markup(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
         )
-    parts.append(f"<p><br>{html.escape(rendered.signature_closing)}</p>")
+    parts.append(f"<p><br>{escape_markup(rendered.signature_closing)}</p>")
     for s in rendered.signatures:
         parts.append(
-            f"<p><b>{html.escape(s.heading)}</b><br>{'<br>'.join(html.escape(x) for x in s.lines)}"
-            f"<br>{html.escape(s.name)}</p>"
+            f"<p><b>{escape_markup(s.heading)}</b><br>{'<br>'.join(escape_markup(x) for x in s.lines)}"
+            f"<br>{escape_markup(s.name)}</p>"
         )
     body = "".join(parts)
     return (

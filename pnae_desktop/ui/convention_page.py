@@ -4,7 +4,6 @@ checks before export. Every change is saved at once as an undoable edit of the P
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 from datetime import date
 
@@ -34,6 +33,7 @@ from pnae_desktop.domain.money import format_amount
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import edits, praes
+from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
@@ -422,7 +422,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         try:
             new_state = cv.override_article(self.state, key, text, title=title)
         except ValidationError as exc:
-            self._article_error = f'<span style="color:#b00020">{html.escape(str(exc))} (non enregistré)</span>'
+            self._article_error = f'<span style="color:#b00020">{escape_markup(str(exc))} (non enregistré)</span>'
             self.articleStatus.setText(self._article_error)
             return
         self._article_error = ""
@@ -490,7 +490,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
         def rows(items):
             return "".join(
-                f"<tr><td>{html.escape(label)}</td>"
+                f"<tr><td>{escape_markup(label)}</td>"
                 + "".join(f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
                 + f'<td align="right"><b>{format_amount(sum(amounts.values()))}</b></td></tr>'
                 for label, amounts in items

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import html
-
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from pnae_desktop.domain import drafting
+from pnae_desktop.text import escape_markup
 
 
 def diff_html(old: str | None, new: str | None) -> str:
     parts = []
     for op, text in drafting.word_diff(old, new):
-        text = html.escape(text)
+        text = escape_markup(text)
         if op == "-":
             parts.append(f'<span style="background:#fde2e1;color:#9b1c1c;text-decoration:line-through">{text}</span>')
         elif op == "+":
@@ -47,7 +46,7 @@ def show_field_diff(parent, label: str, old: str | None, new: str | None) -> Non
     _dialog(
         parent,
         f"Différences avec le PNAE — {label}",
-        LEGEND + f"<h3>{html.escape(label)}</h3>" + f"<p>{diff_html(old, new)}</p>",
+        LEGEND + f"<h3>{escape_markup(label)}</h3>" + f"<p>{diff_html(old, new)}</p>",
     ).exec()
 
 
@@ -63,7 +62,7 @@ def action_changes_html(action, catalogue) -> str:
     body = [LEGEND]
     for key in adapted:
         body.append(
-            f"<h3>{html.escape(drafting.FIELD_LABELS[key])}</h3><p>{diff_html(base.get(key), current.get(key))}</p>"
+            f"<h3>{escape_markup(drafting.FIELD_LABELS[key])}</h3><p>{diff_html(base.get(key), current.get(key))}</p>"
         )
     return "".join(body)
 

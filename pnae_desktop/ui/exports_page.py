@@ -3,7 +3,6 @@ progress, then open the file or its folder. The last destination is remembered p
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports, praes
+from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import jobs
 from pnae_desktop.ui.forms import Form, load_form
 
@@ -94,7 +94,7 @@ class ExportsPage(ExportsPageForm, QWidget):
             return
 
         summary = praes.get_prae(self.store, prae_id).summary  # read once: title and file names
-        self.praeLabel.setText(f"<b>{html.escape(summary.title)}</b>")
+        self.praeLabel.setText(f"<b>{escape_markup(summary.title)}</b>")
         names = exports.default_file_names(summary)
         settings = QSettings()
         default_dir = Path(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 
 from pnae_desktop.catalogue.model import (
@@ -15,6 +14,7 @@ from pnae_desktop.catalogue.model import (
     StructuralAxis,
 )
 from pnae_desktop.domain import richtext
+from pnae_desktop.text import escape_markup
 
 STYLE = """
 <style>
@@ -30,7 +30,7 @@ p { margin-top: 3px; margin-bottom: 3px; }
 
 
 def _inline(text: str) -> str:
-    return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", html.escape(text, quote=False))
+    return re.sub(r"\*([^*]+)\*", r"<i>\1</i>", escape_markup(text))
 
 
 def _items(items: list[richtext.Item], ordered: bool) -> str:
@@ -65,20 +65,20 @@ def rich(text: str | None) -> str:
 
 
 def action_html(catalogue: Catalogue, action: Action) -> str:
-    parts = [STYLE, f"<h1>Action {action.number}. {html.escape(action.title)}</h1>"]
-    parts.append(f'<p class="label">{html.escape(action.theme_label)}</p>')
+    parts = [STYLE, f"<h1>Action {action.number}. {escape_markup(action.title)}</h1>"]
+    parts.append(f'<p class="label">{escape_markup(action.theme_label)}</p>')
     for note in action.notes:
         parts.append(f'<p class="note">{_inline(note)}</p>')
     d = action.description
     for f in catalogue.fiche_model:
-        parts.append(f"<h2>{html.escape(f.label)}</h2>")
+        parts.append(f"<h2>{escape_markup(f.label)}</h2>")
         if f.key == "description":
             if d.intro:
                 parts.append(rich(d.intro))
             current_group = None
             for sub in d.sub_actions:
                 if sub.group and sub.group != current_group:
-                    parts.append(f"<h3>{html.escape(sub.group)}</h3>")
+                    parts.append(f"<h3>{escape_markup(sub.group)}</h3>")
                     current_group = sub.group
                 parts.append(f"<p><b>{sub.number}.</b> {_inline(sub.text)}</p>")
                 if sub.points:
@@ -91,7 +91,7 @@ def action_html(catalogue: Catalogue, action: Action) -> str:
                 if value is not None:
                     parts.append(f"<h3>{label}</h3>{rich(value) if value else ''}")
         elif f.key == "calendrier":
-            parts[-1] = f"<h2>{html.escape(action.calendar_label)}</h2>"
+            parts[-1] = f"<h2>{escape_markup(action.calendar_label)}</h2>"
             if action.calendar_intro:
                 parts.append(rich(action.calendar_intro))
             for year in action.calendar:
@@ -115,13 +115,13 @@ def action_html(catalogue: Catalogue, action: Action) -> str:
 def _list(title: str, items: tuple[str, ...]) -> str:
     if not items:
         return ""
-    return f"<h2>{html.escape(title)}</h2><ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>"
+    return f"<h2>{escape_markup(title)}</h2><ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>"
 
 
 def theme_html(theme: OperationalTheme) -> str:
     return (
         STYLE
-        + f"<h1>Thème opérationnel {theme.number}</h1><p><b>{html.escape(theme.title)}</b></p>"
+        + f"<h1>Thème opérationnel {theme.number}</h1><p><b>{escape_markup(theme.title)}</b></p>"
         + _list("Objectifs", theme.objectives)
         + _list("Propositions", theme.propositions)
         + _list("Mise en œuvre des politiques publiques", theme.public_policies)
@@ -133,7 +133,7 @@ def theme_html(theme: OperationalTheme) -> str:
 def axis_html(axis: StructuralAxis) -> str:
     return (
         STYLE
-        + f"<h1>Axe structurel {axis.number}</h1><p><b>{html.escape(axis.title)}</b></p>"
+        + f"<h1>Axe structurel {axis.number}</h1><p><b>{escape_markup(axis.title)}</b></p>"
         + _list("Objectifs", axis.objectives)
         + _list("Actions", axis.actions)
     )
@@ -143,7 +143,7 @@ def priority_html(catalogue: Catalogue, theme: PriorityTheme) -> str:
     actions = tuple(f"Action {n}. {catalogue.action(n).title}" for n in theme.actions)
     return (
         STYLE
-        + f"<h1>Thème prioritaire {theme.number}</h1><p><b>{html.escape(theme.title)}</b></p>"
+        + f"<h1>Thème prioritaire {theme.number}</h1><p><b>{escape_markup(theme.title)}</b></p>"
         + _list("Déclinaisons", theme.items)
         + _list("Actions du PNAE couvertes", actions)
     )
@@ -153,8 +153,8 @@ def objective_html(catalogue: Catalogue, objective: CpoObjective) -> str:
     axis = next(a for a in catalogue.cpo_axes if a.number == objective.axis)
     return (
         STYLE
-        + f"<h1>Objectif {html.escape(objective.code)}</h1>"
-        + f'<p class="label">Axe {axis.number} : {html.escape(axis.title)}</p>'
+        + f"<h1>Objectif {escape_markup(objective.code)}</h1>"
+        + f'<p class="label">Axe {axis.number} : {escape_markup(axis.title)}</p>'
         + rich(objective.text)
         + '<p class="label">Instruction N° DGEFP/SDPAE/2017/331 du 28 novembre 2017, II.</p>'
     )

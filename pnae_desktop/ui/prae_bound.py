@@ -3,13 +3,13 @@ each change is an edit applied through that PRAE's session (one undo history per
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QWidget
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.edits import Edit
+from pnae_desktop.text import escape_markup
 
 
 class PraeBoundPage:
@@ -57,7 +57,7 @@ class PraeBoundPage:
             self.refresh()
 
     def show_prae_title(self, title: str) -> None:
-        self.praeLabel.setText(f"<b>{html.escape(title)}</b>")
+        self.praeLabel.setText(f"<b>{escape_markup(title)}</b>")
 
     def apply_edit(self, edit: Edit, merge_key=None) -> bool:
         """Apply `edit` to the current PRAE; a refusal is shown in French and the page shows
