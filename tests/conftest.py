@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -192,3 +193,32 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             f"hostile inputs awaiting other fixes (xfail): {len(pending)} cases, "
             f"{sum(r['traceback'] for r in pending)} of the tracebacks"
         )
+
+
+def demo_material(folder: Path, db_name: str, *, edit_financing: bool = False) -> Path:
+    """A demo store in `folder`, its `.prae` package (prae.prae), its workbook (budget.xlsx) and a
+    copy of it edited as a funder would (edited.xlsx: a charge, and optionally a financing line)."""
+    import openpyxl
+
+    from pnae_desktop.exports.workbook.layout import BY_ACTION
+    from pnae_desktop.services.demo import create_demo
+    from pnae_desktop.services.exports import write_budget_workbook
+    from pnae_desktop.services.package import export_package
+
+    travel = "Déplacements, missions et réceptions"
+    store = open_store(folder / db_name)
+    create_demo(store, shipped_catalogues().default)
+    export_package(store, 1, folder / "prae.prae", app_version="test")
+    write_budget_workbook(store, 1, folder / "budget.xlsx", app_version="test")
+    store.close()
+    wb = openpyxl.load_workbook(folder / "budget.xlsx")
+    ws = wb[BY_ACTION]
+    rows = {v: r for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), 1) if v}
+    cols = {v: c for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), 1) if v}
+    charge = next(k for k in rows if isinstance(k, str) and k.startswith("C|") and k.endswith(f"|62|{travel}"))
+    ws.cell(rows[charge], cols["MONTANT|2019"]).value = 2_600
+    if edit_financing:
+        financing = next(k for k in rows if isinstance(k, str) and k.startswith("F|"))
+        ws.cell(rows[financing], cols["MONTANT|2019"]).value = 1_234
+    wb.save(folder / "edited.xlsx")
+    return folder

@@ -15,20 +15,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
 import pytest
+from conftest import demo_material
 
 from pnae_desktop import faults
-from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.cli.main import main
-from pnae_desktop.exports.workbook.layout import BY_ACTION
 from pnae_desktop.services import praes
-from pnae_desktop.services.demo import create_demo
-from pnae_desktop.services.exports import write_budget_workbook
-from pnae_desktop.services.package import export_package
 from pnae_desktop.store.database import open_store
-
-TRAVEL = "Déplacements, missions et réceptions"
 
 
 def sha256(path: Path) -> str:
@@ -38,23 +31,7 @@ def sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A demo store, its package and a workbook editing a charge and a financing line."""
-    folder = tmp_path_factory.mktemp("faults")
-    db = folder / "pnae.sqlite"
-    store = open_store(db)
-    create_demo(store, shipped_catalogues().default)
-    export_package(store, 1, folder / "prae.prae", app_version="test")
-    write_budget_workbook(store, 1, folder / "budget.xlsx", app_version="test")
-    store.close()
-    wb = openpyxl.load_workbook(folder / "budget.xlsx")
-    ws = wb[BY_ACTION]
-    rows = {v: r for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), 1) if v}
-    cols = {v: c for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), 1) if v}
-    charge = next(k for k in rows if isinstance(k, str) and k.startswith("C|") and k.endswith(f"|62|{TRAVEL}"))
-    financing = next(k for k in rows if isinstance(k, str) and k.startswith("F|"))
-    ws.cell(rows[charge], cols["MONTANT|2019"]).value = 2_600
-    ws.cell(rows[financing], cols["MONTANT|2019"]).value = 1_234
-    wb.save(folder / "edited.xlsx")
-    return folder
+    return demo_material(tmp_path_factory.mktemp("faults"), "pnae.sqlite", edit_financing=True)
 
 
 # checkpoint → (the command passing it, whether it creates the store)

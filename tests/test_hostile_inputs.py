@@ -20,24 +20,17 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import pytest
-from conftest import HOSTILE_RESULTS
+from conftest import HOSTILE_RESULTS, demo_material
 
-from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.cli.main import main
 from pnae_desktop.domain.budget_cells import ChargeCell, ChargeValue
 from pnae_desktop.domain.entities import MissionLocale
 from pnae_desktop.errors import UserError
-from pnae_desktop.exports.workbook.layout import BY_ACTION
 from pnae_desktop.services import budget, drafting, praes
-from pnae_desktop.services.demo import create_demo
-from pnae_desktop.services.exports import write_budget_workbook
-from pnae_desktop.services.package import export_package
 from pnae_desktop.store.database import open_store
 
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ«»]|Erreur|fichier", re.IGNORECASE)
-TRAVEL = "Déplacements, missions et réceptions"
 
 
 def sha256(path: Path) -> str | None:
@@ -89,21 +82,7 @@ def record(case: str, tried: Run | None, refused: bool, identical: bool) -> None
 
 @pytest.fixture(scope="module")
 def material(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("hostile")
-    db = folder / "demo.sqlite"
-    store = open_store(db)
-    create_demo(store, shipped_catalogues().default)
-    export_package(store, 1, folder / "prae.prae", app_version="test")
-    write_budget_workbook(store, 1, folder / "budget.xlsx", app_version="test")
-    store.close()
-    wb = openpyxl.load_workbook(folder / "budget.xlsx")
-    ws = wb[BY_ACTION]
-    rows = {v: r for r, (v,) in enumerate(ws.iter_rows(min_col=1, max_col=1, values_only=True), 1) if v}
-    cols = {v: c for c, v in enumerate(next(ws.iter_rows(min_row=1, max_row=1, values_only=True)), 1) if v}
-    charge = next(k for k in rows if isinstance(k, str) and k.startswith("C|") and k.endswith(f"|62|{TRAVEL}"))
-    ws.cell(rows[charge], cols["MONTANT|2019"]).value = 2_600
-    wb.save(folder / "edited.xlsx")
-    return folder
+    return demo_material(tmp_path_factory.mktemp("hostile"), "demo.sqlite")
 
 
 def _truncated(src: Path, dst: Path) -> None:
