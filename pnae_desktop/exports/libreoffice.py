@@ -9,6 +9,7 @@ load, whatever program saved the file, so the values read back are LibreOffice's
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import signal
@@ -46,9 +47,12 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" oor:op="fuse"><value>false</value></prop></item>
 {locale}</oor:items>
 """
-# Number and date formats of a locale (« 1 234,56 € » for fr-FR), as on the user's PC.
+# Number and date formats of a locale (« 1 234,56 € » for fr-FR) and its interface language,
+# as on the user's PC.
 _LOCALE_ITEM = (
     '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
+    "<value>{tag}</value></prop></item>\n"
+    '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooLocale" oor:op="fuse">'
     "<value>{tag}</value></prop></item>\n"
 )
 
@@ -57,6 +61,8 @@ FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "ods": "ods:calc8",
     "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1",  # comma, quote, UTF-8, first sheet
+    # every sheet, one file each (« stem-Sheet.csv »), each cell's text as displayed
+    "csv-sheets": "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
     "pdf": "pdf:calc_pdf_Export",
 }
 
@@ -139,15 +145,61 @@ def convert(
     text output (PDF, CSV) instead of the system's. Raises UserError (French) when LibreOffice is absent, fails,
     or takes longer than `timeout` seconds (it is then stopped)."""
     source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
+    output = out_dir / f"{source.stem}.{fmt.split(':', 1)[0]}"
+    output.unlink(missing_ok=True)
+    seconds = _convert(source, out_dir, FILTERS.get(fmt, fmt), fmt, timeout, locale, (output,))
+    return Conversion(output, seconds)
+
+
+def displayed_sheets(
+    source: Path | str,
+    out_dir: Path | str,
+    *,
+    locale: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict[str, list[list[str]]]:
+    """Every sheet of the workbook `source`, recalculated, as LibreOffice displays it in
+    `locale`: per sheet title, its rows of cell texts as shown (« 1 350,50 € »)."""
+    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
+    titles = _sheet_titles(source)
+    outputs = tuple(out_dir / f"{source.stem}-{title}.csv" for title in titles)
+    for output in outputs:
+        output.unlink(missing_ok=True)
+    _convert(source, out_dir, FILTERS["csv-sheets"], "csv", timeout, locale, outputs)
+    with_text = {}
+    for title, output in zip(titles, outputs):
+        with open(output, encoding="utf-8", newline="") as handle:
+            with_text[title] = list(csv.reader(handle))
+    return with_text
+
+
+def _sheet_titles(source: Path) -> list[str]:
+    """The titles of the visible sheets (what a CSV export of all sheets writes)."""
+    from openpyxl import load_workbook  # a test and check helper: kept off the start-up path
+
+    wb = load_workbook(source, read_only=True)
+    try:
+        return [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"]
+    finally:
+        wb.close()
+
+
+def _convert(
+    source: Path,
+    out_dir: Path,
+    target: str,
+    fmt: str,
+    timeout: float,
+    locale: str | None,
+    outputs: tuple[Path, ...],
+) -> float:
+    """One `--convert-to` run; its duration in seconds, or UserError if an output is missing."""
     if not source.is_file():
         raise UserError(f"Fichier introuvable : {source}.")
     if out_dir == source.parent:
         raise ValueError("out_dir must differ from the source's folder (same file name)")
-    target = FILTERS.get(fmt, fmt)
     soffice = require_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    output = out_dir / f"{source.stem}.{fmt.split(':', 1)[0]}"
-    output.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="pnae-lo-") as tmp:
         command = [
             soffice,
@@ -165,11 +217,11 @@ def convert(
             str(source),
         ]
         returncode, out, err, seconds = _run(command, soffice, source, timeout)
-    if returncode != 0 or not output.is_file():
+    if returncode != 0 or not all(output.is_file() for output in outputs):
         detail = (err or out or "").strip().splitlines()
         why = f" ({detail[-1][:200]})" if detail else ""
         raise UserError(f"LibreOffice n'a pas pu convertir « {source.name} » en {fmt}{why}.")
-    return Conversion(output, seconds)
+    return seconds
 
 
 def _run(command: list[str], soffice: str, source: Path, timeout: float) -> tuple[int, str, str, float]:

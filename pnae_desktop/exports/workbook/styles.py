@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-EURO = '#,##0.00 "€"'
-EURO_SIGNED = '#,##0.00 "€";[Red]-#,##0.00 "€"'
+# The space before « € » is escaped: a bare space after the digits is, for a French-locale
+# LibreOffice, a thousands separator that scales the number by 1000 when it opens and saves the
+# file (« 1,35€ » for 1 350,50 €). `#,##0.00\ "€"` is what Excel writes for its French currency
+# format, and survives LibreOffice round trips in any locale (tests/test_workbook_french.py).
+EURO = '#,##0.00\\ "€"'
+EURO_SIGNED = '#,##0.00\\ "€";[Red]\\-#,##0.00\\ "€"'
 ETP_FORMAT = "0.00"
 PERCENT = "0.00%"
 
