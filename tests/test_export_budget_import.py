@@ -561,3 +561,127 @@ def test_the_cli_lists_applies_and_refuses_with_its_exit_codes(env):
     assert (again.returncode, again.stdout) == (0, "Aucune différence avec le budget du PRAE.\n")
     other = _import_budget(env, "--prae", "9", str(edited))  # the file's PRAE is named before the store's
     assert other.returncode == 2 and "est le budget du PRAE n° 1" in other.stderr
+
+
+# -- label edits of existing lines: read back and listed, or refused naming the cell ------------
+
+
+RENAMED = "Déplacements des chargé·es de mission (trains, hôtels) & réunions « terrain »"
+
+
+def test_a_renamed_line_is_listed_applied_and_undone_through_the_session(env):
+    from pnae_desktop.services import edits
+    from pnae_desktop.services.session import PraeSession
+
+    a = env.first.action_id
+    before = snapshot(env.store)
+    old_2019 = env.charge("62", TRAVEL, 2019)
+
+    def change(ws, rows, cols):
+        r = rows[f"C|{a}|62|{TRAVEL}"]
+        ws.cell(r, bw.COL_LABEL).value = RENAMED
+        ws.cell(r, cols["MONTANT|2019"]).value = 2_600
+
+    changes = env.read(env.edit(change))
+    assert [(c.kind, c.year, c.target, c.old_label, c.label, c.old_cents, c.new_cents) for c in changes] == [
+        ("label", 0, "62", TRAVEL, RENAMED, None, None),
+        ("charge", 2019, "62", "", RENAMED, old_2019.cents, 260_000),
+    ]
+    assert changes[0].description == (f"Action « {env.first.title} », compte 62 : libellé « {TRAVEL} » → « {RENAMED} »")
+    assert changes[0].cell.startswith(f"{SHEET}!F")  # the label cell
+    assert snapshot(env.store) == before  # reading wrote nothing
+
+    session = PraeSession(env.store, shipped_catalogues().default, 1)
+    session.apply(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
+    assert env.charge("62", TRAVEL, 2018) is None
+    old_2018 = next(c for c in env.budget.charges if (c.action_id, c.label, c.year) == (a, TRAVEL, 2018))
+    assert env.charge("62", RENAMED, 2018).amount_cents == old_2018.amount_cents
+    assert env.charge("62", RENAMED, 2019).amount_cents == 260_000
+    renamed_years = [c.year for c in budget_service.load_budget(env.store, 1).charges if c.label == RENAMED]
+    assert sorted(renamed_years) == [y for y in YEARS if env.charge("62", RENAMED, y)]
+    assert len(renamed_years) == len([c for c in env.budget.charges if (c.action_id, c.label) == (a, TRAVEL)])
+    assert env.read(env.tmp / "edited.xlsx") == []  # applied: nothing left to do
+    session.undo()
+    assert snapshot(env.store) == before
+    session.redo()
+    assert env.charge("62", RENAMED, 2019).amount_cents == 260_000 and env.charge("62", TRAVEL, 2019) is None
+    session.undo()
+    assert snapshot(env.store) == before
+
+
+@pytest.mark.parametrize(
+    ("label", "message"),
+    [("   ", "libellé vide"), ("x" * 301, "libellé trop long (300 caractères au plus)")],
+)
+def test_a_bad_label_on_an_existing_line_is_refused_naming_the_cell(env, label, message):
+    a = env.first.action_id
+    row = []
+
+    def change(ws, rows, cols):
+        row.append(rows[f"C|{a}|62|{TRAVEL}"])
+        ws.cell(row[0], bw.COL_LABEL).value = label
+
+    edited = env.edit(change)
+    digest = sha256(env.db)
+    with pytest.raises(ValidationError) as caught:
+        env.read(edited)
+    assert message in str(caught.value)
+    assert f"Feuille « {SHEET} », cellule F{row[0]}" in str(caught.value), str(caught.value)
+    assert sha256(env.db) == digest
+
+
+def test_renaming_a_line_to_another_lines_label_is_refused_naming_the_renamed_cell(env):
+    a = env.first.action_id
+    other = "Frais de réception"
+    budget_service.set_charge_cells(
+        env.store, [budget_service.ChargeCell(a, "62", other, 2019, budget_service.ChargeValue(amount_cents=10_000))]
+    )
+    path = write_budget_workbook(env.store, 1, env.tmp / "again" / "budget.xlsx", app_version="test")
+    wb = openpyxl.load_workbook(path)
+    rows = rows_of(wb[SHEET])
+    renamed, kept = rows[f"C|{a}|62|{TRAVEL}"], rows[f"C|{a}|62|{other}"]
+    wb[SHEET].cell(renamed, bw.COL_LABEL).value = other
+    wb.save(env.tmp / "dupe.xlsx")
+    with pytest.raises(ValidationError) as caught:
+        env.read(env.tmp / "dupe.xlsx")
+    text = str(caught.value)
+    assert f"cellule F{renamed}" in text and f"(cellule F{kept})" in text and "existe déjà au compte 62" in text
+
+
+def test_a_funder_renamed_in_the_workbook_is_refused_naming_the_cell(env):
+    a = env.first.action_id
+    state = env.funders["etat"]
+    row = []
+
+    def change(ws, rows, cols):
+        row.append(rows[f"F|{a}|{state.id}"])
+        ws.cell(row[0], bw.COL_LABEL).value = "Préfecture"
+
+    with pytest.raises(ValidationError) as caught:
+        env.read(env.edit(change))
+    text = str(caught.value)
+    assert f"Feuille « {SHEET} », cellule F{row[0]}" in text and "se renomme dans l'application" in text
+
+
+def test_the_cli_lists_and_applies_a_renamed_line(env):
+    a = env.first.action_id
+
+    def change(ws, rows, cols):
+        ws.cell(rows[f"C|{a}|62|{TRAVEL}"], bw.COL_LABEL).value = RENAMED
+
+    edited = env.edit(change)
+    env.store.close()
+    dry = _import_budget(env, "--prae", "1", str(edited), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert f"compte 62 : libellé « {TRAVEL} » → « {RENAMED} »" in dry.stdout
+    assert dry.stdout.splitlines()[-1] == "1 différence(s) ; rien n'a été appliqué (--dry-run)."
+    done = _import_budget(env, "--prae", "1", str(edited))
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "1 différence(s) appliquée(s).")
+    store = open_store(env.db)
+    try:
+        labels = {c.label for c in budget_service.load_budget(store, 1).charges if c.action_id == a}
+    finally:
+        store.close()
+    assert RENAMED in labels and TRAVEL not in labels
+    again = _import_budget(env, "--prae", "1", str(edited))
+    assert (again.returncode, again.stdout) == (0, "Aucune différence avec le budget du PRAE.\n")

@@ -270,7 +270,9 @@ def test_inputs_unlocked_formulas_locked_sheets_protected_without_password(expor
         if key.startswith("N|"):
             assert not ws.cell(row=r, column=bw.COL_ACCOUNT).protection.locked
             assert not ws.cell(row=r, column=bw.COL_LABEL).protection.locked
-        if key.startswith("C|"):  # an existing line's label is its key: not editable here
+        if key.startswith("C|"):  # an existing line's label may be edited: it is read back
+            assert not ws.cell(row=r, column=bw.COL_LABEL).protection.locked
+        if key.startswith("F|"):  # a funder's name is edited in the app
             assert ws.cell(row=r, column=bw.COL_LABEL).protection.locked
     assert checked > 300
     # spare rows are inside the direct total's range
@@ -619,3 +621,21 @@ def test_an_empty_budget_exports_and_recalculates_to_zero(demo, tmp_path):
         if k.startswith("CHK|")
     ]
     assert results and set(results) == {"OK"}
+
+
+def test_validation_messages_are_whole_with_single_spaces(exported):
+    """Every input cell explains its rule when selected and when refused: whole sentences
+    (Excel shows at most 255 characters, titles 32), single spaces, no cut word."""
+    wb = openpyxl.load_workbook(exported)
+    validations = wb[bw.BY_ACTION].data_validations.dataValidation
+    kinds = {dv.type for dv in validations}
+    assert {"decimal", "list", "textLength"} <= kinds
+    for dv in validations:
+        for text, limit in ((dv.error, 255), (dv.prompt, 255), (dv.errorTitle, 32), (dv.promptTitle, 32)):
+            assert text and len(text) <= limit, text
+            assert "  " not in text and text == text.strip(), repr(text)
+            assert "…" not in text
+        assert dv.showErrorMessage and dv.showInputMessage
+        assert dv.error.endswith("."), dv.error
+    euro = next(dv for dv in validations if dv.type == "decimal" and dv.formula2 != "100")
+    assert euro.error == "Montant en euros, positif, au plus 100\u00a0000\u00a0000,00\u00a0€, deux décimales au plus."

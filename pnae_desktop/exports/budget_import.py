@@ -15,7 +15,7 @@ Every refusal is a French `UserError`/`ValidationError` naming the sheet and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -40,15 +40,17 @@ from pnae_desktop.exports.workbook.reading import (
 )
 
 MAX_ETP_HUNDREDTHS = int(dom.MAX_ETP * 100)
-MAX_LABEL = 300  # as budget services
+MAX_LABEL = bw.MAX_LABEL  # as budget services
 
 
 @dataclass(frozen=True)
 class Change:
     """One cell the workbook changes. `target` is the account code of a charge ("62") or the
-    funder's name; `label` the charge line's label ("" for financing). Cents are int."""
+    funder's name; `label` the charge line's label ("" for financing). Cents are int.
+    A "label" change renames an existing charge line (`old_label` → `label`, every year;
+    `year` is 0); the amount changes of that line carry its new label."""
 
-    kind: str  # "charge" | "financing"
+    kind: str  # "charge" | "financing" | "label"
     action: str  # action title
     year: int
     target: str
@@ -62,7 +64,8 @@ class Change:
     new_value: ChargeValue | None = None  # charges: amount or ETP × cost
     old_status: str | None = None  # financing: status keys ("acquis", "sollicite", …)
     new_status: str | None = None
-    cell: str = ""  # « Par action » coordinate of the amount (or ETP) cell
+    cell: str = ""  # « Par action » coordinate of the amount (or ETP, or label) cell
+    old_label: str = ""  # "label": the line's label as exported
 
     @property
     def description(self) -> str:
@@ -71,6 +74,8 @@ class Change:
         def amount(cents: int | None) -> str:
             return "—" if cents is None else format_amount(cents)
 
+        if self.kind == "label":
+            return f"Action « {self.action} », compte {self.target} : libellé « {self.old_label} » → « {self.label} »"
         if self.kind == "charge":
             what = f"{self.target} {self.label}"
             value = self.new_value
@@ -160,10 +165,16 @@ class _Compare:
         self.charges = {(c.action_id, c.account, c.label, c.year): c for c in budget.charges}
         self.financing = {(f.action_id, f.funder_id, f.year): f for f in budget.financing}
         self.seen_lines: dict[tuple[int, str, str], str] = {}
+        self.labels: dict[str, str] = {}  # charge row key → its label in the workbook
 
     def changes(self, rows: dict[str, int]) -> list[Change]:
         out: list[Change] = []
         in_order = sorted(rows.items(), key=lambda item: item[1])
+        for key, row in in_order:  # labels first: a renamed line must not take another's label
+            if key[0] == "C":
+                self.charge_label(key, row)
+            elif key[0] == "F":
+                self.funder_label(key, row)
         for key, row in in_order:
             if key[0] == "C":
                 out += self.charge_row(key, row)
@@ -173,7 +184,7 @@ class _Compare:
             if key[0] == "N":
                 aid = int(key.split("|", 2)[1])
                 out += _spare_row(self.reader, self.ws, row, self.years, self.action_of(aid, row), self)
-        out.sort(key=lambda c: (_row_of(c.cell), c.year))  # sheet order
+        out.sort(key=lambda c: (_row_of(c.cell), c.year))  # sheet order (a row's renaming first)
         return out
 
     def action_of(self, action_id: int, row: int) -> _Ref:
@@ -185,17 +196,87 @@ class _Compare:
             )
         return _Ref(action_id, info.title)
 
+    def charge_label(self, key: str, row: int) -> None:
+        """The label typed on an existing line's row, checked: not empty, not too long, not
+        the label of another line of the action at the same account."""
+        _, aid_text, account, exported = key.split("|", 3)
+        aid = int(aid_text)
+        coordinate = _coord(row, bw.COL_LABEL)
+        where = self.reader.where(bw.BY_ACTION, coordinate, f"libellé de la ligne « {exported[:40]} »")
+        typed = self.reader.text(self.ws, row, bw.COL_LABEL, where)
+        if typed != exported:
+            if not typed:
+                raise ValidationError(f"{where} : libellé vide ; tapez le nouveau libellé de la ligne.", where)
+            if len(typed) > MAX_LABEL:
+                raise ValidationError(f"{where} : libellé trop long ({MAX_LABEL} caractères au plus).", where)
+        other = self.seen_lines.get((aid, account, typed))
+        if other is not None:
+            here, there = coordinate, other.split("!")[-1]
+            if typed == exported:  # this row kept its label: the other row was renamed
+                here, there = there, here
+                where = self.reader.where(bw.BY_ACTION, here, "libellé modifié")
+            raise ValidationError(
+                f"{where} : la ligne « {typed[:40]} » existe déjà au compte {account} de cette action "
+                f"(cellule {there}) : deux lignes ne peuvent pas porter le même libellé.",
+                where,
+            )
+        self.seen_lines[(aid, account, typed)] = f"{bw.BY_ACTION}!{coordinate}"
+        self.labels[key] = typed
+
+    def funder_label(self, key: str, row: int) -> None:
+        """A funder's name is not edited in the workbook: a changed name is refused, never dropped."""
+        _, _, fid_text = key.split("|", 2)
+        exported = self.snapshot.get("labels", {}).get(key)
+        funder = self.funders.get(int(fid_text))
+        if exported is None:  # a workbook exported before names were kept: the name now
+            exported = funder.name if funder is not None else None
+        where = self.reader.where(bw.BY_ACTION, _coord(row, bw.COL_LABEL), "nom du financeur")
+        typed = self.reader.text(self.ws, row, bw.COL_LABEL, where)
+        if exported is not None and typed != exported.strip():
+            raise ValidationError(
+                f"{where} : le nom du financeur « {exported[:60]} » a été remplacé par « {typed[:60]} ». "
+                "Un financeur se renomme dans l'application (page Budget) ; rétablissez son nom dans le "
+                "classeur pour le relire.",
+                where,
+            )
+
     def charge_row(self, key: str, row: int) -> list[Change]:
         _, aid_text, account, label = key.split("|", 3)
         aid = int(aid_text)
         info = self.action_of(aid, row)
-        self.seen_lines[(aid, account, label)] = f"{bw.BY_ACTION}!F{row}"
+        typed = self.labels.get(key, label)
+        years_of = {name: [y for y in self.years if (aid, account, name, y) in self.charges] for name in (label, typed)}
         out = []
+        if typed != label and years_of[label]:
+            if years_of[typed]:  # both exist in the app: renaming would merge two lines
+                where = self.reader.where(bw.BY_ACTION, _coord(row, bw.COL_LABEL))
+                raise ValidationError(
+                    f"{where} : une ligne « {typed[:40]} » existe déjà au compte {account} de l'action "
+                    f"« {info.name} » ; choisissez un autre libellé.",
+                    where,
+                )
+            out.append(
+                Change(
+                    "label",
+                    info.name,
+                    0,
+                    account,
+                    typed,
+                    None,
+                    None,
+                    action_id=aid,
+                    account=account,
+                    cell=f"{bw.BY_ACTION}!{_coord(row, bw.COL_LABEL)}",
+                    old_label=label,
+                )
+            )
+        # the line as the app has it now (renamed there already, or not), under its new label
+        current = typed if years_of[typed] and not years_of[label] else label
         for k, y in enumerate(self.years):
             exported = self.snapshot["charges"][key].get(str(y))
-            change = _charge_cell(self.reader, self.ws, row, k, y, exported, info, account, label, self.charges)
+            change = _charge_cell(self.reader, self.ws, row, k, y, exported, info, account, current, self.charges)
             if change is not None:
-                out.append(change)
+                out.append(replace(change, label=typed))
         return out
 
     def financing_row(self, key: str, row: int) -> list[Change]:

@@ -1,10 +1,13 @@
 """Taking back an edited budget workbook: the use case around the pure reader.
 
 `read_budget_workbook` lets `exports.budget_import` check the file, loads the PRAE's budget
-and lets the reader list the changes the workbook proposes (nothing is written); `apply_changes` writes them all, charges
-and financing, in ONE transaction — a refused cell anywhere leaves the store as it was — and
+and lets the reader list the changes the workbook proposes (nothing is written); `apply_changes` writes them all, line
+renamings, charges and financing, in ONE transaction — a refused cell anywhere leaves the store as it was — and
 returns what `undo_changes` needs; `undo_changes` puts the previous cells back, also in one
 transaction, and returns what redoing needs.
+
+A renamed line is renamed before its cells are written (they carry the new label), so undoing
+puts the cells back first and then the old label; `Applied.renames_first` says which order.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ class Applied:
     prae_id: int
     charges: list[ChargeCell] = field(default_factory=list)
     financing: list[FinancingCell] = field(default_factory=list)
+    renames: list[tuple[int, str, str, str]] = field(default_factory=list)  # (action, account, from, to)
+    renames_first: bool = False
 
 
 def read_budget_workbook(path: Path | str, store: Store, prae_id: int) -> list[Change]:
@@ -55,15 +60,27 @@ def apply_changes(store: Store, prae_id: int, changes: list[Change]) -> Applied:
         foreign = [c for c in changes if c.action_id not in own]
         if foreign:
             raise ValidationError(f"Action « {foreign[0].action} » absente du PRAE n° {prae_id}.")
+        renames = [(c.action_id, c.account or "", c.old_label, c.label) for c in changes if c.kind == "label"]
+        undo_renames = _rename(store, renames)
         previous_charges = budget_service.set_charge_cells(store, charge_cells) if charge_cells else []
         faults.checkpoint("workbook.after_charges")
         previous_financing = budget_service.set_financing_cells(store, financing_cells) if financing_cells else []
-    return Applied(prae_id, previous_charges, previous_financing)
+    return Applied(prae_id, previous_charges, previous_financing, undo_renames, renames_first=False)
 
 
 def undo_changes(store: Store, applied: Applied) -> Applied:
     """Put back what `apply_changes` replaced (one transaction); returns what redoing needs."""
     with store.transaction():
+        inverse = _rename(store, applied.renames) if applied.renames_first else []
         redo_financing = budget_service.set_financing_cells(store, applied.financing) if applied.financing else []
         redo_charges = budget_service.set_charge_cells(store, applied.charges) if applied.charges else []
-    return Applied(applied.prae_id, redo_charges, redo_financing)
+        if not applied.renames_first:
+            inverse = _rename(store, applied.renames)
+    return Applied(applied.prae_id, redo_charges, redo_financing, inverse, renames_first=not applied.renames_first)
+
+
+def _rename(store: Store, renames: list[tuple[int, str, str, str]]) -> list[tuple[int, str, str, str]]:
+    """Rename lines (action, account, from, to) in order; the renamings that undo them."""
+    for action_id, account, old, new in renames:
+        budget_service.rename_charge_row(store, action_id, account, old, new)
+    return [(action_id, account, new, old) for action_id, account, old, new in reversed(renames)]

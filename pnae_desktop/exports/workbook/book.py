@@ -74,8 +74,8 @@ class Book:
         self.wb = Workbook()
         self.styles: dict[Any, Any] = {}
         self.actions: list[ActionRows] = []
-        self.snapshot: dict[str, Any] = {"charges": {}, "financing": {}, "spare": []}
-        self.inputs: dict[str, list[str]] = {"euro": [], "etp": [], "status": [], "account": []}
+        self.snapshot: dict[str, Any] = {"charges": {}, "financing": {}, "spare": [], "labels": {}}
+        self.inputs: dict[str, list[str]] = {"euro": [], "etp": [], "status": [], "account": [], "label": []}
         # where the sheets put their rows and columns, for the sheets written after them
         self.last_row = FIRST_BLOCK_ROW
         self.syn_rows: dict[str, int] = {}

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
-from pnae_desktop.domain.money import MAX_LINE_CENTS
+from pnae_desktop.domain.money import MAX_LINE_CENTS, format_amount
 from pnae_desktop.exports.files import atomic_output
 from pnae_desktop.exports.workbook.book import Book
 from pnae_desktop.exports.workbook.by_action import write_by_action
@@ -30,6 +30,7 @@ from pnae_desktop.exports.workbook.layout import (
     FORMAT_MARKER,
     FORMAT_VERSION,
     KEYS,
+    MAX_LABEL,
     STATUS_LABELS,
     SYNTHESIS,
 )
@@ -40,7 +41,9 @@ from pnae_desktop.text import printable_data
 
 
 def _validation_specs() -> list[tuple[str, DataValidation]]:
-    """What each kind of input cell accepts (« euro », « etp », « status », « account »)."""
+    """What each kind of input cell accepts (« euro », « etp », « status », « account »,
+    « label »). Each message is whole (Excel shows at most 255 characters of it) and its
+    words are separated by single spaces; French numbers group digits with a no-break space."""
     max_euros = MAX_LINE_CENTS // 100
     return [
         (
@@ -51,8 +54,7 @@ def _validation_specs() -> list[tuple[str, DataValidation]]:
                 formula1="0",
                 formula2=str(max_euros),
                 allow_blank=True,
-                error=f"Montant en euros, positif, au plus {max_euros:,} €".replace(",", " ")
-                + ", deux décimales au plus.",
+                error=f"Montant en euros, positif, au plus {_money(MAX_LINE_CENTS)}, deux décimales au plus.",
             ),
         ),
         (
@@ -84,7 +86,22 @@ def _validation_specs() -> list[tuple[str, DataValidation]]:
                 error="Compte de charges : 60 à 68 ou 86.",
             ),
         ),
+        (
+            "label",
+            DataValidation(
+                type="textLength",
+                operator="lessThanOrEqual",
+                formula1=str(MAX_LABEL),
+                allow_blank=True,
+                error=f"Libellé de la ligne : {MAX_LABEL} caractères au plus.",
+            ),
+        ),
     ]
+
+
+def _money(cents: int) -> str:
+    """« 10 000 000,00 € » with no-break spaces every spreadsheet font draws (U+00A0)."""
+    return format_amount(cents).replace("\u202f", "\u00a0")
 
 
 def _validations(book: Book, sheet: Sheet) -> None:
@@ -93,6 +110,9 @@ def _validations(book: Book, sheet: Sheet) -> None:
             continue
         dv.errorTitle = "Saisie refusée"
         dv.showErrorMessage = True
+        dv.promptTitle = "Saisie"  # the same rule, shown when the cell is selected
+        dv.prompt = dv.error
+        dv.showInputMessage = True
         dv.sqref = " ".join(book.inputs[kind])  # MultiCellRange from a space-separated list
         sheet.ws.add_data_validation(dv)
 

@@ -198,7 +198,8 @@ def _charge_row(book: Book, sheet: Sheet, charge: ChargeRow, row: int) -> None:
     """One charge line: per year an amount to type, or ETP × coût annuel chargé."""
     sheet.keys(row, charge.key, T_CHARGE)
     sheet.put(row, COL_ACCOUNT, account_value(charge.account), S_CODE)
-    sheet.put(row, COL_LABEL, charge.label, S_TEXT_INDENT)
+    sheet.put(row, COL_LABEL, charge.label, S_INPUT_TEXT)  # renaming the line: read back
+    book.inputs["label"].append(sheet.ref(row, COL_LABEL))
     snap: dict[int, list[object]] = {}
     for k, y in enumerate(book.years):
         c_etp, c_cost, c_amt = year_cols(k)
@@ -235,6 +236,7 @@ def _spare_rows(book: Book, sheet: Sheet, aid: dom.Id, row: int) -> int:
         sheet.put(row, COL_ACCOUNT, None, S_INPUT_CODE)
         sheet.put(row, COL_LABEL, None, S_INPUT_TEXT)
         book.inputs["account"].append(sheet.ref(row, COL_ACCOUNT))
+        book.inputs["label"].append(sheet.ref(row, COL_LABEL))
         for k in range(book.n):
             c_amt = year_cols(k)[2]
             sheet.put(row, c_amt, None, S_INPUT_EURO)
@@ -445,4 +447,5 @@ def _funder_row(
         book.inputs["euro"].append(sheet.ref(row, c_amt))
         snap[str(y)] = [None if line is None else line.amount_cents, status]
     book.snapshot["financing"][key] = snap
+    book.snapshot["labels"][key] = funder.name  # a name changed in the workbook is refused
     _row_total(book, sheet, row)

@@ -21,6 +21,7 @@ CHECKS = "Contrôles"
 KEYS = "_clés"
 SHEETS = (SYNTHESIS, BY_ACTION, BY_NATURE, FINANCING, CHECKS)
 
+MAX_LABEL = 300  # characters of a charge line's label, as the budget services accept
 SPARE_ROWS = 3  # « lignes supplémentaires » per action block
 STATUS_LABELS = dict(dom.FINANCING_STATUSES)  # key → « Acquis », « Sollicité », « À solliciter »
 DEFAULT_STATUS = "sollicite"
