@@ -41,7 +41,7 @@ from pnae_desktop.exports.workbook.layout import (
     total_col,
     year_cols,
 )
-from pnae_desktop.exports.workbook.sheet import Sheet, short
+from pnae_desktop.exports.workbook.sheet import Sheet
 from pnae_desktop.exports.workbook.styles import (
     S_BLOCK,
     S_BLOCK_TITLE,
@@ -101,7 +101,8 @@ def charge_rows(budget: dom.Budget, action_id: dom.Id) -> list[ChargeRow]:
 def write_by_action(book: Book, sheet: Sheet) -> None:
     n = book.n
     tcol = total_col(n)
-    sheet.put(2, COL_LABEL, f"Budget par action — {book.detail.summary.title}", S_TITLE)
+    title = f"Budget par action — {book.detail.summary.title} — {book.detail.organisation.name}"
+    sheet.put(2, COL_LABEL, title, S_TITLE)
     _headers(book, sheet)
     row = FIRST_BLOCK_ROW
     for number, info in enumerate(book.budget.actions, start=1):
@@ -121,6 +122,7 @@ def write_by_action(book: Book, sheet: Sheet) -> None:
         f"{get_column_letter(FIRST_YEAR_COL)}{HEADER_ROWS + 1}",
         hidden,
         print_titles=f"3:{HEADER_ROWS}",
+        banner_rows=(2,),
     )
 
 
@@ -180,6 +182,7 @@ def _block_title(book: Book, sheet: Sheet, a: ActionRows, row: int) -> int:
     aid, last_col = info.action_id, total_col(n)
     codes = ", ".join(info.objective_codes) or "aucun"
     sheet.keys(row, f"A|{aid}")
+    sheet.block_starts.append(row)  # printed on one page when it fits
     for col in range(COL_ACCOUNT, last_col + 1):
         sheet.put(row, col, f"Action {a.number} — {info.title}" if col == COL_LABEL else None, S_BLOCK_TITLE)
     sheet.put(row, COL_ACCOUNT, f"n° {a.number}", S_BLOCK)
@@ -341,9 +344,8 @@ def _objectives(book: Book, sheet: Sheet, a: ActionRows, row: int) -> int:
         sheet.ws.cell(row=r, column=COL_GROUP, value=f"O{code}")
         sheet.ws.cell(row=r, column=COL_GROUP2, value=f"A{dom.axis_of(code)}")
         sheet.put(r, COL_ACCOUNT, hundredths(Decimal(share) / 100), S_PARAM_PERCENT)
-        text = book.objectives.get(code, "")
-        label = f"Objectif {code}" + (f" — {short(text, 62)}" if text else "")
-        sheet.put(r, COL_LABEL, label, S_TEXT_INDENT)
+        # the objective's full text is on « Synthèse »: repeated here it would fill the page
+        sheet.put(r, COL_LABEL, f"Objectif {code} (intitulé complet : feuille « Synthèse »)", S_TEXT_INDENT)
     for k in range(book.n):
         _objective_split(book, sheet, a, k, head, first, last)
     for r in range(first, last + 1):

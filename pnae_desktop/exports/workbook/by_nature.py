@@ -35,13 +35,18 @@ class _Table:
         self.rows = book.nat_rows
         self.row = 5
 
-    def header(self, title: str) -> None:
-        sheet, r = self.sheet, self.row
+    def headings(self) -> None:
+        """Row 4, repeated on every printed page: what each column holds."""
+        sheet, r = self.sheet, 4
         sheet.put(r, self.c_code, "Compte", S_HEADER)
-        sheet.put(r, self.c_label, title, S_HEADER_LEFT)
+        sheet.put(r, self.c_label, "Libellé", S_HEADER_LEFT)
         for y, col in self.ycol.items():
             sheet.put(r, col, str(y), S_HEADER)
         sheet.put(r, self.c_total, "Total", S_HEADER)
+
+    def header(self, title: str) -> None:
+        """A section's title band (a printed block)."""
+        self.sheet.band(self.row, self.c_code, self.c_total, title)
         self.row += 1
 
     def line(
@@ -99,16 +104,18 @@ def write_by_nature(book: Book, sheet: Sheet) -> None:
     sheet.put(
         3,
         table.c_code,
-        "Plan comptable des associations (budget prévisionnel du CERFA de demande de subvention)",
+        f"{book.detail.organisation.name} — plan comptable des associations "
+        "(budget prévisionnel du CERFA de demande de subvention)",
         S_SUBTITLE,
     )
+    table.headings()
     _charges(book, table)
     table.row += 1
     _resources(book, table)
     book.nat_cols = table.ycol
     widths: dict[int, float] = {table.c_code: 9, table.c_label: 60, table.c_total: 16}
     widths |= {col: 15 for col in table.ycol.values()}
-    book.finish(sheet, widths, f"{get_column_letter(table.first_year)}5", [COL_KEY, COL_TYPE])
+    book.finish(sheet, widths, f"{get_column_letter(table.first_year)}5", [COL_KEY, COL_TYPE], print_titles="4:4")
 
 
 def _charges(book: Book, table: _Table) -> None:

@@ -43,8 +43,8 @@ class _Checks:
         self.check_rows: list[int] = []
 
     def header(self, title: str) -> None:
-        self.sheet.put(self.row, C_LABEL, title, S_HEADER_LEFT)
-        self.sheet.put(self.row, C_RESULT, "Résultat", S_HEADER)
+        """A section's title band (a printed block; the columns are headed in row 4)."""
+        self.sheet.band(self.row, C_LABEL, C_RESULT, title)
         self.row += 1
 
     def check(self, key: str, label: str, left: str, right: str, digits: int = 2, style: Style = S_CHECK) -> None:
@@ -71,7 +71,10 @@ def _pa(r: int, c: int) -> str:
 def write_checks(book: Book, sheet: Sheet) -> None:
     sheet.key_columns(((COL_KEY, "clé"), (C_LABEL, "CONTROLE"), (C_RESULT, "RESULTAT")))
     sheet.put(2, C_LABEL, f"Contrôles — {book.detail.summary.title}", S_TITLE)
-    sheet.put(3, C_LABEL, "Chaque ligne affiche « OK » ou l'écart à corriger (en euros).", S_SUBTITLE)
+    subtitle = f"{book.detail.organisation.name} — chaque ligne affiche « OK » ou l'écart à corriger (en euros)."
+    sheet.put(3, C_LABEL, subtitle, S_SUBTITLE)
+    sheet.put(4, C_LABEL, "Contrôle", S_HEADER_LEFT)  # repeated on every printed page
+    sheet.put(4, C_RESULT, "Résultat", S_HEADER)
     checks = _Checks(book, sheet)
     _balances(book, checks)
     checks.row += 1
@@ -79,7 +82,7 @@ def write_checks(book: Book, sheet: Sheet) -> None:
     checks.row += 1
     _tables(book, checks)
     _colours(sheet, checks.check_rows)
-    book.finish(sheet, {C_LABEL: 95, C_RESULT: 18}, "A5", [COL_KEY, COL_TYPE])
+    book.finish(sheet, {C_LABEL: 95, C_RESULT: 18}, "A5", [COL_KEY, COL_TYPE], print_titles="4:4")
 
 
 def _balances(book: Book, checks: _Checks) -> None:
@@ -98,7 +101,7 @@ def _actions(book: Book, checks: _Checks) -> None:
             c_amt = year_cols(k)[2]
             checks.check(
                 f"CHK|bal|{a.info.action_id}|{y}",
-                f"Action {a.number} — {a.info.title[:80]} — {y}",
+                f"Action {a.number} — {a.info.title} — {y}",
                 _pa(a.fin_total_row, c_amt),
                 _pa(a.full_row, c_amt),
             )

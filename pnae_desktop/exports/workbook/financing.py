@@ -41,13 +41,16 @@ def write_financing(book: Book, sheet: Sheet) -> None:
     sheet.put(2, C_LABEL, title, S_TITLE)
     s = book.detail.summary
     sheet.put(3, C_LABEL, f"{book.detail.organisation.name} — période {s.start_year}–{s.end_year}", S_SUBTITLE)
+    sheet.put(4, C_LABEL, "Financeur", S_HEADER_LEFT)  # repeated on every printed page
+    for st, col in cols.items():
+        sheet.put(4, col, STATUS_LABELS[st] if st else "Total", S_HEADER)
     status_names = _status_names(book)
     row = 5
     for y in [*book.years, None]:
         row = _year_block(book, sheet, y, status_names, row) + 1
     widths: dict[int, float] = {C_LABEL: 48}
     widths |= {col: 16 for col in cols.values()}
-    book.finish(sheet, widths, "A5", [COL_KEY, COL_TYPE])
+    book.finish(sheet, widths, "A5", [COL_KEY, COL_TYPE], print_titles="4:4")
 
 
 def _status_names(book: Book) -> dict[int, str]:
@@ -65,9 +68,7 @@ def _status_names(book: Book) -> dict[int, str]:
 def _year_block(book: Book, sheet: Sheet, y: int | None, status_names: dict[int, str], row: int) -> int:
     """Year `y`'s block (None: all years, adding up the yearly blocks); returns its total row."""
     cols = book.fin_cols
-    sheet.put(row, C_LABEL, f"Année {y}" if y else "Toutes années", S_HEADER_LEFT)
-    for st, col in cols.items():
-        sheet.put(row, col, STATUS_LABELS[st] if st else "Total", S_HEADER)
+    sheet.band(row, C_LABEL, max(cols.values()), f"Année {y}" if y else "Toutes années")
     row += 1
     first_row = row
     for funder in book.budget.funders:

@@ -11,8 +11,9 @@ from typing import Any
 from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter
 
+from pnae_desktop.exports.workbook import page
 from pnae_desktop.exports.workbook.layout import COL_KEY, COL_TYPE
-from pnae_desktop.exports.workbook.styles import S_FORMULA_EURO, S_TEXT, Style
+from pnae_desktop.exports.workbook.styles import S_BAND, S_FORMULA_EURO, S_TEXT, Style
 
 _UNLOCKED, _LOCKED = Protection(locked=False), Protection(locked=True)
 
@@ -24,6 +25,15 @@ class Sheet:
         self.ws = ws
         self.title: str = ws.title
         self.styles = styles  # Style → openpyxl StyleArray, shared by the workbook's sheets
+        self.block_starts: list[int] = []  # first rows of the blocks printed on one page if they fit
+
+    def band(self, row: int, first_col: int, last_col: int, title: str) -> None:
+        """A section's title across the table's columns, starting a printed block."""
+        self.put(row, first_col, title, S_BAND)
+        for col in range(first_col + 1, last_col + 1):
+            self.put(row, col, None, S_BAND)
+        self.ws.merge_cells(start_row=row, start_column=first_col, end_row=row, end_column=last_col)
+        self.block_starts.append(row)
 
     def put(self, row: int, col: int, value: object, style: Style = S_TEXT) -> Any:
         cell = self.ws.cell(row=row, column=col)
@@ -89,10 +99,6 @@ def ref(row: int, col: int, absolute: bool = False) -> str:
     return f"${letter}${row}" if absolute else f"{letter}{row}"
 
 
-def short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def quote(sheet_title: str) -> str:
     return "'" + sheet_title.replace("'", "''") + "'"
 
@@ -106,6 +112,15 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+HEADER_MAX = 255  # characters of a header or footer, codes included (Excel's limit)
+
+
+def _fits_header(text: str) -> bool:
+    """Whether `text` fits a header or footer beside the page codes: a longer one is left to
+    the sheet's own cells (its title rows), never cut."""
+    return len(_header_footer_text(text)) + len("&L&9 &R&9 Page &P / &N") <= HEADER_MAX
+
+
 def finish(
     sheet: Sheet,
     widths: dict[int, float],
@@ -114,15 +129,27 @@ def finish(
     *,
     organisation: str,
     prae_title: str,
-    print_titles: str | None = None,
+    print_titles: str,
+    banner_rows: tuple[int, ...] = (2, 3),
 ) -> None:
-    """Column widths, hidden key row and columns, frozen panes, A4 landscape print setup with
-    the organisation and PRAE in header and footer, and the sheet protected (no password)."""
+    """Column widths, hidden key row and columns, frozen panes, texts wrapped in rows tall
+    enough, A4 landscape print setup with the column headings (`print_titles`, "4:4") on every
+    page, blocks kept on one page when they fit, the organisation and PRAE in header and footer
+    (when they fit there), and the sheet protected (no password)."""
     ws = sheet.ws
+    hidden = set(hidden_cols)
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = width
-    for col in hidden_cols:
+    for col in hidden:
         ws.column_dimensions[get_column_letter(col)].hidden = True
+    last_col = max(widths)
+    for row in banner_rows:  # title rows span the table and wrap instead of running off the page
+        first = min((c for (r, c), cell in ws._cells.items() if r == row and cell.value is not None), default=None)
+        if first is not None and first < last_col:
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last_col)
+    page.fit_rows(ws, widths, hidden)
+    first_title, last_title = (int(part) for part in print_titles.split(":"))
+    page.keep_blocks_together(ws, widths, hidden, sheet.block_starts, range(first_title, last_title + 1))
     ws.row_dimensions[1].hidden = True
     ws.freeze_panes = freeze
     ws.sheet_view.zoomScale = 100
@@ -135,14 +162,15 @@ def finish(
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.page_margins.header = ws.page_margins.footer = 0.3
-    if print_titles:
-        ws.print_title_rows = print_titles
-    ws.oddHeader.left.text = _header_footer_text(organisation)
-    ws.oddHeader.left.size = 9
+    ws.print_title_rows = print_titles
+    if _fits_header(organisation):
+        ws.oddHeader.left.text = _header_footer_text(organisation)
+        ws.oddHeader.left.size = 9
     ws.oddHeader.right.text = "&A"
     ws.oddHeader.right.size = 9
-    ws.oddFooter.left.text = _header_footer_text(prae_title)
-    ws.oddFooter.left.size = 8
+    if _fits_header(prae_title):
+        ws.oddFooter.left.text = _header_footer_text(prae_title)
+        ws.oddFooter.left.size = 8
     ws.oddFooter.right.text = "Page &P / &N"
     ws.oddFooter.right.size = 8
     ws.protection.sheet = True

@@ -62,6 +62,11 @@ S_BLOCK_TITLE = Style(
     fill=solid_fill("C9D7E8"),
     alignment=Alignment(vertical="center", wrap_text=True),
 )
+S_BAND = Style(  # a section's title across the table (its columns are headed in row 4)
+    font=Font(bold=True, color=NAVY),
+    fill=solid_fill("C9D7E8"),
+    alignment=Alignment(vertical="center", wrap_text=True),
+)
 S_SECTION = Style(font=Font(bold=True, italic=True, color=NAVY))
 S_NOTE = Style(font=Font(italic=True, size=9, color="595959"))
 S_TEXT = Style()

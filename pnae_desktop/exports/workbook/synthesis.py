@@ -50,14 +50,18 @@ class _Table:
         self.rows = book.syn_rows
         self.row = 5
 
-    def header(self, title: str, share: bool = False) -> None:
-        sheet, r = self.sheet, self.row
-        sheet.put(r, self.c_label, title, S_HEADER_LEFT)
+    def headings(self) -> None:
+        """Row 4, repeated on every printed page: what each column holds."""
+        sheet, r = self.sheet, 4
+        sheet.put(r, self.c_label, "Libellé", S_HEADER_LEFT)
         for y, col in self.ycol.items():
             sheet.put(r, col, str(y), S_HEADER)
         sheet.put(r, self.c_total, "Total", S_HEADER)
-        if share:
-            sheet.put(r, self.c_share, "Part", S_HEADER)
+        sheet.put(r, self.c_share, "Part", S_HEADER)
+
+    def header(self, title: str) -> None:
+        """A section's title band; the section runs until the next one (a printed block)."""
+        self.sheet.band(self.row, self.c_label, self.c_share, title)
         self.row += 1
 
     def line(
@@ -120,6 +124,7 @@ def write_synthesis(book: Book, sheet: Sheet) -> None:
     )
     sheet.key_columns((col, f"MONTANT|{y}") for y, col in table.ycol.items())
     book.title(sheet, f"Budget prévisionnel — {book.detail.summary.title}")
+    table.headings()
     _charges(book, table)
     _axes(book, table)
     _structural_costs(book, table)
@@ -129,7 +134,7 @@ def write_synthesis(book: Book, sheet: Sheet) -> None:
     book.syn_total_col = table.c_total
     widths: dict[int, float] = {table.c_label: 70, table.c_total: 16, table.c_share: 10}
     widths |= {col: 15 for col in table.ycol.values()}
-    book.finish(sheet, widths, f"{get_column_letter(table.first_year)}5", [COL_KEY, COL_TYPE])
+    book.finish(sheet, widths, f"{get_column_letter(table.first_year)}5", [COL_KEY, COL_TYPE], print_titles="4:4")
 
 
 def _charges(book: Book, table: _Table) -> None:
@@ -169,7 +174,7 @@ def _axes(book: Book, table: _Table) -> None:
     axis_rows = []
     for axis in book.budget.axes:
         title = book.axes.get(axis, "")
-        label = f"Axe {axis}" + (f" — {title[:110]}" if title else "")
+        label = f"Axe {axis}" + (f" — {title}" if title else "")
         formulas = {y: book.sumifs(y, (book.n_type, f'"{T_OBJ}"'), (book.n_group2, f'"A{axis}"')) for y in years}
         axis_rows.append(table.line(f"AXIS|{axis}", label, formulas, style=S_TOTAL_EURO, label_style=S_TEXT_BOLD))
         for code in book.budget.objective_codes:
@@ -178,7 +183,7 @@ def _axes(book: Book, table: _Table) -> None:
             text = book.objectives.get(code, "")
             table.line(
                 f"OBJ|{code}",
-                f"Objectif {code}" + (f" — {text[:100]}" if text else ""),
+                f"Objectif {code}" + (f" — {text}" if text else ""),
                 {y: book.sumifs(y, (book.n_type, f'"{T_OBJ}"'), (book.n_group, f'"O{code}"')) for y in years},
                 label_style=S_TEXT_INDENT,
             )
@@ -210,7 +215,7 @@ def _structural_costs(book: Book, table: _Table) -> None:
 def _financing(book: Book, table: _Table) -> None:
     """4. Financing per funder, with each funder's share of the resources."""
     sheet, c_share, c_total = table.sheet, table.c_share, table.c_total
-    table.header("Financement par financeur", share=True)
+    table.header("Financement par financeur")
     first_funder = table.row
     funder_rows = []
     for funder in book.budget.funders:
