@@ -41,7 +41,7 @@ from pnae_desktop.exports.workbook.layout import (
     total_col,
     year_cols,
 )
-from pnae_desktop.exports.workbook.sheet import Sheet
+from pnae_desktop.exports.workbook.sheet import Sheet, merge
 from pnae_desktop.exports.workbook.styles import (
     S_BLOCK,
     S_BLOCK_TITLE,
@@ -154,7 +154,7 @@ def _headers(book: Book, sheet: Sheet) -> None:
         sheet.put(3, c_etp, str(y), S_HEADER)
         sheet.put(3, c_cost, "", S_HEADER)
         sheet.put(3, c_amt, "", S_HEADER)
-        sheet.ws.merge_cells(start_row=3, start_column=c_etp, end_row=3, end_column=c_amt)
+        merge(sheet.ws, 3, c_etp, c_amt)
         sheet.put(4, c_etp, "ETP / statut", S_HEADER)
         sheet.put(4, c_cost, "Coût annuel chargé", S_HEADER)
         sheet.put(4, c_amt, "Montant", S_HEADER)
@@ -187,7 +187,7 @@ def _block_title(book: Book, sheet: Sheet, a: ActionRows, row: int) -> int:
         sheet.put(row, col, f"Action {a.number} — {info.title}" if col == COL_LABEL else None, S_BLOCK_TITLE)
     sheet.put(row, COL_ACCOUNT, f"n° {a.number}", S_BLOCK)
     # the title wraps inside the block's width instead of overflowing the printed page
-    sheet.ws.merge_cells(start_row=row, start_column=COL_LABEL, end_row=row, end_column=last_col)
+    merge(sheet.ws, row, COL_LABEL, last_col)
     width = 60 + 38 * n + 15
     lines = max(1, -(-int(len(info.title) * 1.15 + 12) // width))
     sheet.ws.row_dimensions[row].height = 17 * lines + 3
