@@ -198,3 +198,27 @@ def test_a_year_of_financing_is_printed_on_one_page(long_book, pdf_pages):
         [page_text] = [t for t in financing if band in t]
         assert total in page_text, band
         assert all(f.name in page_text for f in budget.funders), band
+
+
+@pytest.mark.parametrize("region", ["11", "32", "94", "04", "06"])
+def test_every_region_s_demo_workbook_holds_every_label_whole(region, tmp_path):
+    catalogue = shipped_catalogues().default
+    store = open_store(tmp_path / "pnae.sqlite")
+    try:
+        prae_id = create_demo(store, catalogue, region)
+        detail = praes.get_prae(store, prae_id)
+        budget, totals, _ = budget_service.totals(store, prae_id)
+    finally:
+        store.close()
+    wb = bw.build_workbook(detail, budget, totals, app_version="test")
+    cells = {title: texts(wb[title]) for title in bw.SHEETS}
+    joined = {title: "\n".join(values) for title, values in cells.items()}
+    assert not [t for values in cells.values() for t in values if "…" in t]
+    for axis in catalogue.cpo_axes:
+        assert axis.title in joined[bw.SYNTHESIS]
+    for objective in catalogue.cpo_objectives:
+        assert objective.text in joined[bw.SYNTHESIS]
+    for title in bw.SHEETS:
+        assert detail.organisation.name in joined[title], title
+    assert {c.label for c in budget.charges} | {f.name for f in budget.funders} <= set(cells[bw.BY_ACTION])
+    assert {f.name for f in budget.funders} <= set(cells[bw.SYNTHESIS]) & set(cells[bw.FINANCING])
