@@ -25,13 +25,20 @@ and ``O|action|objective``; column keys: ``ETP|year`` (also the status column of
 rows), ``COUT|year``, ``MONTANT|year``, ``TOTAL``, ``P|year``/``R|year`` (hidden helpers).
 
 Inputs (unlocked, pale yellow): charge amounts, ETP and annual cost of personnel lines typed
-as ETP, financing amounts and statuses, and in spare rows the account, label and amounts.
+as ETP, financing amounts and statuses, the labels of existing charge lines (a changed label
+is read back as a renaming; the row key keeps the exported label), and in spare rows the
+account, label and amounts. Amounts are formatted `#,##0.00\\ "€"` (escaped space), which a
+French-locale LibreOffice keeps when it saves the file.
+
+Printing: every sheet repeats its column headings (print titles), sections and action blocks
+start a new page when they would not fit in what is left of one, long texts wrap in rows tall
+enough; nothing is cut (`page`).
 App-computed parameters (locked, grey): each action's structural share, each objective's
 percentage, the structural cost lines. Everything else is a locked formula; the sheets are
 protected without a password.
 
 Modules: `layout` (sheet names, columns, row types, exact numbers; shared with the reader),
-`styles`, `sheet` (cell writing and page furniture), `book` (the state the sheets share),
+`styles`, `sheet` (cell writing and page furniture), `page` (row heights and page breaks), `book` (the state the sheets share),
 one module per sheet (`by_action`, `synthesis`, `by_nature`, `financing`, `checks`), and
 `build` (assembly, validations, keys sheet, properties, file writing); `reading` opens an
 exported workbook and reads its cells back for `exports/budget_import.py`.
