@@ -94,11 +94,11 @@ def number_text(value: Decimal | None, unit: str = "") -> str:
 
 
 def objective_label(catalogue: Catalogue, code: str) -> str:
-    """ "1.2 – assurer l'outillage des missions locales…" (first line of the objective)."""
+    """ "1.2 – assurer l'outillage des missions locales […] notamment à travers :\n- …": the
+    objective's whole text, its lines kept (a table cell shows them, a paragraph joins them)."""
     for o in catalogue.cpo_objectives:
         if o.code == code:
-            first = o.text.split("\n", 1)[0].strip().rstrip(" :;,")
-            return f"{code} – {first}"
+            return f"{code} – {o.text.strip().rstrip(' ;,')}"
     return code
 
 
