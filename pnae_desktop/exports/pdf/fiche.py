@@ -22,6 +22,7 @@ from pnae_desktop.exports.pdf.prae_data import (
     PraeData,
     money,
     objective_label,
+    resource_line_label,
     rich_flowables,
     section,
     year_cells,
@@ -173,41 +174,47 @@ def _regional_fields(data: PraeData, action: PraeAction) -> list[Flowable]:
     return out
 
 
+def _charge_line_rows(data: PraeData, action: PraeAction) -> list[list[str]]:
+    """One row per budget line of the action (its label, its account, its amount per year and
+    their total), accounts in the chart's order, lines in their order of entry."""
+    chart, years = dom.chart(), data.years
+    order = {code: i for i, code in enumerate(chart.charge_codes)}
+    lines: dict[tuple[str, str], dict[int, int]] = {}
+    for c in data.budget_plan.charges:
+        if c.action_id == action.id and c.year in years:
+            amounts = lines.setdefault((c.account, c.label), {})
+            amounts[c.year] = amounts.get(c.year, 0) + c.cents
+    rows = []
+    for account, label in sorted(lines, key=lambda key: order.get(key[0], len(order))):
+        nature = chart.by_code[account].title if account in chart.by_code else account
+        rows.append([label or ABSENT, nature, *year_cells(lines[account, label], years)])
+    return rows
+
+
 def _action_budget(data: PraeData, action: PraeAction) -> Table:
+    """The action's budget: each charge line (label, nature, amount per year), structural
+    costs, full cost; each funder (with its line of the chart), total financing."""
     t, years = data.budget_totals, data.years
-    chart = dom.chart()
-    header = ["Poste", *map(str, years), "Total"]
-    rows: list[list[str]] = []
+    kinds = {k.kind: k.resource_line for k in dom.funder_kinds()}
+    header = ["Poste", "Nature", *map(str, years), "Total"]
+    rows: list[list[str]] = [["Charges"]]
     totals_at: list[int] = []
-    groups: list[int] = []
-    groups.append(len(rows))
-    rows.append(["Charges"])
-    for code in chart.charge_codes:
-        amounts = {y: t.direct_by_action_year_account.get((action.id, y, code), 0) for y in years}
-        if any(amounts.values()):
-            rows.append([chart.by_code[code].title, *year_cells(amounts, years)])
+    groups: list[int] = [0]
+    rows += _charge_line_rows(data, action)
     structural = {y: t.structural_by_action_year.get((action.id, y), 0) for y in years}
     if any(structural.values()):
-        rows.append(["Quote-part des frais de structure", *year_cells(structural, years)])
+        rows.append(["Quote-part des frais de structure", "Frais de structure", *year_cells(structural, years)])
     totals_at.append(len(rows))
-    rows.append(
-        [
-            "Coût complet de l'action",
-            *year_cells({y: t.full_by_action_year.get((action.id, y), 0) for y in years}, years),
-        ]
-    )
+    full = {y: t.full_by_action_year.get((action.id, y), 0) for y in years}
+    rows.append(["Coût complet de l'action", "", *year_cells(full, years)])
     groups.append(len(rows))
     rows.append(["Financements"])
     for f in data.budget_plan.funders:
         amounts = {y: t.financing_by_action_year_funder.get((action.id, y, f.id), 0) for y in years}
         if any(amounts.values()):
-            rows.append([f.name, *year_cells(amounts, years)])
+            rows.append([f.name, resource_line_label(kinds.get(f.kind)), *year_cells(amounts, years)])
     totals_at.append(len(rows))
-    rows.append(
-        [
-            "Total des financements",
-            *year_cells({y: t.financing_by_action_year.get((action.id, y), 0) for y in years}, years),
-        ]
-    )
-    numeric = [False] + [True] * (len(header) - 1)
+    financing = {y: t.financing_by_action_year.get((action.id, y), 0) for y in years}
+    rows.append(["Total des financements", "", *year_cells(financing, years)])
+    numeric = [False, False] + [True] * (len(header) - 2)
     return data_table(header, rows, numeric=numeric, total_rows=totals_at, group_rows=groups)
