@@ -5,7 +5,7 @@ objectives, indicators and the action's budget."""
 from __future__ import annotations
 
 from babel.numbers import format_decimal
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from pnae_desktop.catalogue.model import TERRITORIAL_LEVEL_LABELS
 from pnae_desktop.domain import budget as dom
@@ -108,12 +108,28 @@ def fiche_flowables(data: PraeData, action: PraeAction, *, level: int = 1, toc_l
     if "title" in adapted and action.pnae_action is not None:  # only a declined action is adapted
         source = cat.action(action.pnae_action).title
         out.append(para(f"Intitulé {ADAPTED_LABEL} ; intitulé du PNAE : « {source} »", st.note))
+    out += _editor_note(data, action)
     if action.notes:
         out += [para(n, st.note, rich=True) for n in action.notes.split("\n") if n.strip()]
     out += _identity(data, action)
     out += _model_fields(data, action, adapted)
     out += _regional_fields(data, action)
     return out
+
+
+def _editor_note(data: PraeData, action: PraeAction) -> list[Flowable]:
+    """The catalogue editors' « Note » on the PNAE action this fiche declines (not PNAE text):
+    e.g. actions 12 and 13, whose fiches are headed with each other's structural axis."""
+    if action.pnae_action is None:
+        return []
+    try:
+        note = data.catalogue.action(action.pnae_action).editor_note
+    except KeyError:  # declined from an action this catalogue edition does not have
+        return []
+    if not note:
+        return []
+    text = f"<b>Note</b> (hors texte du PNAE) : {markup(note)}"
+    return [Paragraph(text, styles().editor_note)]
 
 
 def _model_fields(data: PraeData, action: PraeAction, adapted: set[str]) -> list[Flowable]:
