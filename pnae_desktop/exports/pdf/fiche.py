@@ -5,6 +5,7 @@ objectives, indicators and the action's budget."""
 from __future__ import annotations
 
 from babel.numbers import format_decimal
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from pnae_desktop.catalogue.model import TERRITORIAL_LEVEL_LABELS
@@ -18,17 +19,16 @@ from pnae_desktop.exports.pdf.lists import list_flowables, markup_list
 from pnae_desktop.exports.pdf.prae_data import (
     ABSENT,
     ADAPTED_LABEL,
-    Item,
     PraeData,
     money,
-    objective_label,
+    objective_item,
     resource_line_label,
     rich_flowables,
     section,
     year_cells,
 )
-from pnae_desktop.exports.pdf.styles import para, styles
-from pnae_desktop.exports.pdf.tables import data_table, key_value_table
+from pnae_desktop.exports.pdf.styles import FRAME_WIDTH, para, styles
+from pnae_desktop.exports.pdf.tables import column_widths, data_table, key_value_table
 from pnae_desktop.exports.pdf.text import escape, french_spacing, markup
 
 
@@ -167,13 +167,12 @@ def _regional_fields(data: PraeData, action: PraeAction) -> list[Flowable]:
     out.append(section("Objectifs CPO servis"))
     if action.objectives:
         items = [
-            Item(
-                objective_label(data.catalogue, code)
-                + (
-                    f" (part du coût : {format_decimal(share, format='#,##0.##', locale=LOCALE)} %)"
-                    if share is not None
-                    else ""
-                )
+            objective_item(
+                data.catalogue,
+                code,
+                f" (part du coût : {format_decimal(share, format='#,##0.##', locale=LOCALE)} %)"
+                if share is not None
+                else "",
             )
             for code, share in action.objectives
         ]
@@ -188,6 +187,9 @@ def _regional_fields(data: PraeData, action: PraeAction) -> list[Flowable]:
         out.append(section("Budget prévisionnel de l'action"))
         out.append(_action_budget(data, action))
     return out
+
+
+NATURE_WIDTH = 38 * mm
 
 
 def _charge_line_rows(data: PraeData, action: PraeAction) -> list[list[str]]:
@@ -233,4 +235,9 @@ def _action_budget(data: PraeData, action: PraeAction) -> Table:
     financing = {y: t.financing_by_action_year.get((action.id, y), 0) for y in years}
     rows.append(["Total des financements", "", *year_cells(financing, years)])
     numeric = [False, False] + [True] * (len(header) - 2)
-    return data_table(header, rows, numeric=numeric, total_rows=totals_at, group_rows=groups)
+    measured = [r for i, r in enumerate(rows) if i not in groups]
+    widths = column_widths(header, measured, numeric, FRAME_WIDTH)
+    nature = max(widths[1], NATURE_WIDTH)  # "74 Subventions d'exploitation – Région(s)" on two lines
+    widths[0] -= nature - widths[1]
+    widths[1] = nature
+    return data_table(header, rows, numeric=numeric, total_rows=totals_at, group_rows=groups, widths=widths)

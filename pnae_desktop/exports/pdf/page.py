@@ -92,7 +92,7 @@ class Header:
 
     left: Paragraph
     right: Paragraph
-    column: float  # width of each side
+    right_width: float
     height: float  # of the taller side
 
     @property
@@ -107,7 +107,7 @@ class Header:
     def draw(self, canv: Canvas) -> None:
         y = self.rule_y + HEADER_GAP
         self.left.drawOn(canv, LEFT_MARGIN, y)
-        self.right.drawOn(canv, PAGE_WIDTH - RIGHT_MARGIN - self.column, y)
+        self.right.drawOn(canv, PAGE_WIDTH - RIGHT_MARGIN - self.right_width, y)
         canv.setStrokeColor(RULE)
         canv.setLineWidth(0.5)
         canv.line(LEFT_MARGIN, self.rule_y, PAGE_WIDTH - RIGHT_MARGIN, self.rule_y)
@@ -115,18 +115,21 @@ class Header:
 
 def header_for(decor: PageDecor) -> Header:
     """The header whole: at 8 pt when each side fits on two lines, else the largest size down
-    to 7 pt where it does, else 7 pt on as many lines as needed (the body then starts lower)."""
+    to 7 pt where it does, else 7 pt on as many lines as needed (the body then starts lower).
+    The document's title takes at most half the width; the ARML has the rest."""
     register_fonts()
-    column = FRAME_WIDTH / 2 - 4 * mm
-    org, title = escape(plain(decor.organisation)), escape(plain(decor.title))
+    gap = 8 * mm
+    org, title = plain(decor.organisation), plain(decor.title)
     for size in HEADER_SIZES:
         left_style = ParagraphStyle("hl", fontName=FONT_BOLD, fontSize=size, leading=size + 1.2, textColor=GREY)
         right_style = ParagraphStyle("hr", left_style, fontName=FONT, alignment=TA_RIGHT)
-        left, right = Paragraph(org, left_style), Paragraph(title, right_style)
-        heights = (left.wrap(column, PAGE_HEIGHT)[1], right.wrap(column, PAGE_HEIGHT)[1])
+        right_width = min(text_width(title, FONT, size) + 1, (FRAME_WIDTH - gap) / 2)
+        left_width = FRAME_WIDTH - gap - right_width
+        left, right = Paragraph(escape(org), left_style), Paragraph(escape(title), right_style)
+        heights = (left.wrap(left_width, PAGE_HEIGHT)[1], right.wrap(right_width, PAGE_HEIGHT)[1])
         if max(heights) <= 2 * (size + 1.2) + 0.1:
             break
-    return Header(left, right, column, max(heights))
+    return Header(left, right, right_width, max(heights))
 
 
 def _fitted(canv: Canvas, label: str, width: float, size: float) -> None:

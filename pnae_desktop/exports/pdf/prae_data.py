@@ -102,6 +102,15 @@ def objective_label(catalogue: Catalogue, code: str) -> str:
     return code
 
 
+def objective_item(catalogue: Catalogue, code: str, suffix: str = "") -> Item:
+    """An objective as a list item, whole: its first line (then `suffix`), its "- " lines as
+    sub-items and its other lines as paragraphs after them."""
+    lines = [line.strip() for line in objective_label(catalogue, code).split("\n") if line.strip()]
+    children = tuple(Item(line[2:]) for line in lines[1:] if line.startswith("- "))
+    after = tuple(line for line in lines[1:] if not line.startswith("- "))
+    return Item(lines[0] + suffix, children, after)
+
+
 def axis_label(catalogue: Catalogue, axis: str | None) -> str:
     if axis is None:
         return "Non affecté à un objectif CPO"

@@ -19,7 +19,7 @@ import functools
 import importlib.resources
 import re
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pnae_desktop import paths
@@ -50,6 +50,26 @@ FALLBACK_FILES = {
 # Formatting characters no font draws (emoji presentation selectors, zero-width joiner):
 # left out of the drawn text when the font of their run lacks them, never shown as a box.
 INVISIBLE = frozenset("\ufe0e\ufe0f\u200d")
+
+
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with each character as UTF-16 hex: reportlab writes a code
+    point past U+FFFF (an emoji) as five hex digits, which readers take for another character
+    (🙂 U+1F642 was extracted as U+1F64 "ὤ"); a surrogate pair is what the PDF format wants."""
+    cmap = _REPORTLAB_TO_UNICODE(fontname, subset)
+    if all(code <= 0xFFFF for code in subset):
+        return cmap
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{utf16}>", 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it embeds each subset
 
 
 def _register(name: str, file: str) -> None:
