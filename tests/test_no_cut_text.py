@@ -125,6 +125,26 @@ def test_every_label_the_data_holds_is_whole_in_the_pdf(regions, region, doc):
         assert missing({built.organisation}, page) == [], f"organisation name cut on page {number}"
 
 
+def between(text: str, start: str, end: str) -> str:
+    """The part of `text` from the last `start` (after any table of contents) to the next `end`."""
+    head = text.rindex(start)
+    return text[head : text.index(end, head + len(start))]
+
+
+@pytest.mark.parametrize("region", ["32", "longest"])
+def test_article_4_and_annex_i_tables_hold_axes_and_objectives_whole(regions, region):
+    """Where the issue saw "…des politique" and "notamment à travers": the cost-per-axis table
+    of article 4 and the coverage table of annex I (read in drawing order, cell by cell)."""
+    built = regions[region]
+    text = built.text("convention")
+    article_4 = between(text, "Article 4 –", "Article 5 –")
+    assert missing(built.axes, article_4) == []
+    coverage = between(text, "Couverture des objectifs de la convention", "Thèmes prioritaires du PNAE")
+    assert missing(built.objectives, coverage) == []
+    prae = built.text("prae")
+    assert missing(built.axes, between(prae, "Coût du programme par axe", "Plan de financement")) == []
+
+
 def test_long_texts_stay_text_never_markup(regions):
     built = regions["longest"]
     assert len(built.organisation) == NAME_MAX and max(map(len, built.lines)) == LABEL_MAX
