@@ -147,11 +147,18 @@ def initials_boxes(count: int) -> list[tuple[float, float, float, float]]:
     return [(x0 + i * (w + INITIALS_GAP), INITIALS_Y, w, h) for i in range(count)]
 
 
-def draw_decor(canv: Canvas, decor: PageDecor, number: int, total: int, header: Header | None = None) -> None:
-    """Header, footer and watermark of one page, drawn once the page count is known."""
+HEADER_FORM = "PnaeRunningHeader"
+
+
+def draw_decor(canv: Canvas, decor: PageDecor, number: int, total: int, header_form: str | None = None) -> None:
+    """Header, footer and watermark of one page, drawn once the page count is known; the
+    header laid out here, or drawn from `header_form` (the same on every page, laid out once)."""
     canv.saveState()
     right = PAGE_WIDTH - RIGHT_MARGIN
-    (header or header_for(decor)).draw(canv)  # the ARML, the document
+    if header_form is not None:  # the ARML, the document
+        canv.doForm(header_form)
+    else:
+        header_for(decor).draw(canv)
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.5)
     # footer: rule, fingerprint, initials, page X / Y
@@ -201,9 +208,14 @@ class DecoratedCanvas(Canvas):
 
     def save(self) -> None:
         pages = self._deferred_pages
+        if pages:  # the header, laid out and drawn once, then placed on every page (speed, size)
+            self.__dict__.update(pages[0])
+            self.beginForm(HEADER_FORM)
+            self._header.draw(self)
+            self.endForm()
         for number, state in enumerate(pages, start=1):
             self.__dict__.update(state)
-            draw_decor(self, self._decor, number, len(pages), self._header)
+            draw_decor(self, self._decor, number, len(pages), HEADER_FORM)
             Canvas.showPage(self)
         Canvas.save(self)
 
