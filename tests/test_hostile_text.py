@@ -140,7 +140,10 @@ def test_one_escaping_function():
     assert escape_markup("a < b & c > d") == "a &lt; b &amp; c &gt; d"
     from pnae_desktop.exports.pdf import text as pdf_text
 
-    assert pdf_text.escape is escape_markup
+    # the PDFs' escape is escape_markup, with each run of characters Liberation Sans lacks
+    # then wrapped in its shipped fallback font
+    assert pdf_text.escape("a < b & c > d") == escape_markup("a < b & c > d")
+    assert pdf_text.escape("<★>") == '&lt;<font name="PnaeSans-Symbols">★</font>&gt;'
     assert pdf_text.markup("</para>") == "&lt;/para&gt;"
 
 

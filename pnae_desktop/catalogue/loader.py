@@ -189,6 +189,7 @@ def _action(a: dict) -> Action:
         operational_theme=a["operational_theme"],
         structural_axis=a["structural_axis"],
         notes=tuple(a["notes"]),
+        editor_note=a.get("editor_note"),
         fields=dict(a["fields"]),
         description=Description(
             intro=desc["intro"],

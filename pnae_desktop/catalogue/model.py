@@ -50,6 +50,9 @@ class Action:
     calendar_label: str
     calendar_intro: str | None
     calendar: tuple[CalendarYear, ...]
+    # The catalogue editors' note, not PNAE text (shown as « Note »): e.g. actions 12 and 13,
+    # whose fiches are headed with each other's structural axis.
+    editor_note: str | None = None
 
     @property
     def key(self) -> str:

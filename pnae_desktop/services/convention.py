@@ -281,9 +281,7 @@ def build_context(
     years = plan.years
     axes = {a.number: a for a in catalogue.cpo_axes}
     axis_costs = tuple(
-        cv.AxisCost(
-            n, f"Axe {n} – {axes[n].title[:60]}", {y: totals.full_by_axis_year.get((str(n), y), 0) for y in years}
-        )
+        cv.AxisCost(n, f"Axe {n} – {axes[n].title}", {y: totals.full_by_axis_year.get((str(n), y), 0) for y in years})
         for n in sorted(axes)
     )
     funders = []

@@ -15,7 +15,8 @@ Row = tuple[str, Sequence[object]]  # (CSS class of the row: "" or "t" for a tot
 
 STYLE = (
     "<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
-    "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right} tr.t td{font-weight:bold;"
+    "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right;white-space:nowrap}"
+    " th.n{white-space:nowrap} tr.t td{font-weight:bold;"
     "background:#eef2f7} h3{color:#1d3a5f}</style>"
 )
 UNASSIGNED = "Non affecté (action sans objectif CPO)"
@@ -23,7 +24,10 @@ UNASSIGNED = "Non affecté (action sans objectif CPO)"
 
 def _table(title: str, head: Sequence[str], rows: Sequence[Row]) -> str:
     out = [
-        f"<h3>{escape_markup(title)}</h3><table><tr>" + "".join(f"<th>{escape_markup(h)}</th>" for h in head) + "</tr>"
+        # the table spans the view: a long label (an axis) wraps whole, amounts never wrap
+        f'<h3>{escape_markup(title)}</h3><table width="100%"><tr>'
+        + "".join(f'<th class="{"n" if i else ""}">{escape_markup(h)}</th>' for i, h in enumerate(head))
+        + "</tr>"
     ]
     for cls, cells in rows:
         out.append(
@@ -42,7 +46,7 @@ def _axis_rows(years: Sequence[int], t: dom.BudgetTotals, catalogue: Catalogue) 
         if axis is None and not any(values):
             continue
         label = axes.get(axis, UNASSIGNED) if axis else UNASSIGNED
-        rows.append(("", [label[:70], *map(format_amount, values), format_amount(sum(values))]))
+        rows.append(("", [label, *map(format_amount, values), format_amount(sum(values))]))
     rows.append(
         ("t", ["Total", *(format_amount(t.full_by_year.get(y, 0)) for y in years), format_amount(t.full_total)])
     )

@@ -25,6 +25,7 @@ p { margin-top: 3px; margin-bottom: 3px; }
 .label { color: #5a6b80; font-style: italic; }
 .note { color: #8a5a00; font-style: italic; }
 .absent { color: #8a8f96; font-style: italic; }
+.editor { color: #1d3a5f; background-color: #fdf3d0; padding: 4px; }
 </style>
 """
 
@@ -64,9 +65,16 @@ def rich(text: str | None) -> str:
     return "".join(out)
 
 
+def editor_note_html(note: str) -> str:
+    """The catalogue editors' « Note » on a fiche (not PNAE text), set apart from the fiche."""
+    return f'<p class="editor"><b>Note</b> (hors texte du PNAE) : {escape_markup(note)}</p>'
+
+
 def action_html(catalogue: Catalogue, action: Action) -> str:
     parts = [STYLE, f"<h1>Action {action.number}. {escape_markup(action.title)}</h1>"]
     parts.append(f'<p class="label">{escape_markup(action.theme_label)}</p>')
+    if action.editor_note:
+        parts.append(editor_note_html(action.editor_note))
     for note in action.notes:
         parts.append(f'<p class="note">{_inline(note)}</p>')
     d = action.description

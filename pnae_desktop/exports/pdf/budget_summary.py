@@ -12,7 +12,15 @@ from reportlab.platypus import Flowable, Spacer, Table
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import LOCALE
 from pnae_desktop.exports.pdf.document import Heading
-from pnae_desktop.exports.pdf.prae_data import ABSENT, PraeData, axis_label, money, year_cells
+from pnae_desktop.exports.pdf.prae_data import (
+    ABSENT,
+    PraeData,
+    account_rows,
+    axis_label,
+    money,
+    resource_line_label,
+    year_cells,
+)
 from pnae_desktop.exports.pdf.styles import para, styles
 from pnae_desktop.exports.pdf.tables import data_table
 
@@ -88,10 +96,7 @@ def charges_resources_table(data: PraeData) -> Table:
     groups: list[int] = []
     groups.append(len(rows))
     rows.append(["Charges"])
-    for code in chart.charge_codes:
-        amounts = {y: t.direct_by_year_account.get((y, code), 0) for y in years}
-        if any(amounts.values()):
-            rows.append([chart.by_code[code].title, *year_cells(amounts, years)])
+    rows += account_rows(years, lambda y, code: t.direct_by_year_account.get((y, code), 0))
     if any(t.structural_by_year.get(y, 0) for y in years):
         rows.append(
             [
@@ -107,13 +112,7 @@ def charges_resources_table(data: PraeData) -> Table:
         amounts = {y: t.resources_by_line_year.get((line, y), 0) for y in years}
         if not any(amounts.values()):
             continue
-        if line is None:
-            label = "Financeur sans ligne du plan comptable"
-        elif "." in line:
-            label = f"74 Subventions d'exploitation – {chart.by_code[line].label}"
-        else:
-            label = chart.by_code[line].title
-        rows.append([label, *year_cells(amounts, years)])
+        rows.append([resource_line_label(line), *year_cells(amounts, years)])
     totals_at.append(len(rows))
     rows.append(["Total des ressources", *year_cells(t.financing_by_year, years)])
     numeric = [False] + [True] * (len(years) + 1)

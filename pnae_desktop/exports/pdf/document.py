@@ -10,7 +10,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph
 
-from pnae_desktop.exports.pdf.page import PageDecor, PdfMeta, canvas_maker
+from pnae_desktop.exports.pdf.page import PageDecor, PdfMeta, canvas_maker, header_for
 from pnae_desktop.exports.pdf.styles import (
     BODY_SIZE,
     BOTTOM_MARGIN,
@@ -85,6 +85,11 @@ class ExportDoc(BaseDocTemplate):
             keepTogetherClass=KeepWithNext,
             **kw,
         )
+        self._set_frame()
+        self._heading_count = 0
+        self._outline_level = -1
+
+    def _set_frame(self) -> None:
         frame = Frame(
             self.leftMargin,
             self.bottomMargin,
@@ -96,9 +101,16 @@ class ExportDoc(BaseDocTemplate):
             topPadding=0,
             bottomPadding=0,
         )
+        self.pageTemplates: list[PageTemplate] = []
         self.addPageTemplates([PageTemplate("body", [frame])])
-        self._heading_count = 0
-        self._outline_level = -1
+
+    def leave_room_for(self, decor: PageDecor) -> None:
+        """Lower the body under a running header taller than two lines (a long ARML name)."""
+        top = header_for(decor).top_margin
+        if top > float(self.topMargin) + 0.01:  # type: ignore[has-type]
+            self.topMargin = top
+            self._calc()
+            self._set_frame()
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if not isinstance(flowable, Heading):
@@ -123,6 +135,7 @@ class ExportDoc(BaseDocTemplate):
 def write_pdf(doc: ExportDoc, story: list[Flowable], decor: PageDecor, *, multi: bool = False) -> Path:
     """Build `story` into `doc` with the decorated canvas (several passes when `multi`, for a
     table of contents); return the file's path."""
+    doc.leave_room_for(decor)
     maker = canvas_maker(decor)
     if multi:
         doc.multiBuild(story, canvasmaker=maker)

@@ -5,7 +5,8 @@ objectives, indicators and the action's budget."""
 from __future__ import annotations
 
 from babel.numbers import format_decimal
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
 
 from pnae_desktop.catalogue.model import TERRITORIAL_LEVEL_LABELS
 from pnae_desktop.domain import budget as dom
@@ -18,16 +19,16 @@ from pnae_desktop.exports.pdf.lists import list_flowables, markup_list
 from pnae_desktop.exports.pdf.prae_data import (
     ABSENT,
     ADAPTED_LABEL,
-    Item,
     PraeData,
     money,
-    objective_label,
+    objective_item,
+    resource_line_label,
     rich_flowables,
     section,
     year_cells,
 )
-from pnae_desktop.exports.pdf.styles import para, styles
-from pnae_desktop.exports.pdf.tables import data_table, key_value_table
+from pnae_desktop.exports.pdf.styles import FRAME_WIDTH, para, styles
+from pnae_desktop.exports.pdf.tables import column_widths, data_table, key_value_table
 from pnae_desktop.exports.pdf.text import escape, french_spacing, markup
 
 
@@ -107,12 +108,28 @@ def fiche_flowables(data: PraeData, action: PraeAction, *, level: int = 1, toc_l
     if "title" in adapted and action.pnae_action is not None:  # only a declined action is adapted
         source = cat.action(action.pnae_action).title
         out.append(para(f"Intitulé {ADAPTED_LABEL} ; intitulé du PNAE : « {source} »", st.note))
+    out += _editor_note(data, action)
     if action.notes:
         out += [para(n, st.note, rich=True) for n in action.notes.split("\n") if n.strip()]
     out += _identity(data, action)
     out += _model_fields(data, action, adapted)
     out += _regional_fields(data, action)
     return out
+
+
+def _editor_note(data: PraeData, action: PraeAction) -> list[Flowable]:
+    """The catalogue editors' « Note » on the PNAE action this fiche declines (not PNAE text):
+    e.g. actions 12 and 13, whose fiches are headed with each other's structural axis."""
+    if action.pnae_action is None:
+        return []
+    try:
+        note = data.catalogue.action(action.pnae_action).editor_note
+    except KeyError:  # declined from an action this catalogue edition does not have
+        return []
+    if not note:
+        return []
+    text = f"<b>Note</b> (hors texte du PNAE) : {markup(note)}"
+    return [Paragraph(text, styles().editor_note)]
 
 
 def _model_fields(data: PraeData, action: PraeAction, adapted: set[str]) -> list[Flowable]:
@@ -150,13 +167,12 @@ def _regional_fields(data: PraeData, action: PraeAction) -> list[Flowable]:
     out.append(section("Objectifs CPO servis"))
     if action.objectives:
         items = [
-            Item(
-                objective_label(data.catalogue, code)
-                + (
-                    f" (part du coût : {format_decimal(share, format='#,##0.##', locale=LOCALE)} %)"
-                    if share is not None
-                    else ""
-                )
+            objective_item(
+                data.catalogue,
+                code,
+                f" (part du coût : {format_decimal(share, format='#,##0.##', locale=LOCALE)} %)"
+                if share is not None
+                else "",
             )
             for code, share in action.objectives
         ]
@@ -173,41 +189,55 @@ def _regional_fields(data: PraeData, action: PraeAction) -> list[Flowable]:
     return out
 
 
+NATURE_WIDTH = 38 * mm
+
+
+def _charge_line_rows(data: PraeData, action: PraeAction) -> list[list[str]]:
+    """One row per budget line of the action (its label, its account, its amount per year and
+    their total), accounts in the chart's order, lines in their order of entry."""
+    chart, years = dom.chart(), data.years
+    order = {code: i for i, code in enumerate(chart.charge_codes)}
+    lines: dict[tuple[str, str], dict[int, int]] = {}
+    for c in data.budget_plan.charges:
+        if c.action_id == action.id and c.year in years:
+            amounts = lines.setdefault((c.account, c.label), {})
+            amounts[c.year] = amounts.get(c.year, 0) + c.cents
+    rows = []
+    for account, label in sorted(lines, key=lambda key: order.get(key[0], len(order))):
+        nature = chart.by_code[account].title if account in chart.by_code else account
+        rows.append([label or ABSENT, nature, *year_cells(lines[account, label], years)])
+    return rows
+
+
 def _action_budget(data: PraeData, action: PraeAction) -> Table:
+    """The action's budget: each charge line (label, nature, amount per year), structural
+    costs, full cost; each funder (with its line of the chart), total financing."""
     t, years = data.budget_totals, data.years
-    chart = dom.chart()
-    header = ["Poste", *map(str, years), "Total"]
-    rows: list[list[str]] = []
+    kinds = {k.kind: k.resource_line for k in dom.funder_kinds()}
+    header = ["Poste", "Nature", *map(str, years), "Total"]
+    rows: list[list[str]] = [["Charges"]]
     totals_at: list[int] = []
-    groups: list[int] = []
-    groups.append(len(rows))
-    rows.append(["Charges"])
-    for code in chart.charge_codes:
-        amounts = {y: t.direct_by_action_year_account.get((action.id, y, code), 0) for y in years}
-        if any(amounts.values()):
-            rows.append([chart.by_code[code].title, *year_cells(amounts, years)])
+    groups: list[int] = [0]
+    rows += _charge_line_rows(data, action)
     structural = {y: t.structural_by_action_year.get((action.id, y), 0) for y in years}
     if any(structural.values()):
-        rows.append(["Quote-part des frais de structure", *year_cells(structural, years)])
+        rows.append(["Quote-part des frais de structure", "Frais de structure", *year_cells(structural, years)])
     totals_at.append(len(rows))
-    rows.append(
-        [
-            "Coût complet de l'action",
-            *year_cells({y: t.full_by_action_year.get((action.id, y), 0) for y in years}, years),
-        ]
-    )
+    full = {y: t.full_by_action_year.get((action.id, y), 0) for y in years}
+    rows.append(["Coût complet de l'action", "", *year_cells(full, years)])
     groups.append(len(rows))
     rows.append(["Financements"])
     for f in data.budget_plan.funders:
         amounts = {y: t.financing_by_action_year_funder.get((action.id, y, f.id), 0) for y in years}
         if any(amounts.values()):
-            rows.append([f.name, *year_cells(amounts, years)])
+            rows.append([f.name, resource_line_label(kinds.get(f.kind)), *year_cells(amounts, years)])
     totals_at.append(len(rows))
-    rows.append(
-        [
-            "Total des financements",
-            *year_cells({y: t.financing_by_action_year.get((action.id, y), 0) for y in years}, years),
-        ]
-    )
-    numeric = [False] + [True] * (len(header) - 1)
-    return data_table(header, rows, numeric=numeric, total_rows=totals_at, group_rows=groups)
+    financing = {y: t.financing_by_action_year.get((action.id, y), 0) for y in years}
+    rows.append(["Total des financements", "", *year_cells(financing, years)])
+    numeric = [False, False] + [True] * (len(header) - 2)
+    measured = [r for i, r in enumerate(rows) if i not in groups]
+    widths = column_widths(header, measured, numeric, FRAME_WIDTH)
+    nature = max(widths[1], NATURE_WIDTH)  # "74 Subventions d'exploitation – Région(s)" on two lines
+    widths[0] -= nature - widths[1]
+    widths[1] = nature
+    return data_table(header, rows, numeric=numeric, total_rows=totals_at, group_rows=groups, widths=widths)

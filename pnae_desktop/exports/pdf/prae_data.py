@@ -3,7 +3,7 @@ amounts, indicator values, objective and axis labels, rich text, a fiche's field
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -94,12 +94,21 @@ def number_text(value: Decimal | None, unit: str = "") -> str:
 
 
 def objective_label(catalogue: Catalogue, code: str) -> str:
-    """ "1.2 – assurer l'outillage des missions locales…" (first line of the objective)."""
+    """ "1.2 – assurer l'outillage des missions locales […] notamment à travers :\n- …": the
+    objective's whole text, its lines kept (a table cell shows them, a paragraph joins them)."""
     for o in catalogue.cpo_objectives:
         if o.code == code:
-            first = o.text.split("\n", 1)[0].strip().rstrip(" :;,")
-            return f"{code} – {first}"
+            return f"{code} – {o.text.strip().rstrip(' ;,')}"
     return code
+
+
+def objective_item(catalogue: Catalogue, code: str, suffix: str = "") -> Item:
+    """An objective as a list item, whole: its first line (then `suffix`), its "- " lines as
+    sub-items and its other lines as paragraphs after them."""
+    lines = [line.strip() for line in objective_label(catalogue, code).split("\n") if line.strip()]
+    children = tuple(Item(line[2:]) for line in lines[1:] if line.startswith("- "))
+    after = tuple(line for line in lines[1:] if not line.startswith("- "))
+    return Item(lines[0] + suffix, children, after)
 
 
 def axis_label(catalogue: Catalogue, axis: str | None) -> str:
@@ -114,6 +123,28 @@ def axis_label(catalogue: Catalogue, axis: str | None) -> str:
 def year_cells(amounts: Mapping[int, int], years: Sequence[int]) -> list[str]:
     """One amount per year, then their total."""
     return [money(amounts.get(y, 0)) for y in years] + [money(sum(amounts.get(y, 0) for y in years))]
+
+
+def account_rows(years: Sequence[int], amount: Callable[[int, str], int]) -> list[list[str]]:
+    """One row per charge account of the chart with money in it, in the chart's order: its
+    title, then `amount(year, account)` per year and their total."""
+    chart = dom.chart()
+    rows = []
+    for code in chart.charge_codes:
+        amounts = {y: amount(y, code) for y in years}
+        if any(amounts.values()):
+            rows.append([chart.by_code[code].title, *year_cells(amounts, years)])
+    return rows
+
+
+def resource_line_label(line: str | None) -> str:
+    """ "74 Subventions d'exploitation – État" for a sub-line of 74, else the account's title."""
+    chart = dom.chart()
+    if line is None:
+        return "Financeur sans ligne du plan comptable"
+    if "." in line:
+        return f"{chart.by_code[line.split('.', 1)[0]].title} – {chart.by_code[line].label}"
+    return chart.by_code[line].title
 
 
 def rich_flowables(text: str | None, *, absent: str = ABSENT) -> list[Flowable]:

@@ -58,6 +58,17 @@ class Styles:
         self.list_text = ParagraphStyle("list_text", base, alignment=TA_JUSTIFY, spaceAfter=2)
         self.small = ParagraphStyle("small", base, fontSize=8.5, leading=11, spaceAfter=3)
         self.note = ParagraphStyle("note", self.small, fontName=FONT_ITALIC, textColor=GREY)
+        self.editor_note = ParagraphStyle(  # the catalogue editors' « Note » on a fiche
+            "editor_note",
+            self.small,
+            textColor=NAVY,
+            backColor=colors.HexColor("#fdf3d0"),
+            borderPadding=(3, 4, 3, 4),
+            leftIndent=4,
+            rightIndent=4,
+            spaceBefore=4,
+            spaceAfter=8,
+        )
         self.absent = ParagraphStyle("absent", self.body_left, fontName=FONT_ITALIC, textColor=GREY)
         self.center = ParagraphStyle("center", base, alignment=TA_CENTER, spaceAfter=5)
         self.cell = ParagraphStyle("cell", base, fontSize=CELL_SIZE, leading=10.5)

@@ -13,7 +13,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from pnae_desktop.exports.pdf.styles import CELL_SIZE, FRAME_WIDTH, LIGHT, NAVY, PALE, RULE, para, styles
-from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, escape, french_spacing, markup, text_width
+from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, drawable, escape, french_spacing, markup, text_width
 
 CELL_PAD = 4  # left and right padding of table cells, points
 
@@ -170,17 +170,18 @@ def _table_commands(numeric: Sequence[bool], size: float) -> list[tuple[Any, ...
 def _row_cells(
     row: Sequence[str], numeric: Sequence[bool], widths: Sequence[float], size: float, style: ParagraphStyle
 ) -> list[str | Paragraph]:
-    """A body row's cells: the text itself when it fits on one line (drawn as a string, much
-    faster than a Paragraph), else a Paragraph in `style` (bold for a total row)."""
+    """A body row's cells: the text itself when it fits on one line in the family's fonts
+    (drawn as a string, much faster than a Paragraph), else a Paragraph in `style` (bold for a
+    total row) that wraps it whole, its line breaks kept and its fallback fonts applied."""
     font = style.fontName  # what the table draws a one-line cell in: bold on a total row
     out: list[str | Paragraph] = []
     for c, value in enumerate(row):
         text = french_spacing(str(value))
         room = widths[c] - 2 * CELL_PAD - 0.5
-        if numeric[c] or ("\n" not in text and text_width(text, font, size) <= room):
+        if numeric[c] or ("\n" not in text and drawable(text) and text_width(text, font, size) <= room):
             out.append(text)
         else:
-            out.append(Paragraph(escape(text), style))
+            out.append(Paragraph("<br/>".join(escape(line) for line in text.split("\n")), style))
     return out
 
 

@@ -4,6 +4,11 @@ Text is laid out in Liberation Sans (SIL OFL, shipped under ``resources/fonts``)
 once and embedded as a subset in every PDF: no standard (non-embedded) font is ever
 referenced, so ``pdffonts`` shows every font "emb yes".
 
+A character Liberation Sans cannot draw (a symbol, an emoji) is drawn by a shipped fallback
+font: DejaVu Sans, then a subset of Symbola (see ``resources/fonts/LICENSE-*.txt``).
+:func:`escape` wraps each run of such characters in ``<font name=…>`` after escaping it, so
+every Paragraph built from data gets the fallback; canvas strings go through Paragraphs too.
+
 reportlab treats U+202F (narrow no-break space, Babel's thousands separator for French) as a
 breaking space: :func:`french_spacing` turns it into U+00A0 so "1 234,56 €" never breaks.
 """
@@ -14,7 +19,7 @@ import functools
 import importlib.resources
 import re
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pnae_desktop import paths
@@ -37,35 +42,119 @@ FONT_FILES = {
 }
 
 
+# Fallback fonts, in order: the first that draws a character the family lacks draws it.
+FALLBACK_FILES = {
+    f"{FONT}-Symbols": "DejaVuSans.ttf",
+    f"{FONT}-Emoji": "Symbola-Subset.ttf",
+}
+# Formatting characters no font draws (emoji presentation selectors, zero-width joiner):
+# left out of the drawn text when the font of their run lacks them, never shown as a box.
+INVISIBLE = frozenset("\ufe0e\ufe0f\u200d")
+
+
+_REPORTLAB_TO_UNICODE = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with each character as UTF-16 hex: reportlab writes a code
+    point past U+FFFF (an emoji) as five hex digits, which readers take for another character
+    (🙂 U+1F642 was extracted as U+1F64 "ὤ"); a surrogate pair is what the PDF format wants."""
+    cmap = _REPORTLAB_TO_UNICODE(fontname, subset)
+    if all(code <= 0xFFFF for code in subset):
+        return cmap
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"<{i:02X}> <{code:04X}>", f"<{i:02X}> <{utf16}>", 1)
+    return cmap
+
+
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # used by reportlab when it embeds each subset
+
+
+def _register(name: str, file: str) -> None:
+    # The whole file is read into memory here: the temporary path of a zipped bundle may
+    # disappear once as_file() closes.
+    with importlib.resources.as_file(paths.resources().joinpath(FONT_FOLDER, file)) as path:
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+
+
 @functools.cache
 def register_fonts() -> str:
     """Register the shipped family with reportlab (once per process); return its name."""
-    folder = paths.resources().joinpath(FONT_FOLDER)
     for name, file in FONT_FILES.items():
-        # The whole file is read into memory here: the temporary path of a zipped bundle
-        # may disappear once as_file() closes.
-        with importlib.resources.as_file(folder.joinpath(file)) as path:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+        _register(name, file)
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC)
     return FONT
 
 
+@functools.cache
+def _family_cover() -> frozenset[int]:
+    """The code points every style of the family draws."""
+    register_fonts()
+    cover = None
+    for name in FONT_FILES:
+        chars = frozenset(pdfmetrics.getFont(name).face.charToGlyph)  # type: ignore[attr-defined]
+        cover = chars if cover is None else cover & chars
+    return cover or frozenset()
+
+
+@functools.cache
+def _fallback_cover(name: str) -> frozenset[int]:
+    """The code points fallback font `name` draws (registered on first need: start-up)."""
+    _register(name, FALLBACK_FILES[name])
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)  # type: ignore[attr-defined]
+
+
+@functools.lru_cache(maxsize=4096)
+def _font_of(char: str) -> str | None:
+    """None when the family draws `char`, else the first fallback font that does; None too
+    when none does (the family's "missing glyph" then shows where it stands)."""
+    code = ord(char)
+    if code in _family_cover():
+        return None
+    for name in FALLBACK_FILES:
+        if code in _fallback_cover(name):
+            return name
+    return None
+
+
+def drawable(text: str) -> bool:
+    """True when the family draws every character of `text` (no fallback run needed)."""
+    return text.isascii() or _family_cover().issuperset(map(ord, text))
+
+
+def font_runs(text: str) -> list[tuple[str | None, str]]:
+    """`text` cut into runs of one font: (None, run) in the family, (fallback name, run)."""
+    if drawable(text):
+        return [(None, text)]
+    runs: list[tuple[str | None, list[str]]] = []
+    for char in text:
+        font = _font_of(char)
+        if char in INVISIBLE and runs:  # stays with the emoji it modifies
+            font = runs[-1][0]
+            if ord(char) not in (_family_cover() if font is None else _fallback_cover(font)):
+                continue
+        if runs and runs[-1][0] == font:
+            runs[-1][1].append(char)
+        else:
+            runs.append((font, [char]))
+    return [(font, "".join(chars)) for font, chars in runs]
+
+
+def escape(text: str) -> str:
+    """`text` as Paragraph markup: escaped by the one escaping function, and each run of
+    characters the family lacks wrapped in its fallback font."""
+    if drawable(text):
+        return escape_markup(text)
+    return "".join(
+        escape_markup(run) if font is None else f'<font name="{font}">{escape_markup(run)}</font>'
+        for font, run in font_runs(text)
+    )
+
+
 def text_width(text: str, font: str = FONT, size: float = 10) -> float:
     return pdfmetrics.stringWidth(text, font, size)
-
-
-def fit_text(text: str, width: float, font: str = FONT, size: float = 8) -> str:
-    """`text` shortened with "…" so that it fits in `width` points on one line."""
-    if text_width(text, font, size) <= width:
-        return text
-    lo, hi = 0, len(text)
-    while lo < hi:  # longest prefix that fits with the ellipsis
-        mid = (lo + hi + 1) // 2
-        if text_width(text[:mid].rstrip() + "…", font, size) <= width:
-            lo = mid
-        else:
-            hi = mid - 1
-    return text[:lo].rstrip() + "…"
 
 
 # ------------------------------------------------------------------------------------------
@@ -109,9 +198,6 @@ def french_spacing(text: str) -> str:
     if "°" in text or "." in text:
         text = _NUMERO.sub(r"\1" + NBSP, text)
     return text
-
-
-escape = escape_markup  # the shared escaping function, under the name the PDF modules use
 
 
 def markup(text: str | None, *, rich: bool = False) -> str:
