@@ -26,6 +26,7 @@ from pnae_desktop.domain.convention.context import (
     Instalment,
     Objective,
     Signatory,
+    StateBudget,
     authority_feminine,
     authority_short,
 )
@@ -39,7 +40,7 @@ from pnae_desktop.domain.convention.placeholders import (
 )
 from pnae_desktop.domain.convention.state import ConventionState, _template, article_label, numbering
 from pnae_desktop.domain.convention.template import ConventionTemplate
-from pnae_desktop.domain.regional_names import agree, civility_of
+from pnae_desktop.domain.regional_names import agree, civility_of, convention_date, known, regional_names
 
 _MONTHS = (
     "janvier",
@@ -68,6 +69,33 @@ def state_service(overseas: bool) -> str:
     return "Dieccte" if overseas else "Direccte"
 
 
+def _region_names(ctx: ConventionContext) -> dict[str, str]:
+    """The region's dated defaults for the État's service and budget clauses ({} if unknown)."""
+    if not known(ctx.region.code):
+        return {}
+    found = regional_names(ctx.region.code, ctx.region.name, convention_date(ctx.signature.date, ctx.period.start_year))
+    return {
+        "service": found.state_service,
+        "programme": found.programme,
+        "bop": found.bop,
+        "action": found.programme_action,
+        "ordonnateur": f"le {found.prefect_region}",
+        "accountant": f"le {found.accountant}",
+    }
+
+
+def with_state_defaults(ctx: ConventionContext) -> StateBudget:
+    """The context's imputation, ordonnateur and comptable, an empty field taking the region's default."""
+    defaults = _region_names(ctx)
+    b = ctx.state_budget
+    return StateBudget(
+        **{
+            k: getattr(b, k).strip() or defaults.get(k, "")
+            for k in ("programme", "bop", "action", "ordonnateur", "accountant")
+        }
+    )
+
+
 def agreed_function(person: Signatory) -> str:
     """The person's function agreeing with the civility their name starts with (la préfète…)."""
     return agree(person.function, civility_of(person.name))
@@ -79,12 +107,12 @@ def _values(ctx: ConventionContext, template: ConventionTemplate, party_count: i
     sig = ctx.signature
     years = ctx.period.end_year - ctx.period.start_year + 1
     feminine = authority_feminine(council.name)
-    budget = ctx.state_budget
+    budget = with_state_defaults(ctx)
     values = {
         "region.name": ctx.region.name,
         "region.of": ctx.region.of_name,
         "region.tribunal": ctx.region.tribunal or template.administrative_courts.get(ctx.region.code, ""),
-        "state.service": ctx.state.service or state_service(ctx.region.overseas),
+        "state.service": ctx.state.service or _region_names(ctx).get("service", state_service(ctx.region.overseas)),
         "state.prefect.name": ctx.state.prefect.name,
         "state.prefect.function": agreed_function(ctx.state.prefect),
         "state.signatory.name": ctx.state.signatory.name,
