@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -89,7 +90,7 @@ def names_from_data(data: Any) -> dict[str, Any]:
             raise ValidationError(
                 f"Dénominations régionales : région {code}, services « {region['services']} » inconnus."
             )
-    return data
+    return dict(data)
 
 
 @cache
@@ -183,6 +184,11 @@ def _case_like(model: str, word: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
+def _replacer(word: str) -> Callable[[re.Match[str]], str]:
+    """Replace a match's first group by `word`, keeping its initial capital."""
+    return lambda m: _case_like(m.group(1), word)
+
+
 def agree(function: str, civility: str) -> str:
     """`function` made to agree with `civility`: agree("préfet de la région X, préfet de Y", "Mme")
     is "préfète de la région X, préfète de Y"; "président(e)" becomes "présidente" or "président";
@@ -195,7 +201,7 @@ def agree(function: str, civility: str) -> str:
             source, target = rf"(?<![\w-])({re.escape(masc)})(?:\(e\))?(?![\w-])", fem
         else:
             source, target = rf"(?<![\w-])({re.escape(fem)}|{re.escape(masc)}\(e\))(?![\w-])", masc
-        out = re.sub(source, lambda m, target=target: _case_like(m.group(1), target), out, flags=re.IGNORECASE)
+        out = re.sub(source, _replacer(target), out, flags=re.IGNORECASE)
     return _agree_articles(out, civility)
 
 
@@ -208,7 +214,7 @@ def _agree_articles(text: str, civility: str) -> str:
             pattern, repl = rf"(?<![\w-])({masc_art.strip()}) (?=(?:{nouns_f})(?![\w-]))", fem_art.strip()
         else:
             pattern, repl = rf"(?<![\w-])({fem_art.strip()}) (?=(?:{nouns_m})(?![\w-]))", masc_art.strip()
-        text = re.sub(pattern, lambda m, repl=repl: _case_like(m.group(1), repl) + " ", text, flags=re.IGNORECASE)
+        text = re.sub(pattern, _replacer(repl + " "), text, flags=re.IGNORECASE)
     return text
 
 

@@ -262,6 +262,15 @@ def resolved(
     return replace(settings, state_budget=budget, state=replace(settings.state, service=service))
 
 
+def default_state_texts(
+    catalogue: Catalogue, region_code: str, start_year: int, settings: ConventionSettings
+) -> ConventionSettings:
+    """`settings` with the État's service and budget clauses all at the region's dated defaults:
+    what an empty field of the parties form means."""
+    blank = replace(settings, state_budget=cv.StateBudget(), state=replace(settings.state, service=""))
+    return resolved(blank, catalogue, region_code, start_year)
+
+
 def get_settings(
     store: Store, prae_id: int, catalogue: Catalogue, *, detail: PraeDetail | None = None
 ) -> ConventionSettings:
