@@ -121,7 +121,9 @@ def _values(ctx: ConventionContext, template: ConventionTemplate, party_count: i
         "state.bop": budget.bop,
         "state.action": budget.action,
         # the ordonnateur is the préfet de région: it agrees with the préfet's civility
-        "state.ordonnateur": agree(budget.ordonnateur, civility_of(ctx.state.prefect.name)),
+        "state.ordonnateur": agree(budget.ordonnateur, civility_of(ctx.state.prefect.name))
+        if "préfet" in budget.ordonnateur.lower()
+        else budget.ordonnateur,
         "state.accountant": budget.accountant,
         "council.name": council.name,
         "council.the_name": f"{'la' if feminine else 'le'} {council.name}" if council.name.strip() else "",
