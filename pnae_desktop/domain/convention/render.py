@@ -391,7 +391,11 @@ class _Renderer:
             RenderedSignature(
                 b.party,
                 self.inline(b.heading, "signature"),
-                tuple(_capitalised(self.inline(line, "signature")) for line in b.lines),
+                # "Préfète de La Réunion," / "et par délégation," / "directeur …": one sentence
+                tuple(
+                    _capitalised(text) if i == 0 else text
+                    for i, text in enumerate(self.inline(line, "signature") for line in b.lines)
+                ),
                 self.inline(b.name, "signature"),
             )
             for b in t.signature_blocks
