@@ -320,3 +320,26 @@ def test_settings_stored_before_the_budget_clauses_still_read(demo_documents):
     del old["state"]["service"]
     back = convention_service.settings_from_dict(old)
     assert back.state_budget == cv.StateBudget() and back.state.service == ""
+
+
+def test_the_prae_package_carries_the_budget_clauses(tmp_path, catalogue):
+    from pnae_desktop.services import package
+
+    source = open_store(tmp_path / "a.sqlite")
+    target = open_store(tmp_path / "b.sqlite")
+    try:
+        prae_id = demo.create_demo(source, catalogue, "04")
+        settings = convention_service.get_settings(source, prae_id, catalogue)
+        edited = replace(
+            settings,
+            state=replace(settings.state, service="DEETS"),
+            state_budget=cv.StateBudget(bop="BOP 0102-DR974", accountant="le directeur de test"),
+        )
+        convention_service.save_settings(source, prae_id, catalogue, edited)
+        path = package.export_package(source, prae_id, tmp_path / "r.prae", app_version="test")
+        copy_id = package.import_package(target, path, mode="new")
+        back = convention_service.get_settings(target, copy_id, catalogue)
+        assert back.state_budget == edited.state_budget and back.state.service == "DEETS"
+    finally:
+        source.close()
+        target.close()
