@@ -343,3 +343,22 @@ def test_the_prae_package_carries_the_budget_clauses(tmp_path, catalogue):
     finally:
         source.close()
         target.close()
+
+
+def test_the_arml_signatory_follows_the_person_not_annexe_3s_typo(tmp_path, catalogue):
+    """Annexe 3 writes « Présidente » before Marc Kerrien: the data corrects the civility, so the
+    convention never prints "Présidente" above "Marc …"; elsewhere the title gives the civility."""
+    from pnae_desktop.domain.entities import NewPrae
+
+    store = open_store(tmp_path / "a.sqlite")
+    try:
+        for code, expected in (("53", ("M. Marc Kerrien", "président")), ("28", ("Mme Agnès Canayer", "présidente"))):
+            prae_id = praes.create_prae(store, catalogue, NewPrae(code, 2018, 2020, (1,)))
+            signatory = convention_service.get_settings(store, prae_id, catalogue).arml_signatory
+            assert (signatory.name, signatory.function) == expected
+        assert (
+            praes.get_prae(store, prae_id).organisation.name
+            == "Association régionale des missions locales de Normandie"
+        )
+    finally:
+        store.close()
