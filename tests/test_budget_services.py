@@ -447,7 +447,7 @@ def test_funders_save_delete_and_restore(prae):
 
     snapshot = b.delete_funder(store, f["region"])
     funder, prae_id, lines = snapshot[:3]  # what restore_funder needs (it may need more)
-    assert funder == dom.Funder(f["region"], "Conseil régional", "region")
+    assert funder == dom.Funder(f["region"], "Région Île-de-France", "region")
     assert prae_id == p
     assert sorted(lines, key=lambda c: (c.action_id, c.year)) == [
         b.FinancingCell(a1, f["region"], 2018, 4_500_00, "sollicite"),
@@ -487,7 +487,7 @@ def test_save_funder_refuses_another_praes_funder(sqlite_prae, catalogue):
         b.save_funder(store, p, foreign, "Renommé par erreur", "etat")
     except ValidationError:
         pass
-    assert b.load_budget(store, other).funders[0].name == "État (Direccte/DGEFP)"
+    assert b.load_budget(store, other).funders[0].name == "État (Direccte Île-de-France)"
     assert foreign not in {x.id for x in b.load_budget(store, p).funders}
 
 

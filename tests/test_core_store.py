@@ -390,7 +390,7 @@ def test_prae_round_trip(any_store, catalogue):
     assert (summary.status, summary.status_label) == ("brouillon", "Brouillon")
     assert summary.action_count == 4
     assert summary.catalogue_edition == catalogue.key
-    assert summary.organisation_name == "Association régionale des missions locales Auvergne-Rhône-Alpes"
+    assert summary.organisation_name == "Association régionale des missions locales d'Auvergne-Rhône-Alpes"
     for stamp in (summary.created_at, summary.updated_at):
         assert stamp.tzinfo is not None and stamp.utcoffset() == timezone.utc.utcoffset(None)
     assert summary.updated_at >= summary.created_at

@@ -130,7 +130,7 @@ def test_a_broken_chart_is_refused_in_french(data):
 
 def test_default_funders_in_the_issue_order():
     assert [f.name for f in FUNDERS] == [
-        "État (Direccte/DGEFP)",
+        "État",
         "Conseil régional",
         "Conseils départementaux",
         "Communes / EPCI",

@@ -150,7 +150,7 @@ def test_financing_balances_the_action(qtbot, page, catalogue, type_into):
     add_rows(page, ("62", "Déplacements"))
     type_into(page.chargesView, 0, 2, "1000")
     funders = [f.name for f in page.funder_rows]
-    state, region = funders.index("État (Direccte/DGEFP)"), funders.index("Conseil régional")
+    state, region = funders.index("État (Direccte Île-de-France)"), funders.index("Région Île-de-France")
     type_into(page.financingView, state, 2, "600")
     type_into(page.financingView, region, 2, "400")
     gap_row = len(page.funder_rows) + 1
@@ -231,7 +231,7 @@ def test_switching_to_a_manual_key_starts_from_the_pro_rata(qtbot, page, type_in
 
 def test_pasting_an_amount_keeps_the_financing_status(qtbot, page):
     funders = [f.name for f in page.funder_rows]
-    state = funders.index("État (Direccte/DGEFP)")
+    state = funders.index("État (Direccte Île-de-France)")
     state_id = page.funder_rows[state].id
     service.set_financing_cells(page.store, [service.FinancingCell(page.action_id(), state_id, 2018, 500_00, "acquis")])
     page.refresh()

@@ -276,8 +276,12 @@ def set_financing_cells(store: Store, cells: list[FinancingCell]) -> list[Financ
         return list(reversed(previous))
 
 
-def add_default_funders(session, prae: PraeRow) -> None:
-    prae.funders = [FunderRow(position=i, name=f.name, kind=f.kind) for i, f in enumerate(dom.default_funders())]
+def add_default_funders(session, prae: PraeRow, names: dict[str, str] | None = None) -> None:
+    """The usual funders; `names`: kind -> the region's name for it ("État (Dieccte La Réunion)")."""
+    names = names or {}
+    prae.funders = [
+        FunderRow(position=i, name=names.get(f.kind, f.name), kind=f.kind) for i, f in enumerate(dom.default_funders())
+    ]
 
 
 def save_funder(store: Store, prae_id: int, funder_id: int | None, name: str, kind: str) -> tuple[int, tuple | None]:

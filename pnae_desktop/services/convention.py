@@ -16,6 +16,7 @@ from typing import Any
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain import regional_names as names
 from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.errors import ValidationError
@@ -33,6 +34,9 @@ PlanAndTotals = tuple[dom.Budget, dom.BudgetTotals]
 class ConventionSettings:
     with_region: bool = True
     state: cv.StateInfo = field(default_factory=cv.StateInfo)
+    # Empty fields of state_budget and state.service take the region's dated defaults when the
+    # convention is filled (regional_names), so a later signature date can change them.
+    state_budget: cv.StateBudget = field(default_factory=cv.StateBudget)
     council: cv.CouncilInfo = field(default_factory=cv.CouncilInfo)
     arml_signatory: cv.Signatory = field(default_factory=cv.Signatory)
     arml_project: str = ""
@@ -50,13 +54,23 @@ def _sig(d: dict | None) -> cv.Signatory:
     return cv.Signatory(str(d.get("name", "")), str(d.get("function", "")))
 
 
+_STATE_BUDGET_FIELDS = ("programme", "bop", "action", "ordonnateur", "accountant")
+
+
 def settings_to_dict(s: ConventionSettings) -> dict:
     def sig(x: cv.Signatory) -> dict:
         return {"name": x.name, "function": x.function}
 
     return {
         "with_region": s.with_region,
-        "state": {"prefect": sig(s.state.prefect), "signatory": sig(s.state.signatory)},
+        "state": {"prefect": sig(s.state.prefect), "signatory": sig(s.state.signatory), "service": s.state.service},
+        "state_budget": {
+            "programme": s.state_budget.programme,
+            "bop": s.state_budget.bop,
+            "action": s.state_budget.action,
+            "ordonnateur": s.state_budget.ordonnateur,
+            "accountant": s.state_budget.accountant,
+        },
         "council": {
             "name": s.council.name,
             "signatory": sig(s.council.signatory),
@@ -91,7 +105,14 @@ def settings_from_dict(d: dict) -> ConventionSettings:
         payments = d.get("payments")
         return ConventionSettings(
             with_region=bool(d.get("with_region", True)),
-            state=cv.StateInfo(_sig(d.get("state", {}).get("prefect")), _sig(d.get("state", {}).get("signatory"))),
+            state=cv.StateInfo(
+                _sig(d.get("state", {}).get("prefect")),
+                _sig(d.get("state", {}).get("signatory")),
+                str(d.get("state", {}).get("service", "")),
+            ),
+            state_budget=cv.StateBudget(
+                **{k: str((d.get("state_budget") or {}).get(k, "")) for k in _STATE_BUDGET_FIELDS}
+            ),
             council=cv.CouncilInfo(
                 str(d.get("council", {}).get("name", "")),
                 _sig(d.get("council", {}).get("signatory")),
@@ -174,21 +195,80 @@ def check_typed_texts(value: Any, label: str, *, long_text: bool) -> None:
 # -- reading and writing -------------------------------------------------------------------------
 
 
+def region_names(catalogue: Catalogue, region_code: str, on: date) -> names.RegionalNames | None:
+    """The region's dated names (None for a region the data does not know)."""
+    if not names.known(region_code):
+        return None
+    return names.regional_names(region_code, catalogue.region(region_code).name, on)
+
+
+def _representative(name: str, title: str, civility: str = "") -> cv.Signatory:
+    """Annexe 3's "NOM Prénom" and "Présidente" as the convention writes them: "Mme Prénom Nom",
+    "présidente" — the civility follows the title unless the data corrects it."""
+    parts = name.split()
+    if len(parts) >= 2 and parts[0].isupper():  # annexe 3 writes "NOM Prénom"
+        name = " ".join([*parts[1:], parts[0].capitalize()])
+    function = (title or "président").lower()
+    if name and not names.civility_of(name):
+        civility = civility or ("Mme" if function.split(" ")[0].endswith("e") else "M.")
+        name = f"{civility} {name}"
+    return cv.Signatory(name, names.agree(function, names.civility_of(name)))
+
+
 def _defaults(store: Store, prae_id: int, catalogue: Catalogue, detail: PraeDetail | None = None) -> ConventionSettings:
     detail = detail if detail is not None else praes.get_prae(store, prae_id)
     region = catalogue.region(detail.summary.region_code)
     org = detail.organisation
-    name = org.representative_name
-    parts = name.split()
-    if len(parts) >= 2 and parts[0].isupper():  # annexe 3 writes "NOM Prénom"
-        name = " ".join([*parts[1:], parts[0].capitalize()])
+    found = region_names(catalogue, region.insee_code, names.convention_date(None, detail.summary.start_year))
+    if found is None:
+        state = cv.suggested_state_functions(region.name, region.overseas)
+        council = cv.CouncilInfo(f"Région {region.name}", cv.Signatory("", "président(e) du conseil régional"))
+    else:
+        state = cv.StateInfo(cv.Signatory("", found.prefect), cv.Signatory("", found.state_director))
+        council = cv.CouncilInfo(found.authority, cv.Signatory("", found.authority_signatory))
+    correction = found.arml_president_civility if found is not None else ""
     return ConventionSettings(
         with_region=True,
-        state=cv.suggested_state_functions(region.name, region.overseas),
-        council=cv.CouncilInfo(f"Région {region.name}", cv.Signatory("", "président du conseil régional")),
-        arml_signatory=cv.Signatory(name, (org.representative_title or "président").lower()),
+        state=state,
+        council=council,
+        arml_signatory=_representative(org.representative_name, org.representative_title, correction),
         signature=cv.SignatureInfo(place=region.seat),
     )
+
+
+def _state_budget_defaults(found: names.RegionalNames | None) -> cv.StateBudget:
+    if found is None:
+        return cv.StateBudget()
+    return cv.StateBudget(
+        programme=found.programme,
+        bop=found.bop,
+        action=found.programme_action,
+        ordonnateur=f"le {found.prefect_region}",
+        accountant=f"le {found.accountant}",
+    )
+
+
+def resolved(
+    settings: ConventionSettings, catalogue: Catalogue, region_code: str, start_year: int
+) -> ConventionSettings:
+    """`settings` with their empty État service and budget fields taken from the region's names
+    at the convention's date (its signature, else 1 January of its first year)."""
+    found = region_names(catalogue, region_code, names.convention_date(settings.signature.date, start_year))
+    defaults = _state_budget_defaults(found)
+    budget = cv.StateBudget(
+        **{k: getattr(settings.state_budget, k).strip() or getattr(defaults, k) for k in _STATE_BUDGET_FIELDS}
+    )
+    service = settings.state.service.strip() or (found.state_service if found is not None else "")
+    return replace(settings, state_budget=budget, state=replace(settings.state, service=service))
+
+
+def default_state_texts(
+    catalogue: Catalogue, region_code: str, start_year: int, settings: ConventionSettings
+) -> ConventionSettings:
+    """`settings` with the État's service and budget clauses all at the region's dated defaults:
+    what an empty field of the parties form means."""
+    blank = replace(settings, state_budget=cv.StateBudget(), state=replace(settings.state, service=""))
+    return resolved(blank, catalogue, region_code, start_year)
 
 
 def get_settings(
@@ -278,6 +358,8 @@ def build_context(
     plan, totals = budget if budget is not None else budget_service.totals(store, prae_id, catalogue)[:2]
     s, org = detail.summary, detail.organisation
     region = catalogue.region(s.region_code)
+    settings = resolved(settings, catalogue, region.insee_code, s.start_year)
+    found = region_names(catalogue, region.insee_code, names.convention_date(settings.signature.date, s.start_year))
     years = plan.years
     axes = {a.number: a for a in catalogue.cpo_axes}
     axis_costs = tuple(
@@ -292,9 +374,11 @@ def build_context(
         key = _funder_key(f.kind, f.id)
         party = key == "state" or (key == "region" and settings.with_region)
         name = "État" if key == "state" else (settings.council.name or f.name) if key == "region" else f.name
-        funders.append(cv.Funder(key, name, party, amounts))
+        funders.append(cv.Funder(key, name, party, amounts, f.kind))
     return cv.ConventionContext(
-        region=cv.RegionInfo(region.insee_code, region.name, region.overseas, settings.tribunal),
+        region=cv.RegionInfo(
+            region.insee_code, region.name, region.overseas, settings.tribunal, found.of if found is not None else ""
+        ),
         period=cv.Period(s.start_year, s.end_year),
         prae_period=cv.Period(s.start_year, s.end_year),
         arml=cv.ArmlInfo(
@@ -309,6 +393,7 @@ def build_context(
         ),
         state=settings.state,
         council=settings.council if settings.with_region else None,
+        state_budget=settings.state_budget,
         prae_title=s.title,
         objectives=tuple(cv.Objective(o.code, o.axis, axes[o.axis].title, o.text) for o in catalogue.cpo_objectives),
         axis_costs=axis_costs,
@@ -355,31 +440,38 @@ def render(
 
 
 def fill_demo(store: Store, prae_id: int, catalogue: Catalogue) -> None:
-    """A complete convention État + Région + ARML for the demo PRAE."""
+    """A complete convention État + Région + ARML for the demo PRAE, in the region's own names
+    (préfet's title, regional authority and its signatory's function, État's service)."""
     settings = get_settings(store, prae_id, catalogue)
-    context = build_context(store, prae_id, catalogue, settings)
-    start_year = context.period.start_year
+    detail = praes.get_prae(store, prae_id)
+    start_year = detail.summary.start_year
+    region = catalogue.region(detail.summary.region_code)
+    found = region_names(catalogue, region.insee_code, names.convention_date(None, start_year))
+    of = found.of if found is not None else f"de la région {region.name}"
     demo = replace(
         settings,
-        state=cv.StateInfo(
-            replace(settings.state.prefect, name="Mme Hélène Marchand"),
-            replace(settings.state.signatory, name="M. Laurent Vidal"),
+        state=replace(
+            settings.state,
+            prefect=replace(settings.state.prefect, name="Mme Hélène Marchand"),
+            signatory=replace(settings.state.signatory, name="M. Laurent Vidal"),
         ),
         council=replace(
             settings.council,
-            signatory=cv.Signatory("Mme Catherine Roussel", "présidente du conseil régional"),
-            deliberation=f"n° CP {start_year}-123 de la commission permanente du 24 mai {start_year}",
+            signatory=replace(settings.council.signatory, name="Mme Catherine Roussel"),
+            deliberation=f"n° {start_year}-123 du 24 mai {start_year}",
         ),
-        arml_project="animer et coordonner le réseau des missions locales de la région au service de l'insertion "
+        arml_project=f"animer et coordonner le réseau des missions locales {of} au service de l'insertion "
         "sociale et professionnelle des jeunes",
         signature=cv.SignatureInfo(place=settings.signature.place, date=date(start_year, 6, 15), copies=3),
         # Regions without an ARML in annexe 3 (Guadeloupe, Martinique, Guyane, Mayotte): a fictitious one.
         arml_signatory=settings.arml_signatory
         if settings.arml_signatory.name
         else cv.Signatory("Mme Marie Exemple", "présidente"),
-        steering=cv.Steering(cv.suggested_steering_members(context), 2),
     )
-    save_settings(store, prae_id, catalogue, demo)
+    context = build_context(store, prae_id, catalogue, demo, detail=detail)
+    save_settings(
+        store, prae_id, catalogue, replace(demo, steering=cv.Steering(cv.suggested_steering_members(context), 2))
+    )
 
 
 def convention_to_dict(rendered: cv.RenderedConvention, checks: Sequence[cv.Check]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import cast
 
@@ -9,6 +10,7 @@ from pnae_desktop import faults
 from pnae_desktop.catalogue import suggestions
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
+from pnae_desktop.domain import regional_names
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae, Organisation, PraeDetail
 from pnae_desktop.domain.money import split_cents
 from pnae_desktop.domain.rules import siret_is_valid
@@ -114,6 +116,14 @@ def _fill_organisation(store: Store, prae_id: int, region_code: str, seat: str) 
     )
 
 
+def demo_partners(region_code: str, region_name: str, start_year: int) -> str:
+    """The fiches' partners in the region's own names: "Dieccte La Réunion, Région Réunion, …"."""
+    if not regional_names.known(region_code):
+        return f"Services de l'État, Région {region_name}, missions locales de la région"
+    found = regional_names.regional_names(region_code, region_name, date(start_year, 1, 1))
+    return f"{found.state_service_label}, {found.authority}, missions locales {found.of}"
+
+
 def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
     """Give every action a pilot, CPO objectives, indicators with targets and a calendar."""
     detail = praes.get_prae(store, prae_id)
@@ -125,6 +135,7 @@ def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
         for name, city, director, contact in MISSIONS_LOCALES
     ]
     years = detail.years
+    partners = demo_partners(region.insee_code, region.name, years[0])
     for i, action in enumerate(detail.actions):
         hints = suggestions.for_action(catalogue.key, action.pnae_action)
         drafting.update_action(
@@ -132,7 +143,7 @@ def _fill_drafting(store: Store, catalogue: Catalogue, prae_id: int) -> None:
             action.id,
             {
                 "pilot": STAFF[i % len(STAFF)],
-                "partners": "Direccte, Conseil régional, missions locales de la région",
+                "partners": partners,
                 "livrables": "- Note de cadrage\n- Bilan annuel présenté au comité de pilotage",
                 "territorial_levels": action.territorial_levels or ("regionale",),
                 "regional_priority": action.pnae_action is None or i % 3 == 0,

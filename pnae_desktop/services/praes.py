@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain import drafting, rules
+from pnae_desktop.domain import drafting, regional_names, rules
 from pnae_desktop.domain.entities import (
     Indicator,
     Milestone,
@@ -50,11 +51,11 @@ def _organisation_row(session: Session, region_code: str, name: str, catalogue: 
     region = catalogue.region(region_code)
     president = region.arml.presidents[0] if region.arml else None
     row = OrganisationRow(
-        name=name or f"Association régionale des missions locales {region.name}",
+        name=name or regional_names.arml_name(region.insee_code, region.name),
         acronym=f"ARML {region.name}",
         region_code=region_code,
         representative_name=president.name if president else "",
-        representative_title=president.title if president else "",
+        representative_title=regional_names.arml_president_title(region_code, president.title) if president else "",
     )
     session.add(row)
     return row
@@ -117,7 +118,11 @@ def create_prae(store: Store, catalogue: Catalogue, new: NewPrae) -> int:
             for position, number in enumerate(sorted(set(new.pnae_actions)))
         ]
         session.add(prae)
-        add_default_funders(session, prae)
+        add_default_funders(
+            session,
+            prae,
+            regional_names.default_funder_names(region.insee_code, region.name, date(new.start_year, 1, 1)),
+        )
         session.flush()
         return prae.id
 

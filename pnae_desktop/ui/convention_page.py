@@ -59,7 +59,15 @@ LINE_FIELDS = {
     "signatureDate": ("signature", "date"),
     "copies": ("signature", "copies"),
     "meetings": ("steering", "meetings_per_year"),
+    "stateService": ("state", "service"),
+    "budgetProgramme": ("state_budget", "programme"),
+    "budgetBop": ("state_budget", "bop"),
+    "budgetAction": ("state_budget", "action"),
+    "ordonnateur": ("state_budget", "ordonnateur"),
+    "accountant": ("state_budget", "accountant"),
 }
+# Fields whose empty value takes the region's dated default (shown as the field's placeholder).
+DEFAULTED_FIELDS = ("stateService", "budgetProgramme", "budgetBop", "budgetAction", "ordonnateur", "accountant")
 PAYMENT_COLUMNS = ("Financeur", "Année", "Versement", "%", "Déclencheur")
 
 
@@ -88,6 +96,12 @@ class ConventionPageForm(Form):
     signatureDate: QLineEdit
     copies: QLineEdit
     meetings: QLineEdit
+    stateService: QLineEdit
+    budgetProgramme: QLineEdit
+    budgetBop: QLineEdit
+    budgetAction: QLineEdit
+    ordonnateur: QLineEdit
+    accountant: QLineEdit
     orgName: QLineEdit
     orgForm: QLineEdit
     orgAddress: QLineEdit
@@ -206,7 +220,10 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     # -- parties ---------------------------------------------------------------------------
     def _value(self, path):
-        obj = self.settings
+        return self._value_in(self.settings, path)
+
+    @staticmethod
+    def _value_in(obj, path):
         for part in path:
             obj = getattr(obj, part)
         return obj
@@ -227,6 +244,13 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
                 widget.setCursorPosition(0)
         for name in ("councilName", "councilSignatoryName", "councilSignatoryFunction", "councilDeliberation"):
             getattr(self, name).setEnabled(s.with_region)
+        region_code, start_year = self.context.region.code, self.context.period.start_year
+        defaults = service.default_state_texts(self.catalogue, region_code, start_year, s)
+        for name in DEFAULTED_FIELDS:
+            path = self._line_fields[name]
+            default = self._value_in(defaults, path)
+            getattr(self, name).setPlaceholderText(f"vide : {default}" if default else "")
+            getattr(self, name).setToolTip(f"Par défaut pour la région : {default}" if default else "")
 
         self.organisation = praes.organisation(self.store, praes.prae_organisation_id(self.store, prae_id))
         for name, attr in self._org_fields.items():

@@ -68,8 +68,11 @@ from pnae_desktop.domain.convention.context import (
     RegionInfo,
     Signatory,
     SignatureInfo,
+    StateBudget,
     StateInfo,
     Steering,
+    authority_feminine,
+    authority_short,
 )
 from pnae_desktop.domain.convention.diff import (
     DiffPart,
@@ -137,6 +140,9 @@ __all__ = [
     "RegionInfo",
     "ArmlInfo",
     "StateInfo",
+    "StateBudget",
+    "authority_feminine",
+    "authority_short",
     "CouncilInfo",
     "Period",
     "Objective",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pnae_desktop.domain.amount_words import format_amount
 from pnae_desktop.domain.convention.blocks import RenderedConvention, Unresolved, _block_text
-from pnae_desktop.domain.convention.context import ConventionContext, Funder, PaymentSchedule
+from pnae_desktop.domain.convention.context import NOT_STEERING, ConventionContext, Funder, PaymentSchedule
 from pnae_desktop.domain.convention.placeholders import _CANDIDATE, LISTS, TABLES, VALUES
 from pnae_desktop.domain.convention.render import (
     _capitalised,
@@ -314,9 +314,11 @@ class _Checker:
                 "comite_pilotage",
             )
         folded = [fold(m) for m in members]
-        state_words = ("etat", "prefet", "direccte", "dieccte")
+        state_words = ("etat", "prefet", "direccte", "dieccte", "dreets", "drieets", "deets")
         others = [m for m in folded if not any(w in m for w in state_words)]
         for f in self.ctx.funders:
+            if f.kind in NOT_STEERING:  # own resources, contributions in kind, « autres »: not parties
+                continue
             # the préfet "de la région …" represents the État, not the Région: match the others
             words: tuple[str, ...] = state_words if f.key == "state" else (fold(f.name),)
             if f.key == "region":

@@ -19,6 +19,11 @@ class RegionInfo:
     name: str  # "Île-de-France"
     overseas: bool = False  # the État's service is then the Dieccte
     tribunal: str = ""  # empty: the model's court for the region's seat
+    of: str = ""  # the name after « de »: "de La Réunion", "des Hauts-de-France"; empty: "de la région X"
+
+    @property
+    def of_name(self) -> str:
+        return self.of or f"de la région {self.name}"
 
 
 @dataclass(frozen=True)
@@ -35,15 +40,41 @@ class ArmlInfo:
 class StateInfo:
     prefect: Signatory = field(default_factory=Signatory)  # the préfet de région
     signatory: Signatory = field(default_factory=Signatory)  # signs by delegation (Direccte)
+    service: str = ""  # "Direccte", "Dieccte", "DREETS"…; empty: Direccte / Dieccte
+
+
+@dataclass(frozen=True)
+class StateBudget:
+    """Where the État's contribution is charged and who orders and pays it."""
+
+    programme: str = ""  # "102 « Accès et retour à l'emploi »"
+    bop: str = ""  # "budget opérationnel de programme régional"
+    action: str = ""  # "01 « Amélioration de l'efficacité du service public de l'emploi »"
+    ordonnateur: str = ""  # "préfet de la région Hauts-de-France"
+    accountant: str = ""  # "directeur régional des finances publiques des Hauts-de-France et du …"
 
 
 @dataclass(frozen=True)
 class CouncilInfo:
     """The Région when it signs the convention with the État."""
 
-    name: str = ""  # "Région Île-de-France" (the model writes "la {council.name}")
+    name: str = ""  # "Région Île-de-France", "Collectivité de Corse", "Département de Mayotte (…)"
     signatory: Signatory = field(default_factory=Signatory)
     deliberation: str = ""  # "n° CP 2018-123 de la commission permanente du 24 mai 2018"
+
+
+_MASCULINE_AUTHORITIES = ("Département", "Conseil")
+_SHORT_NAMES = {"Région": "la Région", "Collectivité": "la Collectivité", "Département": "le Département"}
+
+
+def authority_feminine(name: str) -> bool:
+    """ "la Région …", "la Collectivité …", but "le Département de Mayotte"."""
+    return name.strip().split(" ", 1)[0] not in _MASCULINE_AUTHORITIES
+
+
+def authority_short(name: str) -> str:
+    """How the convention then calls the authority: "la Région", "la Collectivité", "le Département"."""
+    return _SHORT_NAMES.get(name.strip().split(" ", 1)[0], "la Région")
 
 
 @dataclass(frozen=True)
@@ -79,6 +110,14 @@ class Funder:
     name: str  # "État", "Région Île-de-France"
     party: bool  # signs the convention (its contribution is committed by it)
     amounts: Mapping[int, int]  # year -> cents, from the budget
+    kind: str = ""  # the budget's funder kind ("etat", "cotisations_ml", "fonds_europeens"…), "" unknown
+
+
+# Funder kinds that take no seat on the comité de pilotage: the association's own resources
+# (cotisations), contributions in kind, « autres ».
+NOT_STEERING = frozenset({"cotisations_ml", "contributions_nature", "autres"})
+# Fund categories, represented on the comité by their managing authority.
+MANAGED_FUNDS = frozenset({"fonds_europeens"})
 
 
 @dataclass(frozen=True)
@@ -117,6 +156,7 @@ class ConventionContext:
     arml: ArmlInfo = field(default_factory=ArmlInfo)
     state: StateInfo = field(default_factory=StateInfo)
     council: CouncilInfo | None = None  # None: signed by the État alone
+    state_budget: StateBudget = field(default_factory=StateBudget)
     prae_title: str = ""
     objectives: tuple[Objective, ...] = ()
     axis_costs: tuple[AxisCost, ...] = ()

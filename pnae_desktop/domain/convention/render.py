@@ -20,7 +20,16 @@ from pnae_desktop.domain.convention.blocks import (
     _parse,
     _RawItem,
 )
-from pnae_desktop.domain.convention.context import ConventionContext, CouncilInfo, Instalment, Objective
+from pnae_desktop.domain.convention.context import (
+    ConventionContext,
+    CouncilInfo,
+    Instalment,
+    Objective,
+    Signatory,
+    StateBudget,
+    authority_feminine,
+    authority_short,
+)
 from pnae_desktop.domain.convention.placeholders import (
     _AMOUNT_ARG,
     _CANDIDATE,
@@ -31,6 +40,7 @@ from pnae_desktop.domain.convention.placeholders import (
 )
 from pnae_desktop.domain.convention.state import ConventionState, _template, article_label, numbering
 from pnae_desktop.domain.convention.template import ConventionTemplate
+from pnae_desktop.domain.regional_names import agree, civility_of, convention_date, known, regional_names
 
 _MONTHS = (
     "janvier",
@@ -59,22 +69,69 @@ def state_service(overseas: bool) -> str:
     return "Dieccte" if overseas else "Direccte"
 
 
+def _region_names(ctx: ConventionContext) -> dict[str, str]:
+    """The region's dated defaults for the État's service and budget clauses ({} if unknown)."""
+    if not known(ctx.region.code):
+        return {}
+    found = regional_names(ctx.region.code, ctx.region.name, convention_date(ctx.signature.date, ctx.period.start_year))
+    return {
+        "service": found.state_service,
+        "programme": found.programme,
+        "bop": found.bop,
+        "action": found.programme_action,
+        "ordonnateur": f"le {found.prefect_region}",
+        "accountant": f"le {found.accountant}",
+    }
+
+
+def with_state_defaults(ctx: ConventionContext) -> StateBudget:
+    """The context's imputation, ordonnateur and comptable, an empty field taking the region's default."""
+    defaults = _region_names(ctx)
+    b = ctx.state_budget
+    return StateBudget(
+        **{
+            k: getattr(b, k).strip() or defaults.get(k, "")
+            for k in ("programme", "bop", "action", "ordonnateur", "accountant")
+        }
+    )
+
+
+def agreed_function(person: Signatory) -> str:
+    """The person's function agreeing with the civility their name starts with (la préfète…)."""
+    return agree(person.function, civility_of(person.name))
+
+
 def _values(ctx: ConventionContext, template: ConventionTemplate, party_count: int) -> dict[str, str]:
     """Every value placeholder the context fills; a missing one is absent."""
     council = ctx.council or CouncilInfo()
     sig = ctx.signature
     years = ctx.period.end_year - ctx.period.start_year + 1
+    feminine = authority_feminine(council.name)
+    budget = with_state_defaults(ctx)
     values = {
         "region.name": ctx.region.name,
+        "region.of": ctx.region.of_name,
         "region.tribunal": ctx.region.tribunal or template.administrative_courts.get(ctx.region.code, ""),
-        "state.service": state_service(ctx.region.overseas),
+        "state.service": ctx.state.service or _region_names(ctx).get("service", state_service(ctx.region.overseas)),
         "state.prefect.name": ctx.state.prefect.name,
-        "state.prefect.function": ctx.state.prefect.function,
+        "state.prefect.function": agreed_function(ctx.state.prefect),
         "state.signatory.name": ctx.state.signatory.name,
-        "state.signatory.function": ctx.state.signatory.function,
+        "state.signatory.function": agreed_function(ctx.state.signatory),
+        "state.programme": budget.programme,
+        "state.bop": budget.bop,
+        "state.action": budget.action,
+        # the ordonnateur is the préfet de région: it agrees with the préfet's civility
+        "state.ordonnateur": agree(budget.ordonnateur, civility_of(ctx.state.prefect.name))
+        if "préfet" in budget.ordonnateur.lower()
+        else budget.ordonnateur,
+        "state.accountant": budget.accountant,
         "council.name": council.name,
+        "council.the_name": f"{'la' if feminine else 'le'} {council.name}" if council.name.strip() else "",
+        "council.short": authority_short(council.name),
+        "council.represented": "représentée" if feminine else "représenté",
+        "council.designated": "désignée" if feminine else "désigné",
         "council.signatory.name": council.signatory.name,
-        "council.signatory.function": council.signatory.function,
+        "council.signatory.function": agreed_function(council.signatory),
         "council.deliberation": council.deliberation,
         "arml.name": ctx.arml.name,
         "arml.legal_form": ctx.arml.legal_form,
@@ -82,7 +139,7 @@ def _values(ctx: ConventionContext, template: ConventionTemplate, party_count: i
         "arml.siret": ctx.arml.siret,
         "arml.project": ctx.arml.project,
         "arml.signatory.name": ctx.arml.signatory.name,
-        "arml.signatory.function": ctx.arml.signatory.function,
+        "arml.signatory.function": agreed_function(ctx.arml.signatory),
         "prae.title": ctx.prae_title,
         "period.start": str(ctx.period.start_year),
         "period.end": str(ctx.period.end_year),
@@ -308,7 +365,10 @@ class _Renderer:
         for i, p in enumerate(self.parties):
             if i:
                 parties.append(Paragraph(t.parties_joiner))
-            parties += self.blocks(p.text, "parties")
+            blocks = list(self.blocks(p.text, "parties"))
+            if blocks and isinstance(blocks[0], Paragraph):  # "le Département …" opens the party
+                blocks[0] = Paragraph(_capitalised(blocks[0].text))
+            parties += blocks
         parties += self.blocks(t.parties_closing, "parties")
         preamble = [Paragraph(self.inline(v, "preamble")) for v in t.visas + t.considerants]
         preamble.append(Paragraph(t.preamble_closing))
@@ -331,7 +391,11 @@ class _Renderer:
             RenderedSignature(
                 b.party,
                 self.inline(b.heading, "signature"),
-                tuple(_capitalised(self.inline(line, "signature")) for line in b.lines),
+                # "Préfète de La Réunion," / "et par délégation," / "directeur …": one sentence
+                tuple(
+                    _capitalised(text) if i == 0 else text
+                    for i, text in enumerate(self.inline(line, "signature") for line in b.lines)
+                ),
                 self.inline(b.name, "signature"),
             )
             for b in t.signature_blocks

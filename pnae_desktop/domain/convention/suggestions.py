@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from pnae_desktop.domain.convention.context import ConventionContext, Instalment, PaymentSchedule, Signatory, StateInfo
+from pnae_desktop.domain.convention.context import (
+    MANAGED_FUNDS,
+    NOT_STEERING,
+    ConventionContext,
+    Instalment,
+    PaymentSchedule,
+    Signatory,
+    StateInfo,
+    authority_feminine,
+)
 from pnae_desktop.domain.convention.render import state_service
+from pnae_desktop.domain.regional_names import agree, civility_of
 
 
 def default_payment_schedules(context: ConventionContext) -> tuple[PaymentSchedule, ...]:
@@ -28,12 +38,31 @@ def default_payment_schedules(context: ConventionContext) -> tuple[PaymentSchedu
 
 
 def suggested_steering_members(context: ConventionContext) -> tuple[str, ...]:
-    """The comité's usual composition: every funder, then the association."""
-    service = state_service(context.region.overseas)
-    members = [f"le préfet de la région {context.region.name} ou son représentant ({service})"]
-    if context.council is not None:
-        members.append(f"le président ou la présidente de la {context.council.name} ou son représentant")
-    members += [f"un représentant de {f.name}" for f in context.funders if f.key not in ("state", "region")]
+    """The comité's usual composition: the signing funders and the funders with a share of the
+    cost (never own resources, contributions in kind or « autres »; a fund by its managing
+    authority), then the association. Functions agree with the civility of the persons named."""
+    service = context.state.service or state_service(context.region.overseas)
+    prefect = context.state.prefect
+    title = prefect.function.split(",")[0].strip() or "préfet de région"
+    members = [f"{agree('le ' + title, civility_of(prefect.name))} ou son représentant ({service})"]
+    council = context.council
+    if council is not None:
+        the_name = f"{'la' if authority_feminine(council.name) else 'le'} {council.name}"
+        civility = civility_of(council.signatory.name)
+        if civility and council.signatory.function.strip():
+            function = agree("le " + council.signatory.function.strip(), civility)
+            members.append(f"{function} ou son représentant ({council.name})")
+        else:
+            members.append(f"le président ou la présidente de {the_name} ou son représentant")
+    for f in context.funders:
+        if f.key == "state" or (f.key == "region" and council is not None) or f.kind in NOT_STEERING:
+            continue
+        if not f.party and not any(f.amounts.values()):
+            continue
+        if f.kind in MANAGED_FUNDS:
+            members.append(f"un représentant de l'autorité de gestion de « {f.name} »")
+        else:
+            members.append(f"un représentant de « {f.name} »")
     members.append("le président ou la présidente de l'association ou son représentant")
     return tuple(members)
 
