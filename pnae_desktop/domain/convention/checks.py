@@ -93,6 +93,10 @@ class _Checker:
     def add(self, code: str, severity: str, message: str, location: str, article: str | None = None) -> None:
         self.out.append(Check(code, severity, message, location, article))
 
+    def _funder_name(self, key: str) -> str:
+        funder = self.ctx.funder(key)
+        return funder.name if funder else "financeur supprimé du budget"
+
     def where(self, key: str) -> str:
         if key in _SECTIONS:
             return _SECTIONS[key]
@@ -188,6 +192,8 @@ class _Checker:
                 "budget.state",
                 "contribution",
             )
+        if state is not None:
+            self.state_total(state)
         if ctx.joint and not any(f.party and f.key != "state" for f in ctx.funders):
             self.add(
                 "region_amount_missing",
@@ -198,6 +204,23 @@ class _Checker:
             )
         if ctx.axis_costs:  # else reported as an unresolved table
             self.budget_years(state)
+
+    def state_total(self, state: Funder) -> None:
+        """The État's contribution the convention states is the whole of the budget's État lines."""
+        years = self.ctx.period.years
+        stated = sum(_year_amount(state.amounts, y) for y in years)
+        in_budget = sum(_year_amount(f.amounts, y) for f in self.ctx.funders if f.key == "state" for y in years)
+        if stated != in_budget:
+            count = sum(1 for f in self.ctx.funders if f.key == "state")
+            self.add(
+                "state_total",
+                ERROR,
+                f"Le total de l'État dans la convention ({format_amount(stated)}) diffère de celui du budget "
+                f"({format_amount(in_budget)}, {count} financeurs de type État) : regroupez les financements de l'État "
+                "sous un seul financeur du budget.",
+                "budget.state",
+                "contribution",
+            )
 
     def budget_years(self, state: Funder | None) -> None:
         """Per year: resources balance the cost, the État contributes, no party exceeds the cost."""
@@ -286,7 +309,8 @@ class _Checker:
                 self.add(
                     "payment_schedule",
                     WARNING,
-                    f"Échéancier de versement « {key} » {year} sans objet : ce financeur ne signe pas la "
+                    f"Échéancier de versement « {self._funder_name(key)} » {year} sans objet : ce financeur "
+                    "ne signe pas la "
                     "convention ou l'année est hors période.",
                     f"payments.{key}.{year}",
                     "versement",
@@ -337,6 +361,15 @@ class _Checker:
 
     def signature_date(self) -> None:
         d, q = self.ctx.signature.date, self.ctx.prae_period
+        if d is None and not self.ctx.signature.date_by_hand:
+            self.add(
+                "signature_date",
+                ERROR,
+                "Date de signature vide : saisissez-la (jj/mm/aaaa), ou cochez « À dater à la main » "
+                "pour imprimer « le ____________ » et dater le document au stylo.",
+                "signature.date",
+                "signature",
+            )
         if d is not None and not (q.start_year - 1 <= d.year <= q.end_year + 1):
             self.add(
                 "signature_date",
@@ -410,8 +443,8 @@ class _Checker:
                         "amount_mismatch",
                         ERROR,
                         f"{_capitalised(self.where(a.key))} cite un montant "
-                        f"({typed}) qui ne correspond à aucun montant du budget : utilisez une variable "
-                        "de montant, par exemple {amount:state.total}.",
+                        f"({typed}) qui ne correspond à aucun montant du budget : insérez plutôt le montant "
+                        "avec « Insérer une donnée », il suivra le budget.",
                         a.key,
                     )
 
@@ -430,7 +463,7 @@ class _Checker:
             self.add(
                 "unresolved",
                 ERROR,
-                f"À compléter : {label} ({name}), dans {places}.",
+                f"À compléter : {label}, dans {places}.",
                 location,
                 found[0].where,
             )

@@ -46,7 +46,7 @@ _MONTHS = (
     "novembre",
     "décembre",
 )
-HAND_DATE = "……………………"
+HAND_DATE = "____________"
 
 
 def french_date(d: date) -> str:
