@@ -39,6 +39,7 @@ class Preflight:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # those concerning the document
+    all_problems: list[Problem] = field(default_factory=list)  # of every document, in order
 
     @property
     def ok(self) -> bool:
@@ -70,6 +71,7 @@ def _preflight(inputs: Snapshot, document: str, problems: list[Problem] | None =
         errors=[p.message for p in blocking_for(problems, document)],
         warnings=[p.message for p in warnings_for(problems, document)],
         problems=[p for p in problems if document in p.documents],
+        all_problems=problems,
     )
 
 
@@ -141,6 +143,10 @@ def export(
     try:
         make_private_dirs(out.parent)
     except OSError as exc:
+        if isinstance(exc, FileExistsError) or out.parent.is_file():
+            raise UserError(
+                f"Écriture impossible de « {out} » : « {out.parent} » est un fichier, pas un dossier."
+            ) from None
         raise UserError(f"Dossier « {out.parent} » inaccessible : {french_os_error(exc)}.") from None
 
     def step(fraction: float, label: str) -> None:

@@ -48,6 +48,13 @@ _TYPED_AMOUNT = re.compile(
 )
 
 
+def _of(name: str) -> str:
+    """« de l'État », « de la Région Hauts-de-France »… as French writes it after « de »."""
+    if name == "État":
+        return "de l'État"
+    return f"de {name}"
+
+
 def typed_amounts(text: str) -> tuple[tuple[str, int], ...]:
     """Euro amounts written in figures in `text`: (as typed, cents)."""
     found = []
@@ -168,7 +175,7 @@ class _Checker:
                 self.add(
                     "amount_outside_period",
                     ERROR,
-                    f"Le budget prévoit un financement de {f.name} en {', '.join(map(str, outside))}, "
+                    f"Le budget prévoit un financement {_of(f.name)} en {', '.join(map(str, outside))}, "
                     "hors de la période de la convention.",
                     f"budget.{f.key}",
                     "contribution",
@@ -250,7 +257,7 @@ class _Checker:
                     self.add(
                         "contribution_exceeds_cost",
                         ERROR,
-                        f"La contribution de {f.name} en {y} ({format_amount(_year_amount(f.amounts, y))}) "
+                        f"La contribution {_of(f.name)} en {y} ({format_amount(_year_amount(f.amounts, y))}) "
                         f"dépasse le coût du programme ({format_amount(cost)}).",
                         f"budget.{f.key}.{y}",
                         "contribution",
