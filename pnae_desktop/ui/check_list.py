@@ -70,3 +70,46 @@ def go_to_place(window, place: Place) -> None:
     elif place.page == "convention":
         window.go_to("convention")
         window.page("convention").go_to_check(place.target, place.article)
+
+
+# Convention check locations -> the Convention page's widget where they are fixed.
+CONVENTION_FIELDS = {
+    "state.prefect.name": "prefectName",
+    "state.prefect.function": "prefectFunction",
+    "state.signatory.name": "stateName",
+    "state.signatory.function": "stateFunction",
+    "council.name": "councilName",
+    "council.deliberation": "councilDeliberation",
+    "council.signatory.name": "councilSignatoryName",
+    "council.signatory.function": "councilSignatoryFunction",
+    "arml.signatory.name": "armlName",
+    "arml.signatory.function": "armlFunction",
+    "signature.date": "signatureDate",
+    "signature.place": "signaturePlace",
+    "signature.copies": "copies",
+    "steering.members": "steeringMembers",
+    "steering.meetings": "meetings",
+    "region.tribunal": "tribunal",
+    "arml.project": "armlProject",
+    "arml.siret": "orgSiret",
+    "arml.address": "orgAddress",
+    "arml.name": "orgName",
+    "arml.legal_form": "orgForm",
+}
+
+
+def focus_convention_place(page, location: str, article: str | None) -> None:
+    """On the Convention page: the field of the parties tab, the payments table, or the article."""
+    name = CONVENTION_FIELDS.get(location)
+    widget = getattr(page, name) if name else None
+    if widget is None and location.startswith("payments"):
+        widget = page.paymentsTable
+    keys = [a.key for a in page.state.articles] if page.state is not None else []
+    if widget is None and (article in keys or location in keys):
+        page.tabs.setCurrentWidget(page.articlesTab)
+        page.articleList.setCurrentRow(keys.index(location if location in keys else str(article)))
+        page.articleText.setFocus(Qt.FocusReason.OtherFocusReason)
+        return
+    page.tabs.setCurrentWidget(page.partiesTab)
+    if widget is not None:
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence
@@ -317,8 +318,8 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         for form in self.findChildren(QFormLayout):
             index = form.indexOf(self.signatureDate)
             if index >= 0:
-                row, _role = form.getItemPosition(index)
-                form.insertRow(row + 1, "", self.handDate)
+                position: Any = form.getItemPosition(index)  # (row, role)
+                form.insertRow(int(position[0]) + 1, "", self.handDate)
                 break
         self.handDate.toggled.connect(self._commit_hand_date)
 
@@ -570,44 +571,8 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             check_list.go_to_place(self.window_, problem.place)
 
     def go_to_check(self, location: str, article: str | None) -> None:
-        """Show where a convention check is fixed: its article, or its field in the parties."""
-        keys = [a.key for a in self._state().articles]
-        if location == "signature.date":
-            self.tabs.setCurrentWidget(self.partiesTab)
-            self.signatureDate.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        widget = {
-            "state.prefect.name": self.prefectName,
-            "state.prefect.function": self.prefectFunction,
-            "state.signatory.name": self.stateName,
-            "state.signatory.function": self.stateFunction,
-            "council.name": self.councilName,
-            "council.deliberation": self.councilDeliberation,
-            "council.signatory.name": self.councilSignatoryName,
-            "council.signatory.function": self.councilSignatoryFunction,
-            "arml.signatory.name": self.armlName,
-            "arml.signatory.function": self.armlFunction,
-            "signature.place": self.signaturePlace,
-            "signature.copies": self.copies,
-            "steering.members": self.steeringMembers,
-            "steering.meetings": self.meetings,
-            "region.tribunal": self.tribunal,
-            "arml.project": self.armlProject,
-            "arml.siret": self.orgSiret,
-            "arml.address": self.orgAddress,
-            "arml.name": self.orgName,
-            "arml.legal_form": self.orgForm,
-        }.get(location)
-        if widget is None and location.startswith("payments"):
-            widget = self.paymentsTable
-        if widget is None and (article in keys or location in keys):
-            self.tabs.setCurrentWidget(self.articlesTab)
-            self.articleList.setCurrentRow(keys.index(location if location in keys else article))
-            self.articleText.setFocus(Qt.FocusReason.OtherFocusReason)
-            return
-        self.tabs.setCurrentWidget(self.partiesTab)
-        if widget is not None:
-            widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        """Show where a convention check is fixed: its field in the parties, or its article."""
+        check_list.focus_convention_place(self, location, article)
 
 
 def _set_path(obj, path, value):
