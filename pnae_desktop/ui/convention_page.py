@@ -39,6 +39,7 @@ from pnae_desktop.services.checks import blocking_for, document_checks
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import check_list
+from pnae_desktop.ui.article_editor import ArticleEditor, configure, insert_menu, place_under
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
@@ -111,7 +112,7 @@ class ConventionPageForm(Form):
     diffButton: QPushButton
     restoreButton: QPushButton
     articleTitle: QLineEdit
-    articleText: QPlainTextEdit
+    articleText: ArticleEditor
     placeholderHelp: QLabel
     preview: QTextBrowser
     amountsView: QTextBrowser
@@ -126,7 +127,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
-        load_form("convention_page.ui", self)
+        load_form("convention_page.ui", self, custom=(ArticleEditor,))
         self.window_ = window
         self.prae_id: int | None = None
         self.settings: service.ConventionSettings | None = None
@@ -167,9 +168,12 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         self.articlesSplitter.setSizes([260, 420, 520])
         self.checksList.itemActivated.connect(self._check_activated)
         self.openBudgetButton.clicked.connect(lambda: self.window_.go_to("budget"))
+        self.articleText.refused.connect(self._refused_typing)
+        self.insertDataButton = insert_menu(self.articleText, self, [])
+        place_under(self, self.articleText, self.insertDataButton)
         self.placeholderHelp.setText(
-            "Variables : {arml.name}, {region.name}, {period.start}, {period.end}, {amount:state.total}, "
-            "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée."
+            "Les données en bleu (noms, montants, renvois à un article…) sont remplies à l'export. "
+            "Ajoutez-en avec « Insérer une donnée ▾ » ; elles ne se tapent pas au clavier."
         )
         self.placeholderHelp.setStyleSheet("color:#5a6b80")
 
@@ -210,6 +214,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         self._loading = True
         try:
             self._fill_parties()
+            self._article_labels()
             self._fill_articles()
             self._fill_amounts()
             self._fill_checks()
@@ -445,6 +450,16 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             self.preview.scrollToAnchor(key)
         finally:
             self._loading = False
+
+    def _refused_typing(self, message: str) -> None:
+        self.articleStatus.setText(f'<span style="color:#b00020">{escape_markup(message)}</span>')
+
+    def _article_labels(self) -> None:
+        """The chips' labels and the insertion menu follow this convention's articles and funders."""
+        state, context = self._state(), self.context
+        titles = {a.key: cv.article_title(state, a.key) for a in state.articles if not a.removed}
+        phrases = list(cv.load_template(state.template_key).phrases)
+        configure(self.articleText, self.insertDataButton, titles, context.funders, context.period.years, phrases)
 
     def _article_typed(self) -> None:
         if not self._loading:
