@@ -101,10 +101,17 @@ class ChipRenderer(QPyTextObject):
         font.setPointSizeF(max(font.pointSizeF() - 1, 7))
         return font
 
-    def intrinsicSize(self, doc: QTextDocument, _pos: int, fmt: QTextFormat) -> QSizeF:
+    def _label(self, doc: QTextDocument, fmt: QTextFormat) -> str:
+        """The label, shortened with « … » only on screen when wider than the editor (the
+        tooltip and the documents keep it whole)."""
         metrics = QFontMetricsF(self._font(doc, fmt))
         label = str(fmt.property(LABEL_PROPERTY))
-        return QSizeF(metrics.horizontalAdvance(label) + 12, metrics.height() + 2)
+        room = doc.textWidth() - 2 * doc.documentMargin() - 16 if doc.textWidth() > 0 else 10_000
+        return metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(room, 60))
+
+    def intrinsicSize(self, doc: QTextDocument, _pos: int, fmt: QTextFormat) -> QSizeF:
+        metrics = QFontMetricsF(self._font(doc, fmt))
+        return QSizeF(metrics.horizontalAdvance(self._label(doc, fmt)) + 12, metrics.height() + 2)
 
     def drawObject(
         self, painter: QPainter, rect: QRectF | QRect, doc: QTextDocument, _pos: int, fmt: QTextFormat
@@ -118,7 +125,7 @@ class ChipRenderer(QPyTextObject):
         painter.setFont(self._font(doc, fmt))
         painter.setPen(QColor("#0b3d75"))
         metrics = QFontMetricsF(painter.font())
-        painter.drawText(QPointF(box.left() + 5, box.top() + 1 + metrics.ascent()), str(fmt.property(LABEL_PROPERTY)))
+        painter.drawText(QPointF(box.left() + 5, box.top() + 1 + metrics.ascent()), self._label(doc, fmt))
         painter.restore()
 
 
