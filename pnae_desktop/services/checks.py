@@ -65,6 +65,8 @@ class Problem:
             "blocks": list(self.blocks),
             "place": self.place.to_dict(),
             "code": self.code,
+            # as before this list was shared: the convention field or article, else the page
+            "location": self.place.target if self.place.page == "convention" else self.place.page,
         }
 
 
