@@ -10,8 +10,8 @@ from PySide6 import QtGui, QtWidgets
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from pnae_desktop import paths
-from pnae_desktop.ui.forms import Form, declared_widgets, load_form
 from pnae_desktop.ui.article_editor import ArticleEditor
+from pnae_desktop.ui.forms import Form, declared_widgets, load_form
 from pnae_desktop.ui.sheet import SheetView
 
 VIEWS = {
