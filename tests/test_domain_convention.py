@@ -496,7 +496,7 @@ def test_period_signature_date_siret_signatories_and_steering(state, context):
 def test_a_date_left_to_be_written_by_hand(state, context):
     ctx = replace(context, signature=SignatureInfo("Paris", None, date_by_hand=True))
     assert cv.check(state, ctx) == []
-    assert "le ……………………," in cv.render(state, ctx).signature_closing
+    assert "le ____________," in cv.render(state, ctx).signature_closing
     ctx = replace(context, signature=SignatureInfo("Paris"))
     assert [c.location for c in cv.check(state, ctx)] == ["signature.date"]
 

@@ -96,15 +96,17 @@ def test_missing_signatory_is_a_check_that_jumps_to_the_field(page, qtbot):
     page.tabs.setCurrentWidget(page.partiesTab)
     page.stateName.setText("")
     page.stateName.editingFinished.emit()
-    errors = [c for c in page.checks if c.location == "state.signatory.name"]
-    assert errors and errors[0].severity == "error"
+    errors = [c for c in page.checks if c.place.target == "state.signatory.name"]
+    assert errors and errors[0].severity == "blocking"
     item = next(
         page.checksList.item(i)
         for i in range(page.checksList.count())
-        if page.checksList.item(i).data(Qt.ItemDataRole.UserRole)[0] == "state.signatory.name"
+        if getattr(page.checksList.item(i).data(Qt.ItemDataRole.UserRole), "place", None) == errors[0].place
     )
+    page.tabs.setCurrentWidget(page.articlesTab)
     page.checksList.itemActivated.emit(item)
     assert page.tabs.currentWidget() is page.partiesTab
+    assert page.focusWidget() is page.stateName
 
 
 def test_payment_schedule_not_summing_to_100_is_refused(page):

@@ -10,6 +10,7 @@ from PySide6 import QtGui, QtWidgets
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from pnae_desktop import paths
+from pnae_desktop.ui.article_editor import ArticleEditor
 from pnae_desktop.ui.forms import Form, declared_widgets, load_form
 from pnae_desktop.ui.sheet import SheetView
 
@@ -28,7 +29,7 @@ VIEWS = {
     "prae_page.ui": ("prae_page", "PraePage"),
     "text_field.ui": ("fiche_editor", "TextFieldBlock"),
 }
-CUSTOM = {"SheetView": SheetView}
+CUSTOM = {"SheetView": SheetView, "ArticleEditor": ArticleEditor}
 
 
 def _form_classes(form: str) -> dict[str, type]:

@@ -198,6 +198,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     from pnae_desktop.exports import serialize  # start-up: as above
     from pnae_desktop.services import convention, praes
+    from pnae_desktop.services.checks import document_checks  # start-up: as above
     from pnae_desktop.services.snapshot import load_snapshot  # start-up: as above
 
     with _opened(args) as store:
@@ -208,6 +209,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["budget"]["problems"] = [p.message for p in snap.problems]
         assert snap.convention is not None
         data["convention"] = convention.convention_to_dict(*snap.convention)
+        # The one list of checks the Convention and Exports pages show (services.checks).
+        data["convention"]["checks"] = [p.to_dict() for p in document_checks(snap)]
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         sys.stdout.write(serialize.prae_to_text(snap.detail))
@@ -276,10 +279,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         edition = praes.get_prae(store, args.prae).summary.catalogue_edition
         catalogue = _catalogues().get(edition)
         check = exports.preflight(store, args.prae, catalogue, args.document)
+        # The same list as the Convention and Exports pages (services.checks), each problem once.
         for warning in check.warnings:
             print(f"Attention : {warning}", file=sys.stderr)
         if check.errors:
-            print("Export impossible :", file=sys.stderr)
+            print("Export impossible, à corriger d'abord :", file=sys.stderr)
             for error in check.errors:
                 print(f"- {error}", file=sys.stderr)
             return 3

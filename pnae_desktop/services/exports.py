@@ -6,6 +6,10 @@ The PDF and workbook writers live in pnae_desktop/exports/ and are imported on u
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,12 +17,12 @@ from typing import Any
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.model import Catalogue
-from pnae_desktop.domain import drafting
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
 from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.services import praes
+from pnae_desktop.services.checks import ALL_DOCUMENTS, Problem, blocking_for, document_checks, warnings_for
 from pnae_desktop.services.outputs import check_output
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
@@ -34,6 +38,8 @@ DOCUMENTS = {
 class Preflight:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # those concerning the document
+    all_problems: list[Problem] = field(default_factory=list)  # of every document, in order
 
     @property
     def ok(self) -> bool:
@@ -56,27 +62,17 @@ def _convention_of(snap: Snapshot) -> tuple[Any, Any]:
     return snap.convention
 
 
-def _preflight(inputs: Snapshot, document: str) -> Preflight:
-    result = Preflight()
-    detail = inputs.detail
-    if not detail.actions:
-        result.errors.append("Le PRAE ne contient aucune action.")
-    coverage = drafting.coverage(detail, inputs.catalogue)
-    titles = {a.id: a.title for a in detail.actions}
-    for item in coverage.missing:
-        result.warnings.append(f"Fiche « {titles[item.action_id]} » : {item.message}.")
-    for code in coverage.uncovered_objectives:
-        result.warnings.append(f"Objectif CPO {code} : servi par aucune action.")
-    for problem in inputs.problems:
-        # An unbalanced budget cannot go into a convention; a workbook of it is still useful.
-        (result.errors if document == "convention" and problem.code == "gap" else result.warnings).append(
-            f"Budget : {problem.message}"
-        )
-    if document == "convention":
-        _, checks = _convention_of(inputs)
-        for check in checks:
-            (result.errors if check.severity == "error" else result.warnings).append(f"Convention : {check.message}")
-    return result
+def _preflight(inputs: Snapshot, document: str, problems: list[Problem] | None = None) -> Preflight:
+    """The one list of checks (services.checks), as seen by `document`: what blocks it, what
+    it should be warned about."""
+    if problems is None:
+        problems = document_checks(inputs)
+    return Preflight(
+        errors=[p.message for p in blocking_for(problems, document)],
+        warnings=[p.message for p in warnings_for(problems, document)],
+        problems=[p for p in problems if document in p.documents],
+        all_problems=problems,
+    )
 
 
 def preflight_all(store: Store, prae_id: int, catalogue: Catalogue, documents: Iterable[str]) -> dict[str, Preflight]:
@@ -86,7 +82,13 @@ def preflight_all(store: Store, prae_id: int, catalogue: Catalogue, documents: I
     if not documents:
         return {}
     inputs = _load(store, prae_id, catalogue, documents)
-    return {document: _preflight(inputs, document) for document in documents}
+    problems = document_checks(inputs)
+    return {document: _preflight(inputs, document, problems) for document in documents}
+
+
+def problems(store: Store, prae_id: int, catalogue: Catalogue) -> list[Problem]:
+    """Every problem of the three documents, each once (services.checks.document_checks)."""
+    return document_checks(_load(store, prae_id, catalogue, ALL_DOCUMENTS))
 
 
 def preflight(store: Store, prae_id: int, catalogue: Catalogue, document: str) -> Preflight:
@@ -124,10 +126,12 @@ def export(
     force: bool = False,
     overwrite: bool = False,
     progress=None,
+    cancel: threading.Event | None = None,
 ) -> Path:
     """Write `document` to `out` after the pre-flight; raise UserError listing what blocks.
     `force`: the warnings are confirmed; `overwrite`: replacing an existing file is confirmed
-    (the store and SQLite files are refused regardless, see services.outputs)."""
+    (the store and SQLite files are refused regardless, see services.outputs); `cancel`: once
+    set, the export stops and raises ExportCancelled, leaving no file."""
     check_output(out, overwrite=True, store_path=store.path)  # the path as given: never the store, even renamed
     out = check_output(output_path(document, out), overwrite=overwrite, store_path=store.path)
     inputs = _load(store, prae_id, catalogue, [document])
@@ -139,18 +143,74 @@ def export(
     try:
         make_private_dirs(out.parent)
     except OSError as exc:
-        raise UserError(f"Dossier « {out.parent} » inaccessible : {exc.strerror}.") from None
-    step = progress or (lambda _fraction, _label: None)
+        if isinstance(exc, FileExistsError) or out.parent.is_file():
+            raise UserError(
+                f"Écriture impossible de « {out} » : « {out.parent} » est un fichier, pas un dossier."
+            ) from None
+        raise UserError(f"Dossier « {out.parent} » inaccessible : {french_os_error(exc)}.") from None
+
+    def step(fraction: float, label: str) -> None:
+        if cancel is not None and cancel.is_set():
+            raise ExportCancelled(out)
+        if progress is not None:
+            progress(fraction, label)
+
     step(0.1, "Lecture des données")
     writer = {"convention": _convention, "prae": _prae, "budget": _budget}[document]
+    # Written complete under a temporary name beside `out` (each writer is atomic itself), then
+    # renamed: a cancelled or failed export leaves neither a partial file nor a temporary one.
+    from pnae_desktop.exports.files import temp_path  # start-up: on use only
+
+    tmp = temp_path(out)
     try:
-        # Each writer goes through exports.files.atomic_output: a failure leaves no partial or
-        # temporary file, and never a half-written document under the final name.
-        writer(inputs, out, step)
+        writer(inputs, tmp, step)
+        step(0.95, "Enregistrement du fichier")
+        os.replace(tmp, out)
     except OSError as exc:
-        raise UserError(f"Écriture impossible de « {out} » : {exc.strerror}.") from None
-    step(1.0, "Terminé")
+        raise UserError(f"Écriture impossible de « {out} » : {french_os_error(exc)}.") from None
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    if progress is not None:
+        progress(1.0, "Terminé")
     return out
+
+
+class ExportCancelled(UserError):
+    """The user stopped the export: nothing was written under the target's name."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"Export annulé : « {path} » n'a pas été écrit.")
+        self.path = path
+
+
+_OS_ERRORS = {
+    errno.EEXIST: "le fichier existe déjà",
+    errno.EACCES: "accès refusé (droits insuffisants ou fichier ouvert dans un autre programme)",
+    errno.EPERM: "opération non permise (droits insuffisants)",
+    errno.ENOENT: "dossier ou fichier introuvable",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EROFS: "support en lecture seule",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EBUSY: "fichier occupé par un autre programme",
+    errno.EINVAL: "nom de fichier invalide",
+    errno.EXDEV: "déplacement impossible entre deux disques",
+}
+
+
+def french_os_error(exc: OSError) -> str:
+    """An operating system error in French words (never Python's English "File exists")."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    if isinstance(exc, PermissionError):
+        return _OS_ERRORS[errno.EACCES]
+    if isinstance(exc, FileExistsError):
+        return _OS_ERRORS[errno.EEXIST]
+    if isinstance(exc, FileNotFoundError):
+        return _OS_ERRORS[errno.ENOENT]
+    return f"erreur du système (code {exc.errno})" if exc.errno else "erreur du système"
 
 
 def _convention(inputs: Snapshot, out: Path, step) -> None:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFormLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -33,7 +35,11 @@ from pnae_desktop.domain.money import format_amount
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import edits, praes
+from pnae_desktop.services.checks import blocking_for, document_checks
+from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import check_list
+from pnae_desktop.ui.article_editor import ArticleEditor, configure, insert_menu, place_under
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
@@ -120,7 +126,7 @@ class ConventionPageForm(Form):
     diffButton: QPushButton
     restoreButton: QPushButton
     articleTitle: QLineEdit
-    articleText: QPlainTextEdit
+    articleText: ArticleEditor
     placeholderHelp: QLabel
     preview: QTextBrowser
     amountsView: QTextBrowser
@@ -135,7 +141,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     def __init__(self, window, parent=None):
         super().__init__(parent)
-        load_form("convention_page.ui", self)
+        load_form("convention_page.ui", self, custom=(ArticleEditor,))
         self.window_ = window
         self.prae_id: int | None = None
         self.settings: service.ConventionSettings | None = None
@@ -151,6 +157,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         for name in self._line_fields:
             getattr(self, name).editingFinished.connect(lambda n=name: self._commit_line(n))
         self.withRegion.toggled.connect(self._commit_with_region)
+        self._add_hand_date()
         self._org_fields = {"orgName": "name", "orgForm": "legal_form", "orgAddress": "address", "orgSiret": "siret"}
         for name in self._org_fields:
             getattr(self, name).editingFinished.connect(self._commit_organisation)
@@ -175,9 +182,12 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         self.articlesSplitter.setSizes([260, 420, 520])
         self.checksList.itemActivated.connect(self._check_activated)
         self.openBudgetButton.clicked.connect(lambda: self.window_.go_to("budget"))
+        self.articleText.refused.connect(self._refused_typing)
+        self.insertDataButton = insert_menu(self.articleText, self, [])
+        place_under(self, self.articleText, self.insertDataButton)
         self.placeholderHelp.setText(
-            "Variables : {arml.name}, {region.name}, {period.start}, {period.end}, {amount:state.total}, "
-            "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée."
+            "Les données en bleu (noms, montants, renvois à un article…) sont remplies à l'export. "
+            "Ajoutez-en avec « Insérer une donnée ▾ » ; elles ne se tapent pas au clavier."
         )
         self.placeholderHelp.setStyleSheet("color:#5a6b80")
 
@@ -205,13 +215,20 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         if self.prae_id is None:
             return
         self._typing.stop()
-        self.settings, self.state, self.context = service.load_view(self.store, self.prae_id, self.catalogue)
+        snap = load_snapshot(self.store, self.prae_id, self.catalogue, convention=False)
+        self.settings, self.state, self.context = service.load_view(
+            self.store, self.prae_id, self.catalogue, detail=snap.detail, budget=(snap.budget, snap.totals)
+        )
         self.rendered = cv.render(self.state, self.context)
-        self.checks = cv.check(self.state, self.context, rendered=self.rendered)
+        # The one list of checks, as the Exports page and the command line show it.
+        self.checks = document_checks(
+            replace(snap, convention=(self.rendered, cv.check(self.state, self.context, rendered=self.rendered)))
+        )
         self.show_prae_title(self.context.prae_title)
         self._loading = True
         try:
             self._fill_parties()
+            self._article_labels()
             self._fill_articles()
             self._fill_amounts()
             self._fill_checks()
@@ -233,6 +250,8 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         if s is None or prae_id is None:
             return
         self.withRegion.setChecked(s.with_region)
+        self.handDate.setChecked(s.signature.date_by_hand)
+        self.signatureDate.setEnabled(not s.signature.date_by_hand)
         for name, path in self._line_fields.items():
             value = self._value(path)
             if isinstance(value, date):
@@ -317,6 +336,32 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         if all((getattr(current, attr) or "") == value for attr, value in values.items()):
             return
         self.apply_edit(edits.SaveOrganisation("Modifier l'association", replace(current, **values)))
+
+    def _add_hand_date(self) -> None:
+        """« À dater à la main »: an explicit choice under the date (the PDF then prints
+        « le ____________ »); an empty date without it is a blocking check."""
+        self.handDate = QCheckBox("À dater à la main (le document imprime « le ____________ »)", self)
+        self.handDate.setObjectName("handDate")
+        self.handDate.setAccessibleName("Date de signature à écrire à la main")
+        self.signatureDate.setPlaceholderText("jj/mm/aaaa")
+        for form in self.findChildren(QFormLayout):
+            index = form.indexOf(self.signatureDate)
+            if index >= 0:
+                position: Any = form.getItemPosition(index)  # (row, role)
+                form.insertRow(int(position[0]) + 1, "", self.handDate)
+                break
+        self.handDate.toggled.connect(self._commit_hand_date)
+
+    def _commit_hand_date(self, checked: bool) -> None:
+        if self._loading or self.settings is None or checked == self.settings.signature.date_by_hand:
+            return
+        signature = replace(
+            self.settings.signature, date_by_hand=checked, date=None if checked else self.settings.signature.date
+        )
+        self._save_settings(
+            replace(self.settings, signature=signature),
+            "Dater la convention à la main" if checked else "Dater la convention dans le document",
+        )
 
     def _commit_with_region(self, checked: bool) -> None:
         if not self._loading and self.settings is not None and checked != self.settings.with_region:
@@ -430,6 +475,16 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         finally:
             self._loading = False
 
+    def _refused_typing(self, message: str) -> None:
+        self.articleStatus.setText(f'<span style="color:#b00020">{escape_markup(message)}</span>')
+
+    def _article_labels(self) -> None:
+        """The chips' labels and the insertion menu follow this convention's articles and funders."""
+        state, context = self._state(), self.context
+        titles = {a.key: cv.article_title(state, a.key) for a in state.articles if not a.removed}
+        phrases = list(cv.load_template(state.template_key).phrases)
+        configure(self.articleText, self.insertDataButton, titles, context.funders, context.period.years, phrases)
+
     def _article_typed(self) -> None:
         if not self._loading:
             self._typing.start()
@@ -530,63 +585,33 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     def _fill_checks(self) -> None:
         self.checksList.clear()
-        errors = [c for c in self.checks if c.severity == "error"]
-        for c in self.checks:
-            item = QListWidgetItem(("⛔ " if c.severity == "error" else "⚠ ") + c.message)
-            item.setData(Qt.ItemDataRole.UserRole, (c.location, c.article))
-            item.setForeground(QBrush(QColor("#b00020" if c.severity == "error" else "#8a5a00")))
-            self.checksList.addItem(item)
-        if not self.checks:
-            item = QListWidgetItem("✓ Aucune anomalie : la convention est prête à être exportée.")
-            item.setForeground(QBrush(QColor("#2e7d32")))
-            self.checksList.addItem(item)
-        self.checksSummary.setText(f"{len(errors)} erreur(s) bloquante(s), {len(self.checks) - len(errors)} alerte(s).")
+        for problem in self.checks:
+            check_list.add_problem(self.checksList, problem)
+        blocking = blocking_for(self.checks, "convention")
+        warnings = [p for p in self.checks if p not in blocking]
+        if not blocking:
+            check_list.add_note(
+                self.checksList,
+                "✓ Aucun problème bloquant : la convention est prête à être exportée.",
+                check_list.OK_COLOUR,
+            )
+        self.checksSummary.setText(
+            f"{len(blocking)} problème(s) bloquant(s) pour la convention, {len(warnings)} autre(s) point(s)."
+        )
         self.checksBadge.setText(
             '<span style="color:#2e7d32"><b>prête à exporter</b></span>'
-            if not errors
-            else f'<span style="color:#b00020"><b>{len(errors)} point(s) à corriger</b></span>'
+            if not blocking
+            else f'<span style="color:#b00020"><b>pas prête : {len(blocking)} point(s) à corriger</b></span>'
         )
 
     def _check_activated(self, item) -> None:
-        target = item.data(Qt.ItemDataRole.UserRole)
-        if not target:
-            return
-        location, article = target
-        keys = [a.key for a in self._state().articles]
-        if article in keys or location in keys:
-            self.tabs.setCurrentWidget(self.articlesTab)
-            self.articleList.setCurrentRow(keys.index(article if article in keys else location))
-            self.articleText.setFocus()
-            return
-        if location.startswith("budget"):
-            self.window_.go_to("budget")
-            return
-        if location.startswith("payments"):
-            self.tabs.setCurrentWidget(self.partiesTab)
-            self.paymentsTable.setFocus()
-            return
-        widget = {
-            "state.prefect.name": self.prefectName,
-            "state.prefect.function": self.prefectFunction,
-            "state.signatory.name": self.stateName,
-            "state.signatory.function": self.stateFunction,
-            "council.signatory.name": self.councilSignatoryName,
-            "council.signatory.function": self.councilSignatoryFunction,
-            "arml.signatory.name": self.armlName,
-            "arml.signatory.function": self.armlFunction,
-            "signature.date": self.signatureDate,
-            "signature.place": self.signaturePlace,
-            "signature.copies": self.copies,
-            "steering.members": self.steeringMembers,
-            "steering.meetings": self.meetings,
-            "arml.project": self.armlProject,
-            "arml.siret": self.orgSiret,
-            "arml.address": self.orgAddress,
-            "arml.name": self.orgName,
-        }.get(location)
-        self.tabs.setCurrentWidget(self.partiesTab)
-        if widget is not None:
-            widget.setFocus()
+        problem = check_list.problem_of(item)
+        if problem is not None:
+            check_list.go_to_place(self.window_, problem.place)
+
+    def go_to_check(self, location: str, article: str | None) -> None:
+        """Show where a convention check is fixed: its field in the parties, or its article."""
+        check_list.focus_convention_place(self, location, article)
 
 
 def _set_path(obj, path, value):

@@ -3,10 +3,11 @@ progress, then open the file or its folder. The last destination is remembered p
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -14,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports, praes
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import jobs
+from pnae_desktop.ui import check_list, jobs
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -45,6 +45,7 @@ class ExportsPageForm(Form):
     budgetBrowse: QPushButton
     checkButton: QPushButton
     exportButton: QPushButton
+    cancelButton: QPushButton
     openFileButton: QPushButton
     openFolderButton: QPushButton
     checksList: QListWidget
@@ -69,6 +70,10 @@ class ExportsPage(ExportsPageForm, QWidget):
             browse.clicked.connect(lambda _=False, d=document: self.browse(d))
             path.editingFinished.connect(lambda d=document: self._remember(d))
         self.checkButton.clicked.connect(self.run_checks)
+        self.cancelButton.clicked.connect(self.cancel_export)
+        self.checksList.itemActivated.connect(self._check_activated)
+        self._cancel: threading.Event | None = None
+        self.skipped: dict[str, list[str]] = {}
         self.exportButton.clicked.connect(self.export)
         self.openFileButton.clicked.connect(self.open_file)
         self.openFolderButton.clicked.connect(self.open_folder)
@@ -127,21 +132,42 @@ class ExportsPage(ExportsPageForm, QWidget):
         return [d for d, (check, _path, _b) in self.rows.items() if check.isChecked()]
 
     def run_checks(self) -> dict[str, exports.Preflight]:
+        """The one list of checks (services.checks) for the documents ticked, each problem once
+        with the documents it concerns, then one line per document: ready, or why not."""
         self.checksList.clear()
-        results = self._preflight(self.selected())
-        for document, result in results.items():
+        documents = self.selected()
+        results = self._preflight(documents)
+        if not results:
+            return results
+        listed = next((r.all_problems for r in results.values() if r.all_problems), [])
+        for problem in listed:  # each once, in the order the Convention page shows them
+            if any(d in problem.documents for d in documents):
+                check_list.add_problem(self.checksList, problem)
+        for document in documents:
+            result = results[document]
             label = exports.DOCUMENTS[document][0]
-            for message, color, mark in [(m, "#b00020", "⛔") for m in result.errors] + [
-                (m, "#8a5a00", "⚠") for m in result.warnings
-            ]:
-                item = QListWidgetItem(f"{mark} {label} — {message}")
-                item.setForeground(QBrush(QColor(color)))
-                self.checksList.addItem(item)
-            if result.ok and not result.warnings:
-                item = QListWidgetItem(f"✓ {label} : prêt.")
-                item.setForeground(QBrush(QColor("#2e7d32")))
-                self.checksList.addItem(item)
+            if not result.ok:
+                if not result.problems:  # the PRAE could not be read for it: the reason itself
+                    for message in result.errors:
+                        check_list.add_note(self.checksList, f"⛔ {label} : {message}", check_list.ERROR_COLOUR)
+                    continue
+                check_list.add_note(
+                    self.checksList,
+                    f"⛔ {label} : pas prêt ({len(result.errors)} problème(s) bloquant(s) ci-dessus).",
+                    check_list.ERROR_COLOUR,
+                )
+            elif result.warnings:
+                check_list.add_note(
+                    self.checksList, f"✓ {label} : prêt, {len(result.warnings)} alerte(s).", check_list.OK_COLOUR
+                )
+            else:
+                check_list.add_note(self.checksList, f"✓ {label} : prêt.", check_list.OK_COLOUR)
         return results
+
+    def _check_activated(self, item) -> None:
+        problem = check_list.problem_of(item)
+        if problem is not None:
+            check_list.go_to_place(self.window_, problem.place)
 
     def _preflight(self, documents: list[str]) -> dict[str, exports.Preflight]:
         """The checks of `documents`, the PRAE read once; if that fails, each document on its own,
@@ -162,64 +188,91 @@ class ExportsPage(ExportsPageForm, QWidget):
         return results
 
     def export(self) -> None:
+        """Export the documents that are ready; say which are not, and why."""
         documents = self.selected()
         if self.prae_id is None or not documents:
             return
         results = self.run_checks()
-        blocked = [d for d, r in results.items() if not r.ok]
-        if blocked:
+        ready = [d for d in documents if results[d].ok]
+        blocked = [d for d in documents if not results[d].ok]
+        names = {d: exports.DOCUMENTS[d][0] for d in documents}
+        not_ready = "".join(
+            f"\n- {names[d]} : {len(results[d].errors)} problème(s) bloquant(s), par exemple « {results[d].errors[0]} »"
+            for d in blocked
+        )
+        if not ready:
             QMessageBox.warning(
                 self,
                 "Exports",
-                "Des erreurs bloquent l'export : corrigez-les d'abord (voir la liste des vérifications).",
+                "Des problèmes bloquent l'export de ce qui est coché :"
+                + not_ready
+                + "\n\nCorrigez-les (Entrée sur une ligne de la liste mène à l'endroit à corriger), "
+                "ou décochez le document.",
             )
             return
-        warnings = sum(len(r.warnings) for r in results.values())
-        if (
-            warnings
-            and QMessageBox.question(
+        warnings = sum(len(results[d].warnings) for d in ready)
+        if blocked or warnings:
+            question = ""
+            if blocked:
+                question += "Pas prêts, ils ne seront pas exportés :" + not_ready + "\n\n"
+            if warnings:
+                question += f"{warnings} alerte(s) sur les documents prêts (voir la liste).\n\n"
+            question += "Exporter " + ", ".join(names[d] for d in ready) + " ?"
+            answer = QMessageBox.question(
                 self,
                 "Exports",
-                f"{warnings} alerte(s) : exporter quand même ?",
+                question,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
-            != QMessageBox.StandardButton.Yes
-        ):
-            return
-        targets = {d: exports.output_path(d, self.rows[d][1].text().strip()) for d in documents}
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        targets = {d: exports.output_path(d, self.rows[d][1].text().strip()) for d in ready}
         overwrite = {}
         for document, target in targets.items():  # « Le fichier … existe déjà. Le remplacer ? »
             answer = self.window_.confirm_overwrite(target, self, typed=self.rows[document][1].text().strip())
             if answer is None:
                 return
             overwrite[document] = answer
-        for document in documents:
+        for document in ready:
             self._remember(document)
+        self.skipped = {d: results[d].errors for d in blocked}
         store, prae_id, catalogue = self.store, self.prae_id, self.catalogue
+        cancel = self._cancel = threading.Event()
 
         def work(report):
-            done = []
+            done: list[Path] = []
+            failed: list[str] = []
             for n, (document, path) in enumerate(targets.items()):
 
                 def step(fraction, label, n=n):
                     report((n + fraction) / len(targets), label)
 
-                done.append(
-                    exports.export(
-                        store,
-                        prae_id,
-                        catalogue,
-                        document,
-                        path,
-                        force=True,
-                        overwrite=overwrite[document],
-                        progress=step,
+                try:
+                    done.append(
+                        exports.export(
+                            store,
+                            prae_id,
+                            catalogue,
+                            document,
+                            path,
+                            force=True,
+                            overwrite=overwrite[document],
+                            progress=step,
+                            cancel=cancel,
+                        )
                     )
-                )
-            return done
+                except exports.ExportCancelled:
+                    return done, failed, True
+                except UserError as exc:  # the next documents are still written
+                    failed.append(f"{names[document]} : {exc}")
+            return done, failed, False
 
+        self.last_outputs = []  # « Ouvrir le fichier » never points to a previous export
+        self.openFileButton.setEnabled(False)
+        self.openFolderButton.setEnabled(False)
         self.exportButton.setEnabled(False)
+        self.cancelButton.setEnabled(True)
         self.progress.setValue(0)
         self.progress.show()
         self.resultLabel.setText("Export en cours…")
@@ -230,21 +283,47 @@ class ExportsPage(ExportsPageForm, QWidget):
         job.failed.connect(self._on_failed)
         self._thread.start()
 
+    def cancel_export(self) -> None:
+        """Stop the running export: the document being written is not kept (no partial file)."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self.cancelButton.setEnabled(False)
+            self.resultLabel.setText("Annulation en cours…")
+
     def _on_progress(self, fraction: float, label: str) -> None:
         self.progress.setValue(int(fraction * 100))
         self.progress.setFormat(f"{label} – %p %")
 
-    def _on_done(self, paths) -> None:
+    def _on_done(self, result) -> None:
+        paths, failed, cancelled = result
         self.last_outputs = list(paths)
+        self._cancel = None
         self.exportButton.setEnabled(True)
-        self.progress.setValue(100)
-        self.resultLabel.setText("Exporté :<br>" + "<br>".join(str(p) for p in paths))
-        self.openFileButton.setEnabled(True)
-        self.openFolderButton.setEnabled(True)
+        self.cancelButton.setEnabled(False)
+        self.progress.setValue(100 if not (failed or cancelled) else self.progress.value())
+        lines = []
+        if paths:
+            lines.append("Exporté :<br>" + "<br>".join(escape_markup(str(p)) for p in paths))
+        if cancelled:
+            lines.append("<b>Export annulé</b> : le document en cours n'a pas été écrit.")
+        for message in failed:
+            lines.append(f'<span style="color:#b00020">Non exporté, {escape_markup(message)}</span>')
+        for document, errors in self.skipped.items():
+            lines.append(
+                f'<span style="color:#b00020">Pas prêt, non exporté : {exports.DOCUMENTS[document][0]} '
+                f"({len(errors)} problème(s) bloquant(s), voir la liste).</span>"
+            )
+        self.resultLabel.setText("<br>".join(lines))
+        self.openFileButton.setEnabled(bool(paths))
+        self.openFolderButton.setEnabled(bool(paths))
         self.window_.statusBar().showMessage(f"{len(paths)} document(s) exporté(s).", 8000)
+        if failed:
+            QMessageBox.warning(self, "Exports", "\n\n".join(failed))
 
     def _on_failed(self, message: str) -> None:
+        self._cancel = None
         self.exportButton.setEnabled(True)
+        self.cancelButton.setEnabled(False)
         self.progress.hide()
         self.resultLabel.setText("")
         QMessageBox.warning(self, "Exports", message)

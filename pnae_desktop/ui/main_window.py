@@ -360,15 +360,19 @@ class MainWindow(MainWindowForm, QMainWindow):
             self.dashboard.select_prae(prae_id)
 
     def open_store_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+        # An open dialog (its button says « Ouvrir »); a new name may be typed to create a file.
+        dialog = QtWidgets.QFileDialog(
             self,
             "Ouvrir ou créer un fichier de données",
             str(self.workspace.path.parent if self.workspace.path else ""),
             "Fichiers de données PNAE Desktop (*.sqlite);;Tous les fichiers (*)",
-            options=QtWidgets.QFileDialog.Option.DontConfirmOverwrite,
         )
-        if path:
-            self.open_store(path)
+        dialog.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptOpen)
+        dialog.setFileMode(QtWidgets.QFileDialog.FileMode.AnyFile)
+        dialog.setLabelText(QtWidgets.QFileDialog.DialogLabel.Accept, "Ouvrir")
+        dialog.setObjectName("openStoreDialog")
+        if dialog.exec() and dialog.selectedFiles():
+            self.open_store(dialog.selectedFiles()[0])
 
     def open_store(self, path: str) -> bool:
         candidate = Workspace(db=path)

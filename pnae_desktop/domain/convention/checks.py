@@ -48,6 +48,13 @@ _TYPED_AMOUNT = re.compile(
 )
 
 
+def _of(name: str) -> str:
+    """« de l'État », « de la Région Hauts-de-France »… as French writes it after « de »."""
+    if name == "État":
+        return "de l'État"
+    return f"de {name}"
+
+
 def typed_amounts(text: str) -> tuple[tuple[str, int], ...]:
     """Euro amounts written in figures in `text`: (as typed, cents)."""
     found = []
@@ -92,6 +99,10 @@ class _Checker:
 
     def add(self, code: str, severity: str, message: str, location: str, article: str | None = None) -> None:
         self.out.append(Check(code, severity, message, location, article))
+
+    def _funder_name(self, key: str) -> str:
+        funder = self.ctx.funder(key)
+        return funder.name if funder else "financeur supprimé du budget"
 
     def where(self, key: str) -> str:
         if key in _SECTIONS:
@@ -164,7 +175,7 @@ class _Checker:
                 self.add(
                     "amount_outside_period",
                     ERROR,
-                    f"Le budget prévoit un financement de {f.name} en {', '.join(map(str, outside))}, "
+                    f"Le budget prévoit un financement {_of(f.name)} en {', '.join(map(str, outside))}, "
                     "hors de la période de la convention.",
                     f"budget.{f.key}",
                     "contribution",
@@ -188,6 +199,8 @@ class _Checker:
                 "budget.state",
                 "contribution",
             )
+        if state is not None:
+            self.state_total(state)
         if ctx.joint and not any(f.party and f.key != "state" for f in ctx.funders):
             self.add(
                 "region_amount_missing",
@@ -198,6 +211,23 @@ class _Checker:
             )
         if ctx.axis_costs:  # else reported as an unresolved table
             self.budget_years(state)
+
+    def state_total(self, state: Funder) -> None:
+        """The État's contribution the convention states is the whole of the budget's État lines."""
+        years = self.ctx.period.years
+        stated = sum(_year_amount(state.amounts, y) for y in years)
+        in_budget = sum(_year_amount(f.amounts, y) for f in self.ctx.funders if f.key == "state" for y in years)
+        if stated != in_budget:
+            count = sum(1 for f in self.ctx.funders if f.key == "state")
+            self.add(
+                "state_total",
+                ERROR,
+                f"Le total de l'État dans la convention ({format_amount(stated)}) diffère de celui du budget "
+                f"({format_amount(in_budget)}, {count} financeurs de type État) : regroupez les financements de l'État "
+                "sous un seul financeur du budget.",
+                "budget.state",
+                "contribution",
+            )
 
     def budget_years(self, state: Funder | None) -> None:
         """Per year: resources balance the cost, the État contributes, no party exceeds the cost."""
@@ -227,7 +257,7 @@ class _Checker:
                     self.add(
                         "contribution_exceeds_cost",
                         ERROR,
-                        f"La contribution de {f.name} en {y} ({format_amount(_year_amount(f.amounts, y))}) "
+                        f"La contribution {_of(f.name)} en {y} ({format_amount(_year_amount(f.amounts, y))}) "
                         f"dépasse le coût du programme ({format_amount(cost)}).",
                         f"budget.{f.key}.{y}",
                         "contribution",
@@ -286,7 +316,8 @@ class _Checker:
                 self.add(
                     "payment_schedule",
                     WARNING,
-                    f"Échéancier de versement « {key} » {year} sans objet : ce financeur ne signe pas la "
+                    f"Échéancier de versement « {self._funder_name(key)} » {year} sans objet : ce financeur "
+                    "ne signe pas la "
                     "convention ou l'année est hors période.",
                     f"payments.{key}.{year}",
                     "versement",
@@ -339,6 +370,15 @@ class _Checker:
 
     def signature_date(self) -> None:
         d, q = self.ctx.signature.date, self.ctx.prae_period
+        if d is None and not self.ctx.signature.date_by_hand:
+            self.add(
+                "signature_date",
+                ERROR,
+                "Date de signature vide : saisissez-la (jj/mm/aaaa), ou cochez « À dater à la main » "
+                "pour imprimer « le ____________ » et dater le document au stylo.",
+                "signature.date",
+                "signature",
+            )
         if d is not None and not (q.start_year - 1 <= d.year <= q.end_year + 1):
             self.add(
                 "signature_date",
@@ -412,8 +452,8 @@ class _Checker:
                         "amount_mismatch",
                         ERROR,
                         f"{_capitalised(self.where(a.key))} cite un montant "
-                        f"({typed}) qui ne correspond à aucun montant du budget : utilisez une variable "
-                        "de montant, par exemple {amount:state.total}.",
+                        f"({typed}) qui ne correspond à aucun montant du budget : insérez plutôt le montant "
+                        "avec « Insérer une donnée », il suivra le budget.",
                         a.key,
                     )
 
@@ -432,7 +472,7 @@ class _Checker:
             self.add(
                 "unresolved",
                 ERROR,
-                f"À compléter : {label} ({name}), dans {places}.",
+                f"À compléter : {label}, dans {places}.",
                 location,
                 found[0].where,
             )

@@ -56,7 +56,7 @@ _MONTHS = (
     "novembre",
     "décembre",
 )
-HAND_DATE = "……………………"
+HAND_DATE = "____________"
 
 
 def french_date(d: date) -> str:
