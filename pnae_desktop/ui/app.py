@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pnae_desktop import APP_NAME, __version__, paths
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.workspace import Workspace
+from pnae_desktop.ui import palette
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -27,7 +28,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         QLocale(QLocale.Language.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
-    app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(palette.stylesheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8")))
     # start-up: off the path to the first paint
     from PySide6.QtGui import QIcon, QPixmap
 
@@ -119,14 +120,14 @@ class StartupSplash:
 
         if self.screen is None:
             pixmap = QPixmap(480, 170)
-            pixmap.fill(QColor("#1d3a5f"))
+            pixmap.fill(QColor(palette.NAVY))
             painter = QPainter(pixmap)
             painter.drawPixmap(28, 37, QApplication.windowIcon().pixmap(96, 96))
             font = painter.font()
             font.setPointSize(20)
             font.setBold(True)
             painter.setFont(font)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(QColor(palette.WHITE))
             painter.drawText(
                 QRect(144, 40, 320, 60), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, APP_NAME
             )
@@ -134,7 +135,7 @@ class StartupSplash:
             self.screen = QSplashScreen(pixmap)
             self.screen.show()
         self.screen.showMessage(
-            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor("#e8eef6")
+            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor(palette.SPLASH_TEXT)
         )
         QApplication.processEvents()  # paint it now: the long work blocks the event loop
 

@@ -34,6 +34,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import edits, praes
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
@@ -165,7 +166,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             "Variables : {arml.name}, {region.name}, {period.start}, {period.end}, {amount:state.total}, "
             "{ref:duree} (renvoi « article N », suit la numérotation)… Une variable inconnue est refusée."
         )
-        self.placeholderHelp.setStyleSheet("color:#5a6b80")
+        self.placeholderHelp.setStyleSheet(f"color:{palette.MUTED}")
 
     # -- context ---------------------------------------------------------------------------
     @property
@@ -354,9 +355,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             item = QListWidgetItem(label + (f"  [{', '.join(marks)}]" if marks else ""))
             item.setData(Qt.ItemDataRole.UserRole, a.key)
             if a.removed:
-                item.setForeground(QBrush(QColor("#8a8f96")))
+                item.setForeground(QBrush(QColor(palette.MUTED)))
             elif marks:
-                item.setForeground(QBrush(QColor("#8a5a00")))
+                item.setForeground(QBrush(QColor(palette.WARNING)))
             self.articleList.addItem(item)
         self.articleList.blockSignals(False)
         keys = [a.key for a in state.articles]
@@ -391,9 +392,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
                 if article.custom
                 else "Article retiré"
                 if article.removed
-                else '<span style="color:#8a5a00">● adapté</span>'
+                else f'<span style="color:{palette.WARNING}">● adapté</span>'
                 if adapted
-                else '<span style="color:#2e7d32">● texte du modèle</span>'
+                else f'<span style="color:{palette.SUCCESS}">● texte du modèle</span>'
             )
             if model is not None and not model.optional and not article.custom:
                 status += " · obligatoire"
@@ -422,7 +423,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         try:
             new_state = cv.override_article(self.state, key, text, title=title)
         except ValidationError as exc:
-            self._article_error = f'<span style="color:#b00020">{escape_markup(str(exc))} (non enregistré)</span>'
+            self._article_error = (
+                f'<span style="color:{palette.ERROR}">{escape_markup(str(exc))} (non enregistré)</span>'
+            )
             self.articleStatus.setText(self._article_error)
             return
         self._article_error = ""
@@ -510,17 +513,17 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         for c in self.checks:
             item = QListWidgetItem(("⛔ " if c.severity == "error" else "⚠ ") + c.message)
             item.setData(Qt.ItemDataRole.UserRole, (c.location, c.article))
-            item.setForeground(QBrush(QColor("#b00020" if c.severity == "error" else "#8a5a00")))
+            item.setForeground(QBrush(QColor(palette.ERROR if c.severity == "error" else palette.WARNING)))
             self.checksList.addItem(item)
         if not self.checks:
             item = QListWidgetItem("✓ Aucune anomalie : la convention est prête à être exportée.")
-            item.setForeground(QBrush(QColor("#2e7d32")))
+            item.setForeground(QBrush(QColor(palette.SUCCESS)))
             self.checksList.addItem(item)
         self.checksSummary.setText(f"{len(errors)} erreur(s) bloquante(s), {len(self.checks) - len(errors)} alerte(s).")
         self.checksBadge.setText(
-            '<span style="color:#2e7d32"><b>prête à exporter</b></span>'
+            f'<span style="color:{palette.SUCCESS}"><b>prête à exporter</b></span>'
             if not errors
-            else f'<span style="color:#b00020"><b>{len(errors)} point(s) à corriger</b></span>'
+            else f'<span style="color:{palette.ERROR}"><b>{len(errors)} point(s) à corriger</b></span>'
         )
 
     def _check_activated(self, item) -> None:

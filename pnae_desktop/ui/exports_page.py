@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports, praes
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import jobs
+from pnae_desktop.ui import jobs, palette
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -131,15 +131,15 @@ class ExportsPage(ExportsPageForm, QWidget):
         results = self._preflight(self.selected())
         for document, result in results.items():
             label = exports.DOCUMENTS[document][0]
-            for message, color, mark in [(m, "#b00020", "⛔") for m in result.errors] + [
-                (m, "#8a5a00", "⚠") for m in result.warnings
+            for message, color, mark in [(m, palette.ERROR, "⛔") for m in result.errors] + [
+                (m, palette.WARNING, "⚠") for m in result.warnings
             ]:
                 item = QListWidgetItem(f"{mark} {label} — {message}")
                 item.setForeground(QBrush(QColor(color)))
                 self.checksList.addItem(item)
             if result.ok and not result.warnings:
                 item = QListWidgetItem(f"✓ {label} : prêt.")
-                item.setForeground(QBrush(QColor("#2e7d32")))
+                item.setForeground(QBrush(QColor(palette.SUCCESS)))
                 self.checksList.addItem(item)
         return results
 
