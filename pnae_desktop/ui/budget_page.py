@@ -422,6 +422,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         for year in self._years():
             layout.addWidget(QLabel(f"{year} :", self.structureTab))
             combo = QComboBox(self.structureTab)
+            combo.setAccessibleName(f"Clé de répartition {year}")
             for method, label in dom.ALLOCATION_METHODS.items():
                 combo.addItem(label, method)
             combo.currentIndexChanged.connect(lambda _i, y=year, cb=combo: self._set_method(y, cb.currentData()))

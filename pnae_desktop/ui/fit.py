@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QPlainTextEdit, QTableView, QTreeView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QPlainTextDocumentLayout,
+    QPlainTextEdit,
+    QTableView,
+    QTreeView,
+)
 
 _ALWAYS_OFF = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
@@ -55,9 +62,12 @@ def grow_with_text(editor: QPlainTextEdit, minimum_lines: int = 3) -> None:
 
     def refit() -> None:
         document = editor.document()
+        layouter = document.documentLayout()
         lines = 0
         block = document.begin()
         while block.isValid():
+            if isinstance(layouter, QPlainTextDocumentLayout):
+                layouter.ensureBlockLayout(block)  # blocks out of sight are laid out lazily
             layout = block.layout()
             lines += max(1, layout.lineCount() if layout is not None else 1)
             block = block.next()

@@ -433,7 +433,7 @@ class PraePage(PraePageForm, QWidget):
         red, green = QBrush(QColor(palette.ERROR)), QBrush(QColor(palette.SUCCESS))
 
         objectives = QTreeWidgetItem(tree, ["Objectifs de la CPO"])
-        texts = {o.code: o.text.split("\n", 1)[0] for o in self.catalogue.cpo_objectives}
+        texts = {o.code: o.text for o in self.catalogue.cpo_objectives}  # whole, wrapped by the tree
         for code, ids in cov.objectives:
             item = QTreeWidgetItem(objectives, [f"{code} – {texts.get(code, '')}"])
             item.setToolTip(0, texts.get(code, ""))
