@@ -7,7 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
+# Not QtCore.Qt: PySide builds its ~90 enums on first touch (tens of ms), and nothing needs it
+# before the first paint.
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from pnae_desktop import APP_NAME, __version__, paths
@@ -65,6 +67,8 @@ class ErrorReporter(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        from PySide6.QtCore import Qt  # start-up: installed after the first paint
+
         self.showing = False
         self.reported.connect(self.show_report, Qt.ConnectionType.QueuedConnection)
 
