@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -230,6 +230,10 @@ def test_uncovered_objectives_are_shown_whole_with_their_status_in_words(small_w
         uncovered += text.endswith("— non couvert")
         rect = tree.visualItemRect(objectives.child(i))
         assert rect.right() <= tree.viewport().width()  # wrapped inside the view
+        needed = tree.fontMetrics().boundingRect(
+            QRect(0, 0, rect.width() - 8, 10_000), Qt.TextFlag.TextWordWrap, text
+        )  # every wrapped line has room: nothing elided with « … »
+        assert rect.height() >= needed.height(), code
     assert uncovered > 0  # said in words, not only in red
     assert tree.horizontalScrollBar().maximum() == 0
 

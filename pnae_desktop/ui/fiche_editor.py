@@ -446,8 +446,8 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             "Unité",
             "Source",
             "Référence",
-            "Année réf.",
-            *[f"Cible {y}" for y in prae.years],
+            "Année\nréf.",
+            *[f"Cible\n{y}" for y in prae.years],  # on two lines: the label keeps room on small screens
             "Commentaire",
         ]
 
@@ -460,8 +460,9 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             t.setColumnCount(len(columns))
             t.setHorizontalHeaderLabels(columns)
             t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            for col in range(1, len(columns)):
+            for col in range(1, len(columns) - 1):
                 t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            t.horizontalHeader().setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
         t.setRowCount(len(action.indicators))
         for row, ind in enumerate(action.indicators):
             unit = QTableWidgetItem(drafting.INDICATOR_UNITS.get(ind.unit, ind.unit))

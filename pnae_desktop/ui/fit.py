@@ -5,12 +5,14 @@ their text, tables and lists that show every row."""
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
+    QListView,
     QPlainTextDocumentLayout,
     QPlainTextEdit,
+    QStyledItemDelegate,
     QTableView,
     QTreeView,
 )
@@ -49,9 +51,10 @@ class _Later(QTimer):
 
 
 def _chrome(area: QAbstractScrollArea) -> int:
-    """Vertical pixels a scroll area adds around its viewport (frame, margins)."""
+    """Vertical pixels of a scroll area's frame (its header, held in the viewport margins, is
+    counted by the caller: the margins are only set once the view has laid itself out)."""
     margins = area.contentsMargins()
-    return margins.top() + margins.bottom() + area.viewportMargins().top() + area.viewportMargins().bottom()
+    return margins.top() + margins.bottom()
 
 
 def grow_with_text(editor: QPlainTextEdit, minimum_lines: int = 3) -> None:
@@ -134,4 +137,39 @@ def _row_heights(view: QAbstractItemView) -> list[int]:
             index = view.indexBelow(index)
         return heights
     view.doItemsLayout()  # lists lay their (wrapped) items out lazily
-    return [view.visualRect(model.index(r, 0)).height() for r in range(model.rowCount())]
+    gap = 2 * view.spacing() if isinstance(view, QListView) else 0  # spacing surrounds each item
+    return [view.visualRect(model.index(r, 0)).height() + gap for r in range(model.rowCount())]
+
+
+def wrap_tree_items(tree: QTreeView) -> None:
+    """Long items of a one-column tree wrap at its width (whole texts, no horizontal scroll): Qt
+    measures wrapped rows once, so they are measured again whenever the column's width changes."""
+    tree.setWordWrap(True)
+    tree.setUniformRowHeights(False)
+    tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+    tree.setHorizontalScrollBarPolicy(_ALWAYS_OFF)
+    tree.header().setStretchLastSection(True)
+    tree.setItemDelegate(_WrappingDelegate(tree))
+    later = _Later(tree, tree.doItemsLayout)
+    tree.header().sectionResized.connect(later.poke)
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Measures an item's wrapped text at the width its column gives it (Qt's own measure of a
+    tree item ignores the width, so the text would be elided instead of wrapped)."""
+
+    def sizeHint(self, option, index) -> QSize:
+        tree = self.parent()
+        hint = super().sizeHint(option, index)
+        if not isinstance(tree, QTreeView):
+            return hint
+        depth, parent = 1, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = tree.header().sectionSize(index.column()) - depth * tree.indentation() - 12
+        text = str(index.data() or "")
+        needed = option.fontMetrics.boundingRect(QRect(0, 0, max(width, 40), 1_000_000), _WRAP, text)
+        return QSize(hint.width(), max(hint.height(), needed.height() + 4))
+
+
+_WRAP = int((Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft).value)

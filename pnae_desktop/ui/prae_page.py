@@ -34,6 +34,7 @@ from pnae_desktop.services.session import Changed, PraeSession
 from pnae_desktop.ui import palette
 from pnae_desktop.ui.diff_view import show_action_changes
 from pnae_desktop.ui.fiche_editor import FicheEditor
+from pnae_desktop.ui.fit import wrap_tree_items
 from pnae_desktop.ui.forms import Form, load_form
 
 MIME = "application/x-pnae-action-row"
@@ -166,6 +167,7 @@ class PraePage(PraePageForm, QWidget):
         self.removeButton.clicked.connect(self.remove)
         self.changesButton.clicked.connect(self.show_changes)
         self.coverageTree.itemActivated.connect(self._coverage_activated)
+        wrap_tree_items(self.coverageTree)  # objectives shown whole, « — non couvert » included
 
         for key, label in PRAE_STATUSES.items():
             self.statusCombo.addItem(label, key)
