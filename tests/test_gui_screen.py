@@ -178,6 +178,9 @@ def test_budget_totals_and_balance_stay_visible_without_scrolling_a_sheet(small_
             view.rowHeight(r) for r in range(view.model().rowCount())
         )
     assert page.financing.rowCount() >= 9 + 2  # the demo's nine funders, then resources and Écart
+    summary = " ".join(page.summaryView.toPlainText().split())
+    for axis in window.workspace.catalogues.default.cpo_axes:  # whole titles in the synthesis
+        assert f"Axe {axis.number} – {' '.join(axis.title.split())}" in summary
     page.tabs.setCurrentWidget(page.structureTab)
     settle(qtbot)
     assert_fully_shown(page.structureTotalsLabel, window, "budget / frais de structure")

@@ -43,7 +43,7 @@ def _axis_rows(years: Sequence[int], t: dom.BudgetTotals, catalogue: Catalogue) 
         if axis is None and not any(values):
             continue
         label = axes.get(axis, UNASSIGNED) if axis else UNASSIGNED
-        rows.append(("", [label[:70], *map(format_amount, values), format_amount(sum(values))]))
+        rows.append(("", [label, *map(format_amount, values), format_amount(sum(values))]))
     rows.append(
         ("t", ["Total", *(format_amount(t.full_by_year.get(y, 0)) for y in years), format_amount(t.full_total)])
     )
