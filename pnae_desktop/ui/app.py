@@ -31,6 +31,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
     app.setStyleSheet(palette.stylesheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8")))
+    return app
+
+
+def install_window_icon() -> None:
+    """The app's icon (title bar, taskbar, Alt+Tab): set just after the first paint, since
+    decoding its images is not needed to show the window (run_gui), or by the splash."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or not app.windowIcon().isNull():
+        return
     # start-up: off the path to the first paint
     from PySide6.QtGui import QIcon, QPixmap
 
@@ -41,7 +50,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         pixmap.loadFromData(paths.resources().joinpath("icons", f"pnae-desktop-{size}.png").read_bytes(), "PNG")
         icon.addPixmap(pixmap)
     app.setWindowIcon(icon)
-    return app
 
 
 def open_workspace(db: str | None, db_url: str | None, with_demo: bool, announce=None) -> Workspace:
@@ -123,6 +131,7 @@ class StartupSplash:
         from PySide6.QtWidgets import QSplashScreen
 
         if self.screen is None:
+            install_window_icon()
             pixmap = QPixmap(480, 170)
             pixmap.fill(QColor(palette.NAVY))
             painter = QPainter(pixmap)
@@ -215,6 +224,7 @@ def run_gui(
     window = MainWindow(workspace)
     window.show()
     splash.close(window)
+    QTimer.singleShot(0, install_window_icon)
     if not exit_when_ready:
         window.error_reporter = install_error_reporting(app)
 
