@@ -331,3 +331,21 @@ def test_colours_are_not_written_as_literals_in_the_views():
             if re.search(r"#[0-9a-fA-F]{6}\b", line) or re.search(r"QColor\(\s*['\"]", line):
                 offenders.append(f"{path.name}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_budget_status_is_said_in_words_and_an_empty_budget_is_not_balanced(small_window, qtbot):
+    window, _ = small_window
+    catalogue = window.page("prae").catalogue
+    request = NewPrae(region_code="32", start_year=2018, end_year=2020, pnae_actions=(2,))
+    window.open_prae(praes.create_prae(window.workspace.store, catalogue, request))
+    window.go_to("budget")
+    page = window.page("budget")
+    settle(qtbot)
+    for label in (page.balanceLabel, page.actionTotalsLabel):
+        assert "aucun montant saisi" in label.text()
+        assert "équilibré" not in label.text()
+    window.go_to("dashboard")
+    window.open_prae(window.dashboard.model.rows[-1].id)  # the demo: balanced, said as a word and a mark
+    window.go_to("budget")
+    settle(qtbot)
+    assert "✓ équilibré" in page.balanceLabel.text()

@@ -33,11 +33,11 @@ from pnae_desktop.domain.money import (
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import edits, praes
-from pnae_desktop.ui import palette
 from pnae_desktop.ui.budget_sheet import SheetModel
 from pnae_desktop.ui.budget_summary import summary_html
 from pnae_desktop.ui.budget_tables import (
     action_totals_html,
+    balance_words,
     charge_sheet,
     financing_sheet,
     manual_key_sheet,
@@ -145,15 +145,10 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.actionCombo.setCurrentIndex(max(index, 0))
         self.actionCombo.blockSignals(False)
         self.show_prae_title(praes.prae_title(self.store, self.prae_id))
-        gap = self.totals.balance_total
-        self.balanceLabel.setText(
-            f"Total charges {format_amount(self.totals.full_total)} · ressources "
-            f"{format_amount(self.totals.financing_total)} · "
-            + (
-                f'<span style="color:{palette.SUCCESS}"><b>équilibré</b></span>'
-                if gap == 0
-                else f'<span style="color:{palette.ERROR}"><b>écart {format_amount(gap)}</b></span>'
-            )
+        t = self.totals
+        self.balanceLabel.setText(  # in words, not only in colour; an empty budget is not "balanced"
+            f"Total charges {format_amount(t.full_total)} · ressources {format_amount(t.financing_total)} · "
+            + balance_words(t.balance_total, bool(t.full_total or t.financing_total))
         )
         self._keeping_cursors(
             self._fill_charges, self._fill_financing, self._fill_shares, self._fill_structure, self._fill_summary
