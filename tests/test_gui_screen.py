@@ -276,6 +276,13 @@ def test_every_input_of_every_page_and_dialog_has_an_accessible_name(small_windo
         window.go_to(key)
         settle(qtbot)
     assert unnamed_inputs(window) == []
+    for dialog in every_dialog(window):
+        assert unnamed_inputs(dialog) == [], type(dialog).__name__
+        dialog.deleteLater()
+
+
+def every_dialog(window: MainWindow) -> list[QWidget]:
+    """The app's own dialogs, built as the window builds them (not shown)."""
     # start-up: the dialogs are imported where the app opens them
     from pnae_desktop.ui.backups_dialog import BackupsDialog
     from pnae_desktop.ui.history_dialog import HistoryDialog
@@ -283,14 +290,24 @@ def test_every_input_of_every_page_and_dialog_has_an_accessible_name(small_windo
     from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
     prae_page = window.page("prae")
-    dialogs = [
+    return [
         NewPraeDialog(prae_page.catalogue, window),
         MissionsLocalesDialog(prae_page),
         BackupsDialog(window),
         HistoryDialog(window.session(prae_page.prae.summary.id), lambda _kind: None, window),
     ]
-    for dialog in dialogs:
-        assert unnamed_inputs(dialog) == [], type(dialog).__name__
+
+
+def test_every_dialog_fits_the_small_screen(small_window, qtbot):
+    window, available = small_window
+    for dialog in every_dialog(window):
+        dialog.show()
+        settle(qtbot)
+        name = type(dialog).__name__
+        assert dialog.width() + FRAME.width() <= available.width(), name
+        assert dialog.height() + FRAME.height() <= available.height(), name
+        assert dialog.minimumSizeHint().height() <= dialog.height(), name
+        dialog.close()
         dialog.deleteLater()
 
 
