@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import praes
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
@@ -155,7 +156,7 @@ def test_financing_balances_the_action(qtbot, page, catalogue, type_into):
     type_into(page.financingView, region, 2, "400")
     gap_row = len(page.funder_rows) + 1
     assert cell(page.financing, gap_row, 2) == "0,00\u00a0€"
-    assert page.financing.index(gap_row, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#2e7d32"
+    assert page.financing.index(gap_row, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == palette.SUCCESS
     assert "équilibré" in page.balanceLabel.text()
     summary = page.summaryView.toPlainText()
     assert "Budget équilibré" in summary and "60,00 %" in summary

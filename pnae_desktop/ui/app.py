@@ -7,12 +7,15 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator, Signal
+# Not QtCore.Qt: PySide builds its ~90 enums on first touch (tens of ms), and nothing needs it
+# before the first paint.
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication
 
 from pnae_desktop import APP_NAME, __version__, paths
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.workspace import Workspace
+from pnae_desktop.ui import palette
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -27,7 +30,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         QLocale(QLocale.Language.French), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     ):
         app.installTranslator(translator)  # "Annuler", "Oui"… in Qt's own dialogs
-    app.setStyleSheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8"))
+    app.setStyleSheet(palette.stylesheet(paths.resources().joinpath("style.qss").read_text(encoding="utf-8")))
+    return app
+
+
+def install_window_icon() -> None:
+    """The app's icon (title bar, taskbar, Alt+Tab): set just after the first paint, since
+    decoding its images is not needed to show the window (run_gui), or by the splash."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication) or not app.windowIcon().isNull():
+        return
     # start-up: off the path to the first paint
     from PySide6.QtGui import QIcon, QPixmap
 
@@ -38,7 +50,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
         pixmap.loadFromData(paths.resources().joinpath("icons", f"pnae-desktop-{size}.png").read_bytes(), "PNG")
         icon.addPixmap(pixmap)
     app.setWindowIcon(icon)
-    return app
 
 
 def open_workspace(db: str | None, db_url: str | None, with_demo: bool, announce=None) -> Workspace:
@@ -64,6 +75,8 @@ class ErrorReporter(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
+        from PySide6.QtCore import Qt  # start-up: installed after the first paint
+
         self.showing = False
         self.reported.connect(self.show_report, Qt.ConnectionType.QueuedConnection)
 
@@ -118,15 +131,16 @@ class StartupSplash:
         from PySide6.QtWidgets import QSplashScreen
 
         if self.screen is None:
+            install_window_icon()
             pixmap = QPixmap(480, 170)
-            pixmap.fill(QColor("#1d3a5f"))
+            pixmap.fill(QColor(palette.NAVY))
             painter = QPainter(pixmap)
             painter.drawPixmap(28, 37, QApplication.windowIcon().pixmap(96, 96))
             font = painter.font()
             font.setPointSize(20)
             font.setBold(True)
             painter.setFont(font)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(QColor(palette.WHITE))
             painter.drawText(
                 QRect(144, 40, 320, 60), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, APP_NAME
             )
@@ -134,7 +148,7 @@ class StartupSplash:
             self.screen = QSplashScreen(pixmap)
             self.screen.show()
         self.screen.showMessage(
-            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor("#e8eef6")
+            f"   {message}", Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, QColor(palette.SPLASH_TEXT)
         )
         QApplication.processEvents()  # paint it now: the long work blocks the event loop
 
@@ -210,6 +224,7 @@ def run_gui(
     window = MainWindow(workspace)
     window.show()
     splash.close(window)
+    QTimer.singleShot(0, install_window_icon)
     if not exit_when_ready:
         window.error_reporter = install_error_reporting(app)
 

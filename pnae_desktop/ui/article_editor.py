@@ -33,6 +33,7 @@ from pnae_desktop.domain.convention.placeholders import (
     Placeholder,
     placeholders_in,
 )
+from pnae_desktop.ui import palette
 
 CHIP_TYPE = QTextFormat.ObjectTypes.UserObject + 1
 RAW_PROPERTY = QTextFormat.Property.UserProperty + 1
@@ -119,11 +120,11 @@ class ChipRenderer(QPyTextObject):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = QRectF(rect).adjusted(1, 0, -1, 0)
-        painter.setPen(QColor("#1f5fa8"))
-        painter.setBrush(QColor("#e3eefb"))
+        painter.setPen(QColor(palette.CHIP_BORDER))
+        painter.setBrush(QColor(palette.CHIP_BG))
         painter.drawRoundedRect(box, 5, 5)
         painter.setFont(self._font(doc, fmt))
-        painter.setPen(QColor("#0b3d75"))
+        painter.setPen(QColor(palette.CHIP_TEXT))
         metrics = QFontMetricsF(painter.font())
         painter.drawText(QPointF(box.left() + 5, box.top() + 1 + metrics.ascent()), self._label(doc, fmt))
         painter.restore()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QListWidgetItem, QMe
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import backups as backup
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -33,7 +34,7 @@ class BackupsDialog(BackupsDialogForm, QDialog):
         self.problemLabel = QLabel(self)  # the day's backup failed: said here as in the status bar
         self.problemLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.problemLabel.setWordWrap(True)
-        self.problemLabel.setStyleSheet("color: #b00020;")
+        self.problemLabel.setStyleSheet(f"color: {palette.ERROR};")
         self.layout().insertWidget(1, self.problemLabel)
         self.fill()
 

@@ -35,8 +35,17 @@ from pnae_desktop.services import budget as service
 from pnae_desktop.services import edits, praes
 from pnae_desktop.ui.budget_sheet import SheetModel
 from pnae_desktop.ui.budget_summary import summary_html
-from pnae_desktop.ui.budget_tables import charge_sheet, financing_sheet, manual_key_sheet, structure_sheet
+from pnae_desktop.ui.budget_tables import (
+    action_totals_html,
+    balance_words,
+    charge_sheet,
+    financing_sheet,
+    manual_key_sheet,
+    structure_sheet,
+    structure_totals_html,
+)
 from pnae_desktop.ui.fiche_editor import ComboDelegate
+from pnae_desktop.ui.fit import show_every_row
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
 from pnae_desktop.ui.sheet import SheetView
@@ -64,6 +73,8 @@ class BudgetPageForm(Form):
     keyRow: QHBoxLayout
     manualView: SheetView
     summaryView: QTextBrowser
+    actionTotalsLabel: QLabel
+    structureTotalsLabel: QLabel
 
 
 class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
@@ -94,6 +105,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         ):
             view.setModel(model)
             view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
+            show_every_row(view)  # no scrolling inside a sheet: the tab scrolls, its totals stay below
         self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
@@ -133,15 +145,10 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.actionCombo.setCurrentIndex(max(index, 0))
         self.actionCombo.blockSignals(False)
         self.show_prae_title(praes.prae_title(self.store, self.prae_id))
-        gap = self.totals.balance_total
-        self.balanceLabel.setText(
-            f"Total charges {format_amount(self.totals.full_total)} · ressources "
-            f"{format_amount(self.totals.financing_total)} · "
-            + (
-                '<span style="color:#2e7d32"><b>équilibré</b></span>'
-                if gap == 0
-                else f'<span style="color:#b00020"><b>écart {format_amount(gap)}</b></span>'
-            )
+        t = self.totals
+        self.balanceLabel.setText(  # in words, not only in colour; an empty budget is not "balanced"
+            f"Total charges {format_amount(t.full_total)} · ressources {format_amount(t.financing_total)} · "
+            + balance_words(t.balance_total, bool(t.full_total or t.financing_total))
         )
         self._keeping_cursors(
             self._fill_charges, self._fill_financing, self._fill_shares, self._fill_structure, self._fill_summary
@@ -233,6 +240,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self._size(self.financingView)
         self.financingView.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.financingView.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.actionTotalsLabel.setText(action_totals_html(self.budget, self.totals, self.action_id()))
 
     def _financing_cell(self, row: int, col: int, text: str) -> None:
         funder = self.funder_rows[row]
@@ -382,6 +390,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self._size(self.structureView)
         self.structureView.hideColumn(0)
         self._fill_keys()
+        self.structureTotalsLabel.setText(structure_totals_html(self.budget, self.totals))
 
     def _structure_cell(self, row: int, col: int, text: str) -> None:
         label, year = self.structure_rows[row], self._years()[col - 2]
@@ -408,6 +417,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         for year in self._years():
             layout.addWidget(QLabel(f"{year} :", self.structureTab))
             combo = QComboBox(self.structureTab)
+            combo.setAccessibleName(f"Clé de répartition {year}")
             for method, label in dom.ALLOCATION_METHODS.items():
                 combo.addItem(label, method)
             combo.currentIndexChanged.connect(lambda _i, y=year, cb=combo: self._set_method(y, cb.currentData()))

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 
-RED, GREEN, GREY = QColor("#b00020"), QColor("#2e7d32"), QColor("#eef2f7")
+from pnae_desktop.ui import palette
+
+RED, GREEN, GREY = QColor(palette.ERROR), QColor(palette.SUCCESS), QColor(palette.SHADE)
 # Plain ints: comparing the role (an int) with PySide6's enum objects costs a Python call each.
 DISPLAY, EDIT, ALIGN, FONT, BACKGROUND, FOREGROUND, TOOLTIP = (
     int(r.value)

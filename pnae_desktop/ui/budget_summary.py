@@ -10,14 +10,15 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import format_amount, format_percentage
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
 
 Row = tuple[str, Sequence[object]]  # (CSS class of the row: "" or "t" for a total, cells)
 
-STYLE = (
-    "<style>table{border-collapse:collapse} th{background:#1d3a5f;color:white;padding:4px 8px}"
-    "td{padding:3px 8px;border-bottom:1px solid #d8dee6} td.n{text-align:right;white-space:nowrap}"
+STYLE = palette.stylesheet(
+    "<style>table{border-collapse:collapse} th{background:@navy;color:@white;padding:4px 8px}"
+    "td{padding:3px 8px;border-bottom:1px solid @grid} td.n{text-align:right;white-space:nowrap}"
     " th.n{white-space:nowrap} tr.t td{font-weight:bold;"
-    "background:#eef2f7} h3{color:#1d3a5f}</style>"
+    "background:@shade} h3{color:@navy}</style>"
 )
 UNASSIGNED = "Non affecté (action sans objectif CPO)"
 
@@ -103,5 +104,7 @@ def summary_html(budget: dom.Budget, t: dom.BudgetTotals, problems: Sequence[dom
             "<h3>À vérifier</h3><ul>" + "".join(f"<li>{escape_markup(p.message)}</li>" for p in problems) + "</ul>"
         )
     else:
-        parts.append('<p style="color:#2e7d32"><b>Budget équilibré, chaque action et chaque année.</b></p>')
+        parts.append(
+            palette.stylesheet('<p style="color:@success"><b>Budget équilibré, chaque action et chaque année.</b></p>')
+        )
     return "".join(parts)

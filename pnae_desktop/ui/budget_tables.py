@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.money import format_amount, format_percentage
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.budget_sheet import GREEN, RED, SheetContent, edit_text
 
 ChargeRow = tuple[str, str]  # (account, label)
@@ -143,3 +144,29 @@ def manual_key_sheet(budget: dom.Budget, keys: dict[int, dom.AllocationKey]) -> 
         sheet.rows.append(row)
         sheet.edit_values.append(edit)
     return sheet
+
+
+def balance_words(gap: int, anything: bool) -> str:
+    """The balance said in words (colour only repeats it): nothing typed yet, balanced, or the gap."""
+    if not anything:
+        return "aucun montant saisi"
+    if gap == 0:
+        return f'<span style="color:{palette.SUCCESS}"><b>✓ équilibré</b></span>'
+    return f'<span style="color:{palette.ERROR}"><b>⚠ écart {format_amount(gap)}</b></span> (ressources − coût complet)'
+
+
+def action_totals_html(budget: dom.Budget, totals: dom.BudgetTotals, action_id: int | None) -> str:
+    """The action's totals, shown under its sheets whatever their scroll position."""
+    years = budget.years
+    cost = sum(totals.full_by_action_year.get((action_id, y), 0) for y in years)
+    resources = sum(totals.financing_by_action_year.get((action_id, y), 0) for y in years)
+    gap = sum(totals.balance_by_action_year.get((action_id, y), 0) for y in years)
+    return (
+        f"<b>Action</b> : coût complet {format_amount(cost)} · ressources {format_amount(resources)} · "
+        + balance_words(gap, bool(cost or resources))
+    )
+
+
+def structure_totals_html(budget: dom.Budget, totals: dom.BudgetTotals) -> str:
+    by_year = " · ".join(f"{y} : {format_amount(totals.structural_by_year.get(y, 0))}" for y in budget.years)
+    return f"<b>Total des frais de structure</b> {format_amount(totals.structural_total)} ({by_year})"

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QSplitter, QTextBrowser, QTreeV
 from pnae_desktop.catalogue import search
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.text import matches_all_words
-from pnae_desktop.ui import fiche_html
+from pnae_desktop.ui import fiche_html, palette
+from pnae_desktop.ui.fit import wrap_tree_items
 from pnae_desktop.ui.forms import Form, load_form
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,7 +61,7 @@ class CataloguePage(CataloguePageForm, QWidget):
         self.catalogue = catalogue
         label = f"{catalogue.short_title} – {catalogue.edition_label}"
         if problems:  # an edition that failed its schema is left out; say so, don't hide it
-            label += f' · <span style="color:#b00020">⚠ {len(problems)} édition(s) illisible(s)</span>'
+            label += f' · <span style="color:{palette.ERROR}">⚠ {len(problems)} édition(s) illisible(s)</span>'
             self.editionLabel.setToolTip("\n\n".join(problems))
         self.editionLabel.setText(label)
         self.model = QStandardItemModel(self)
@@ -68,6 +69,7 @@ class CataloguePage(CataloguePageForm, QWidget):
         self.proxy = _SearchProxy(self)
         self.proxy.setSourceModel(self.model)
         self.tree.setModel(self.proxy)
+        wrap_tree_items(self.tree)  # titles whole, wrapped, on small screens too
         self.tree.expandToDepth(0)
         self.tree.selectionModel().currentChanged.connect(self._show_current)
         self.splitter.setStretchFactor(1, 1)

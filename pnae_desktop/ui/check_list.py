@@ -9,9 +9,10 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from pnae_desktop.services.checks import BLOCKING, DOCUMENT_NAMES, Place, Problem
+from pnae_desktop.ui import palette
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole
-ERROR_COLOUR, WARNING_COLOUR, OK_COLOUR = "#b00020", "#8a5a00", "#2e7d32"
+ERROR_COLOUR, WARNING_COLOUR, OK_COLOUR = palette.ERROR, palette.WARNING, palette.SUCCESS
 
 
 def problem_text(problem: Problem) -> str:

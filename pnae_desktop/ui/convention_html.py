@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
 
 
 def blocks_html(blocks) -> str:
@@ -44,12 +45,14 @@ def _items_html(items) -> str:
 
 def convention_html(rendered, highlight: str | None = None) -> str:
     parts = [
-        "<style>h2{color:#1d3a5f;font-size:11.5pt;margin-top:12px} p{margin:3px 0} "
-        "th{background:#eef2f7} .unresolved{background:#fde2e1}</style>"
+        palette.stylesheet(
+            "<style>h2{color:@navy;font-size:11.5pt;margin-top:12px} p{margin:3px 0} "
+            "th{background:@shade} .unresolved{background:@diff_removed_bg}</style>"
+        )
     ]
     parts.append(
         "".join(
-            f'<h1 style="color:#1d3a5f;font-size:14pt;text-align:center">{escape_markup(t)}</h1>'
+            f'<h1 style="color:{palette.NAVY};font-size:14pt;text-align:center">{escape_markup(t)}</h1>'
             for t in rendered.title[:1]
         )
     )
@@ -57,8 +60,8 @@ def convention_html(rendered, highlight: str | None = None) -> str:
     parts.append(blocks_html(rendered.parties))
     parts.append(f"<h2>{escape_markup(rendered.preamble_title)}</h2>{blocks_html(rendered.preamble)}")
     for a in rendered.articles:
-        style = ' style="background:#fff7d6"' if a.key == highlight else ""
-        flag = ' <span style="color:#8a5a00;font-size:9pt">(adapté)</span>' if a.adapted else ""
+        style = palette.stylesheet(' style="background:@highlight_bg"') if a.key == highlight else ""
+        flag = palette.stylesheet(' <span style="color:@warning;font-size:9pt">(adapté)</span>') if a.adapted else ""
         parts.append(
             f'<a name="{a.key}"></a><div{style}><h2>{escape_markup(a.heading)}{flag}</h2>{blocks_html(a.blocks)}</div>'
         )

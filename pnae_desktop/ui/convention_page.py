@@ -38,7 +38,7 @@ from pnae_desktop.services import edits, praes
 from pnae_desktop.services.checks import blocking_for, document_checks
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import check_list
+from pnae_desktop.ui import check_list, palette
 from pnae_desktop.ui.article_editor import ArticleEditor, configure, insert_menu, place_under
 from pnae_desktop.ui.convention_html import convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
@@ -189,7 +189,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             "Les données en bleu (noms, montants, renvois à un article…) sont remplies à l'export. "
             "Ajoutez-en avec « Insérer une donnée ▾ » ; elles ne se tapent pas au clavier."
         )
-        self.placeholderHelp.setStyleSheet("color:#5a6b80")
+        self.placeholderHelp.setStyleSheet(f"color:{palette.MUTED}")
 
     # -- context ---------------------------------------------------------------------------
     @property
@@ -423,9 +423,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             item = QListWidgetItem(label + (f"  [{', '.join(marks)}]" if marks else ""))
             item.setData(Qt.ItemDataRole.UserRole, a.key)
             if a.removed:
-                item.setForeground(QBrush(QColor("#8a8f96")))
+                item.setForeground(QBrush(QColor(palette.MUTED)))
             elif marks:
-                item.setForeground(QBrush(QColor("#8a5a00")))
+                item.setForeground(QBrush(QColor(palette.WARNING)))
             self.articleList.addItem(item)
         self.articleList.blockSignals(False)
         keys = [a.key for a in state.articles]
@@ -460,9 +460,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
                 if article.custom
                 else "Article retiré"
                 if article.removed
-                else '<span style="color:#8a5a00">● adapté</span>'
+                else f'<span style="color:{palette.WARNING}">● adapté</span>'
                 if adapted
-                else '<span style="color:#2e7d32">● texte du modèle</span>'
+                else f'<span style="color:{palette.SUCCESS}">● texte du modèle</span>'
             )
             if model is not None and not model.optional and not article.custom:
                 status += " · obligatoire"
@@ -476,7 +476,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             self._loading = False
 
     def _refused_typing(self, message: str) -> None:
-        self.articleStatus.setText(f'<span style="color:#b00020">{escape_markup(message)}</span>')
+        self.articleStatus.setText(f'<span style="color:{palette.ERROR}">{escape_markup(message)}</span>')
 
     def _article_labels(self) -> None:
         """The chips' labels and the insertion menu follow this convention's articles and funders."""
@@ -501,7 +501,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         try:
             new_state = cv.override_article(self.state, key, text, title=title)
         except ValidationError as exc:
-            self._article_error = f'<span style="color:#b00020">{escape_markup(str(exc))} (non enregistré)</span>'
+            self._article_error = (
+                f'<span style="color:{palette.ERROR}">{escape_markup(str(exc))} (non enregistré)</span>'
+            )
             self.articleStatus.setText(self._article_error)
             return
         self._article_error = ""
@@ -599,9 +601,9 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
             f"{len(blocking)} problème(s) bloquant(s) pour la convention, {len(warnings)} autre(s) point(s)."
         )
         self.checksBadge.setText(
-            '<span style="color:#2e7d32"><b>prête à exporter</b></span>'
+            f'<span style="color:{palette.SUCCESS}"><b>prête à exporter</b></span>'
             if not blocking
-            else f'<span style="color:#b00020"><b>pas prête : {len(blocking)} point(s) à corriger</b></span>'
+            else f'<span style="color:{palette.ERROR}"><b>pas prête : {len(blocking)} point(s) à corriger</b></span>'
         )
 
     def _check_activated(self, item) -> None:

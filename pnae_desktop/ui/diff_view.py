@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
 
 
 def diff_html(old: str | None, new: str | None) -> str:
@@ -13,9 +14,11 @@ def diff_html(old: str | None, new: str | None) -> str:
     for op, text in drafting.word_diff(old, new):
         text = escape_markup(text)
         if op == "-":
-            parts.append(f'<span style="background:#fde2e1;color:#9b1c1c;text-decoration:line-through">{text}</span>')
+            parts.append(
+                f'<span style="background:{palette.DIFF_REMOVED_BG};color:{palette.DIFF_REMOVED};text-decoration:line-through">{text}</span>'
+            )
         elif op == "+":
-            parts.append(f'<span style="background:#dcf5e3;color:#14532d">{text}</span>')
+            parts.append(f'<span style="background:{palette.DIFF_ADDED_BG};color:{palette.DIFF_ADDED}">{text}</span>')
         else:
             parts.append(text)
     return " ".join(parts)
@@ -36,9 +39,9 @@ def _dialog(parent, title: str, body: str) -> QDialog:
     return dialog
 
 
-LEGEND = (
-    '<p style="color:#5a6b80"><span style="background:#fde2e1;text-decoration:line-through">barré</span> : '
-    'texte du PNAE retiré ; <span style="background:#dcf5e3">surligné</span> : texte ajouté par la région.</p>'
+LEGEND = palette.stylesheet(
+    '<p style="color:@muted"><span style="background:@diff_removed_bg;text-decoration:line-through">barré</span> : '
+    'texte du PNAE retiré ; <span style="background:@diff_added_bg">surligné</span> : texte ajouté par la région.</p>'
 )
 
 

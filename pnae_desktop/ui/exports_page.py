@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports, praes
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import check_list, jobs
+from pnae_desktop.ui import check_list, jobs, palette
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -307,7 +307,7 @@ class ExportsPage(ExportsPageForm, QWidget):
         if cancelled:
             lines.append("<b>Export annulé</b> : le document en cours n'a pas été écrit.")
         for message in failed:
-            lines.append(f'<span style="color:#b00020">Non exporté, {escape_markup(message)}</span>')
+            lines.append(f'<span style="color:{palette.ERROR}">Non exporté, {escape_markup(message)}</span>')
         for document, errors in self.skipped.items():
             lines.append(
                 f'<span style="color:#b00020">Pas prêt, non exporté : {exports.DOCUMENTS[document][0]} '

@@ -33,6 +33,8 @@ from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeD
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
+from pnae_desktop.ui.fit import grow_with_text, show_every_row
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.sheet import data_at, item_at, text_at
 
@@ -42,8 +44,8 @@ LEVEL_BOXES = (
     ("interregionale", "levelInterregionale"),
     ("nationale", "levelNationale"),
 )
-ADAPTED = '<span style="color:#8a5a00">● adapté</span>'
-SAME = '<span style="color:#2e7d32">● conforme au PNAE</span>'
+ADAPTED = f'<span style="color:{palette.WARNING}">● adapté</span>'
+SAME = f'<span style="color:{palette.SUCCESS}">● conforme au PNAE</span>'
 TYPING_DELAY_MS = 600
 
 
@@ -87,6 +89,7 @@ class TextFieldBlock(TextFieldBlockForm, QWidget):
         self.label.setBuddy(self.editor)
         self.editor.setAccessibleName(drafting.FIELD_LABELS[key])
         self.editor.setUndoRedoEnabled(False)  # Ctrl+Z belongs to the PRAE-wide undo stack
+        grow_with_text(self.editor)  # one page scroll for the whole fiche, no box scrolling inside it
 
 
 class FicheEditorForm(Form):
@@ -154,10 +157,11 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         self.mlList.itemChanged.connect(self._commit_missions_locales)
         self.manageMlButton.clicked.connect(page.manage_missions_locales)
 
-        self.objectivesList.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.objectivesList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._setup_calendar()
         self._setup_indicators()
+        for view in (self.objectivesList, self.mlList, self.calendarTable, self.indicatorTable):
+            show_every_row(view)  # full texts, wrapped, in the fiche's one page scroll
         self.setEnabled(False)
 
     # -- filling ---------------------------------------------------------------------------
@@ -206,8 +210,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         served = set(action.objective_codes)
         self.objectivesList.clear()
         for objective in catalogue.cpo_objectives:
-            first = objective.text.split("\n", 1)[0]
-            item = QListWidgetItem(f"{objective.code} – {first}")
+            item = QListWidgetItem(f"{objective.code} – {objective.text}")  # whole, wrapped
             item.setData(Qt.ItemDataRole.UserRole, objective.code)
             item.setToolTip(objective.text)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -443,8 +446,8 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             "Unité",
             "Source",
             "Référence",
-            "Année réf.",
-            *[f"Cible {y}" for y in prae.years],
+            "Année\nréf.",
+            *[f"Cible\n{y}" for y in prae.years],  # on two lines: the label keeps room on small screens
             "Commentaire",
         ]
 
@@ -457,8 +460,9 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             t.setColumnCount(len(columns))
             t.setHorizontalHeaderLabels(columns)
             t.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            for col in range(1, len(columns)):
+            for col in range(1, len(columns) - 1):
                 t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+            t.horizontalHeader().setSectionResizeMode(len(columns) - 1, QHeaderView.ResizeMode.Stretch)
         t.setRowCount(len(action.indicators))
         for row, ind in enumerate(action.indicators):
             unit = QTableWidgetItem(drafting.INDICATOR_UNITS.get(ind.unit, ind.unit))

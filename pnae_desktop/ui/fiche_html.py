@@ -15,19 +15,22 @@ from pnae_desktop.catalogue.model import (
 )
 from pnae_desktop.domain import richtext
 from pnae_desktop.text import escape_markup
+from pnae_desktop.ui import palette
 
-STYLE = """
+STYLE = palette.stylesheet(
+    """
 <style>
-h1 { font-size: 15pt; color: #1d3a5f; margin-bottom: 2px; }
-h2 { font-size: 11pt; color: #ffffff; background-color: #1d3a5f; padding: 3px; margin-top: 14px; }
-h3 { font-size: 10.5pt; color: #1d3a5f; margin-top: 8px; }
+h1 { font-size: 15pt; color: @navy; margin-bottom: 2px; }
+h2 { font-size: 11pt; color: @white; background-color: @navy; padding: 3px; margin-top: 14px; }
+h3 { font-size: 10.5pt; color: @navy; margin-top: 8px; }
 p { margin-top: 3px; margin-bottom: 3px; }
-.label { color: #5a6b80; font-style: italic; }
-.note { color: #8a5a00; font-style: italic; }
-.absent { color: #8a8f96; font-style: italic; }
-.editor { color: #1d3a5f; background-color: #fdf3d0; padding: 4px; }
+.label { color: @muted; font-style: italic; }
+.note { color: @warning; font-style: italic; }
+.absent { color: @muted; font-style: italic; }
+.editor { color: @text; background-color: @highlight_bg; padding: 4px; }
 </style>
 """
+)
 
 
 def _inline(text: str) -> str:

@@ -19,8 +19,10 @@ from pnae_desktop.services.workspace import Workspace
 
 if TYPE_CHECKING:
     from pnae_desktop.services.session import PraeSession
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.dashboard import DashboardPage
 from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.geometry import fits, initial_geometry
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
@@ -307,7 +309,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         if self.backup_problem_label is None:
             self.backup_problem_label = QtWidgets.QLabel()
             self.backup_problem_label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
-            self.backup_problem_label.setStyleSheet("color: #b00020;")
+            self.backup_problem_label.setStyleSheet(f"color: {palette.ERROR};")
             self.statusBar().addPermanentWidget(self.backup_problem_label)
         self.backup_problem_label.setText(f"⚠ Sauvegarde du jour impossible : {problem.splitlines()[0]}")
         self.backup_problem_label.setToolTip(problem)
@@ -538,13 +540,24 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     # -- window state --------------------------------------------------------------------
     def _restore_geometry(self) -> None:
+        """The last session's place and size when they still fit this screen (a laptop after
+        a large monitor), the size that fits it otherwise."""
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        restored = geometry is not None and self.restoreGeometry(geometry)
+        available = self.screen().availableGeometry()
+        if not restored or not fits(self.frameGeometry(), available):
+            self.fit_to_screen(available)
         state = settings.value("main_window/state")
         if state is not None:
             self.restoreState(state)
+
+    def fit_to_screen(self, available: QtCore.QRect | None = None) -> None:
+        """Size and place the window inside `available` (the screen minus its taskbar; the
+        window's own screen by default): ui.geometry decides, tests inject other screens."""
+        if available is None:
+            available = self.screen().availableGeometry()
+        self.setGeometry(initial_geometry(available))
 
     def closeEvent(self, event):
         if self._prae_page is not None:

@@ -21,6 +21,7 @@ from pnae_desktop.domain import rules
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.text import fold
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -49,7 +50,7 @@ class NewPraeDialog(NewPraeDialogForm, QDialog):
         super().__init__(parent)
         load_form("new_prae_dialog.ui", self)
         self.catalogue = catalogue
-        self.errorLabel.setStyleSheet("color: #b00020;")
+        self.errorLabel.setStyleSheet(f"color: {palette.ERROR};")
         self.errorLabel.hide()
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Créer le PRAE")

@@ -31,8 +31,10 @@ from pnae_desktop.domain.rules import PRAE_STATUSES
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import edits, praes
 from pnae_desktop.services.session import Changed, PraeSession
+from pnae_desktop.ui import palette
 from pnae_desktop.ui.diff_view import show_action_changes
 from pnae_desktop.ui.fiche_editor import FicheEditor
+from pnae_desktop.ui.fit import wrap_tree_items
 from pnae_desktop.ui.forms import Form, load_form
 
 MIME = "application/x-pnae-action-row"
@@ -72,7 +74,7 @@ class ActionListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.UserRole:
             return a.id
         if role == Qt.ItemDataRole.ForegroundRole and a.is_regional:
-            return QBrush(QColor("#6b3fa0"))
+            return QBrush(QColor(palette.REGIONAL))
         if role == Qt.ItemDataRole.FontRole and a.is_regional:
             font = QFont()
             font.setItalic(True)
@@ -165,6 +167,7 @@ class PraePage(PraePageForm, QWidget):
         self.removeButton.clicked.connect(self.remove)
         self.changesButton.clicked.connect(self.show_changes)
         self.coverageTree.itemActivated.connect(self._coverage_activated)
+        wrap_tree_items(self.coverageTree)  # objectives shown whole, « — non couvert » included
 
         for key, label in PRAE_STATUSES.items():
             self.statusCombo.addItem(label, key)
@@ -429,10 +432,10 @@ class PraePage(PraePageForm, QWidget):
             f"<b>{len(cov.incomplete_actions)}</b> fiche(s) à compléter ; "
             f"{len(cov.not_declined)} action(s) du PNAE non déclinée(s)."
         )
-        red, green = QBrush(QColor("#b00020")), QBrush(QColor("#2e7d32"))
+        red, green = QBrush(QColor(palette.ERROR)), QBrush(QColor(palette.SUCCESS))
 
         objectives = QTreeWidgetItem(tree, ["Objectifs de la CPO"])
-        texts = {o.code: o.text.split("\n", 1)[0] for o in self.catalogue.cpo_objectives}
+        texts = {o.code: o.text for o in self.catalogue.cpo_objectives}  # whole, wrapped by the tree
         for code, ids in cov.objectives:
             item = QTreeWidgetItem(objectives, [f"{code} – {texts.get(code, '')}"])
             item.setToolTip(0, texts.get(code, ""))
@@ -460,7 +463,7 @@ class PraePage(PraePageForm, QWidget):
         for item_missing in cov.missing:
             item = QTreeWidgetItem(todo, [f"{titles[item_missing.action_id]} : {item_missing.message}"])
             item.setData(0, Qt.ItemDataRole.UserRole, (item_missing.action_id, item_missing.field))
-            item.setForeground(0, QBrush(QColor("#8a5a00")))
+            item.setForeground(0, QBrush(QColor(palette.WARNING)))
         for top in (objectives, themes, todo):
             top.setExpanded(True)
 
