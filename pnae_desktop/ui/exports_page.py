@@ -310,7 +310,7 @@ class ExportsPage(ExportsPageForm, QWidget):
             lines.append(f'<span style="color:{palette.ERROR}">Non exporté, {escape_markup(message)}</span>')
         for document, errors in self.skipped.items():
             lines.append(
-                f'<span style="color:#b00020">Pas prêt, non exporté : {exports.DOCUMENTS[document][0]} '
+                f'<span style="color:{palette.ERROR}">Pas prêt, non exporté : {exports.DOCUMENTS[document][0]} '
                 f"({len(errors)} problème(s) bloquant(s), voir la liste).</span>"
             )
         self.resultLabel.setText("<br>".join(lines))
