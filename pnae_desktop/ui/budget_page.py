@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -38,8 +39,9 @@ from pnae_desktop.ui.budget_summary import summary_html
 from pnae_desktop.ui.budget_tables import charge_sheet, financing_sheet, manual_key_sheet, structure_sheet
 from pnae_desktop.ui.fiche_editor import ComboDelegate
 from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.keyboard import chain
 from pnae_desktop.ui.prae_bound import PraeBoundPage
-from pnae_desktop.ui.sheet import SheetView
+from pnae_desktop.ui.sheet import CheckedDelegate, SheetView
 
 
 class BudgetPageForm(Form):
@@ -94,7 +96,11 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         ):
             view.setModel(model)
             view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
-        self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
+            # a typo stays in its cell with the reason beside it (no message box)
+            view.setItemDelegate(CheckedDelegate(view, lambda index, text, m=model: self.check_cell(m, index, text)))
+        self.financingView.setItemDelegateForColumn(
+            1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView, key_role=Qt.ItemDataRole.EditRole)
+        )
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
         for account in dom.chart().charge_codes:
@@ -133,16 +139,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.actionCombo.setCurrentIndex(max(index, 0))
         self.actionCombo.blockSignals(False)
         self.show_prae_title(praes.prae_title(self.store, self.prae_id))
-        gap = self.totals.balance_total
-        self.balanceLabel.setText(
-            f"Total charges {format_amount(self.totals.full_total)} · ressources "
-            f"{format_amount(self.totals.financing_total)} · "
-            + (
-                '<span style="color:#2e7d32"><b>équilibré</b></span>'
-                if gap == 0
-                else f'<span style="color:#b00020"><b>écart {format_amount(gap)}</b></span>'
-            )
-        )
+        self.balanceLabel.setText(balance_text(self.totals))
         self._keeping_cursors(
             self._fill_charges, self._fill_financing, self._fill_shares, self._fill_structure, self._fill_summary
         )
@@ -173,6 +170,22 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def check_cell(self, model, index, text: str) -> None:
+        """Raise ValidationError when the page would refuse `text` typed at `index` (the cell
+        editor then keeps it, with the message beside the cell)."""
+        row, col = index.row(), index.column()
+        if col < 2:
+            return  # labels and names: any text; statuses: a list
+        if model is self.charges:
+            self._charge_value(row, col, text)
+        elif model is self.financing:
+            self._financing_value(row, col, text)
+        elif model is self.structure and text.strip():
+            parse_amount(text, f"Frais de structure « {self._years()[col - 2]} / {self.structure_rows[row]} »")
+        elif model is self.manual:
+            action = self.budget.actions[row]
+            parse_percentage(text or "0", f"Clé {self._years()[col - 2]}, action « {action.title} »")
 
     def cell_edited(self, model, row: int, col: int, text: str) -> None:
         try:
@@ -414,6 +427,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             layout.addWidget(combo)
             self._key_combos[year] = combo
         layout.addStretch(1)
+        chain([self.structureView, *self._key_combos.values(), self.manualView])  # reading order
 
     def _fill_keys(self) -> None:
         keys = {k.year: k for k in self.budget.allocation_keys}
@@ -489,6 +503,18 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         self.summaryView.setHtml(
             summary_html(self.budget, self.totals, self.problems, self.window_.workspace.catalogues.default)
         )
+
+
+def balance_text(totals: dom.BudgetTotals) -> str:
+    """The head of the page: totals and balance; an empty budget is said to be empty (neutral),
+    never « équilibré »."""
+    head = f"Total charges {format_amount(totals.full_total)} · ressources {format_amount(totals.financing_total)} · "
+    if totals.full_total == 0 and totals.financing_total == 0:
+        return head + "<i>aucun montant saisi</i>"
+    gap = totals.balance_total
+    if gap == 0:
+        return head + '<span style="color:#2e7d32"><b>équilibré</b></span>'
+    return head + f'<span style="color:#b00020"><b>écart {format_amount(gap)}</b></span>'
 
 
 def stored_id(value: Hashable) -> int:

@@ -34,7 +34,8 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.forms import Form, load_form
-from pnae_desktop.ui.sheet import data_at, item_at, text_at
+from pnae_desktop.ui.keyboard import chain
+from pnae_desktop.ui.sheet import CheckedDelegate, data_at, item_at, text_at
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
 LEVEL_BOXES = (
@@ -48,24 +49,46 @@ TYPING_DELAY_MS = 600
 
 
 class ComboDelegate(QStyledItemDelegate):
-    """A cell edited through a list of choices; the cell stores the key in UserRole."""
+    """A cell edited through a list of choices. The key is read and written in `key_role`: UserRole
+    for table widgets (their display text is the label), EditRole for models that keep the key as
+    their edit value. The editor opens on the current value, is wide enough for every label, and
+    a choice (Entrée in the list, a letter, an arrow) is committed at once."""
 
-    def __init__(self, choices: dict[str, str], parent=None):
+    def __init__(self, choices: dict[str, str], parent=None, key_role=Qt.ItemDataRole.UserRole):
         super().__init__(parent)
         self.choices = choices
+        self.key_role = key_role
 
     def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
         for key, label in self.choices.items():
             combo.addItem(label, key)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
         return combo
 
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
     def setEditorData(self, editor, index):
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
+        editor.blockSignals(True)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(self.key_role))))
+        editor.blockSignals(False)
 
     def setModelData(self, editor, model, index):
+        if editor.currentData() == index.data(self.key_role):
+            return
+        if self.key_role == Qt.ItemDataRole.EditRole:
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
         model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
         model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+    def updateEditorGeometry(self, editor, option, index):
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
 
 
 class TextFieldBlockForm(Form):
@@ -158,7 +181,35 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         self.objectivesList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self._setup_calendar()
         self._setup_indicators()
+        self._set_tab_order()
         self.setEnabled(False)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows reading order: the head, the objectives, the ten text fields in order, then
+        the missions locales, the calendar and the indicators."""
+        blocks = [w for block in self.blocks.values() for w in (block.diffButton, block.revertButton, block.editor)]
+        chain(
+            [
+                self.titleEdit,
+                self.titleRevertButton,
+                self.pilotEdit,
+                self.coPilotsEdit,
+                self.partnersEdit,
+                *(getattr(self, name) for _level, name in LEVEL_BOXES),
+                self.priorityCheck,
+                self.objectivesList,
+                *blocks,
+                self.manageMlButton,
+                self.mlList,
+                self.addMilestoneButton,
+                self.removeMilestoneButton,
+                self.calendarTable,
+                self.suggestIndicatorButton,
+                self.addIndicatorButton,
+                self.removeIndicatorButton,
+                self.indicatorTable,
+            ]
+        )
 
     # -- filling ---------------------------------------------------------------------------
     def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:
@@ -352,6 +403,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for col in range(3):
             t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        t.setItemDelegate(CheckedDelegate(t, self._check_calendar_cell))
         t.setItemDelegateForColumn(1, ComboDelegate({"": "—", "1": "T1", "2": "T2", "3": "T3", "4": "T4"}, t))
         t.setWordWrap(True)
         t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # computed at layout time
@@ -376,6 +428,14 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             ):
                 t.setItem(row, col, item)
         t.blockSignals(False)
+
+    def _check_calendar_cell(self, index, text: str) -> None:
+        """Refuse a typed year or date the calendar would not save (the cell keeps it)."""
+        where, text = f"Calendrier, ligne {index.row() + 1}", text.strip()
+        if index.column() == 0 and rules.whole_number(text) is None:
+            raise ValidationError(f"{where} : l'année « {text} » n'est pas une année.", "calendar")
+        if index.column() == 2 and text and rules.french_date(text) is None:
+            raise ValidationError(f"{where} : date « {text} » invalide (jj/mm/aaaa).", "calendar")
 
     def _milestones_from_table(self) -> list[Milestone]:
         t = self.calendarTable
@@ -413,10 +473,15 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         if self.action is None:
             return
         year = self._prae().summary.start_year
-        milestones = [*self.action.milestones, Milestone(year, "Nouveau jalon", quarter=1)]
-        self._set_milestones(milestones, "Ajouter un jalon")
-        self.calendarTable.setCurrentCell(len(milestones) - 1, 3)
-        self.calendarTable.editItem(item_at(self.calendarTable, len(milestones) - 1, 3))
+        before = list(self.action.milestones)
+        self._set_milestones([*before, Milestone(year, "Nouveau jalon", quarter=1)], "Ajouter un jalon")
+        after = list(self._action().milestones)  # stored order: the new milestone is sorted in by date
+        if len(after) != len(before) + 1:
+            return  # refused (the message was shown)
+        row = next((i for i, (old, new) in enumerate(zip(before, after)) if old != new), len(before))
+        self.calendarTable.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.calendarTable.setCurrentCell(row, 3)
+        self.calendarTable.editItem(item_at(self.calendarTable, row, 3))
 
     def remove_milestone(self) -> None:
         row = self.calendarTable.currentRow()
@@ -429,6 +494,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def _setup_indicators(self) -> None:
         t = self.indicatorTable
         t.verticalHeader().hide()
+        t.setItemDelegate(CheckedDelegate(t, self._check_indicator_cell))
         t.setItemDelegateForColumn(1, ComboDelegate(drafting.INDICATOR_UNITS, t))
         t.setItemDelegateForColumn(2, ComboDelegate(drafting.INDICATOR_SOURCES, t))
         t.itemChanged.connect(self._indicators_changed)
@@ -479,6 +545,17 @@ class FicheEditor(FicheEditorForm, QScrollArea):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 t.setItem(row, col, item)
         t.blockSignals(False)
+
+    def _check_indicator_cell(self, index, text: str) -> None:
+        """Refuse a typed reference, year or target the indicators would not save."""
+        where, col, text = f"Indicateur ligne {index.row() + 1}", index.column(), text.strip()
+        years = self._prae().years
+        if col == 3:
+            drafting.parse_number(text, f"{where}, référence", allow_empty=True)
+        elif col == 4 and text and rules.whole_number(text) is None:
+            raise ValidationError(f"{where} : année de référence « {text} » invalide.", "indicators")
+        elif 5 <= col < 5 + len(years) and text:
+            drafting.parse_number(text, f"{where}, cible {years[col - 5]}")
 
     def _indicators_from_table(self) -> list[Indicator]:
         t, years = self.indicatorTable, self._prae().years
