@@ -9,6 +9,7 @@ from collections.abc import Hashable
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,11 +38,10 @@ from pnae_desktop.services import edits, praes
 from pnae_desktop.ui.budget_sheet import SheetModel
 from pnae_desktop.ui.budget_summary import summary_html
 from pnae_desktop.ui.budget_tables import charge_sheet, financing_sheet, manual_key_sheet, structure_sheet
-from pnae_desktop.ui.fiche_editor import ComboDelegate
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.keyboard import chain
 from pnae_desktop.ui.prae_bound import PraeBoundPage
-from pnae_desktop.ui.sheet import CheckedDelegate, SheetView
+from pnae_desktop.ui.sheet import CheckedDelegate, ComboDelegate, SheetView
 
 
 class BudgetPageForm(Form):
@@ -151,11 +151,17 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     def _keeping_cursors(self, *fills) -> None:
         views = (self.chargesView, self.financingView, self.structureView, self.manualView)
         positions = [(v.currentIndex().row(), v.currentIndex().column()) for v in views]
+        focus = QApplication.focusWidget()
+        typing_in = next((v for v in views if focus is not None and (v is focus or v.isAncestorOf(focus))), None)
         for fill in fills:
             fill()
         for view, (row, col) in zip(views, positions):  # keep each sheet's cursor where it was
-            if row >= 0:
-                view.setCurrentIndex(view.model().index(row, col))
+            index = view.model().index(row, col)
+            if row >= 0 and index != view.currentIndex():
+                view.setCurrentIndex(index)
+        focus = QApplication.focusWidget()
+        if typing_in is not None and (focus is None or not typing_in.isAncestorOf(focus)):
+            typing_in.setFocus()  # a sheet that was reset keeps the keyboard
 
     def _years(self) -> tuple[int, ...]:
         return self.budget.years

@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -35,7 +33,7 @@ from pnae_desktop.services import edits
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.keyboard import chain
-from pnae_desktop.ui.sheet import CheckedDelegate, data_at, item_at, text_at
+from pnae_desktop.ui.sheet import CheckedDelegate, ComboDelegate, data_at, item_at, text_at
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
 LEVEL_BOXES = (
@@ -46,49 +44,6 @@ LEVEL_BOXES = (
 ADAPTED = '<span style="color:#8a5a00">● adapté</span>'
 SAME = '<span style="color:#2e7d32">● conforme au PNAE</span>'
 TYPING_DELAY_MS = 600
-
-
-class ComboDelegate(QStyledItemDelegate):
-    """A cell edited through a list of choices. The key is read and written in `key_role`: UserRole
-    for table widgets (their display text is the label), EditRole for models that keep the key as
-    their edit value. The editor opens on the current value, is wide enough for every label, and
-    a choice (Entrée in the list, a letter, an arrow) is committed at once."""
-
-    def __init__(self, choices: dict[str, str], parent=None, key_role=Qt.ItemDataRole.UserRole):
-        super().__init__(parent)
-        self.choices = choices
-        self.key_role = key_role
-
-    def createEditor(self, parent, option, index):
-        combo = QComboBox(parent)
-        for key, label in self.choices.items():
-            combo.addItem(label, key)
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.activated.connect(lambda _i, c=combo: self._commit(c))
-        return combo
-
-    def _commit(self, combo: QComboBox) -> None:
-        self.commitData.emit(combo)
-        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
-
-    def setEditorData(self, editor, index):
-        editor.blockSignals(True)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(self.key_role))))
-        editor.blockSignals(False)
-
-    def setModelData(self, editor, model, index):
-        if editor.currentData() == index.data(self.key_role):
-            return
-        if self.key_role == Qt.ItemDataRole.EditRole:
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-            return
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
-
-    def updateEditorGeometry(self, editor, option, index):
-        rect = option.rect
-        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
-        editor.setGeometry(rect)
 
 
 class TextFieldBlockForm(Form):
@@ -187,29 +142,12 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def _set_tab_order(self) -> None:
         """Tab follows reading order: the head, the objectives, the ten text fields in order, then
         the missions locales, the calendar and the indicators."""
+        head = "titleEdit titleRevertButton pilotEdit coPilotsEdit partnersEdit".split()
+        levels = [name for _level, name in LEVEL_BOXES] + ["priorityCheck", "objectivesList"]
         blocks = [w for block in self.blocks.values() for w in (block.diffButton, block.revertButton, block.editor)]
-        chain(
-            [
-                self.titleEdit,
-                self.titleRevertButton,
-                self.pilotEdit,
-                self.coPilotsEdit,
-                self.partnersEdit,
-                *(getattr(self, name) for _level, name in LEVEL_BOXES),
-                self.priorityCheck,
-                self.objectivesList,
-                *blocks,
-                self.manageMlButton,
-                self.mlList,
-                self.addMilestoneButton,
-                self.removeMilestoneButton,
-                self.calendarTable,
-                self.suggestIndicatorButton,
-                self.addIndicatorButton,
-                self.removeIndicatorButton,
-                self.indicatorTable,
-            ]
-        )
+        tail = "manageMlButton mlList addMilestoneButton removeMilestoneButton calendarTable suggestIndicatorButton"
+        tail += " addIndicatorButton removeIndicatorButton indicatorTable"
+        chain([*(getattr(self, n) for n in head + levels), *blocks, *(getattr(self, n) for n in tail.split())])
 
     # -- filling ---------------------------------------------------------------------------
     def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:

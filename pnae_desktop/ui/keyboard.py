@@ -7,7 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QPlainTextEdit, QTabWidget, QTextEdit, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QMenu,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 
 
 def tidy(root: QWidget) -> None:
@@ -76,3 +86,18 @@ def switch_tab(page: QWidget | None, step: int) -> None:
     current = tabs.currentWidget()
     if current is not None and not focus_first(current):
         tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def add_tab_switching(window: QWidget, menu: QMenu, pages: QStackedWidget) -> None:
+    """« Onglet suivant » (Ctrl+Tab) and « Onglet précédent » (Ctrl+Maj+Tab) in `menu`, acting on
+    the shown page wherever the focus is (a table or a text box would otherwise keep the keys);
+    Maj+Tab arrives as Backtab, hence both spellings."""
+    menu.addSeparator()
+    for label, keys, step in (
+        ("Onglet suivant", ("Ctrl+Tab",), 1),
+        ("Onglet précédent", ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+Backtab"), -1),
+    ):
+        action = QAction(label, window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _=False, s=step: switch_tab(pages.currentWidget(), s))
+        menu.addAction(action)

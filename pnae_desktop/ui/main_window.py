@@ -175,22 +175,9 @@ class MainWindow(MainWindowForm, QMainWindow):
             action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
             action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))
             self.menuView.addAction(action)
-        # Ctrl+Tab / Ctrl+Maj+Tab switch the page's tabs wherever the focus is (a table or a text
-        # box would otherwise keep them); Maj+Tab arrives as Backtab, hence both spellings.
-        self.menuView.addSeparator()
-        for label, keys, step in (
-            ("Onglet suivant", ("Ctrl+Tab",), 1),
-            ("Onglet précédent", ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+Backtab"), -1),
-        ):
-            action = QAction(label, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _=False, s=step: self._switch_tab(s))
-            self.menuView.addAction(action)
+        from pnae_desktop.ui.keyboard import add_tab_switching  # Qt widgets only: light
 
-    def _switch_tab(self, step: int) -> None:
-        from pnae_desktop.ui.keyboard import switch_tab  # start-up: on use only
-
-        switch_tab(self.pages.currentWidget(), step)
+        add_tab_switching(self, self.menuView, self.pages)  # Ctrl+Tab, Ctrl+Maj+Tab
 
     def _add_page(self, key: str, widget: QWidget) -> None:
         self._page_widgets[key] = widget
@@ -273,6 +260,11 @@ class MainWindow(MainWindowForm, QMainWindow):
             if shown is None or shown.summary.id != self.current_prae_id:
                 self._prae_page.load(self.current_prae_id)  # chosen on the dashboard meanwhile
         self.pages.setCurrentWidget(page)
+        focus = QtWidgets.QApplication.focusWidget()
+        if focus is None or not focus.isVisible() or focus.window() is not self:
+            from pnae_desktop.ui.keyboard import focus_first  # start-up: on use only
+
+            focus_first(page)  # the keyboard goes on on the page shown, not into a hidden one
 
     def go_to(self, key: str) -> None:
         self.navigation.setCurrentRow(next(i for i, (k, _) in enumerate(PAGES) if k == key))
@@ -309,6 +301,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         if page.prae is None or page.prae.summary.id != prae_id:
             page.load(prae_id)
         self.go_to("prae")
+        page.actionList.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)  # keyboard: on its actions
 
     def select_prae(self, prae_id: int) -> None:
         """The PRAE chosen on the dashboard becomes the one every page shows (Budget, Convention,

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QComboBox,
     QLabel,
     QLineEdit,
     QStyledItemDelegate,
@@ -194,3 +195,46 @@ class CheckedDelegate(QStyledItemDelegate):
                 self.message.show_at(index, message)
                 return
         super().setModelData(editor, model, index)
+
+
+class ComboDelegate(QStyledItemDelegate):
+    """A cell edited through a list of choices. The key is read and written in `key_role`: UserRole
+    for table widgets (their display text is the label), EditRole for models that keep the key as
+    their edit value. The editor opens on the current value, is wide enough for every label, and
+    a choice (Entrée in the list, a letter, an arrow) is committed at once."""
+
+    def __init__(self, choices: dict[str, str], parent=None, key_role=Qt.ItemDataRole.UserRole):
+        super().__init__(parent)
+        self.choices = choices
+        self.key_role = key_role
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        for key, label in self.choices.items():
+            combo.addItem(label, key)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
+        return combo
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor, index):
+        editor.blockSignals(True)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(self.key_role))))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor, model, index):
+        if editor.currentData() == index.data(self.key_role):
+            return
+        if self.key_role == Qt.ItemDataRole.EditRole:
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+    def updateEditorGeometry(self, editor, option, index):
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
