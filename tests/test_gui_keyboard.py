@@ -112,6 +112,16 @@ def test_tab_walks_every_input_of_every_page_and_returns(qtbot, window):
     assert any(n.startswith("budget / ") for n in walked) and "dashboard" in walked
 
 
+def test_budget_tab_order_follows_reading_order(qtbot, window):
+    window.go_to("budget")
+    page = window.page("budget")
+    page.tabs.setCurrentIndex(0)
+    seen = tab_walk(qtbot, page.actionCombo)
+    order = [page.addChargeButton, page.chargesView, page.addFunderButton, page.financingView, page.sharesEdit]
+    positions = [seen.index(w) for w in order]  # Charges → Financements → Ajouter un financeur → Répartition
+    assert positions == sorted(positions)
+
+
 def test_fiche_text_fields_follow_the_objectives_in_order(qtbot, window):
     window.go_to("prae")
     editor = window.page("prae").editor
