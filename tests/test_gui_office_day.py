@@ -134,6 +134,11 @@ def test_a_refused_amount_stays_in_its_cell_with_the_reason_beside_it(qtbot, bud
     qtbot.waitUntil(lambda: page.window_.session(page.prae_id).depth == depth + 1)
     assert not note.isVisible()
     assert page.totals.direct_total == 2500_00
+    view.setCurrentIndex(page.charges.index(0, 4))
+    qtbot.keyClick(type_in(qtbot, view, "abc"), Qt.Key.Key_Return)
+    assert note.isVisible()
+    page.window_.go_to("dashboard")  # the note belongs to its table: not shown over another page
+    assert not note.isVisible()
 
 
 def test_a_refused_indicator_target_stays_in_its_cell(qtbot, window, catalogue):

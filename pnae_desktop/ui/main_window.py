@@ -314,6 +314,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         page = self._prae_page
         if page is not None and page.prae is not None:
             self.current_prae_id = page.prae.summary.id
+            self.dashboard.select_prae(self.current_prae_id)  # one current PRAE, wherever chosen
             self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
 
     def start_warm_up(self) -> None:

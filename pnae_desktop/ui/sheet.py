@@ -114,7 +114,7 @@ class CellMessage(QLabel):
     modal box for a typo); the value stays in the editor, selected, for the user to correct."""
 
     def __init__(self, view: QAbstractItemView):
-        super().__init__(view.window())
+        super().__init__(view)  # over the table: hidden with it when another page or tab shows
         self.view = view
         self.setObjectName("cellMessage")
         self.setWordWrap(True)
@@ -127,17 +127,16 @@ class CellMessage(QLabel):
         self.hide()
 
     def show_at(self, index: QModelIndex, message: str) -> None:
-        window = self.view.window()
-        if self.parent() is not window:
-            self.setParent(window)
+        view = self.view
         self.setText(message)
-        rect = self.view.visualRect(index)
-        self.setMaximumWidth(max(260, min(520, window.width() - 20)))
-        self.adjustSize()
-        below = self.view.viewport().mapTo(window, rect.bottomLeft())
-        above = self.view.viewport().mapTo(window, rect.topLeft())
-        x = max(0, min(below.x(), window.width() - self.width()))
-        y = below.y() + 2 if below.y() + 2 + self.height() <= window.height() else above.y() - self.height() - 2
+        rect = view.visualRect(index)
+        self.setFixedWidth(max(160, min(420, view.width() - 8)))
+        self.setFixedHeight(self.heightForWidth(self.width()))
+        below = view.viewport().mapTo(view, rect.bottomLeft())
+        above = view.viewport().mapTo(view, rect.topLeft())
+        x = max(0, min(below.x(), view.width() - self.width()))
+        fits_below = below.y() + 2 + self.height() <= view.height()
+        y = below.y() + 2 if fits_below or above.y() < self.height() else above.y() - self.height() - 2
         self.move(x, max(0, y))
         self.show()
         self.raise_()
