@@ -175,7 +175,7 @@ def run_flow(qtbot, window: MainWindow, keys: Keyboard, tmp_path) -> None:
     qtbot.waitUntil(lambda: "Comite de lancement" in [m.text for m in praes.get_action(store, first).milestones])
     keys.tab_to(editor.addIndicatorButton)
     keys.press(Qt.Key.Key_Space)
-    keys.tab_to(editor.indicatorTable)
+    assert keys.focus() is editor.indicatorTable and editor.indicatorTable.currentRow() == 0  # on the new row
     keys.press(Qt.Key.Key_Home, CTRL)
     keys.press(Qt.Key.Key_Right, times=5)
     keys.type("120")

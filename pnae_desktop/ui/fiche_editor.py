@@ -546,6 +546,9 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             return
         indicators = [*self.action.indicators, Indicator(label, unit, source)]
         self._set_indicators(indicators, "Ajouter un indicateur")
+        if len(self._action().indicators) == len(indicators):  # added: the keyboard goes on there
+            self.indicatorTable.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.indicatorTable.setCurrentCell(len(indicators) - 1, 0)
 
     def remove_indicator(self) -> None:
         row = self.indicatorTable.currentRow()
