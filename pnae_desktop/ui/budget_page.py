@@ -7,7 +7,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -44,11 +46,11 @@ from pnae_desktop.ui.budget_tables import (
     structure_sheet,
     structure_totals_html,
 )
-from pnae_desktop.ui.fiche_editor import ComboDelegate
 from pnae_desktop.ui.fit import show_every_row
 from pnae_desktop.ui.forms import Form, load_form
+from pnae_desktop.ui.keyboard import chain
 from pnae_desktop.ui.prae_bound import PraeBoundPage
-from pnae_desktop.ui.sheet import SheetView
+from pnae_desktop.ui.sheet import CheckedDelegate, ComboDelegate, SheetView
 
 
 class BudgetPageForm(Form):
@@ -106,7 +108,11 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             view.setModel(model)
             view.paste_requested.connect(lambda rows, index, m=model: self.paste(m, rows, index))
             show_every_row(view)  # no scrolling inside a sheet: the tab scrolls, its totals stay below
-        self.financingView.setItemDelegateForColumn(1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView))
+            # a typo stays in its cell with the reason beside it (no message box)
+            view.setItemDelegate(CheckedDelegate(view, lambda index, text, m=model: self.check_cell(m, index, text)))
+        self.financingView.setItemDelegateForColumn(
+            1, ComboDelegate(dom.FINANCING_STATUSES, self.financingView, key_role=Qt.ItemDataRole.EditRole)
+        )
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._fill_action())
         menu = QMenu(self)
         for account in dom.chart().charge_codes:
@@ -161,11 +167,17 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     def _keeping_cursors(self, *fills) -> None:
         views = (self.chargesView, self.financingView, self.structureView, self.manualView)
         positions = [(v.currentIndex().row(), v.currentIndex().column()) for v in views]
+        focus = QApplication.focusWidget()
+        typing_in = next((v for v in views if focus is not None and (v is focus or v.isAncestorOf(focus))), None)
         for fill in fills:
             fill()
         for view, (row, col) in zip(views, positions):  # keep each sheet's cursor where it was
-            if row >= 0:
-                view.setCurrentIndex(view.model().index(row, col))
+            index = view.model().index(row, col)
+            if row >= 0 and index != view.currentIndex():
+                view.setCurrentIndex(index)
+        focus = QApplication.focusWidget()
+        if typing_in is not None and (focus is None or not typing_in.isAncestorOf(focus)):
+            typing_in.setFocus()  # a sheet that was reset keeps the keyboard
 
     def _years(self) -> tuple[int, ...]:
         return self.budget.years
@@ -180,6 +192,22 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def check_cell(self, model, index, text: str) -> None:
+        """Raise ValidationError when the page would refuse `text` typed at `index` (the cell
+        editor then keeps it, with the message beside the cell)."""
+        row, col = index.row(), index.column()
+        if col < 2:
+            return  # labels and names: any text; statuses: a list
+        if model is self.charges:
+            self._charge_value(row, col, text)
+        elif model is self.financing:
+            self._financing_value(row, col, text)
+        elif model is self.structure and text.strip():
+            parse_amount(text, f"Frais de structure « {self._years()[col - 2]} / {self.structure_rows[row]} »")
+        elif model is self.manual:
+            action = self.budget.actions[row]
+            parse_percentage(text or "0", f"Clé {self._years()[col - 2]}, action « {action.title} »")
 
     def cell_edited(self, model, row: int, col: int, text: str) -> None:
         try:
@@ -424,6 +452,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
             layout.addWidget(combo)
             self._key_combos[year] = combo
         layout.addStretch(1)
+        chain([self.structureView, *self._key_combos.values(), self.manualView])  # reading order
 
     def _fill_keys(self) -> None:
         keys = {k.year: k for k in self.budget.allocation_keys}

@@ -69,11 +69,18 @@ class SheetModel(QAbstractTableModel):
         self.colors: dict[tuple[int, int], QColor] = {}
 
     def set_content(self, headers, rows, edit_values, editable, footer, tooltips=None, colors=None):
-        self.beginResetModel()
+        # Same shape: the cells change in place, so the cell editor opened by Tab on the next cell
+        # and the cursor stay where they are; a row more or less resets the sheet.
+        same_shape = headers == self.headers and len(rows) == len(self.rows) and footer == self.footer
+        if not same_shape:
+            self.beginResetModel()
         self.headers, self.rows, self.edit_values = headers, rows, edit_values
         self.editable, self.footer = editable, footer
         self.tooltips, self.colors = tooltips or {}, colors or {}
-        self.endResetModel()
+        if not same_shape:
+            self.endResetModel()
+        elif rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(headers) - 1))
 
     def show(self, content: SheetContent) -> None:
         self.set_content(

@@ -90,7 +90,11 @@ def financing_sheet(
             ]
         )
         sheet.edit_values.append([funder.name, status, *(edit_text(a) for a in amounts), "", ""])
-        sheet.editable |= {(r, 0), (r, 1), *((r, 2 + k) for k in range(len(years)))}
+        sheet.editable |= {(r, 0), *((r, 2 + k) for k in range(len(years)))}
+        if any(a is not None for a in amounts):  # a status belongs to the amounts it qualifies
+            sheet.editable.add((r, 1))
+        else:
+            sheet.tooltips[(r, 1)] = "Saisissez d'abord un montant : le statut qualifie les montants."
     resources = [totals.financing_by_action_year.get((action_id, y), 0) for y in years]
     gaps = [totals.balance_by_action_year.get((action_id, y), 0) for y in years]
     sheet.rows.append(["Total des ressources", "", *map(format_amount, resources), format_amount(sum(resources)), ""])
@@ -99,8 +103,10 @@ def financing_sheet(
     )
     sheet.edit_values += [_blank(sheet.headers), _blank(sheet.headers)]
     last = len(sheet.rows) - 1
-    sheet.colors = {(last, 2 + k): (GREEN if g == 0 else RED) for k, g in enumerate(gaps)}
-    sheet.colors[(last, 2 + len(years))] = GREEN if sum(gaps) == 0 else RED
+    # nothing typed (no cost, no resource): neutral, not « balanced » in green
+    sheet.colors = {(last, 2 + k): (GREEN if g == 0 else RED) for k, g in enumerate(gaps) if g or resources[k]}
+    if sum(gaps) or sum(resources):
+        sheet.colors[(last, 2 + len(years))] = GREEN if sum(gaps) == 0 else RED
     return funder_rows, sheet
 
 

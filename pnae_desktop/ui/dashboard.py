@@ -72,6 +72,7 @@ class DashboardPage(DashboardPageForm, QWidget):
     new_requested = Signal()
     demo_requested = Signal()
     open_requested = Signal(int)
+    selected = Signal(int)  # the PRAE chosen in the table: the current PRAE of every page
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -104,7 +105,13 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.praeTable.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
         self.praeTable.setSortingEnabled(True)
 
+    def selected_id(self) -> int | None:
+        index = self.praeTable.currentIndex()
+        return self.model.rows[self.proxy.mapToSource(index).row()].id if index.isValid() else None
+
     def _show_summary(self, current, _previous=None) -> None:
+        if current.isValid():
+            self.selected.emit(self.model.rows[self.proxy.mapToSource(current).row()].id)
         if not current.isValid() or self.summary_provider is None:
             self.coverageLabel.clear()
             return
@@ -116,8 +123,11 @@ class DashboardPage(DashboardPageForm, QWidget):
         row = self.proxy.mapToSource(index).row()
         self.open_requested.emit(self.model.rows[row].id)
 
-    def show_praes(self, rows: list[PraeSummary]) -> None:
+    def show_praes(self, rows: list[PraeSummary], current: int | None = None) -> None:
+        """List `rows`, the current PRAE of the window (`current`) selected again."""
         self.model.set_rows(rows)
+        if current is not None:
+            self.select_prae(current)
         empty = not rows
         self.emptyLabel.setVisible(empty)
         self.praeTable.setVisible(not empty)
@@ -130,6 +140,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         for row, p in enumerate(self.model.rows):
             if p.id == prae_id:
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
+                self.praeTable.setCurrentIndex(index)
                 self.praeTable.selectRow(index.row())
                 self.praeTable.scrollTo(index)
                 return

@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -36,7 +34,8 @@ from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import palette
 from pnae_desktop.ui.fit import grow_with_text, show_every_row
 from pnae_desktop.ui.forms import Form, load_form
-from pnae_desktop.ui.sheet import data_at, item_at, text_at
+from pnae_desktop.ui.keyboard import chain
+from pnae_desktop.ui.sheet import CheckedDelegate, ComboDelegate, data_at, item_at, text_at
 
 TEXT_FIELDS = (*drafting.PNAE_TEXT_FIELDS, "livrables")
 LEVEL_BOXES = (
@@ -47,27 +46,6 @@ LEVEL_BOXES = (
 ADAPTED = f'<span style="color:{palette.WARNING}">● adapté</span>'
 SAME = f'<span style="color:{palette.SUCCESS}">● conforme au PNAE</span>'
 TYPING_DELAY_MS = 600
-
-
-class ComboDelegate(QStyledItemDelegate):
-    """A cell edited through a list of choices; the cell stores the key in UserRole."""
-
-    def __init__(self, choices: dict[str, str], parent=None):
-        super().__init__(parent)
-        self.choices = choices
-
-    def createEditor(self, parent, option, index):
-        combo = QComboBox(parent)
-        for key, label in self.choices.items():
-            combo.addItem(label, key)
-        return combo
-
-    def setEditorData(self, editor, index):
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.UserRole))))
-
-    def setModelData(self, editor, model, index):
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
 
 
 class TextFieldBlockForm(Form):
@@ -162,7 +140,18 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         self._setup_indicators()
         for view in (self.objectivesList, self.mlList, self.calendarTable, self.indicatorTable):
             show_every_row(view)  # full texts, wrapped, in the fiche's one page scroll
+        self._set_tab_order()
         self.setEnabled(False)
+
+    def _set_tab_order(self) -> None:
+        """Tab follows reading order: the head, the objectives, the ten text fields in order, then
+        the missions locales, the calendar and the indicators."""
+        head = "titleEdit titleRevertButton pilotEdit coPilotsEdit partnersEdit".split()
+        levels = [name for _level, name in LEVEL_BOXES] + ["priorityCheck", "objectivesList"]
+        blocks = [w for block in self.blocks.values() for w in (block.diffButton, block.revertButton, block.editor)]
+        tail = "manageMlButton mlList addMilestoneButton removeMilestoneButton calendarTable suggestIndicatorButton"
+        tail += " addIndicatorButton removeIndicatorButton indicatorTable"
+        chain([*(getattr(self, n) for n in head + levels), *blocks, *(getattr(self, n) for n in tail.split())])
 
     # -- filling ---------------------------------------------------------------------------
     def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:
@@ -355,6 +344,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         for col in range(3):
             t.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        t.setItemDelegate(CheckedDelegate(t, self._check_calendar_cell))
         t.setItemDelegateForColumn(1, ComboDelegate({"": "—", "1": "T1", "2": "T2", "3": "T3", "4": "T4"}, t))
         t.setWordWrap(True)
         t.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # computed at layout time
@@ -379,6 +369,14 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             ):
                 t.setItem(row, col, item)
         t.blockSignals(False)
+
+    def _check_calendar_cell(self, index, text: str) -> None:
+        """Refuse a typed year or date the calendar would not save (the cell keeps it)."""
+        where, text = f"Calendrier, ligne {index.row() + 1}", text.strip()
+        if index.column() == 0 and rules.whole_number(text) is None:
+            raise ValidationError(f"{where} : l'année « {text} » n'est pas une année.", "calendar")
+        if index.column() == 2 and text and rules.french_date(text) is None:
+            raise ValidationError(f"{where} : date « {text} » invalide (jj/mm/aaaa).", "calendar")
 
     def _milestones_from_table(self) -> list[Milestone]:
         t = self.calendarTable
@@ -416,10 +414,15 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         if self.action is None:
             return
         year = self._prae().summary.start_year
-        milestones = [*self.action.milestones, Milestone(year, "Nouveau jalon", quarter=1)]
-        self._set_milestones(milestones, "Ajouter un jalon")
-        self.calendarTable.setCurrentCell(len(milestones) - 1, 3)
-        self.calendarTable.editItem(item_at(self.calendarTable, len(milestones) - 1, 3))
+        before = list(self.action.milestones)
+        self._set_milestones([*before, Milestone(year, "Nouveau jalon", quarter=1)], "Ajouter un jalon")
+        after = list(self._action().milestones)  # stored order: the new milestone is sorted in by date
+        if len(after) != len(before) + 1:
+            return  # refused (the message was shown)
+        row = next((i for i, (old, new) in enumerate(zip(before, after)) if old != new), len(before))
+        self.calendarTable.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.calendarTable.setCurrentCell(row, 3)
+        self.calendarTable.editItem(item_at(self.calendarTable, row, 3))
 
     def remove_milestone(self) -> None:
         row = self.calendarTable.currentRow()
@@ -432,6 +435,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def _setup_indicators(self) -> None:
         t = self.indicatorTable
         t.verticalHeader().hide()
+        t.setItemDelegate(CheckedDelegate(t, self._check_indicator_cell))
         t.setItemDelegateForColumn(1, ComboDelegate(drafting.INDICATOR_UNITS, t))
         t.setItemDelegateForColumn(2, ComboDelegate(drafting.INDICATOR_SOURCES, t))
         t.itemChanged.connect(self._indicators_changed)
@@ -484,6 +488,17 @@ class FicheEditor(FicheEditorForm, QScrollArea):
                 t.setItem(row, col, item)
         t.blockSignals(False)
 
+    def _check_indicator_cell(self, index, text: str) -> None:
+        """Refuse a typed reference, year or target the indicators would not save."""
+        where, col, text = f"Indicateur ligne {index.row() + 1}", index.column(), text.strip()
+        years = self._prae().years
+        if col == 3:
+            drafting.parse_number(text, f"{where}, référence", allow_empty=True)
+        elif col == 4 and text and rules.whole_number(text) is None:
+            raise ValidationError(f"{where} : année de référence « {text} » invalide.", "indicators")
+        elif 5 <= col < 5 + len(years) and text:
+            drafting.parse_number(text, f"{where}, cible {years[col - 5]}")
+
     def _indicators_from_table(self) -> list[Indicator]:
         t, years = self.indicatorTable, self._prae().years
         out = []
@@ -535,6 +550,9 @@ class FicheEditor(FicheEditorForm, QScrollArea):
             return
         indicators = [*self.action.indicators, Indicator(label, unit, source)]
         self._set_indicators(indicators, "Ajouter un indicateur")
+        if len(self._action().indicators) == len(indicators):  # added: the keyboard goes on there
+            self.indicatorTable.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.indicatorTable.setCurrentCell(len(indicators) - 1, 0)
 
     def remove_indicator(self) -> None:
         row = self.indicatorTable.currentRow()

@@ -108,6 +108,9 @@ def load_form(name: str, base: QWidget | None = None, custom: tuple[type, ...] =
         raise RuntimeError(f"forme Qt illisible : {name} ({loader.errorString()})")
     if base is not None:
         _check(name, base)
+    from pnae_desktop.ui.keyboard import tidy  # one keyboard convention for every form
+
+    tidy(widget)
     return widget
 
 

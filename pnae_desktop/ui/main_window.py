@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, overload
 
@@ -41,6 +42,11 @@ PAGES = (
 )
 
 
+def french_time(moment: datetime) -> str:
+    """A time of day as French writes it: « 9 h 05 », « 14 h 32 »."""
+    return f"{moment.hour} h {moment.minute:02d}"
+
+
 class MainWindowForm(Form):
     """The widgets forms/main_window.ui provides (checked by load_form)."""
 
@@ -67,6 +73,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.workspace = workspace
         self.error_reporter: QtCore.QObject | None = None  # set by run_gui (ui.app.install_error_reporting)
         self.backup_problem_label: QtWidgets.QLabel | None = None
+        self.saved_label: QtWidgets.QLabel | None = None  # « Enregistré à … », after the first edit
         self.warmed_up.connect(self.show_backup_problem)
         self.current_prae_id: int | None = None
         self._page_widgets: dict[str, QWidget] = {}
@@ -78,6 +85,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.dashboard.new_requested.connect(self.new_prae)
         self.dashboard.demo_requested.connect(self.create_demo)
         self.dashboard.open_requested.connect(self.open_prae)
+        self.dashboard.selected.connect(self.select_prae)
         self.dashboard.summary_provider = self.coverage_summary
         self._add_page("dashboard", self.dashboard)
         self.actionNewPrae.triggered.connect(self.new_prae)
@@ -133,10 +141,20 @@ class MainWindow(MainWindowForm, QMainWindow):
         from pnae_desktop.services.edits import TITLE
 
         self.history.update()
+        self.show_saved()
         if TITLE in changed.aspects:
             self.refresh()  # dashboard and the PRAE page's list
         else:
-            self.dashboard.show_praes(self.workspace.prae_summaries())
+            self.dashboard.show_praes(self.workspace.prae_summaries(), self.current_prae_id)
+
+    def show_saved(self, now: datetime | None = None) -> None:
+        """A discreet « Enregistré à 14 h 32 » in the status bar: every edit is saved at once."""
+        if self.saved_label is None:
+            self.saved_label = QtWidgets.QLabel()
+            self.saved_label.setObjectName("savedLabel")
+            self.saved_label.setAccessibleName("Dernier enregistrement")
+            self.statusBar().addPermanentWidget(self.saved_label)
+        self.saved_label.setText(f"Enregistré à {french_time(now or datetime.now())}")
 
     def _drop_sessions(self, prae_id: int | None = None) -> None:
         """Forget histories whose edits name rows that are gone (a replaced PRAE, another file)."""
@@ -159,6 +177,9 @@ class MainWindow(MainWindowForm, QMainWindow):
             action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
             action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))
             self.menuView.addAction(action)
+        from pnae_desktop.ui.keyboard import add_tab_switching  # Qt widgets only: light
+
+        add_tab_switching(self, self.menuView, self.pages)  # Ctrl+Tab, Ctrl+Maj+Tab
 
     def _add_page(self, key: str, widget: QWidget) -> None:
         self._page_widgets[key] = widget
@@ -236,7 +257,16 @@ class MainWindow(MainWindowForm, QMainWindow):
         page = self.page(key)
         if key in self._bound_pages and not fresh:
             self._bound_pages[key].load(self.current_prae_id)  # the PRAE may have changed on another page
+        if key == "prae" and self._prae_page is not None and self.current_prae_id is not None and not fresh:
+            shown = self._prae_page.prae
+            if shown is None or shown.summary.id != self.current_prae_id:
+                self._prae_page.load(self.current_prae_id)  # chosen on the dashboard meanwhile
         self.pages.setCurrentWidget(page)
+        focus = QtWidgets.QApplication.focusWidget()
+        if focus is None or not focus.isVisible() or focus.window() is not self:
+            from pnae_desktop.ui.keyboard import focus_first  # start-up: on use only
+
+            focus_first(page)  # the keyboard goes on on the page shown, not into a hidden one
 
     def go_to(self, key: str) -> None:
         self.navigation.setCurrentRow(next(i for i, (k, _) in enumerate(PAGES) if k == key))
@@ -250,7 +280,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     def refresh(self) -> None:
         summaries = self.workspace.prae_summaries()
-        self.dashboard.show_praes(summaries)
+        self.dashboard.show_praes(summaries, self.current_prae_id)
         if self._prae_page is not None:
             self._prae_page.refresh_list(summaries)
 
@@ -273,6 +303,12 @@ class MainWindow(MainWindowForm, QMainWindow):
         if page.prae is None or page.prae.summary.id != prae_id:
             page.load(prae_id)
         self.go_to("prae")
+        page.actionList.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)  # keyboard: on its actions
+
+    def select_prae(self, prae_id: int) -> None:
+        """The PRAE chosen on the dashboard becomes the one every page shows (Budget, Convention,
+        Exports load it when shown; the PRAE page too), without leaving the dashboard."""
+        self.current_prae_id = prae_id
 
     def _prae_changed(self) -> None:
         """The PRAE page shows another PRAE, or read its PRAE again (the dashboard and the
@@ -280,6 +316,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         page = self._prae_page
         if page is not None and page.prae is not None:
             self.current_prae_id = page.prae.summary.id
+            self.dashboard.select_prae(self.current_prae_id)  # one current PRAE, wherever chosen
             self.setWindowTitle(f"{page.prae.summary.title} — {APP_NAME} — {self.workspace.label}")
 
     def start_warm_up(self) -> None:

@@ -1,13 +1,31 @@
-"""A table view that behaves like a spreadsheet: type to edit, Enter goes down, Tab goes right,
-Ctrl+C copies the selection and Ctrl+V pastes a block copied from Excel or LibreOffice."""
+"""A table view that behaves like a spreadsheet: type to edit, arrows and Enter move between
+cells, Tab in a cell being edited commits it and goes right (otherwise Tab leaves the table),
+Ctrl+C copies the selection and Ctrl+V pastes a block copied from Excel or LibreOffice; and the
+delegate that keeps a refused value in its cell, with the reason beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QTableView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QStyledItemDelegate,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolTip,
+)
+
+from pnae_desktop.errors import ValidationError
+
+LEAVE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -52,6 +70,7 @@ class SheetView(QTableView):
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         self.horizontalHeader().setHighlightSections(False)
+        self.setTabKeyNavigation(False)  # Tab leaves the table unless a cell is being edited
 
     def keyPressEvent(self, event):
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -88,3 +107,133 @@ class SheetView(QTableView):
             rows.setdefault(i.row(), {})[i.column()] = str(i.data(Qt.ItemDataRole.EditRole) or "")
         cols = sorted({i.column() for i in indexes})
         return "\n".join("\t".join(r.get(c, "") for c in cols) for _, r in sorted(rows.items())) + "\n"
+
+
+class CellMessage(QLabel):
+    """Why a typed cell value was refused, shown right under the cell (a tooltip-like note, no
+    modal box for a typo); the value stays in the editor, selected, for the user to correct."""
+
+    def __init__(self, view: QAbstractItemView):
+        super().__init__(view)  # over the table: hidden with it when another page or tab shows
+        self.view = view
+        self.setObjectName("cellMessage")
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAutoFillBackground(True)
+        self.setPalette(QToolTip.palette())
+        self.setFrameShape(QLabel.Shape.Box)
+        self.setMargin(4)
+        self.setAccessibleName("Saisie refusée")
+        self.hide()
+
+    def show_at(self, index: QModelIndex, message: str) -> None:
+        view = self.view
+        self.setText(message)
+        rect = view.visualRect(index)
+        self.setFixedWidth(max(160, min(420, view.width() - 8)))
+        self.setFixedHeight(self.heightForWidth(self.width()))
+        below = view.viewport().mapTo(view, rect.bottomLeft())
+        above = view.viewport().mapTo(view, rect.topLeft())
+        x = max(0, min(below.x(), view.width() - self.width()))
+        fits_below = below.y() + 2 + self.height() <= view.height()
+        y = below.y() + 2 if fits_below or above.y() < self.height() else above.y() - self.height() - 2
+        self.move(x, max(0, y))
+        self.show()
+        self.raise_()
+
+
+class CheckedDelegate(QStyledItemDelegate):
+    """Text cells whose typed value is checked before it is committed: `check(index, text)`
+    raises ValidationError (a French message naming the cell) for a value the page would refuse.
+    A refused value stays in its editor, selected, with the message beside the cell; Enter and
+    Tab do not leave the cell until it is corrected (Échap puts the stored value back)."""
+
+    def __init__(self, view: QAbstractItemView, check: Callable[[QModelIndex, str], object]):
+        super().__init__(view)
+        self.view = view
+        self.check = check
+        self.message = CellMessage(view)
+
+    def refusal(self, index: QModelIndex, text: str) -> str | None:
+        try:
+            self.check(index, text)
+        except ValidationError as exc:
+            return str(exc)
+        return None
+
+    def _refused(self, editor: QLineEdit) -> bool:
+        index = self.view.currentIndex()
+        message = self.refusal(index, editor.text()) if index.isValid() else None
+        if message is None:
+            self.message.hide()
+            return False
+        self.message.show_at(index, message)
+        editor.setToolTip(message)
+        editor.selectAll()
+        return True
+
+    def createEditor(self, parent, option, index):
+        self.message.hide()
+        return super().createEditor(parent, option, index)
+
+    def eventFilter(self, editor, event):
+        if isinstance(editor, QLineEdit):
+            kind = event.type()
+            if kind == QEvent.Type.KeyPress and event.key() in LEAVE_KEYS and self._refused(editor):
+                return True  # stay in the cell, the typed text selected
+            if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
+                self.message.hide()
+            if kind == QEvent.Type.FocusOut and editor.isVisible() and self._refused(editor):
+                return True  # keep the editor open with what was typed
+        return super().eventFilter(editor, event)
+
+    def setModelData(self, editor, model, index):
+        if isinstance(editor, QLineEdit):
+            message = self.refusal(index, editor.text())
+            if message is not None:  # the cursor left by other means: nothing is saved
+                self.message.show_at(index, message)
+                return
+        super().setModelData(editor, model, index)
+
+
+class ComboDelegate(QStyledItemDelegate):
+    """A cell edited through a list of choices. The key is read and written in `key_role`: UserRole
+    for table widgets (their display text is the label), EditRole for models that keep the key as
+    their edit value. The editor opens on the current value, is wide enough for every label, and
+    a choice (Entrée in the list, a letter, an arrow) is committed at once."""
+
+    def __init__(self, choices: dict[str, str], parent=None, key_role=Qt.ItemDataRole.UserRole):
+        super().__init__(parent)
+        self.choices = choices
+        self.key_role = key_role
+
+    def createEditor(self, parent, option, index):
+        combo = QComboBox(parent)
+        for key, label in self.choices.items():
+            combo.addItem(label, key)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.activated.connect(lambda _i, c=combo: self._commit(c))
+        return combo
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(self, editor, index):
+        editor.blockSignals(True)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(self.key_role))))
+        editor.blockSignals(False)
+
+    def setModelData(self, editor, model, index):
+        if editor.currentData() == index.data(self.key_role):
+            return
+        if self.key_role == Qt.ItemDataRole.EditRole:
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+            return
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.UserRole)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+    def updateEditorGeometry(self, editor, option, index):
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)

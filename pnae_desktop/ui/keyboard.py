@@ -1,0 +1,103 @@
+"""Keyboard conventions shared by every page and dialog: Tab leaves a table or a text box (arrows
+and Entrée move inside; a cell being edited takes Tab to go to the next cell), Ctrl+Tab and
+Ctrl+Maj+Tab switch the tabs of the page, and focus chains follow reading order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QMenu,
+    QPlainTextEdit,
+    QStackedWidget,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
+
+
+def tidy(root: QWidget) -> None:
+    """Tab never stays trapped in `root`'s tables and text boxes."""
+    views = root.findChildren(QAbstractItemView)
+    if isinstance(root, QAbstractItemView):
+        views.append(root)
+    for view in views:
+        view.setTabKeyNavigation(False)
+    for box in root.findChildren(QTextEdit):
+        box.setTabChangesFocus(True)
+    for plain in root.findChildren(QPlainTextEdit):
+        plain.setTabChangesFocus(True)
+
+
+def chain(widgets: Iterable[QWidget]) -> None:
+    """Tab goes from each widget to the next, in the order given (reading order)."""
+    previous: QWidget | None = None
+    for widget in widgets:
+        if previous is not None:
+            QWidget.setTabOrder(previous, widget)
+        previous = widget
+
+
+def takes_tab(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
+
+
+def focus_first(container: QWidget) -> bool:
+    """Give the focus to the first widget of `container` that Tab would reach."""
+    widget = container.nextInFocusChain()
+    for _ in range(2000):
+        if widget is None or widget is container:
+            break
+        if container.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled() and takes_tab(widget):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return True
+        widget = widget.nextInFocusChain()
+    return False
+
+
+def tab_widget_for(focus: QWidget | None, page: QWidget | None) -> QTabWidget | None:
+    """The tab widget Ctrl+Tab acts on: the innermost one holding the focus, else the page's first
+    visible one."""
+    widget = focus
+    while widget is not None:
+        if isinstance(widget, QTabWidget) and widget.isVisible():
+            return widget
+        widget = widget.parentWidget()
+    if page is None:
+        return None
+    return next((t for t in page.findChildren(QTabWidget) if t.isVisible() and t.isEnabled()), None)
+
+
+def switch_tab(page: QWidget | None, step: int) -> None:
+    """Show the next (step 1) or previous (step -1) enabled tab, and focus its first field."""
+    tabs = tab_widget_for(QApplication.focusWidget(), page)
+    if tabs is None or tabs.count() < 2:
+        return
+    index = tabs.currentIndex()
+    for _ in range(tabs.count()):
+        index = (index + step) % tabs.count()
+        if tabs.isTabEnabled(index):
+            break
+    tabs.setCurrentIndex(index)
+    current = tabs.currentWidget()
+    if current is not None and not focus_first(current):
+        tabs.tabBar().setFocus(Qt.FocusReason.TabFocusReason)
+
+
+def add_tab_switching(window: QWidget, menu: QMenu, pages: QStackedWidget) -> None:
+    """« Onglet suivant » (Ctrl+Tab) and « Onglet précédent » (Ctrl+Maj+Tab) in `menu`, acting on
+    the shown page wherever the focus is (a table or a text box would otherwise keep the keys);
+    Maj+Tab arrives as Backtab, hence both spellings."""
+    menu.addSeparator()
+    for label, keys, step in (
+        ("Onglet suivant", ("Ctrl+Tab",), 1),
+        ("Onglet précédent", ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+Backtab"), -1),
+    ):
+        action = QAction(label, window)
+        action.setShortcuts([QKeySequence(k) for k in keys])
+        action.triggered.connect(lambda _=False, s=step: switch_tab(pages.currentWidget(), s))
+        menu.addAction(action)
