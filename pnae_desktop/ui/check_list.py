@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
-from pnae_desktop.services.checks import BLOCKING, DOCUMENT_NAMES, Place, Problem
+from pnae_desktop.services.checks import BLOCKING, DOCUMENT_NAMES, Place, Problem, blocking_for
 from pnae_desktop.ui import palette
 
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole
@@ -114,3 +114,14 @@ def focus_convention_place(page, location: str, article: str | None) -> None:
     page.tabs.setCurrentWidget(page.partiesTab)
     if widget is not None:
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def fill(view: QListWidget, problems: list[Problem], document: str, ready_note: str) -> list[Problem]:
+    """List every problem once, then the ready note when none blocks `document`; its blocking ones."""
+    view.clear()
+    for problem in problems:
+        add_problem(view, problem)
+    blocking = blocking_for(problems, document)
+    if not blocking:
+        add_note(view, ready_note, OK_COLOUR)
+    return blocking

@@ -4,6 +4,7 @@ signatures) as HTML, the article being edited highlighted and unfilled fields ma
 from __future__ import annotations
 
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain.money import format_amount
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import palette
 
@@ -76,4 +77,26 @@ def convention_html(rendered, highlight: str | None = None) -> str:
         body.replace("[à compléter", '<span class="unresolved">[à compléter').replace("]", "]</span>")
         if "[à compléter" in body
         else body
+    )
+
+
+def amounts_html(context: cv.ConventionContext) -> str:
+    """The Montants tab: forecast cost per axis and contributions per funder, per year."""
+    years = context.period.years
+    head = "".join(f"<th>{y}</th>" for y in years) + "<th>Total</th>"
+
+    def rows(items):
+        return "".join(
+            f"<tr><td>{escape_markup(label)}</td>"
+            + "".join(f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
+            + f'<td align="right"><b>{format_amount(sum(amounts.values()))}</b></td></tr>'
+            for label, amounts in items
+        )
+
+    axis = rows((a.label, a.amounts) for a in context.axis_costs)
+    funders = rows((f"{f.name}{' (signataire)' if f.party else ''}", f.amounts) for f in context.funders)
+    table = '<table border="1" cellspacing="0" cellpadding="4"><tr><th></th>{}</tr>{}</table>'
+    return (
+        f"<h3>Coût prévisionnel par axe</h3>{table.format(head, axis)}"
+        f"<h3>Contributions par financeur</h3>{table.format(head, funders)}"
     )

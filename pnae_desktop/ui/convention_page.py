@@ -31,16 +31,15 @@ from PySide6.QtWidgets import (
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain import rules
-from pnae_desktop.domain.money import format_amount
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import convention as service
 from pnae_desktop.services import edits, praes
-from pnae_desktop.services.checks import blocking_for, document_checks
+from pnae_desktop.services.checks import document_checks
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import check_list, palette
 from pnae_desktop.ui.article_editor import ArticleEditor, configure, insert_menu, place_under
-from pnae_desktop.ui.convention_html import convention_html
+from pnae_desktop.ui.convention_html import amounts_html, convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.prae_bound import PraeBoundPage
@@ -565,38 +564,16 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
 
     # -- amounts and checks ----------------------------------------------------------------
     def _fill_amounts(self) -> None:
-
-        years = self.context.period.years
-        head = "".join(f"<th>{y}</th>" for y in years) + "<th>Total</th>"
-
-        def rows(items):
-            return "".join(
-                f"<tr><td>{escape_markup(label)}</td>"
-                + "".join(f'<td align="right">{format_amount(amounts.get(y, 0))}</td>' for y in years)
-                + f'<td align="right"><b>{format_amount(sum(amounts.values()))}</b></td></tr>'
-                for label, amounts in items
-            )
-
-        axis = rows((a.label, a.amounts) for a in self.context.axis_costs)
-        funders = rows((f"{f.name}{' (signataire)' if f.party else ''}", f.amounts) for f in self.context.funders)
-        table = '<table border="1" cellspacing="0" cellpadding="4"><tr><th></th>{}</tr>{}</table>'
-        self.amountsView.setHtml(
-            f"<h3>Coût prévisionnel par axe</h3>{table.format(head, axis)}"
-            f"<h3>Contributions par financeur</h3>{table.format(head, funders)}"
-        )
+        self.amountsView.setHtml(amounts_html(self.context))
 
     def _fill_checks(self) -> None:
-        self.checksList.clear()
-        for problem in self.checks:
-            check_list.add_problem(self.checksList, problem)
-        blocking = blocking_for(self.checks, "convention")
+        blocking = check_list.fill(
+            self.checksList,
+            self.checks,
+            "convention",
+            "✓ Aucun problème bloquant : la convention est prête à être exportée.",
+        )
         warnings = [p for p in self.checks if p not in blocking]
-        if not blocking:
-            check_list.add_note(
-                self.checksList,
-                "✓ Aucun problème bloquant : la convention est prête à être exportée.",
-                check_list.OK_COLOUR,
-            )
         self.checksSummary.setText(
             f"{len(blocking)} problème(s) bloquant(s) pour la convention, {len(warnings)} autre(s) point(s)."
         )

@@ -554,8 +554,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     def close_workspace_for_restore(self) -> None:
         """Let go of the file (connections and writer lock) so a backup can replace it."""
-        if self._prae_page is not None:
-            self._prae_page.editor.flush()
+        self.flush_typing()
         self.workspace.close()
 
     def find_in_catalogue(self) -> None:
@@ -577,8 +576,7 @@ class MainWindow(MainWindowForm, QMainWindow):
 
     # -- window state --------------------------------------------------------------------
     def _restore_geometry(self) -> None:
-        """The last session's place and size when they still fit this screen (a laptop after
-        a large monitor), the size that fits it otherwise."""
+        """The last session's place and size if they still fit this screen, else a size that fits."""
         settings = QSettings()
         geometry = settings.value("main_window/geometry")
         restored = geometry is not None and self.restoreGeometry(geometry)
@@ -590,15 +588,11 @@ class MainWindow(MainWindowForm, QMainWindow):
             self.restoreState(state)
 
     def fit_to_screen(self, available: QtCore.QRect | None = None) -> None:
-        """Size and place the window inside `available` (the screen minus its taskbar; the
-        window's own screen by default): ui.geometry decides, tests inject other screens."""
-        if available is None:
-            available = self.screen().availableGeometry()
-        self.setGeometry(initial_geometry(available))
+        """Size and place the window inside `available` (the screen minus its taskbar; tests inject one)."""
+        self.setGeometry(initial_geometry(available if available is not None else self.screen().availableGeometry()))
 
     def closeEvent(self, event):
-        if self._prae_page is not None:
-            self._prae_page.editor.flush()  # what is being typed is saved, never lost
+        self.flush_typing()  # what is being typed is saved, never lost
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
