@@ -293,6 +293,11 @@ def test_the_demo_convention_names_the_region_right(demo_documents, code):
     assert not re.search(r"Mme [^,]{2,40}, (préfet|président|directeur)\b", text)
     assert not re.search(r"M\. [^,]{2,40}, (préfète|présidente|directrice)\b", text)
     assert "de la région La Réunion" not in text and "missions locales La Réunion" not in text
+    # the initials box on every page names the authority's kind, not « Région »
+    if code in ("94", "06"):
+        kind = {"94": "Collectivité", "06": "Département"}[code]
+        raw = subprocess.run(["pdftotext", str(docs["convention"]), "-"], capture_output=True, text=True).stdout
+        assert all(kind in page for page in raw.split("\f") if page.strip())
 
 
 @pytest.mark.parametrize("code", [c for c in EXPECTED if c in ("04", "06")])

@@ -436,7 +436,7 @@ def convention_story(
     decor = decor_for(
         meta,
         fingerprint=fingerprint[:SHORT_FINGERPRINT],
-        initials=[party_label(s.party) for s in rendered.signatures],
+        initials=[party_label(s.party, s.heading) for s in rendered.signatures],
         draft=DRAFT_MARK if draft else "",
     )
     return story, decor

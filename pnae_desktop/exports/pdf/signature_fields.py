@@ -27,8 +27,13 @@ PARTY_LABELS = {"state": "État", "region": "Région", "arml": "ARML"}
 PARTY_FIELD_SUFFIX = {"state": "Etat", "region": "Region", "arml": "ARML"}
 
 
-def party_label(party: str) -> str:
-    """Short label of a signatory, for its initials box: "État", "Région", "ARML"."""
+def party_label(party: str, heading: str = "") -> str:
+    """Short label of a signatory, for its initials box: "État", "Région", "ARML"; the regional
+    authority by its kind where it is not a Région ("Pour la Collectivité de Corse,")."""
+    if party == "region":
+        kind = next((k for k in ("Collectivité", "Département") if k in heading), None)
+        if kind is not None:
+            return kind
     return PARTY_LABELS.get(party, party.replace("_", " ").capitalize())
 
 
