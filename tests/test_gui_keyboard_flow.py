@@ -185,6 +185,15 @@ def run_flow(qtbot, window: MainWindow, keys: Keyboard, tmp_path) -> None:
     assert action.pilot == "Mme Lefebvre" and action.partners == "Conseil regional, DREETS"
     assert action.fields["contexte"].startswith("Contexte des Hauts-de-France") and action.objective_codes
     assert action.indicators[0].targets[0] == (2018, 120)
+    # The convention is « prête » only when every action serves a CPO objective: one each.
+    prae_page = window.page("prae")
+    for _ in range(3):
+        keys.tab_to(prae_page.actionList)
+        keys.press(Qt.Key.Key_Down)
+        keys.tab_to(editor.objectivesList)
+        keys.press(Qt.Key.Key_Home)
+        keys.press(Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: all(a.objective_codes for a in praes.get_prae(store, prae_id).actions))
 
     # 3. The first action's budget (Ctrl+4): a charge line from the menu, an amount, État's
     #    financing, and its status changed from « Sollicité » to « Acquis ».
@@ -225,6 +234,30 @@ def run_flow(qtbot, window: MainWindow, keys: Keyboard, tmp_path) -> None:
     qtbot.waitUntil(lambda: {f.status for f in budget.budget.financing} == {"acquis"})
     assert "équilibré" in budget.balanceLabel.text()
     keys.tab_to(budget.sharesEdit)  # « Répartition entre objectifs » is reachable too
+
+    # ... and, since an action without cost blocks the convention, the three others alike.
+    for n in range(2, 5):
+        keys.tab_to(budget.actionCombo)
+        keys.press(Qt.Key.Key_Down)
+        qtbot.waitUntil(lambda: budget.action_id() == prae.actions[n - 1].id)
+        keys.tab_to(budget.addChargeButton)
+        keys.when(QMenu, lambda menu: (keys.press(Qt.Key.Key_Down), keys.press(Qt.Key.Key_Return)))
+        keys.when(QInputDialog, lambda dialog: (keys.type("Animation"), keys.press(Qt.Key.Key_Return)))
+        keys.press(Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: bool(budget.charge_rows))
+        for view, row in ((budget.chargesView, 0), (budget.financingView, state)):
+            keys.tab_to(view)
+            keys.press(Qt.Key.Key_Home, CTRL)
+            keys.press(Qt.Key.Key_Down, times=row)
+            keys.press(Qt.Key.Key_Right, times=2)
+            for year in ("100", "100"):
+                keys.type(year)
+                keys.press(Qt.Key.Key_Tab)
+            keys.type("100")
+            keys.press(Qt.Key.Key_Return)
+        qtbot.waitUntil(
+            lambda: budget_service.totals(store, prae_id)[1].financing_total == 3 * 1500_00 + (n - 1) * 300_00
+        )
 
     # 4. The convention's parties (Ctrl+5): the State alone signs.
     keys.press(Qt.Key.Key_5, CTRL)
@@ -277,4 +310,4 @@ def run_flow(qtbot, window: MainWindow, keys: Keyboard, tmp_path) -> None:
     assert targets["convention"].read_bytes().startswith(b"%PDF") and targets["prae"].read_bytes()[:4] == b"%PDF"
     assert targets["budget"].read_bytes()[:2] == b"PK"
     totals = budget_service.totals(store, prae_id)[1]
-    assert totals.financing_total == totals.full_total == 3 * 1500_00
+    assert totals.financing_total == totals.full_total == 3 * 1500_00 + 3 * 300_00
