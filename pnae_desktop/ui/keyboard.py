@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,11 +42,15 @@ def chain(widgets: Iterable[QWidget]) -> None:
 
 
 def takes_tab(widget: QWidget) -> bool:
+    from PySide6.QtCore import Qt  # start-up: QtCore.Qt builds ~90 enums on first touch; used later
+
     return bool(widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value)
 
 
 def focus_first(container: QWidget) -> bool:
     """Give the focus to the first widget of `container` that Tab would reach."""
+    from PySide6.QtCore import Qt  # start-up: not before the first paint (see takes_tab)
+
     widget = container.nextInFocusChain()
     for _ in range(2000):
         if widget is None or widget is container:
@@ -74,6 +77,8 @@ def tab_widget_for(focus: QWidget | None, page: QWidget | None) -> QTabWidget | 
 
 def switch_tab(page: QWidget | None, step: int) -> None:
     """Show the next (step 1) or previous (step -1) enabled tab, and focus its first field."""
+    from PySide6.QtCore import Qt  # start-up: not before the first paint (see takes_tab)
+
     tabs = tab_widget_for(QApplication.focusWidget(), page)
     if tabs is None or tabs.count() < 2:
         return
