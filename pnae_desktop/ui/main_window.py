@@ -262,8 +262,8 @@ class MainWindow(MainWindowForm, QMainWindow):
             if shown is None or shown.summary.id != self.current_prae_id:
                 self._prae_page.load(self.current_prae_id)  # chosen on the dashboard meanwhile
         self.pages.setCurrentWidget(page)
-        focus = QtWidgets.QApplication.focusWidget()
-        if focus is None or not focus.isVisible() or focus.window() is not self:
+        focus = QtWidgets.QApplication.focusWidget()  # (before the first show, Qt places it)
+        if self.isVisible() and (focus is None or not focus.isVisible() or focus.window() is not self):
             from pnae_desktop.ui.keyboard import focus_first  # start-up: on use only
 
             focus_first(page)  # the keyboard goes on on the page shown, not into a hidden one
