@@ -195,6 +195,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         )
 
 
+def demo_page(qtbot, db_path, catalogue, page: str, region: str | None = None):
+    """The real window on a new store holding the demo PRAE (of `region`), showing `page`."""
+    from pnae_desktop.services import demo  # GUI tests only: the other suites never open a window
+    from pnae_desktop.ui.app import open_workspace
+    from pnae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    args = (region,) if region else ()
+    prae_id = demo.create_demo(window.workspace.store, catalogue, *args)
+    window.refresh()
+    window.open_prae(prae_id)
+    window.go_to(page)
+    return window
+
+
 def demo_material(folder: Path, db_name: str, *, edit_financing: bool = False) -> Path:
     """A demo store in `folder`, its `.prae` package (prae.prae), its workbook (budget.xlsx) and a
     copy of it edited as a funder would (edited.xlsx: a charge, and optionally a financing line)."""

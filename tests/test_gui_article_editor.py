@@ -4,27 +4,18 @@ chips (never braces), inserted from « Insérer une donnée ▾ », the stored t
 from __future__ import annotations
 
 import pytest
+from conftest import demo_page
 from PySide6.QtCore import Qt
 
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.services import convention as service
-from pnae_desktop.services import demo
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
 def page(qtbot, db_path, catalogue):
-    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    prae_id = demo.create_demo(window.workspace.store, catalogue)
-    window.refresh()
-    window.open_prae(prae_id)
-    window.go_to("convention")
+    window = demo_page(qtbot, db_path, catalogue, "convention")
     page = window.page("convention")
     page.tabs.setCurrentWidget(page.articlesTab)
     yield page

@@ -4,25 +4,16 @@ value shows the region's default, and typing one is an undoable edit (issue 11, 
 from __future__ import annotations
 
 import pytest
+from conftest import demo_page
 
 from pnae_desktop.services import convention as service
-from pnae_desktop.services import demo
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
 def page(qtbot, db_path, catalogue):
-    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    prae_id = demo.create_demo(window.workspace.store, catalogue, "04")
-    window.refresh()
-    window.open_prae(prae_id)
-    window.go_to("convention")
+    window = demo_page(qtbot, db_path, catalogue, "convention", "04")
     yield window.page("convention")
     window.close()
 
