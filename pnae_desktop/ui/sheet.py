@@ -146,13 +146,16 @@ class CheckedDelegate(QStyledItemDelegate):
     """Text cells whose typed value is checked before it is committed: `check(index, text)`
     raises ValidationError (a French message naming the cell) for a value the page would refuse.
     A refused value stays in its editor, selected, with the message beside the cell; Enter and
-    Tab do not leave the cell until it is corrected (Échap puts the stored value back)."""
+    Tab do not leave the cell until it is corrected (Échap puts the stored value back), nor does
+    a mouse click on another cell; a click elsewhere leaves the editor open with what was typed."""
 
     def __init__(self, view: QAbstractItemView, check: Callable[[QModelIndex, str], object]):
         super().__init__(view)
         self.view = view
         self.check = check
         self.message = CellMessage(view)
+        self.viewport = view.viewport()  # kept: compared without asking the view (gone at close)
+        self.viewport.installEventFilter(self)  # a click on another cell would close the editor
 
     def refusal(self, index: QModelIndex, text: str) -> str | None:
         try:
@@ -177,6 +180,8 @@ class CheckedDelegate(QStyledItemDelegate):
         return super().createEditor(parent, option, index)
 
     def eventFilter(self, editor, event):
+        if editor is self.viewport:  # not an editor: only a click is looked at
+            return self._click_away(event)
         if isinstance(editor, QLineEdit):
             kind = event.type()
             if kind == QEvent.Type.KeyPress and event.key() in LEAVE_KEYS and self._refused(editor):
@@ -186,6 +191,19 @@ class CheckedDelegate(QStyledItemDelegate):
             if kind == QEvent.Type.FocusOut and editor.isVisible() and self._refused(editor):
                 return True  # keep the editor open with what was typed
         return super().eventFilter(editor, event)
+
+    def _click_away(self, event) -> bool:
+        """A click in the table while a refused value is in the cell editor: the click is eaten,
+        the editor keeps the value, selected, and the focus (the message beside it)."""
+        if event.type() not in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick):
+            return False
+        if self.view.state() != QAbstractItemView.State.EditingState:
+            return False
+        editor = self.view.indexWidget(self.view.currentIndex())
+        if not isinstance(editor, QLineEdit) or not self._refused(editor):
+            return False
+        editor.setFocus()
+        return True
 
     def setModelData(self, editor, model, index):
         if isinstance(editor, QLineEdit):
