@@ -218,7 +218,8 @@ class ComboDelegate(QStyledItemDelegate):
     """A cell edited through a list of choices. The key is read and written in `key_role`: UserRole
     for table widgets (their display text is the label), EditRole for models that keep the key as
     their edit value. The editor opens on the current value, is wide enough for every label, and
-    a choice (Entrée in the list, a letter, an arrow) is committed at once."""
+    a choice (Entrée in the list, a letter, an arrow) is committed at once. A value the list does
+    not hold (a financing line with several statuses) is offered first, as the cell shows it."""
 
     def __init__(self, choices: dict[str, str], parent=None, key_role=Qt.ItemDataRole.UserRole):
         super().__init__(parent)
@@ -239,7 +240,10 @@ class ComboDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor, index):
         editor.blockSignals(True)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(self.key_role))))
+        key = index.data(self.key_role)
+        if editor.findData(key) < 0 and key is not None:  # a value out of the list (« Plusieurs »): kept as is
+            editor.insertItem(0, str(index.data(Qt.ItemDataRole.DisplayRole) or key), key)
+        editor.setCurrentIndex(max(0, editor.findData(key)))
         editor.blockSignals(False)
 
     def setModelData(self, editor, model, index):
