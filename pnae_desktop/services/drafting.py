@@ -62,6 +62,12 @@ def _clean(field: str, value: Any) -> Any:
     return value  # long texts are kept as typed (None = absent from the PNAE fiche)
 
 
+def check_field(field: str, value: Any) -> None:
+    """Raise ValidationError (French, naming the field) for a value update_action would refuse:
+    the fiche explains it beside the field before anything is sent to the store."""
+    _clean(field, value)
+
+
 def _stored(row: PraeActionRow, field: str) -> Any:
     value = getattr(row, field)
     if field == "territorial_levels":

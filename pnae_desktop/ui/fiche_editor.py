@@ -3,6 +3,7 @@ saved at once through the services (as an undoable edit); nothing waits for a Sa
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -29,9 +30,11 @@ from pnae_desktop.catalogue import suggestions
 from pnae_desktop.domain import drafting, rules
 from pnae_desktop.domain.entities import Indicator, Milestone, PraeAction, PraeDetail
 from pnae_desktop.errors import ValidationError
+from pnae_desktop.services import drafting as drafting_service
 from pnae_desktop.services import edits
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import palette
+from pnae_desktop.ui.field_note import FieldNote
 from pnae_desktop.ui.fit import grow_with_text, show_every_row
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.keyboard import chain
@@ -127,6 +130,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         }
         for key, edit in self.line_edits.items():
             edit.editingFinished.connect(lambda k=key: self._commit_line(k))
+        self.note = FieldNote(self)  # a refused title, pilot…: the reason under the field, no box
         self.titleRevertButton.clicked.connect(lambda: self.revert_field("title"))
         for _level, name in LEVEL_BOXES:
             getattr(self, name).toggled.connect(self._commit_levels)
@@ -156,6 +160,7 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     # -- filling ---------------------------------------------------------------------------
     def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:
         self.flush()
+        self.note.hide()
         self.prae, self.action = prae, action
         self.setEnabled(action is not None)
         if action is None:
@@ -275,9 +280,10 @@ class FicheEditor(FicheEditorForm, QScrollArea):
     def _commit_line(self, key: str) -> None:
         if self._loading or self.action is None:
             return
-        value = self.line_edits[key].text()
-        current = self.action.title if key == "title" else getattr(self.action, key)
-        if value.strip() != current:
+        field, current = self.line_edits[key], self.action.title if key == "title" else getattr(self.action, key)
+        value = field.text()
+        check = functools.partial(drafting_service.check_field, key, value)  # refused: said beside the field
+        if value.strip() != current and self.note.accepts(field, check, current or ""):
             self._update(key, value, f"Modifier « {drafting.FIELD_LABELS[key]} »")
 
     def _commit_levels(self, *_):
