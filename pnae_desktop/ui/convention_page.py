@@ -37,7 +37,7 @@ from pnae_desktop.services import edits, praes
 from pnae_desktop.services.checks import document_checks
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import check_list, palette
+from pnae_desktop.ui import check_list, fit, palette
 from pnae_desktop.ui.article_editor import ArticleEditor, configure, insert_menu, place_under
 from pnae_desktop.ui.convention_html import amounts_html, convention_html
 from pnae_desktop.ui.diff_view import LEGEND, _dialog, diff_html
@@ -166,6 +166,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         self.paymentsTable.verticalHeader().hide()
         self.paymentsTable.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.paymentsTable.itemChanged.connect(self._commit_payments)
+        fit.show_every_row(self.paymentsTable)  # every instalment in the page scroll (1366×768)
         self.resetPaymentsButton.clicked.connect(self._reset_payments)
 
         self.articleList.currentRowChanged.connect(self._show_article)
