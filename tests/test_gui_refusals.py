@@ -197,3 +197,13 @@ def test_the_payments_table_shows_every_row_at_1366x768(qtbot, tmp_path):
     shown = table.viewport().height()
     assert shown >= sum(table.rowHeight(r) for r in range(table.rowCount()))
     window.close()
+
+
+def test_a_refused_amount_stays_when_an_arrow_key_would_move_the_cursor(qtbot, budget):
+    page, view = budget, budget.chargesView
+    view.setFocus()
+    cell = page.charges.index(0, 3)
+    view.setCurrentIndex(cell)
+    field = type_in(qtbot, view, "15OO")
+    qtbot.keyClick(field, Qt.Key.Key_Down)
+    assert_kept(view, field, "15OO", cell)

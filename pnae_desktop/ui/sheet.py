@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 from pnae_desktop.errors import ValidationError
 
 LEAVE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+# Keys a line editor leaves to its table, which then moves the cursor and closes the editor.
+MOVE_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
 
 
 def parse_block(text: str) -> list[list[str]]:
@@ -146,8 +148,8 @@ class CheckedDelegate(QStyledItemDelegate):
     """Text cells whose typed value is checked before it is committed: `check(index, text)`
     raises ValidationError (a French message naming the cell) for a value the page would refuse.
     A refused value stays in its editor, selected, with the message beside the cell; Enter and
-    Tab do not leave the cell until it is corrected (Échap puts the stored value back), nor does
-    a mouse click on another cell; a click elsewhere leaves the editor open with what was typed."""
+    Tab do not leave the cell until it is corrected (Échap puts the stored value back), nor do the
+    arrows or a mouse click on another cell; a click elsewhere leaves the editor open with what was typed."""
 
     def __init__(self, view: QAbstractItemView, check: Callable[[QModelIndex, str], object]):
         super().__init__(view)
@@ -184,7 +186,8 @@ class CheckedDelegate(QStyledItemDelegate):
             return self._click_away(event)
         if isinstance(editor, QLineEdit):
             kind = event.type()
-            if kind == QEvent.Type.KeyPress and event.key() in LEAVE_KEYS and self._refused(editor):
+            leaving = kind == QEvent.Type.KeyPress and event.key() in (*LEAVE_KEYS, *MOVE_KEYS)
+            if leaving and self._refused(editor):
                 return True  # stay in the cell, the typed text selected
             if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
                 self.message.hide()
