@@ -102,7 +102,7 @@ def add_tab_switching(window: QWidget, menu: QMenu, pages: QStackedWidget) -> No
         ("Onglet suivant", ("Ctrl+Tab",), 1),
         ("Onglet précédent", ("Ctrl+Shift+Tab", "Ctrl+Shift+Backtab", "Ctrl+Backtab"), -1),
     ):
-        action = QAction(label, window)
+        action = QAction(window, text=label)
         action.setShortcuts([QKeySequence(k) for k in keys])
         action.triggered.connect(lambda _=False, s=step: switch_tab(pages.currentWidget(), s))
         menu.addAction(action)

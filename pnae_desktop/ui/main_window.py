@@ -172,7 +172,7 @@ class MainWindow(MainWindowForm, QMainWindow):
     def _build_navigation(self) -> None:
         for i, (key, label) in enumerate(PAGES):
             self.navigation.addItem(label)
-            action = QAction(label, self)
+            action = QAction(self, text=label)  # not (label, self): that overload check builds QIcon's enums
             # setShortcuts([…]), not setShortcut(…): the latter's overload check builds QtCore.Qt (~25 ms).
             action.setShortcuts([QKeySequence(f"Ctrl+{i + 1}")])
             action.triggered.connect(lambda _=False, row=i: self.navigation.setCurrentRow(row))

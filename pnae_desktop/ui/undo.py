@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from pnae_desktop.errors import UserError
 
@@ -21,11 +21,11 @@ class UndoActions:
     def __init__(self, window: QWidget):
         self.window = window
         self.session: PraeSession | None = None
-        self.undo = QAction("Annuler", window)
+        self.undo = QAction(window, text="Annuler")
         self.undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        self.redo = QAction("Rétablir", window)
+        self.redo = QAction(window, text="Rétablir")
         self.redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        self.history = QAction("Historique des modifications…", window)
+        self.history = QAction(window, text="Historique des modifications…")
         self.history.setShortcuts([QKeySequence("Ctrl+H")])
         self.undo.triggered.connect(lambda: self.step("undo"))
         self.redo.triggered.connect(lambda: self.step("redo"))
@@ -56,6 +56,8 @@ class UndoActions:
             self.session.undo() if kind == "undo" else self.session.redo()
         except UserError as exc:
             title = "Annuler" if kind == "undo" else "Rétablir"
+            from PySide6.QtWidgets import QMessageBox  # start-up: only when an undo is refused
+
             QMessageBox.warning(self.window, title, f"{exc}\nL'historique n'a pas changé.")
         self.update()
 
