@@ -5,31 +5,27 @@ Ctrl+Maj+Tab switch the tabs of the page, and focus chains follow reading order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QMenu,
-    QPlainTextEdit,
-    QStackedWidget,
-    QTabWidget,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QApplication, QMenu, QStackedWidget, QWidget
+
+if TYPE_CHECKING:  # named at run time inside the functions: their enums cost ~1 ms before the first paint
+    from PySide6.QtWidgets import QTabWidget
 
 
 def tidy(root: QWidget) -> None:
     """Tab never stays trapped in `root`'s tables and text boxes."""
-    views = root.findChildren(QAbstractItemView)
-    if isinstance(root, QAbstractItemView):
-        views.append(root)
-    for view in views:
-        view.setTabKeyNavigation(False)
-    for box in root.findChildren(QTextEdit):
-        box.setTabChangesFocus(True)
-    for plain in root.findChildren(QPlainTextEdit):
-        plain.setTabChangesFocus(True)
+    # One search by the common base, text boxes told by class name: naming QTextEdit and
+    # QPlainTextEdit here would build their enums before the first paint (start-up).
+    areas = root.findChildren(QAbstractScrollArea)
+    if isinstance(root, QAbstractScrollArea):
+        areas.append(root)
+    for area in areas:
+        if isinstance(area, QAbstractItemView):
+            area.setTabKeyNavigation(False)
+        elif area.inherits("QTextEdit") or area.inherits("QPlainTextEdit"):
+            area.setTabChangesFocus(True)  # type: ignore[attr-defined]  # a QTextEdit or QPlainTextEdit
 
 
 def chain(widgets: Iterable[QWidget]) -> None:
@@ -65,6 +61,8 @@ def focus_first(container: QWidget) -> bool:
 def tab_widget_for(focus: QWidget | None, page: QWidget | None) -> QTabWidget | None:
     """The tab widget Ctrl+Tab acts on: the innermost one holding the focus, else the page's first
     visible one."""
+    from PySide6.QtWidgets import QTabWidget  # start-up: on use only (see the module's imports)
+
     widget = focus
     while widget is not None:
         if isinstance(widget, QTabWidget) and widget.isVisible():
