@@ -191,9 +191,16 @@ class CheckedDelegate(QStyledItemDelegate):
                 return True  # stay in the cell, the typed text selected
             if kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
                 self.message.hide()
-            if kind == QEvent.Type.FocusOut and editor.isVisible() and self._refused(editor):
+            if kind == QEvent.Type.FocusOut and editor.isVisible() and self._refused_still(editor):
                 return True  # keep the editor open with what was typed
         return super().eventFilter(editor, event)
+
+    def _refused_still(self, editor: QLineEdit) -> bool:
+        """_refused, when the focus leaves: at exit the page's widgets may already be gone."""
+        try:
+            return self._refused(editor)
+        except RuntimeError:  # a deleted Qt object: the window is being torn down, nothing to keep
+            return False
 
     def _click_away(self, event) -> bool:
         """A click in the table while a refused value is in the cell editor: the click is eaten,
