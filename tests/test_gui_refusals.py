@@ -207,3 +207,15 @@ def test_a_refused_amount_stays_when_an_arrow_key_would_move_the_cursor(qtbot, b
     field = type_in(qtbot, view, "15OO")
     qtbot.keyClick(field, Qt.Key.Key_Down)
     assert_kept(view, field, "15OO", cell)
+
+
+def test_the_catalogue_opens_on_the_fiche_of_action_1(qtbot, window, catalogue):
+    """Theme 1, axis 1 and priority 1 share the number 1: the page used to find « Thème 1 »
+    first, select nothing and show an empty fiche pane."""
+    window.go_to("catalogue")
+    page = window.page("catalogue")
+    current = page.tree.currentIndex()
+    assert current.isValid() and current.data() == f"1. {catalogue.action(1).title}"
+    assert catalogue.action(1).title[:40] in " ".join(page.fiche.toPlainText().split())
+    page.select_action(2)  # another number shared with a theme and an axis
+    assert page.tree.currentIndex().data() == f"2. {catalogue.action(2).title}"

@@ -177,8 +177,8 @@ class CataloguePage(CataloguePageForm, QWidget):
         return sorted(found)
 
     def select_action(self, number: int) -> None:
-        matches = self.proxy.match(
-            self.proxy.index(0, 0), KEY_ROLE, number, 1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
+        matches = self.proxy.match(  # every hit: themes, axes and priorities are numbered from 1 too
+            self.proxy.index(0, 0), KEY_ROLE, number, -1, Qt.MatchFlag.MatchExactly | Qt.MatchFlag.MatchRecursive
         )
         for index in matches:
             if index.data(KIND_ROLE) == "action":
