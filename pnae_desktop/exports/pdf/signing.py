@@ -315,7 +315,7 @@ def sign_with(pdf: bytes, signer: Signer, *, field: str, signer_name: str, times
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - pyHanko/TSA failures become one French message
-        if timestamp_url and "imestamp" in f"{type(exc).__name__} {exc}":
+        if timestamp_url and (isinstance(exc, OSError) or "imestamp" in f"{type(exc).__name__} {exc}"):
             raise ValidationError(
                 f"Horodatage impossible auprès de « {timestamp_url} » : serveur injoignable ou "
                 "réponse invalide. Rien n'a été signé.",

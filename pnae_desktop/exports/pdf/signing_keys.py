@@ -89,14 +89,14 @@ def load_pkcs12_signer(
         raise ValidationError(
             f"Le {where} n'est pas un certificat PKCS#12 (.p12 / .pfx) lisible.", field="certificat"
         ) from None
-    if cert is None:
-        raise ValidationError(f"Le {where} ne contient aucun certificat.", field="certificat")
     if key is None:
         raise ValidationError(
             f"Le {where} ne contient pas de clé privée (certificat seul) : il ne permet pas de "
             "signer. Exportez le certificat avec sa clé privée.",
             field="certificat",
         )
+    if cert is None:
+        raise ValidationError(f"Le {where} ne contient aucun certificat.", field="certificat")
     check_certificate(cert, now=now, where=where)
     try:
         signer = SimpleSigner.load_pkcs12_data(pkcs12, other_certs=(), passphrase=passphrase or None)
