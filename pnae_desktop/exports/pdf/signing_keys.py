@@ -134,7 +134,10 @@ def load_pkcs11_signer(
         raise ValidationError(_pkcs11_message(exc, library, token_label), field="pkcs11") from None
     try:
         signer = ph11.PKCS11Signer(
-            session, key_label=key_label, cert_label=cert_label or key_label, use_raw_mechanism=False
+            session,
+            key_label=key_label,
+            cert_label=cert_label or key_label,
+            other_certs_to_pull=None,  # every certificate on the token: the chain the card carries
         )
         asn1_cert = signer.signing_cert
     except Exception:  # noqa: BLE001
