@@ -224,3 +224,78 @@ def test_an_unreachable_timestamp_server_signs_nothing(convention, arml_p12):
     message = refusal(convention, pkcs12=arml_p12, timestamp_url=f"http://127.0.0.1:{port}/tsa")
     assert "Horodatage impossible" in message
     assert "adresse" in refusal(convention, pkcs12=arml_p12, timestamp_url="ftp://x").lower()
+
+
+# ------------------------------------------------------------------------------ later changes
+
+
+def _update(signed: bytes, change) -> bytes:
+    """`signed` with one incremental update made by `change(writer, first_page_ref)`."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    change(writer, writer.root["/Pages"]["/Kids"][0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _overwrite_page_content(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    content_ref = page_ref.get_object().raw_get("/Contents")
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (Montant : 1 000 000 EUR) Tj ET")
+    writer.mark_update(content_ref)
+    writer.objects[(content_ref.generation, content_ref.idnum)] = stream  # same object number, new bytes
+
+
+def _replace_page_content(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    page = page_ref.get_object()
+    page[generic.NameObject("/Contents")] = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
+    writer.update_container(page)
+
+
+def _add_note(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    page = page_ref.get_object()
+    note = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.NumberObject(v) for v in (50, 50, 300, 80)]),
+            generic.NameObject("/Contents"): generic.TextStringObject("Montant rectifié"),
+        }
+    )
+    annots = page.get("/Annots") or generic.ArrayObject()
+    annots.append(writer.add_object(note))
+    page[generic.NameObject("/Annots")] = annots
+    writer.update_container(page)
+
+
+@pytest.mark.parametrize(
+    "change", [_overwrite_page_content, _replace_page_content, _add_note], ids=lambda f: f.__name__
+)
+def test_changes_after_signing_other_than_signatures_are_reported(convention, pki, arml_p12, change):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    changed = _update(signed, change)
+    (sig,) = read_signatures(changed, [pki.root_pem]).signatures
+    assert sig.intact and not sig.covers_whole_document and sig.modified_after
+    assert any("modifié après" in n for n in sig.notes)
+    # pyHanko's own difference analysis sees more than a form filling too
+    level = pyhanko_statuses(changed, pki.root_pem)["Signature_ARML"].modification_level
+    assert level in (ModificationLevel.ANNOTATIONS, ModificationLevel.OTHER)
+
+
+def test_a_second_signature_is_a_form_filling_for_pyhanko_too(convention, pki, arml_p12):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    first = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    second = sign_pdf(first, field="Signature_Region", pkcs12=arml_p12, passphrase=b"secret")
+    statuses = pyhanko_statuses(second, pki.root_pem)
+    assert statuses["Signature_ARML"].modification_level == ModificationLevel.FORM_FILLING
+    assert not read_signatures(second, [pki.root_pem]).signatures[0].modified_after
