@@ -104,3 +104,17 @@ def test_a_pdf_without_empty_field_is_said_so(qtbot, tmp_path, exported):
     assert dialog.fieldCombo.count() == 0 and dialog.errorLabel.isVisible()
     assert "illisible" in dialog.errorLabel.text()
     dialog.reject()
+
+
+def test_tab_walks_the_dialog(qtbot, tmp_path, exported):
+    from test_gui_keyboard import assert_walk_reaches_everything, first_input
+
+    _window, page, _pdf = exported
+    dialog = page.open_sign_dialog()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    for kind in (0, 1):  # PKCS#12, then PKCS#11 rows
+        dialog.kindCombo.setCurrentIndex(kind)
+        assert_walk_reaches_everything(qtbot, dialog, first_input(dialog))
+    dialog.reject()

@@ -94,7 +94,8 @@ class SignDialog(SignDialogForm, QDialog):
         self.pdfBrowse.clicked.connect(self.browse_pdf)
         self.certBrowse.clicked.connect(self.browse_cert)
         self.outBrowse.clicked.connect(self.browse_out)
-        self.pdfPath.editingFinished.connect(lambda: self.set_pdf(self.pdfPath.text()))
+        self._pdf = ""
+        self.pdfPath.editingFinished.connect(self._pdf_edited)
         if pdf is not None:
             self.set_pdf(pdf)
 
@@ -105,15 +106,23 @@ class SignDialog(SignDialogForm, QDialog):
 
     def _kind_changed(self) -> None:
         pkcs11 = self.kind() == KIND_PKCS11
-        for widget in (self.certLabel, self.certPath, self.certBrowse):
-            widget.setVisible(not pkcs11)
-        for widget in (self.libraryLabel, self.libraryPath, self.tokenLabel, self.tokenLabelEdit, self.keyLabelEdit):
-            widget.setVisible(pkcs11)
-        self.secretLabel.setText("Code &PIN :" if pkcs11 else "&Mot de passe :")
+        self.form.setRowVisible(self.certLabel, not pkcs11)
+        self.form.setRowVisible(self.libraryLabel, pkcs11)
+        self.form.setRowVisible(self.tokenLabel, pkcs11)
+        self.secretLabel.setText("Code P&IN :" if pkcs11 else "&Mot de passe :")
+
+    def _pdf_edited(self) -> None:
+        try:
+            text = self.pdfPath.text().strip()
+        except RuntimeError:  # focus lost while the dialog is being destroyed
+            return
+        if text != self._pdf:
+            self.set_pdf(text)
 
     def set_pdf(self, path: Path | str) -> None:
         """Take `path` as the PDF to sign: list its empty fields, propose an output name."""
         text = str(path).strip()
+        self._pdf = text
         self.pdfPath.setText(text)
         self.fieldCombo.clear()
         if not text:
