@@ -299,3 +299,49 @@ def test_a_second_signature_is_a_form_filling_for_pyhanko_too(convention, pki, a
     statuses = pyhanko_statuses(second, pki.root_pem)
     assert statuses["Signature_ARML"].modification_level == ModificationLevel.FORM_FILLING
     assert not read_signatures(second, [pki.root_pem]).signatures[0].modified_after
+
+
+# ------------------------------------------------------------------------------ hostile bytes
+
+
+def test_any_flipped_byte_is_refused_or_reported_never_accepted(convention, pki, arml_p12):
+    """One byte flipped anywhere (page content, xref, signature dictionary, the signature value,
+    the certificates it carries): either a French refusal, or a report whose signatures are not
+    all intact and trusted. Only the zero padding after the signature value is free (unsigned
+    by design, and the document's content identical)."""
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    contents = signed.index(b"/Contents <", len(convention)) + len(b"/Contents <")
+    hex_value = signed[contents : signed.index(b">", contents)]
+    padding = contents + len(hex_value.rstrip(b"0"))
+    positions = [len(signed) * k // 29 for k in range(29)] + [contents + 10, contents + 600, len(signed) - 30]
+    checked = 0
+    for position in positions:
+        if padding <= position < contents + len(hex_value):
+            continue
+        tampered = bytearray(signed)
+        tampered[position] ^= 0x04
+        try:
+            report = read_signatures(bytes(tampered), [pki.root_pem])
+        except ValidationError:
+            checked += 1
+            continue
+        assert not (report.all_intact and all(s.trusted for s in report.signatures)), position
+        checked += 1
+    assert checked >= 25
+
+
+def test_signing_and_reading_without_a_timestamp_never_touch_the_network(convention, arml_p12, monkeypatch):
+    import socket
+
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args[:2])
+        raise OSError("réseau interdit pendant ce test")
+
+    monkeypatch.setattr(socket.socket, "connect", lambda self, *a: refuse(*a))
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    assert read_signatures(signed).signatures[0].intact
+    assert attempts == []
