@@ -1,5 +1,8 @@
 """A SoftHSM2 token holding a signer's key and certificate from tests/pki.py, for the PKCS#11
-signing tests. Skipped locally when softhsm2-util is missing, never in CI (as PostgreSQL)."""
+signing tests. Skipped locally when softhsm2-util is missing, never in CI (as PostgreSQL).
+
+SoftHSM reads its configuration (SOFTHSM2_CONF) once, when the library is first loaded in the
+process: every test of a pytest run shares one token, made by `shared_token`."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from pki import TestPKI
+from pki import TestPKI, make_pki
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -27,6 +30,7 @@ class Token:
     pin: str
     conf: Path  # SOFTHSM2_CONF to set in the environment of whoever opens the token
     signer: str  # the certificate's common name
+    pki: TestPKI  # the CA that issued it (its root_pem is the trust root)
 
 
 def _require() -> str:
@@ -90,4 +94,15 @@ def make_token(folder: Path, pki: TestPKI, common_name: str = "Jeton Crosnier") 
                     Attribute.VALUE: c.public_bytes(serialization.Encoding.DER),
                 }
             )
-    return Token(library, TOKEN, KEY, PIN, conf, common_name)
+    return Token(library, TOKEN, KEY, PIN, conf, common_name, pki)
+
+
+_SHARED: list[Token] = []
+
+
+def shared_token(tmp_path_factory) -> Token:
+    """The run's one token (and its CA), made on first use."""
+    if not _SHARED:
+        folder = tmp_path_factory.mktemp("softhsm")
+        _SHARED.append(make_token(folder, make_pki(folder)))
+    return _SHARED[0]

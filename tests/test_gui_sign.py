@@ -118,3 +118,49 @@ def test_tab_walks_the_dialog(qtbot, tmp_path, exported):
         dialog.kindCombo.setCurrentIndex(kind)
         assert_walk_reaches_everything(qtbot, dialog, first_input(dialog))
     dialog.reject()
+
+
+def test_timestamp_server_set_in_the_dialog_gives_b_t_and_is_remembered(qtbot, tmp_path, exported):
+    from tsa import serve_tsa
+
+    _window, page, _pdf = exported
+    pki = make_pki(tmp_path)
+    dialog = page.open_sign_dialog()
+    assert dialog.timestampUrl.text() == ""  # off by default
+    dialog.certPath.setText(str(pki.issue("Jacques Crosnier")))
+    dialog.secretEdit.setText("secret")
+    with serve_tsa(pki) as url:
+        dialog.timestampUrl.setText(url)
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible(), dialog.errorLabel.text()
+    assert "(PAdES B-T)" in page.resultLabel.text()
+    assert QSettings().value(SETTINGS["timestamp"]) == url
+    assert page.open_sign_dialog().timestampUrl.text() == url
+
+
+def test_sign_with_a_pkcs11_token_through_the_dialog(qtbot, tmp_path, tmp_path_factory, exported):
+    from softhsm import shared_token
+
+    from pnae_desktop.services.signing import all_fields as fields_of
+
+    _window, page, _pdf = exported
+    token = shared_token(tmp_path_factory)
+    dialog = page.open_sign_dialog()
+    dialog.kindCombo.setCurrentIndex(dialog.kindCombo.findData("pkcs11"))
+    assert not dialog.certPath.isVisible() and dialog.libraryPath.isVisible()
+    dialog.fieldCombo.setCurrentIndex(dialog.fieldCombo.findData("Signature_Region"))
+    dialog.libraryPath.setText(token.library)
+    dialog.tokenLabelEdit.setText(token.label)
+    dialog.keyLabelEdit.setText(token.key_label)
+    dialog.secretEdit.setText(token.pin)
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert not dialog.isVisible(), dialog.errorLabel.text()
+    assert f"signé par {token.signer}" in page.resultLabel.text()
+    assert fields_of(tmp_path / "convention_signee.pdf")["Signature_Region"]
+    # the library is remembered (« Bibliothèque PKCS#11 »), the PIN never
+    settings = QSettings()
+    assert settings.value(SETTINGS["library"]) == token.library
+    assert all(token.pin != str(settings.value(k)) for k in settings.allKeys())
+    again = page.open_sign_dialog()
+    assert again.kindCombo.currentData() == "pkcs11" and again.tokenLabelEdit.text() == token.label
+    again.reject()

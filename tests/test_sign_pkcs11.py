@@ -4,8 +4,7 @@ card): the same PAdES signature as with a PKCS#12 file, checked by the app and b
 from __future__ import annotations
 
 import pytest
-from pki import make_pki
-from softhsm import make_token
+from softhsm import shared_token
 from test_signing import convention, pyhanko_statuses  # noqa: F401 - the module fixture
 
 from pnae_desktop.errors import ValidationError
@@ -13,13 +12,13 @@ from pnae_desktop.exports.pdf.signing import read_signatures, sign_pdf_pkcs11
 
 
 @pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    return make_pki(tmp_path_factory.mktemp("pki11"))
+def token(tmp_path_factory):
+    return shared_token(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
-def token(tmp_path_factory, pki):
-    return make_token(tmp_path_factory.mktemp("softhsm"), pki)
+def pki(token):
+    return token.pki
 
 
 def test_sign_with_a_pkcs11_token(convention, pki, token):  # noqa: F811
