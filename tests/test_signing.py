@@ -345,3 +345,29 @@ def test_signing_and_reading_without_a_timestamp_never_touch_the_network(convent
     signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
     assert read_signatures(signed).signatures[0].intact
     assert attempts == []
+
+
+def test_xmp_metadata_rewritten_after_signing_is_not_a_modification(convention, pki, arml_p12):
+    """Acrobat rewrites the XMP metadata when it signs: not displayed, so not reported (a page
+    content stream rewritten the same way is, see above)."""
+    from pyhanko.pdf_utils import generic
+
+    def xmp(text: bytes):
+        kind = {generic.NameObject("/Type"): generic.NameObject("/Metadata")}
+        kind[generic.NameObject("/Subtype")] = generic.NameObject("/XML")
+        return generic.StreamObject(kind, stream_data=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + text + b"</x:xmpmeta>")
+
+    def add_xmp(writer, _page_ref):
+        writer.root[generic.NameObject("/Metadata")] = writer.add_object(xmp(b"avant"))
+        writer.update_root()
+
+    def rewrite_xmp(writer, _page_ref):
+        ref = writer.root.raw_get("/Metadata")
+        writer.mark_update(ref)
+        writer.objects[(ref.generation, ref.idnum)] = xmp(b"apres")
+
+    signed = sign_pdf(_update(convention, add_xmp), field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    rewritten = _update(signed, rewrite_xmp)
+    assert b"apres" in rewritten[len(signed) :]
+    (sig,) = read_signatures(rewritten, [pki.root_pem]).signatures
+    assert sig.intact and not sig.covers_whole_document and not sig.modified_after

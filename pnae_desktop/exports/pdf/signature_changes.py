@@ -10,7 +10,9 @@ every overwritten object is compared key by key with its previous version.
 
 Allowed after a signature, per overwritten object:
 - the document information dictionary (title, dates, producer): anything;
-- the catalogue: /AcroForm, /Extensions, /Version, /DSS only;
+- the catalogue: /AcroForm, /Extensions, /Version, /DSS, /Metadata only;
+- an XMP metadata stream (/Type /Metadata /Subtype /XML), which readers such as Acrobat
+  rewrite when they sign: not displayed;
 - the form (/AcroForm): /Fields (the earlier fields kept, new ones signature fields),
   /SigFlags, /DR, /DA;
 - a signature field: /V (only when it had none: a signature is never replaced), /AP, /AS;
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-CATALOGUE_KEYS = {"/AcroForm", "/Extensions", "/Version", "/DSS"}
+CATALOGUE_KEYS = {"/AcroForm", "/Extensions", "/Version", "/DSS", "/Metadata"}
 FORM_KEYS = {"/Fields", "/SigFlags", "/DR", "/DA"}
 SIG_FIELD_KEYS = {"/V", "/AP", "/AS"}
 PAGE_KEYS = {"/Annots"}
@@ -38,6 +40,12 @@ def _changed_keys(old: Any, new: Any) -> set[str] | None:
         return None
     keys = set(old.keys()) | set(new.keys())
     return {k for k in keys if (k in old) != (k in new) or old.raw_get(k) != new.raw_get(k)}
+
+
+def _is_xmp(obj: Any) -> bool:
+    from pyhanko.pdf_utils import generic  # start-up: on use only
+
+    return isinstance(obj, generic.StreamObject) and obj.get("/Type") == "/Metadata" and obj.get("/Subtype") == "/XML"
 
 
 def _is_sig_field(obj: Any) -> bool:
@@ -58,6 +66,8 @@ def _grows_with_sig_fields(old_array: Any, new_array: Any) -> bool:
 
 def _object_ok(ref: Any, old: Any, new: Any, info_ref: Any, root_ref: Any) -> bool:
     if info_ref is not None and ref == info_ref.reference:
+        return True
+    if _is_xmp(old) and _is_xmp(new):
         return True
     changed = _changed_keys(old, new)
     if changed is None:
