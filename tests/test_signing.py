@@ -371,3 +371,26 @@ def test_xmp_metadata_rewritten_after_signing_is_not_a_modification(convention, 
     assert b"apres" in rewritten[len(signed) :]
     (sig,) = read_signatures(rewritten, [pki.root_pem]).signatures
     assert sig.intact and not sig.covers_whole_document and not sig.modified_after
+
+
+def test_poppler_pdfsig_reads_both_signatures_as_valid(tmp_path, convention, pki, arml_p12):
+    """A third, independent reader (poppler's pdfsig, NSS underneath; poppler-utils is in CI's
+    system packages): both signatures valid, the first one no longer covering the whole file."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("pdfsig") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("pdfsig absent (poppler-utils) : jamais ignoré en CI")
+        pytest.skip("pdfsig absent (poppler-utils)")
+    first = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    both = sign_pdf(first, field="Signature_Etat", pkcs12=pki.issue("Claire Modèle").read_bytes(), passphrase=b"secret")
+    path = tmp_path / "deux.pdf"
+    path.write_bytes(both)
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False).stdout
+    assert out.count("Signature Validation: Signature is Valid.") == 2, out
+    assert out.count("Signature Type: ETSI.CAdES.detached") == 2
+    assert "Signer Certificate Common Name: Claire Modèle" in out
+    assert "Not total document signed" in out and "Total document signed" in out
+    assert "Signature_Region" in out and "The signature form field is not signed." in out
