@@ -164,7 +164,7 @@ def _body(data: AvenantData) -> list[Flowable]:
                 f"Article {number} – Modification de {_article_ref(data.rendered, article.key)}", st.article, level=0
             )
         )
-        out.append(para(f"{article.heading[0].upper()}{article.heading[1:]} est ainsi rédigé :", st.body))
+        out.append(para(f"L'{article.heading[0].lower()}{article.heading[1:]} est ainsi rédigé :", st.body))
         blocks: list[Block] = list(article.blocks)
         for b in blocks:
             out += block_flowables(b)

@@ -62,11 +62,23 @@ def page_texts(pdf: bytes) -> list[str]:
         reader = PdfReader(io.BytesIO(pdf), strict=False)
         if reader.is_encrypted:
             raise UnreadablePdf("le PDF est chiffré")
-        return [page.extract_text() or "" for page in reader.pages]
+        pages = list(reader.pages)
     except UnreadablePdf:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise UnreadablePdf(f"le PDF est illisible ou endommagé ({type(exc).__name__})") from None
+    return [_page_text(page) for page in pages]
+
+
+def _page_text(page: object) -> str:
+    """A page's text; "" when its content cannot be decoded (a damaged stream: that page then
+    shows no fingerprint, which the callers report)."""
+    from pypdf.errors import PyPdfError  # start-up: pypdf only when a PDF is read back
+
+    try:
+        return page.extract_text() or ""  # type: ignore[attr-defined]
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, Exception):  # noqa: BLE001
+        return ""
 
 
 def read_marks(pdf: bytes) -> ConventionMarks:
