@@ -168,3 +168,17 @@ def test_verify_two_signatures_and_what_is_not_a_version(material, store, catalo
     assert not foreign.ok and "aucune des versions de ce PRAE" in "\n".join(foreign.lines())
     with pytest.raises(verify.UnreadableInput, match="PDF illisible"):
         verify.verify(store, material.prae_id, two_more[:5000], [root], catalogue=catalogue)
+
+
+def test_versions_keep_the_exact_bytes_on_sqlite_and_postgresql(material, any_store, catalogue):
+    from pnae_desktop.services import demo
+    from pnae_desktop.services import exports as export_services
+
+    prae_id = demo.create_demo(any_store, catalogue)
+    out = export_services.export(
+        any_store, prae_id, catalogue, "convention", material.folder / f"pg-{any_store.dialect}.pdf", force=True
+    )
+    signed = material.sign(out.read_bytes(), "Signature_ARML", "Signature_Etat", "Signature_Region")
+    version = versions.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
+    assert version.kind_label == "signée" and versions.version_pdf(any_store, version.id) == signed
+    assert versions.list_versions(any_store, prae_id)[0].marked_at == version.marked_at

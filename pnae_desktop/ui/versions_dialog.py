@@ -5,6 +5,7 @@ services/versions.py, services/avenants.py and services/verify.py."""
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -32,6 +33,22 @@ from pnae_desktop.ui.diff_view import diff_html
 COLUMNS = ("N°", "Date", "État", "Champs signés", "Marquée par", "SHA-256 du PDF")
 
 
+def article_diff_html(before: str, after: str) -> str:
+    """An article's changed lines only (paragraphs, table rows), each with its word diff;
+    « … » stands for the unchanged lines between them."""
+    old, new = before.splitlines(), after.splitlines()
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            if not out or out[-1] != "…":
+                out.append("…")
+        elif tag == "replace" and i2 - i1 == j2 - j1:
+            out += [diff_html(a, b) for a, b in zip(old[i1:i2], new[j1:j2])]
+        else:
+            out += [diff_html(a, "") for a in old[i1:i2]] + [diff_html("", b) for b in new[j1:j2]]
+    return "<br>".join(out)
+
+
 def diff_page_html(status: versions.WorkingStatus) -> str:
     """The working version's differences with the signed one, for « Voir les différences »."""
     if status.signed is None:
@@ -46,7 +63,7 @@ def diff_page_html(status: versions.WorkingStatus) -> str:
         out.append(f"<h4>{title} ({len(changes)})</h4>")
         if kind == "article":
             for c in changes:
-                out.append(f"<p><b>{escape_markup(c.place)}</b><br>{diff_html(c.before, c.after)}</p>")
+                out.append(f"<p><b>{escape_markup(c.place)}</b><br>{article_diff_html(c.before, c.after)}</p>")
         else:
             rows = "".join(
                 f"<tr><td>{escape_markup(c.place)}</td><td>{escape_markup(c.before)}</td>"
