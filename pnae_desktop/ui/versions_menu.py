@@ -5,12 +5,15 @@ window by `install(window)` (ui/app.py). The banner, in the status bar on every 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import trust, versions
+
+if TYPE_CHECKING:
+    from pnae_desktop.services.versions import WorkingStatus
 
 
 class VersionsBanner(QLabel):
@@ -21,10 +24,12 @@ class VersionsBanner(QLabel):
         self.setOpenExternalLinks(False)
         self.linkActivated.connect(lambda _link: self.show_diff())
         self._subscribed: set[int] = set()
-        self.status: versions.WorkingStatus | None = None
+        self.status: WorkingStatus | None = None
         self.hide()
 
     def refresh(self, *_args) -> None:
+        from pnae_desktop.services import versions  # start-up: services load after the first paint
+
         prae_id = self.window_.current_prae_id
         if prae_id is None:
             self.status = None
@@ -81,6 +86,8 @@ def open_versions(window, *, modal: bool = True):
 
 
 def import_trust_root(window, path: str | None = None) -> Path | None:
+    from pnae_desktop.services import trust  # start-up: services load after the first paint
+
     if path is None:
         path, _ = QFileDialog.getOpenFileName(
             window, "Importer une racine de confiance", "", "Certificats (*.pem *.crt *.cer *.der)"
