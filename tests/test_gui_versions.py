@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import demo_page
 from pki import make_pki
-from PySide6.QtWidgets import QTextBrowser
+from PySide6.QtWidgets import QPushButton, QTextBrowser
 from versions_material import PASS, pdf_text, raise_2019_amount
 
 from pnae_desktop.exports.pdf.signing import sign_pdf
@@ -34,6 +34,9 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     (tmp_path / "signee.pdf").write_bytes(arml)
 
     assert window.findChild(type(window.actionVersions), "actionVersions").text() == "&Versions de la convention…"
+    window.go_to("prae")
+    for key in ("convention", "prae"):  # a « Versions… » button on both pages
+        assert window.page(key).findChild(QPushButton, "versionsButton").text() == "Versions…"
     dialog = VersionsDialog(window, prae_id)
     qtbot.addWidget(dialog)
     assert dialog.banner.text().startswith("Aucune version signée")
@@ -67,6 +70,8 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     diff.grab().save(str(tmp_path / "diff.png"))
     diff.close()
     window.grab().save(str(tmp_path / "window.png"))
+    window.go_to("convention")
+    window.grab().save(str(tmp_path / "convention.png"))
 
     avenant = dialog.prepare_avenant(str(tmp_path / "avenant.pdf"))
     assert avenant is not None and "Avenant n° 1" in pdf_text(avenant)

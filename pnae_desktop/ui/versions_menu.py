@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QBoxLayout, QFileDialog, QLabel, QLayout, QMessageBox, QPushButton, QWidget
 
 from pnae_desktop.errors import UserError
 
@@ -124,6 +124,39 @@ def install(window) -> None:
     window.versions_banner = VersionsBanner(window)
     window.statusBar().addPermanentWidget(window.versions_banner)
     window.navigation.currentRowChanged.connect(window.versions_banner.refresh)
+    window.navigation.currentRowChanged.connect(lambda _row: add_page_buttons(window))
+    add_page_buttons(window)
+
+
+def _layout_holding(layout: QLayout | None, widget: QWidget) -> QBoxLayout | None:
+    if layout is None:
+        return None
+    if isinstance(layout, QBoxLayout) and layout.indexOf(widget) >= 0:
+        return layout
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        found = _layout_holding(item.layout() if item is not None else None, widget)
+        if found is not None:
+            return found
+    return None
+
+
+def add_page_buttons(window) -> None:
+    """A « Versions… » button at the end of the PRAE name's row on the pages that show it (PRAE,
+    Convention CPO), once each page exists (pages are built on first visit)."""
+    for i in range(window.pages.count()):
+        page = window.pages.widget(i)
+        label = getattr(page, "praeLabel", None)
+        if not isinstance(label, QLabel) or page.findChild(QPushButton, "versionsButton") is not None:
+            continue
+        layout = _layout_holding(page.layout(), label)
+        if layout is None:
+            continue
+        button = QPushButton("Versions…", page)
+        button.setObjectName("versionsButton")
+        button.setToolTip("Versions signées de la convention, avenants, vérification d'un PDF signé")
+        button.clicked.connect(lambda: open_versions(window))
+        layout.addWidget(button)
 
 
 def _dialog_then(window, method: str) -> None:
