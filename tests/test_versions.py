@@ -182,3 +182,19 @@ def test_versions_keep_the_exact_bytes_on_sqlite_and_postgresql(material, any_st
     version = versions.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
     assert version.kind_label == "signée" and versions.version_pdf(any_store, version.id) == signed
     assert versions.list_versions(any_store, prae_id)[0].marked_at == version.marked_at
+
+
+def test_saving_a_version_never_targets_the_store_nor_replaces_silently(material, store, catalogue, tmp_path):
+    arml = material.sign(material.convention, "Signature_ARML")
+    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    before = file_sha(store.path)
+    with pytest.raises(UserError, match="données"):
+        versions.save_version_pdf(store, version.id, store.path, overwrite=True)
+    assert file_sha(store.path) == before
+    out = versions.save_version_pdf(store, version.id, tmp_path / "copie.pdf")
+    assert out.read_bytes() == arml
+    with pytest.raises(UserError, match="existe déjà"):
+        versions.save_version_pdf(store, version.id, out)
+    with pytest.raises(UserError):
+        avenants.prepare_avenant(store, material.prae_id, store.path, year=2019, overwrite=True, catalogue=catalogue)
+    assert file_sha(store.path) == before

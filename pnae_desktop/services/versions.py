@@ -12,9 +12,11 @@ import getpass
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import versions as dv
@@ -136,6 +138,24 @@ def version_pdf(store: Store, version_id: int) -> bytes:
         return bytes(_row(session, version_id).pdf)
 
 
+def save_version_pdf(store: Store, version_id: int, out: Path | str, *, overwrite: bool = False) -> Path:
+    """Write a version's signed PDF to `out`, the stored bytes exactly, atomically; refused
+    (French UserError, nothing written) for the store itself, a SQLite file, or an existing
+    file without `overwrite`."""
+    from pnae_desktop.exports.files import atomic_output  # start-up: on use only
+    from pnae_desktop.services.exports import french_os_error
+    from pnae_desktop.services.outputs import check_output
+
+    target = check_output(out, overwrite=overwrite, store_path=store.path)
+    data = version_pdf(store, version_id)
+    try:
+        with atomic_output(target) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire « {target} » : {french_os_error(exc)}. Rien n'a été écrit.") from None
+    return target
+
+
 def version_snapshot(store: Store, version_id: int) -> dict[str, Any]:
     with store.transaction() as session:
         return json.loads(_row(session, version_id).snapshot_json)
@@ -206,6 +226,25 @@ def mark_signed(
 
     fields = sorted({s.field for s in intact})
     kind = dv.KIND_SIGNED if {field_name_for(p) for p in expected} <= set(fields) else dv.KIND_PARTIAL
+    try:
+        return _insert(store, prae_id, kind, data, pdf, marks.fingerprint, report, fields, marked_by)
+    except IntegrityError:
+        raise _refuse("une autre version de ce PRAE vient d'être enregistrée en même temps ; réessayez") from None
+
+
+def _insert(
+    store: Store,
+    prae_id: int,
+    kind: str,
+    data: dict[str, Any],
+    pdf: bytes,
+    fingerprint: str,
+    report: Any,
+    fields: list[str],
+    marked_by: str | None,
+) -> VersionInfo:
+    from pnae_desktop.exports.pdf import convention_marks as marks_mod  # start-up: pypdf on use only
+
     with store.transaction() as session:
         number = (
             session.scalar(select(func.max(PraeVersionRow.number)).where(PraeVersionRow.prae_id == prae_id)) or 0
@@ -217,7 +256,7 @@ def mark_signed(
             snapshot_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
             pdf=bytes(pdf),
             pdf_sha256=marks_mod.sha256(pdf),
-            fingerprint=marks.fingerprint,
+            fingerprint=fingerprint,
             first_revision_sha256=report.first_signed_revision_sha256,
             signed_fields=json.dumps(fields),
             marked_by=(marked_by or marked_by_default())[:200],

@@ -150,6 +150,7 @@ class VersionsDialog(QDialog):
             cells = (str(v.number), v.date_label, v.kind_label, ", ".join(v.signed_fields), v.marked_by, v.pdf_sha256)
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()  # every text whole
         if self.found:
             self.table.selectRow(0)
         self.banner.setText(self.banner_text())
@@ -200,7 +201,8 @@ class VersionsDialog(QDialog):
         )
         return done
 
-    def save_pdf(self, path: str | None = None) -> Path | None:
+    def save_pdf(self, path: str | None = None, *, overwrite: bool = True) -> Path | None:
+        """`overwrite`: the file dialog has already asked before replacing a file."""
         version = self.selected()
         if version is None:
             return None
@@ -208,11 +210,10 @@ class VersionsDialog(QDialog):
         if not path:
             return None
         try:
-            Path(path).write_bytes(versions.version_pdf(self.store, version.id))
-        except OSError as exc:
-            self._warn(UserError(f"Impossible d'écrire « {path} » : {exc.strerror or exc}."))
+            return versions.save_version_pdf(self.store, version.id, path, overwrite=overwrite)
+        except UserError as exc:
+            self._warn(exc)
             return None
-        return Path(path)
 
     def show_diff(self, modal: bool = True) -> QDialog | None:
         if self.status is None:
