@@ -198,3 +198,19 @@ def test_saving_a_version_never_targets_the_store_nor_replaces_silently(material
     with pytest.raises(UserError):
         avenants.prepare_avenant(store, material.prae_id, store.path, year=2019, overwrite=True, catalogue=catalogue)
     assert file_sha(store.path) == before
+
+
+def test_replacing_the_prae_from_a_package_keeps_its_signed_versions(material, store, catalogue, tmp_path):
+    from pnae_desktop.services import package
+
+    arml = material.sign(material.convention, "Signature_ARML")
+    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    out = package.export_package(store, material.prae_id, tmp_path / "p.prae", app_version="0.1.0")
+    raise_2019_amount(store, catalogue, material.prae_id)
+    assert versions.working_status(store, material.prae_id, catalogue).modified
+    prae_id = package.import_package(store, out, mode="replace", store_path=store.path)
+    assert prae_id == material.prae_id
+    (kept,) = versions.list_versions(store, prae_id)
+    assert kept == version and versions.version_pdf(store, kept.id) == arml
+    status = versions.working_status(store, prae_id, catalogue)
+    assert not status.modified, status.diff.changes[:3]  # the package's working version

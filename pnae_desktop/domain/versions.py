@@ -75,20 +75,19 @@ _ACTION_FIELDS = {
 
 def _action_label(a: Mapping[str, Any]) -> str:
     code = a.get("pnae_action") or "régionale"
-    return f"Action {a.get('position', '?')} ({code}) « {a.get('title', '')} »"
+    position = a.get("position")
+    number = position + 1 if isinstance(position, int) else "?"
+    return f"Action {number} ({code}) « {a.get('title', '')} »"
 
 
 def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     out: list[Change] = []
     if old.get("title") != new.get("title"):
         out.append(Change("champ", "Intitulé du PRAE", _show(old.get("title")), _show(new.get("title"))))
-    before = {a["id"]: a for a in old.get("actions", [])}
-    after = {a["id"]: a for a in new.get("actions", [])}
-    for aid, a in after.items():
-        if aid not in before:
-            out.append(Change("champ", _action_label(a), "(absente)", "action ajoutée"))
-            continue
-        b = before[aid]
+    pairs, added, removed = _pair_actions(old.get("actions", []), new.get("actions", []))
+    for a in added:
+        out.append(Change("champ", _action_label(a), "(absente)", "action ajoutée"))
+    for b, a in pairs:
         for name, label in _ACTION_FIELDS.items():
             if b.get(name) != a.get(name):
                 out.append(Change("champ", f"{_action_label(a)} – {label}", _show(b.get(name)), _show(a.get(name))))
@@ -99,10 +98,39 @@ def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Chang
         for name, label in (("indicators", "Indicateurs"), ("objectives", "Objectifs"), ("calendar", "Étapes")):
             if b.get(name) != a.get(name):
                 out.append(Change("champ", f"{_action_label(a)} – {label}", "version signée", "modifiés"))
-    for aid, b in before.items():
-        if aid not in after:
-            out.append(Change("champ", _action_label(b), "action présente", "action supprimée"))
+    for b in removed:
+        out.append(Change("champ", _action_label(b), "action présente", "action supprimée"))
     return out
+
+
+Action = Mapping[str, Any]
+
+
+def _pair_actions(
+    old: list[Action], new: list[Action]
+) -> tuple[list[tuple[Action, Action]], list[Action], list[Action]]:
+    """(signed, working) pairs of the same action, then the added and the removed ones. The
+    same id first; then, for rows made again (a PRAE replaced from a package), the same PNAE
+    action, else the same title."""
+    before = {a["id"]: a for a in old}
+    pairs = [(before.pop(a["id"]), a) for a in new if a["id"] in before]
+    paired = {id(a) for _, a in pairs}
+    added: list[Action] = []
+    for a in (a for a in new if id(a) not in paired):
+        match = next(
+            (
+                b
+                for b in before.values()
+                if (a.get("pnae_action") and b.get("pnae_action") == a.get("pnae_action"))
+                or (not a.get("pnae_action") and not b.get("pnae_action") and b.get("title") == a.get("title"))
+            ),
+            None,
+        )
+        if match is None:
+            added.append(a)
+        else:
+            pairs.append((before.pop(match["id"]), a))
+    return pairs, added, list(before.values())
 
 
 def _by_key(rows: Iterable[Mapping[str, Any]], *names: str) -> dict[tuple[Any, ...], int]:
@@ -117,21 +145,34 @@ def _funder_names(budget: Mapping[str, Any]) -> dict[Any, str]:
     return {f["id"]: f["name"] for f in budget.get("funders", [])}
 
 
+def _named_funders(budget: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Financing by funder and year keyed by the funder's name (ids change when rows are made
+    again, a name does not)."""
+    names = _funder_names(budget)
+    rows = budget.get("totals", {}).get("financing_by_funder_year", [])
+    return [{**r, "funder": names.get(r.get("funder_id"), str(r.get("funder_id")))} for r in rows]
+
+
 def _amount_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Change]:
     out: list[Change] = []
     ot, nt = old.get("totals", {}), new.get("totals", {})
-    names = {**_funder_names(old), **_funder_names(new)}
-    tables: tuple[tuple[str, tuple[str, str], Callable[[tuple[Any, ...]], str]], ...] = (
-        ("full_by_axis_year", ("axis", "year"), lambda k: f"Coût complet – {axis_label(k[0])} – {k[1]}"),
-        ("direct_by_year_account", ("year", "account"), lambda k: f"Charges directes – compte {k[1]} – {k[0]}"),
+    tables: tuple[tuple[list[Any], list[Any], tuple[str, str], Callable[[tuple[Any, ...]], str]], ...] = (
         (
-            "financing_by_funder_year",
-            ("funder_id", "year"),
-            lambda k: f"Financement – {names.get(k[0], k[0])} – {k[1]}",
+            ot.get("full_by_axis_year", []),
+            nt.get("full_by_axis_year", []),
+            ("axis", "year"),
+            lambda k: f"Coût complet – {axis_label(k[0])} – {k[1]}",
         ),
+        (
+            ot.get("direct_by_year_account", []),
+            nt.get("direct_by_year_account", []),
+            ("year", "account"),
+            lambda k: f"Charges directes – compte {k[1]} – {k[0]}",
+        ),
+        (_named_funders(old), _named_funders(new), ("funder", "year"), lambda k: f"Financement – {k[0]} – {k[1]}"),
     )
-    for table, keys, label in tables:
-        before, after = _by_key(ot.get(table, []), *keys), _by_key(nt.get(table, []), *keys)
+    for old_rows, new_rows, keys, label in tables:
+        before, after = _by_key(old_rows, *keys), _by_key(new_rows, *keys)
         for key in sorted(set(before) | set(after), key=lambda k: tuple(str(p) for p in k)):
             was, now = before.get(key, 0), after.get(key, 0)
             if was != now:

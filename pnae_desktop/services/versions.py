@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from pnae_desktop.catalogue.model import Catalogue
@@ -274,3 +274,17 @@ def working_status(store: Store, prae_id: int, catalogue: Catalogue | None = Non
     old = version_snapshot(store, signed.id)
     new = snapshot_dict(store, prae_id, catalogue)
     return WorkingStatus(signed, dv.diff_snapshots(old, new), dv.article4(old, new))
+
+
+def detach_versions(session: Any, prae_id: int) -> list[dict[str, Any]]:
+    """The PRAE's versions as plain column values, read before a package replaces the PRAE
+    (deleting its row takes its versions with it): see :func:`reattach_versions`."""
+    table = PraeVersionRow.__table__
+    return [dict(r) for r in session.execute(select(table).where(table.c.prae_id == prae_id)).mappings()]
+
+
+def reattach_versions(session: Any, prae_id: int, kept: list[dict[str, Any]]) -> None:
+    """Put the versions kept by :func:`detach_versions` back, unchanged, on the replacing PRAE:
+    a signed version outlives a replace (the working version is what a package brings)."""
+    if kept:
+        session.execute(insert(PraeVersionRow), [{**row, "prae_id": prae_id} for row in kept])
