@@ -180,6 +180,29 @@ class TestPKI:
         self.issued[common_name] = path
         return path
 
+    def timestamp_authority(self, common_name: str = "PNAE Test TSA") -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+        """A time-stamping authority's certificate (extended key usage timeStamping, critical)
+        and key, issued by the intermediate CA."""
+        key = _key()
+        now = _now()
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(_name(common_name))
+            .issuer_name(self.ca_cert.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=730))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(self.ca_key.public_key()),
+                critical=False,
+            )
+            .sign(self.ca_key, hashes.SHA256())
+        )
+        return cert, key
+
 
 def make_pki(tmp_path: Path) -> TestPKI:
     """A fresh root CA « PNAE Test Root » and intermediate « PNAE Test CA » in tmp_path/pki."""

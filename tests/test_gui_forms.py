@@ -27,6 +27,7 @@ VIEWS = {
     "new_prae_dialog.ui": ("new_prae_dialog", "NewPraeDialog"),
     "placeholder_page.ui": ("placeholder_page", "PlaceholderPage"),
     "prae_page.ui": ("prae_page", "PraePage"),
+    "sign_dialog.ui": ("sign_dialog", "SignDialog"),
     "text_field.ui": ("fiche_editor", "TextFieldBlock"),
 }
 CUSTOM = {"SheetView": SheetView, "ArticleEditor": ArticleEditor}

@@ -12,6 +12,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.pdf.signing import read_signatures, sign_pdf
 from pnae_desktop.services import demo
 from pnae_desktop.services import exports as export_services
@@ -129,3 +130,172 @@ def test_content_appended_after_a_signature_is_reported(convention, pki, arml_p1
     writer.write(out)
     (sig,) = read_signatures(out.getvalue(), [pki.root_pem]).signatures
     assert sig.intact and not sig.covers_whole_document and sig.modified_after
+
+
+# ------------------------------------------------------------------------------ refusals
+
+
+def refusal(pdf: bytes, **kwargs) -> str:
+    kwargs.setdefault("field", "Signature_ARML")
+    kwargs.setdefault("passphrase", b"secret")
+    with pytest.raises(ValidationError) as caught:
+        sign_pdf(pdf, **kwargs)
+    return str(caught.value)
+
+
+def test_signing_a_field_already_signed_is_refused(convention, arml_p12):
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    message = refusal(signed, pkcs12=arml_p12)
+    assert "« Signature_ARML » est déjà signé" in message
+    assert "Signature_Etat" in message and "Signature_Region" in message
+
+
+def test_an_unknown_field_is_refused_listing_the_available_ones(convention, arml_p12):
+    message = refusal(convention, field="Signature_Prefet", pkcs12=arml_p12)
+    assert "pas de champ de signature « Signature_Prefet »" in message
+    for name in FIELDS:
+        assert name in message
+
+
+def test_an_expired_certificate_is_refused(convention, pki):
+    message = refusal(convention, pkcs12=pki.issue("Ancien Président", expired=True).read_bytes())
+    assert "Ancien Président" in message and "a expiré le" in message
+
+
+def test_a_wrong_passphrase_is_refused(convention, arml_p12):
+    message = refusal(convention, pkcs12=arml_p12, passphrase=b"mauvais")
+    assert "Mot de passe incorrect" in message
+
+
+def test_a_pkcs12_without_private_key_is_refused(convention, pki):
+    from pki import make_pkcs12_without_key
+
+    message = refusal(convention, pkcs12=make_pkcs12_without_key(pki).read_bytes())
+    assert "pas de clé privée" in message
+
+
+def test_a_certificate_not_meant_to_sign_is_refused(convention, pki):
+    message = refusal(convention, pkcs12=pki.issue("Chiffrement Seul", signing_usage=False).read_bytes())
+    assert "pas prévu pour signer" in message
+
+
+def test_a_file_that_is_not_a_pkcs12_is_refused(convention):
+    message = refusal(convention, pkcs12=b"-----BEGIN CERTIFICATE-----\nxx\n")
+    assert "PKCS#12" in message
+
+
+@pytest.mark.parametrize("cut", [0.5, 0.9])
+def test_a_truncated_pdf_is_refused_for_signing_and_reading(convention, arml_p12, cut):
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    for pdf in (convention[: int(len(convention) * cut)], signed[: int(len(signed) * cut)]):
+        with pytest.raises(ValidationError) as caught:
+            read_signatures(pdf)
+        assert "illisible" in str(caught.value) or "tronqué" in str(caught.value)
+        assert "illisible" in refusal(pdf, pkcs12=arml_p12) or "tronqué" in refusal(pdf, pkcs12=arml_p12)
+
+
+def test_a_file_that_is_not_a_pdf_is_refused(arml_p12):
+    with pytest.raises(ValidationError, match="n'est pas un PDF"):
+        read_signatures(b"PK\x03\x04 not a pdf")
+    assert "n'est pas un PDF" in refusal(b"hello", pkcs12=arml_p12)
+
+
+# ------------------------------------------------------------------------------ timestamp
+
+
+def test_with_a_timestamp_server_the_signature_is_b_t(convention, pki, arml_p12):
+    from tsa import serve_tsa
+
+    with serve_tsa(pki) as url:
+        signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret", timestamp_url=url)
+    (sig,) = read_signatures(signed, [pki.root_pem]).signatures
+    assert sig.level == "B-T" and sig.intact and sig.trusted
+    status = pyhanko_statuses(signed, pki.root_pem)["Signature_ARML"]
+    assert status.timestamp_validity is not None and status.timestamp_validity.intact
+    assert status.timestamp_validity.trusted
+
+
+def test_an_unreachable_timestamp_server_signs_nothing(convention, arml_p12):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    message = refusal(convention, pkcs12=arml_p12, timestamp_url=f"http://127.0.0.1:{port}/tsa")
+    assert "Horodatage impossible" in message
+    assert "adresse" in refusal(convention, pkcs12=arml_p12, timestamp_url="ftp://x").lower()
+
+
+# ------------------------------------------------------------------------------ later changes
+
+
+def _update(signed: bytes, change) -> bytes:
+    """`signed` with one incremental update made by `change(writer, first_page_ref)`."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+    change(writer, writer.root["/Pages"]["/Kids"][0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _overwrite_page_content(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    content_ref = page_ref.get_object().raw_get("/Contents")
+    stream = generic.StreamObject(stream_data=b"BT /F1 24 Tf 100 700 Td (Montant : 1 000 000 EUR) Tj ET")
+    writer.mark_update(content_ref)
+    writer.objects[(content_ref.generation, content_ref.idnum)] = stream  # same object number, new bytes
+
+
+def _replace_page_content(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    page = page_ref.get_object()
+    page[generic.NameObject("/Contents")] = writer.add_object(generic.StreamObject(stream_data=b"BT ET"))
+    writer.update_container(page)
+
+
+def _add_note(writer, page_ref):
+    from pyhanko.pdf_utils import generic
+
+    page = page_ref.get_object()
+    note = generic.DictionaryObject(
+        {
+            generic.NameObject("/Type"): generic.NameObject("/Annot"),
+            generic.NameObject("/Subtype"): generic.NameObject("/FreeText"),
+            generic.NameObject("/Rect"): generic.ArrayObject([generic.NumberObject(v) for v in (50, 50, 300, 80)]),
+            generic.NameObject("/Contents"): generic.TextStringObject("Montant rectifié"),
+        }
+    )
+    annots = page.get("/Annots") or generic.ArrayObject()
+    annots.append(writer.add_object(note))
+    page[generic.NameObject("/Annots")] = annots
+    writer.update_container(page)
+
+
+@pytest.mark.parametrize(
+    "change", [_overwrite_page_content, _replace_page_content, _add_note], ids=lambda f: f.__name__
+)
+def test_changes_after_signing_other_than_signatures_are_reported(convention, pki, arml_p12, change):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    changed = _update(signed, change)
+    (sig,) = read_signatures(changed, [pki.root_pem]).signatures
+    assert sig.intact and not sig.covers_whole_document and sig.modified_after
+    assert any("modifié après" in n for n in sig.notes)
+    # pyHanko's own difference analysis sees more than a form filling too
+    level = pyhanko_statuses(changed, pki.root_pem)["Signature_ARML"].modification_level
+    assert level in (ModificationLevel.ANNOTATIONS, ModificationLevel.OTHER)
+
+
+def test_a_second_signature_is_a_form_filling_for_pyhanko_too(convention, pki, arml_p12):
+    from pyhanko.sign.diff_analysis import ModificationLevel
+
+    first = sign_pdf(convention, field="Signature_ARML", pkcs12=arml_p12, passphrase=b"secret")
+    second = sign_pdf(first, field="Signature_Region", pkcs12=arml_p12, passphrase=b"secret")
+    statuses = pyhanko_statuses(second, pki.root_pem)
+    assert statuses["Signature_ARML"].modification_level == ModificationLevel.FORM_FILLING
+    assert not read_signatures(second, [pki.root_pem]).signatures[0].modified_after

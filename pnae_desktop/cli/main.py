@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal
 
 from pnae_desktop import __version__
+from pnae_desktop.cli import sign_command
 from pnae_desktop.errors import UserError
 
 if TYPE_CHECKING:
@@ -117,6 +118,8 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
+
+    sign_command.add_sign_parser(sub, store)
 
     from pnae_desktop.cli import versions_cmds  # start-up: only when the sub-commands are built
 
@@ -320,6 +323,7 @@ COMMANDS = {
     "check": cmd_check,
     "import-budget": cmd_import_budget,
     "package": cmd_package,
+    "sign": sign_command.cmd_sign,
     "versions": _versions_command("versions"),
     "mark-signed": _versions_command("mark_signed"),
     "verify": _versions_command("verify"),

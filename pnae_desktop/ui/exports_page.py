@@ -48,6 +48,7 @@ class ExportsPageForm(Form):
     cancelButton: QPushButton
     openFileButton: QPushButton
     openFolderButton: QPushButton
+    signButton: QPushButton
     checksList: QListWidget
     progress: QProgressBar
     resultLabel: QLabel
@@ -77,6 +78,7 @@ class ExportsPage(ExportsPageForm, QWidget):
         self.exportButton.clicked.connect(self.export)
         self.openFileButton.clicked.connect(self.open_file)
         self.openFolderButton.clicked.connect(self.open_folder)
+        self.signButton.clicked.connect(self.open_sign_dialog)
         self.openFileButton.setEnabled(False)
         self.openFolderButton.setEnabled(False)
         self.progress.hide()
@@ -335,3 +337,16 @@ class ExportsPage(ExportsPageForm, QWidget):
     def open_folder(self) -> None:
         if self.last_outputs:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_outputs[0].parent)))
+
+    def open_sign_dialog(self):
+        """« Signer la convention… » on the convention last exported (else the one named in the
+        convention's path field, if it exists); the outcome is shown under the buttons."""
+        from pnae_desktop.ui.sign_dialog import SignDialog  # start-up: pyHanko-backed, on use only
+
+        exported = [p for p in self.last_outputs if p.suffix.lower() == ".pdf" and p.exists()]
+        named = Path(self.conventionPath.text().strip() or ".")
+        pdf = exported[0] if exported else named if named.is_file() else None
+        dialog = SignDialog(self, pdf, store_path=self.store.path if self.prae_id is not None else None)
+        dialog.accepted.connect(lambda: self.resultLabel.setText(dialog.summary().replace("\n", " ")))
+        dialog.open()
+        return dialog

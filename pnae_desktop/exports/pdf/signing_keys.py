@@ -68,7 +68,6 @@ def load_pkcs12_signer(
     """A pyHanko signer from PKCS#12 bytes, and the certificate's common name; a French
     ValidationError for unreadable data, a wrong passphrase, no key, or an unfit certificate."""
     from cryptography.hazmat.primitives.serialization import pkcs12 as pyca_pkcs12  # start-up
-    from pyhanko.sign.signers import SimpleSigner  # start-up: pyHanko on use only
 
     if not pkcs12 or pkcs12[:1] != b"\x30":
         raise ValidationError(f"Le {where} n'est pas un certificat PKCS#12 (.p12 / .pfx) lisible.", field="certificat")
@@ -89,20 +88,61 @@ def load_pkcs12_signer(
         raise ValidationError(
             f"Le {where} n'est pas un certificat PKCS#12 (.p12 / .pfx) lisible.", field="certificat"
         ) from None
-    if cert is None:
-        raise ValidationError(f"Le {where} ne contient aucun certificat.", field="certificat")
     if key is None:
         raise ValidationError(
             f"Le {where} ne contient pas de clé privée (certificat seul) : il ne permet pas de "
             "signer. Exportez le certificat avec sa clé privée.",
             field="certificat",
         )
+    if cert is None:
+        raise ValidationError(f"Le {where} ne contient aucun certificat.", field="certificat")
     check_certificate(cert, now=now, where=where)
     try:
-        signer = SimpleSigner.load_pkcs12_data(pkcs12, other_certs=(), passphrase=passphrase or None)
-    except ValueError:
+        signer = _loaded_key_signer(key, cert, _chain)
+    except (ValueError, TypeError):
         raise ValidationError(f"Le {where} ne peut pas servir à signer.", field="certificat") from None
     return signer, certificate_name(cert)
+
+
+def _loaded_key_signer(key: Any, cert: pyca_x509.Certificate, chain: list[pyca_x509.Certificate]) -> Signer:
+    """pyHanko's SimpleSigner over a key already decrypted: SimpleSigner.load_pkcs12_data would
+    decrypt the PKCS#12 a second time (~75 ms of key derivation) and sign_raw reloads and
+    re-validates the RSA key on every call (~70 ms, twice: the size estimate and the signature)."""
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa  # start-up: on use only
+    from pyhanko.keys.internal import (
+        translate_pyca_cryptography_cert_to_asn1,
+        translate_pyca_cryptography_key_to_asn1,
+    )
+    from pyhanko.sign.signers import SimpleSigner  # start-up: pyHanko on use only
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class LoadedKeySigner(SimpleSigner):
+        async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+            if dry_run and isinstance(key, rsa.RSAPrivateKey):
+                return bytes(key.key_size // 8)  # only its size matters for the estimate
+            return self.sign_raw(data, digest_algorithm)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algo = mechanism.signature_algo
+            except ValueError:
+                algo = mechanism["algorithm"].native
+            hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+            if algo == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+                return key.sign(data, padding.PKCS1v15(), hash_algo)
+            if algo == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+                return key.sign(data, ec.ECDSA(hash_algo))
+            return super().sign_raw(data, digest_algorithm)  # other mechanisms: pyHanko's own path
+
+    registry = SimpleCertificateStore()
+    registry.register_multiple([translate_pyca_cryptography_cert_to_asn1(c) for c in chain])
+    return LoadedKeySigner(
+        signing_cert=translate_pyca_cryptography_cert_to_asn1(cert),
+        signing_key=translate_pyca_cryptography_key_to_asn1(key),
+        cert_registry=registry,
+    )
 
 
 def load_pkcs11_signer(
@@ -134,7 +174,10 @@ def load_pkcs11_signer(
         raise ValidationError(_pkcs11_message(exc, library, token_label), field="pkcs11") from None
     try:
         signer = ph11.PKCS11Signer(
-            session, key_label=key_label, cert_label=cert_label or key_label, use_raw_mechanism=False
+            session,
+            key_label=key_label,
+            cert_label=cert_label or key_label,
+            other_certs_to_pull=None,  # every certificate on the token: the chain the card carries
         )
         asn1_cert = signer.signing_cert
     except Exception:  # noqa: BLE001
