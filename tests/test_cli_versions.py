@@ -85,3 +85,45 @@ def test_mark_signed_verify_and_avenant_from_the_command_line(material, tmp_path
     assert code == 0 and "Avenant financier annuel – année 2019" in " ".join(pdf_text(yearly).split())
     code, _, err = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
     assert code == 2 and "existe déjà" in err  # never overwritten without --force
+
+
+def test_the_whole_life_through_the_command_line(material, tmp_path, capsys, catalogue, monkeypatch):
+    """Export, sign (the app's `sign`), mark signed, two more signatures, verify, change the
+    2019 amounts, export avenant n° 1: every step a command."""
+    db = str(material.store_copy(tmp_path))
+    prae = str(material.prae_id)
+    monkeypatch.setenv("PNAE_PKCS12_PASSPHRASE", "secret")
+    p12 = {}
+    for field, data in material.p12.items():
+        p12[field] = tmp_path / f"{field}.p12"
+        p12[field].write_bytes(data)
+    conv = tmp_path / "convention.pdf"
+    assert run(capsys, "export", "convention", "--db", db, "--prae", prae, "--out", str(conv))[0] == 0
+    code, _, err = run(
+        capsys, "sign", "--db", db, "--prae", prae, "--pdf", str(conv), "--out", str(tmp_path / "s1.pdf"),
+        "--pkcs12", str(p12["Signature_ARML"]), "--field", "Signature_ARML",
+    )  # fmt: skip
+    assert code == 0, err
+    assert run(capsys, "mark-signed", "--db", db, "--prae", prae, str(tmp_path / "s1.pdf"))[0] == 0
+    for i, field in enumerate(("Signature_Etat", "Signature_Region"), start=2):
+        code, _, err = run(
+            capsys, "sign", "--db", db, "--prae", prae, "--pdf", str(tmp_path / f"s{i - 1}.pdf"),
+            "--out", str(tmp_path / f"s{i}.pdf"), "--pkcs12", str(p12[field]), "--field", field,
+        )  # fmt: skip
+        assert code == 0, err
+    trust = str(material.pki.root_path)
+    code, out, _ = run(capsys, "verify", "--db", db, "--prae", prae, str(tmp_path / "s3.pdf"), "--trust", trust)
+    assert code == 0 and "version signée n° 1" in out and out.count("intacte") == 3, out
+    assert run(capsys, "export", "convention", "--db", db, "--prae", prae, "--out", str(tmp_path / "again.pdf"))[0] == 0
+    from versions_material import raise_2019_amount
+
+    from pnae_desktop.store.database import open_store
+
+    store = open_store(db)
+    try:
+        raise_2019_amount(store, catalogue, material.prae_id)
+    finally:
+        store.close()
+    avenant = tmp_path / "avenant-1.pdf"
+    code, out, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
+    assert code == 0 and "Avenant n° 1" in pdf_text(avenant)
