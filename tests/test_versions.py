@@ -112,7 +112,10 @@ def test_edit_2019_then_avenant_1_prints_the_new_amounts_and_articles(material, 
     new_total = status.diff.of_kind("article")[0].after.split("évalué à ")[1].split(" (")[0]
     assert new_total.replace("\u202f", " ").replace("\u00a0", " ") in text  # the new total, in full
     cout = next(c for c in status.diff.of_kind("article") if c.key == "cout")
-    assert "L'article 4 – Conditions de détermination du coût du programme d'actions est ainsi rédigé" in text
+    assert (
+        "L'article 4 « Conditions de détermination du coût du programme d'actions » de la convention est ainsi rédigé :"
+        in text
+    )
     for sentence in ("Les coûts éligibles sont l'ensemble des coûts", "dans la limite de 15 % du coût annuel"):
         assert sentence in cout.after and sentence in text
     pages = raw.count("\f")

@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
-from pnae_desktop.domain.convention import Block, RenderedArticle, RenderedConvention
+from pnae_desktop.domain.convention import Block, RenderedArticle, RenderedConvention, article_label
 from pnae_desktop.domain.convention import Paragraph as TextBlock
 from pnae_desktop.domain.convention import Table as TableBlock
 from pnae_desktop.exports.files import atomic_output
@@ -99,7 +99,7 @@ def _modified(data: AvenantData) -> list[RenderedArticle]:
 def _article_ref(rendered: RenderedConvention, key: str) -> str:
     for a in rendered.articles:
         if a.key == key:
-            return f"l'article {a.number}"
+            return f"l'{article_label(a.number)}"
     return "l'article relatif aux avenants"
 
 
@@ -164,7 +164,13 @@ def _body(data: AvenantData) -> list[Flowable]:
                 f"Article {number} – Modification de {_article_ref(data.rendered, article.key)}", st.article, level=0
             )
         )
-        out.append(para(f"L'{article.heading[0].lower()}{article.heading[1:]} est ainsi rédigé :", st.body))
+        out.append(
+            para(
+                f"{_article_ref(data.rendered, article.key).capitalize()} « {article.title} » de la "
+                "convention est ainsi rédigé :",
+                st.body,
+            )
+        )
         blocks: list[Block] = list(article.blocks)
         for b in blocks:
             out += block_flowables(b)
