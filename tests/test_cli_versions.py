@@ -128,3 +128,16 @@ def test_the_whole_life_through_the_command_line(material, tmp_path, capsys, cat
     avenant = tmp_path / "avenant-1.pdf"
     code, out, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
     assert code == 0 and "Avenant n° 1" in pdf_text(avenant)
+
+
+def test_received_files_that_are_no_pdf_are_refused_before_reading(material, tmp_path, capsys):
+    db = str(material.store_copy(tmp_path))
+    before = file_sha(tmp_path / "store.sqlite")
+    huge = tmp_path / "énorme.pdf"
+    with huge.open("wb") as f:
+        f.truncate(201 * 1024 * 1024)  # sparse: no disk used
+    for target, message in ((huge, "trop pour une convention"), (tmp_path, "est un dossier")):
+        for command in ("mark-signed", "verify"):
+            code, _, err = run(capsys, command, "--db", db, "--prae", str(material.prae_id), str(target))
+            assert code == 2 and message in err and "Traceback" not in err
+    assert file_sha(tmp_path / "store.sqlite") == before

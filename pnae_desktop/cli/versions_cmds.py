@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from pnae_desktop.errors import UserError
 
@@ -33,10 +32,9 @@ def add_commands(sub: argparse._SubParsersAction, store: argparse.ArgumentParser
 
 
 def _read_pdf(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise UserError(f"Impossible de lire « {path} » : {exc.strerror or exc}.") from None
+    from pnae_desktop.services.versions import read_pdf_file  # start-up: each command imports its own modules
+
+    return read_pdf_file(path)
 
 
 def cmd_versions(args: argparse.Namespace, opened) -> int:

@@ -27,6 +27,27 @@ from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import PraeVersionRow
 
 MARKED_BY_ENV = "PNAE_USER_NAME"
+MAX_PDF_BYTES = 200 * 1024 * 1024  # a convention with its annexes weighs a few megabytes
+
+
+def read_pdf_file(path: Path | str) -> bytes:
+    """A received PDF's bytes; a French UserError naming the file when it is missing,
+    unreadable, a folder or bigger than any convention (checked before reading it)."""
+    from pnae_desktop.services.exports import french_os_error  # start-up: on use only
+
+    where = Path(path)
+    try:
+        size = where.stat().st_size
+        if where.is_dir():
+            raise UserError(f"« {where} » est un dossier, pas un PDF.")
+        if size > MAX_PDF_BYTES:
+            raise UserError(
+                f"« {where} » pèse {size // (1024 * 1024)} Mo : trop pour une convention "
+                f"(au plus {MAX_PDF_BYTES // (1024 * 1024)} Mo) ; il n'a pas été lu."
+            )
+        return where.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Impossible de lire « {where} » : {french_os_error(exc)}.") from None
 
 
 @dataclass(frozen=True)

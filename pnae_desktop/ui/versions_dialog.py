@@ -187,11 +187,7 @@ class VersionsDialog(QDialog):
         if not path:
             return None
         try:
-            data = Path(path).read_bytes()
-            done = versions.mark_signed(self.store, self.prae_id, data)
-        except OSError as exc:
-            self._warn(UserError(f"Impossible de lire « {path} » : {exc.strerror or exc}."))
-            return None
+            done = versions.mark_signed(self.store, self.prae_id, versions.read_pdf_file(path))
         except UserError as exc:
             self._warn(exc)
             return None
@@ -267,11 +263,7 @@ def verify_and_show(
 ) -> verify.VerifyReport | None:
     """Verify the PDF at `path` against the imported trust roots and show the report."""
     try:
-        data = Path(path).read_bytes()
-        report = verify.verify(store, prae_id, data, trust.trust_roots())
-    except OSError as exc:
-        QMessageBox.warning(parent, "Vérification", f"Impossible de lire « {path} » : {exc.strerror or exc}.")
-        return None
+        report = verify.verify(store, prae_id, versions.read_pdf_file(path), trust.trust_roots())
     except UserError as exc:
         QMessageBox.warning(parent, "Vérification", str(exc))
         return None
