@@ -76,6 +76,8 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     avenant = dialog.prepare_avenant(str(tmp_path / "avenant.pdf"))
     assert avenant is not None and "Avenant n° 1" in pdf_text(avenant)
     assert "Avenant n° 1 écrit" in watchdog.messages[-1]
+    annual = dialog.prepare_annual(str(tmp_path / "avenant-2019.pdf"), year=2019)
+    assert annual is not None and "Avenant financier annuel – année 2019" in " ".join(pdf_text(annual).split())
 
     # Returned with the État's signature too: verified against the imported root.
     versions_menu.import_trust_root(window, str(pki.root_path))
@@ -85,4 +87,9 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     assert report is not None and report.ok and report.version_number == 1
     assert all(s.trusted for s in report.signatures)
     assert "Vérification réussie." in dialog.property("last_report")
+    tampered = bytearray(returned)
+    tampered[len(exported.read_bytes()) // 2] ^= 1
+    (tmp_path / "altere.pdf").write_bytes(bytes(tampered))
+    bad = dialog.verify_pdf(str(tmp_path / "altere.pdf"), modal=False)
+    assert bad is not None and not bad.ok and "Vérification ÉCHOUÉE." in dialog.property("last_report")
     dialog.grab().save(str(tmp_path / "versions.png"))
