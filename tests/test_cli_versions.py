@@ -77,8 +77,9 @@ def test_mark_signed_verify_and_avenant_from_the_command_line(material, tmp_path
     code, out, _ = run(capsys, "versions", "--db", db, "--prae", prae)
     assert "modifié depuis la version signée du" in out and "Coût complet – axe 1 – 2019" in out
     avenant = tmp_path / "avenant.pdf"
-    code, out, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
+    code, out, err = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
     assert code == 0 and "un avenant est nécessaire" in out
+    assert "Attention : la convention de travail n'est pas prête" in err  # 2019 charges no longer financed
     assert "Avenant n° 1" in pdf_text(avenant)
     yearly = tmp_path / "avenant-2019.pdf"
     code, _, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--year", "2019", "--out", str(yearly))

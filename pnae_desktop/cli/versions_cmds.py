@@ -95,10 +95,17 @@ def cmd_verify(args: argparse.Namespace, opened) -> int:
 
 
 def cmd_export_avenant(args: argparse.Namespace, opened) -> int:
-    from pnae_desktop.services import avenants  # start-up: each command imports its own modules
+    from pnae_desktop.services import (
+        avenants,  # start-up: each command imports its own modules
+        exports,
+        versions,
+    )
 
     with opened(args) as store:
         done = avenants.prepare_avenant(store, args.prae, args.out, year=args.year, overwrite=args.force)
+        check = exports.preflight(store, args.prae, versions.catalogue_of(store, args.prae), "convention")
+    for problem in check.errors:  # the avenant is written anyway: it shows the working version
+        print(f"Attention : la convention de travail n'est pas prête : {problem}", file=sys.stderr)
     if done.year is None:
         print(done.plan.article4.summary())
     print(done.path)
