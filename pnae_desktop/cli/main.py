@@ -86,10 +86,11 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     sub.add_parser("check", parents=[store], help="vérifier l'intégrité d'un fichier de données")
 
     export = sub.add_parser("export", parents=[store], help="exporter la convention, le PRAE ou le budget")
-    export.add_argument("document", choices=("convention", "prae", "budget"))
+    export.add_argument("document", choices=("convention", "prae", "budget", "avenant"))
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
     export.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    export.add_argument("--year", metavar="ANNÉE", type=int, help="avenant financier annuel de cette année")
 
     imp = sub.add_parser(
         "import-budget",
@@ -119,6 +120,10 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     show.add_argument("--format", choices=("json", "text"), default="text")
 
     sign_command.add_sign_parser(sub, store)
+
+    from pnae_desktop.cli import versions_cmds  # start-up: only when the sub-commands are built
+
+    versions_cmds.add_commands(sub, store)
 
 
 def _store_path(args: argparse.Namespace) -> Path:
@@ -275,6 +280,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pnae_desktop.services import exports, outputs, praes  # start-up: each command imports its own modules
 
+    if args.document == "avenant":
+        return _versions_command("export_avenant")(args)
+
     with _opened(args) as store:
         # Refused before any work: the open store, a SQLite file, an existing file without --force.
         outputs.check_output(args.out, overwrite=True, store_path=store.path)
@@ -295,6 +303,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _versions_command(name: str):
+    """A command of cli/versions_cmds.py, given the store opener."""
+
+    def run(args: argparse.Namespace) -> int:
+        from pnae_desktop.cli import versions_cmds  # start-up: each command imports its own modules
+
+        return getattr(versions_cmds, f"cmd_{name}")(args, _opened)
+
+    return run
+
+
 COMMANDS = {
     "catalogue": cmd_catalogue,
     "demo": cmd_demo,
@@ -305,6 +324,9 @@ COMMANDS = {
     "import-budget": cmd_import_budget,
     "package": cmd_package,
     "sign": sign_command.cmd_sign,
+    "versions": _versions_command("versions"),
+    "mark-signed": _versions_command("mark_signed"),
+    "verify": _versions_command("verify"),
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -339,3 +340,26 @@ class ConventionRow(Base):
     template_key: Mapped[str] = mapped_column(String(50))
     settings_json: Mapped[str] = mapped_column(Text)
     articles_json: Mapped[str] = mapped_column(Text)
+
+
+class PraeVersionRow(Base):
+    """A signed version of a PRAE's convention, frozen: its snapshot (PRAE, budget, convention
+    as JSON), the exact signed PDF and its SHA-256, when and by whom it was marked. Rows are
+    only ever inserted (services/versions.py has no update); the PRAE rows stay the working
+    version."""
+
+    __tablename__ = "prae_versions"
+    __table_args__ = (UniqueConstraint("prae_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))  # "signee" | "signee_partiellement"
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the convention text's, printed on its pages
+    first_revision_sha256: Mapped[str] = mapped_column(String(64))
+    signed_fields: Mapped[str] = mapped_column(Text)  # JSON list of the signed fields' names
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    marked_by: Mapped[str] = mapped_column(String(200))

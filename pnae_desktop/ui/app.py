@@ -222,6 +222,9 @@ def run_gui(
     from pnae_desktop.ui.main_window import MainWindow
 
     window = MainWindow(workspace)
+    from pnae_desktop.ui import versions_menu  # start-up: off the path to the first paint
+
+    versions_menu.install(window)  # « Signatures » menu and the signed-version banner
     window.show()
     splash.close(window)
     QTimer.singleShot(0, install_window_icon)

@@ -475,3 +475,7 @@ def export(
         out_path,
         meta=convention_meta(rendered, detail, app_version),
     )
+
+
+# The signatories' grid with their boxes, shared with the avenant (exports/pdf/avenant.py).
+signature_grid = _signature_grid

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from pnae_desktop import faults
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.exports.package import FUNDER_REF, Documents, PackageError, read_documents
+from pnae_desktop.services import versions
 from pnae_desktop.services.convention import settings_to_dict
 from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
@@ -186,8 +187,10 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
     """Write the plan; `old`: the (id, title, created_at) of the PRAE it replaces, or None."""
     now = utcnow()
     prae_id = created_at = None
+    kept_versions: list[dict[str, Any]] = []
     if old is not None:
         prae_id, created_at = old[0], old[2]
+        kept_versions = versions.detach_versions(session, prae_id)  # signed versions outlive a replace
         session.execute(delete(PraeRow).where(PraeRow.id == prae_id))  # the database cascades
         faults.checkpoint("package.after_delete")
     prae = PraeRow(
@@ -222,6 +225,8 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
     if plan.settings is not None and plan.state is not None:
         session.add(_convention_row(prae.id, plan, funders))
     session.flush()
+    if old is not None:
+        versions.reattach_versions(session, prae.id, kept_versions)
     return prae.id
 
 

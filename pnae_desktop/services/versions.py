@@ -1,0 +1,311 @@
+"""Signed versions of a PRAE's convention: freezing the working version when a signed PDF of
+it comes back, listing the versions, giving back their PDFs byte for byte, and comparing the
+working version with the last signed one.
+
+A version is only ever inserted: this module has no function that changes or deletes one
+(a PRAE's deletion takes its versions with it). The PRAE rows stay the working version.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from pnae_desktop.catalogue.model import Catalogue
+from pnae_desktop.domain import versions as dv
+from pnae_desktop.errors import UserError
+from pnae_desktop.services import praes
+from pnae_desktop.services.snapshot import load_snapshot
+from pnae_desktop.store.database import Store
+from pnae_desktop.store.models import PraeVersionRow
+
+MARKED_BY_ENV = "PNAE_USER_NAME"
+MAX_PDF_BYTES = 200 * 1024 * 1024  # a convention with its annexes weighs a few megabytes
+
+
+def read_pdf_file(path: Path | str) -> bytes:
+    """A received PDF's bytes; a French UserError naming the file when it is missing,
+    unreadable, a folder or bigger than any convention (checked before reading it)."""
+    from pnae_desktop.services.exports import french_os_error  # start-up: on use only
+
+    where = Path(path)
+    try:
+        size = where.stat().st_size
+        if where.is_dir():
+            raise UserError(f"« {where} » est un dossier, pas un PDF.")
+        if size > MAX_PDF_BYTES:
+            raise UserError(
+                f"« {where} » pèse {size // (1024 * 1024)} Mo : trop pour une convention "
+                f"(au plus {MAX_PDF_BYTES // (1024 * 1024)} Mo) ; il n'a pas été lu."
+            )
+        return where.read_bytes()
+    except OSError as exc:
+        raise UserError(f"Impossible de lire « {where} » : {french_os_error(exc)}.") from None
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    prae_id: int
+    number: int
+    kind: str
+    pdf_sha256: str
+    fingerprint: str
+    first_revision_sha256: str
+    signed_fields: tuple[str, ...]
+    marked_at: datetime
+    marked_by: str
+
+    @property
+    def kind_label(self) -> str:
+        return dv.KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def date_label(self) -> str:
+        return self.marked_at.astimezone().strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class WorkingStatus:
+    """The working version against the last signed one (None: never signed)."""
+
+    signed: VersionInfo | None
+    diff: dv.VersionDiff
+    article4: dv.Article4 | None
+
+    @property
+    def modified(self) -> bool:
+        return self.signed is not None and not self.diff.empty
+
+    def banner(self) -> str:
+        if self.signed is None:
+            return ""
+        if self.diff.empty:
+            return f"Identique à la version signée du {self.signed.date_label} (n° {self.signed.number})."
+        return f"modifié depuis la version signée du {self.signed.date_label} (n° {self.signed.number})"
+
+
+def catalogue_of(store: Store, prae_id: int) -> Catalogue:
+    from pnae_desktop.catalogue.loader import shipped_catalogues  # start-up: jsonschema, on use only
+
+    return shipped_catalogues().get(praes.catalogue_edition(store, prae_id))
+
+
+def snapshot_dict(store: Store, prae_id: int, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """The PRAE, its budget and its convention as `show --format json` prints them, plus the
+    convention's signature date: what a version freezes."""
+    from pnae_desktop.exports import serialize  # start-up: on use only
+    from pnae_desktop.services import convention
+
+    catalogue = catalogue or catalogue_of(store, prae_id)
+    with store.transaction():
+        snap = load_snapshot(store, prae_id, catalogue)
+        settings = convention.get_settings(store, prae_id, catalogue, detail=snap.detail)
+    assert snap.convention is not None
+    data: dict[str, Any] = {"prae": serialize.prae_to_dict(snap.detail)}
+    data["budget"] = serialize.budget_to_dict(snap.budget, snap.totals)
+    data["convention"] = convention.convention_to_dict(*snap.convention)
+    data["convention"]["signature_date"] = settings.signature.date.isoformat() if settings.signature.date else None
+    data["convention"]["signature_place"] = settings.signature.place
+    return data
+
+
+def _info(row: PraeVersionRow) -> VersionInfo:
+    return VersionInfo(
+        row.id,
+        row.prae_id,
+        row.number,
+        row.kind,
+        row.pdf_sha256,
+        row.fingerprint,
+        row.first_revision_sha256,
+        tuple(json.loads(row.signed_fields)),
+        row.marked_at,
+        row.marked_by,
+    )
+
+
+def list_versions(store: Store, prae_id: int) -> list[VersionInfo]:
+    """The PRAE's signed versions, oldest first."""
+    with store.transaction() as session:
+        rows = session.scalars(
+            select(PraeVersionRow).where(PraeVersionRow.prae_id == prae_id).order_by(PraeVersionRow.number)
+        )
+        return [_info(r) for r in rows]
+
+
+def latest(store: Store, prae_id: int) -> VersionInfo | None:
+    found = list_versions(store, prae_id)
+    return found[-1] if found else None
+
+
+def _row(session: Any, version_id: int) -> PraeVersionRow:
+    row = session.get(PraeVersionRow, version_id)
+    if row is None:
+        raise UserError(f"Version introuvable : n° {version_id}.")
+    return row
+
+
+def version_pdf(store: Store, version_id: int) -> bytes:
+    """The signed PDF exactly as it was marked (same bytes, same SHA-256)."""
+    with store.transaction() as session:
+        return bytes(_row(session, version_id).pdf)
+
+
+def save_version_pdf(store: Store, version_id: int, out: Path | str, *, overwrite: bool = False) -> Path:
+    """Write a version's signed PDF to `out`, the stored bytes exactly, atomically; refused
+    (French UserError, nothing written) for the store itself, a SQLite file, or an existing
+    file without `overwrite`."""
+    from pnae_desktop.exports.files import atomic_output  # start-up: on use only
+    from pnae_desktop.services.exports import french_os_error
+    from pnae_desktop.services.outputs import check_output
+
+    target = check_output(out, overwrite=overwrite, store_path=store.path)
+    data = version_pdf(store, version_id)
+    try:
+        with atomic_output(target) as tmp:
+            tmp.write_bytes(data)
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire « {target} » : {french_os_error(exc)}. Rien n'a été écrit.") from None
+    return target
+
+
+def version_snapshot(store: Store, version_id: int) -> dict[str, Any]:
+    with store.transaction() as session:
+        return json.loads(_row(session, version_id).snapshot_json)
+
+
+def marked_by_default() -> str:
+    import os  # start-up: on use only
+
+    name = os.environ.get(MARKED_BY_ENV, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no user name in this environment
+        return "inconnu"
+
+
+def _refuse(reason: str) -> UserError:
+    return UserError(f"Ce PDF ne peut pas être marqué comme signé : {reason}. Rien n'a été enregistré.")
+
+
+def mark_signed(
+    store: Store,
+    prae_id: int,
+    pdf: bytes,
+    *,
+    catalogue: Catalogue | None = None,
+    marked_by: str | None = None,
+) -> VersionInfo:
+    """Freeze the working version as signed version n° N+1 with `pdf`'s exact bytes.
+
+    Refused (UserError, nothing written) unless the PDF is a readable convention whose printed
+    fingerprint is the working version's and which holds at least one intact signature."""
+    from pnae_desktop.exports.pdf import convention_marks as marks_mod  # start-up: pypdf on use only
+    from pnae_desktop.exports.pdf import signing  # start-up: pyHanko on use only
+    from pnae_desktop.exports.pdf.signature_fields import field_name_for  # start-up: as above
+
+    catalogue = catalogue or catalogue_of(store, prae_id)
+    try:
+        report = signing.read_signatures(pdf)
+    except UserError as exc:
+        raise _refuse(str(exc).rstrip(".")) from None
+    if any(not s.intact for s in report.signatures):
+        raise _refuse("une de ses signatures n'est pas intacte (document modifié après signature)")
+    try:
+        marks = marks_mod.read_marks(pdf)
+    except marks_mod.UnreadablePdf as exc:
+        raise _refuse(str(exc)) from None
+    if marks.avenant_number is not None:
+        raise _refuse(f"c'est l'avenant n° {marks.avenant_number}, pas la convention")
+    if marks.fingerprint is None:
+        raise _refuse("ce n'est pas une convention exportée par PNAE Desktop (aucune empreinte imprimée)")
+    data = snapshot_dict(store, prae_id, catalogue)
+    working = data["convention"]["fingerprint"]
+    if marks.fingerprint != working:
+        raise _refuse(
+            f"son empreinte ({marks.fingerprint[:12]}…) n'est pas celle de la version de travail "
+            f"de ce PRAE ({working[:12]}…) : c'est une autre convention ou une version antérieure"
+        )
+    if not marks.on_every_page:
+        raise _refuse("l'empreinte n'apparaît pas au pied de chaque page")
+    intact = [s for s in report.signatures if s.intact]
+    if not intact:
+        raise _refuse("il ne contient aucune signature intacte")
+    if not report.first_signed_revision_sha256:
+        raise _refuse("sa première révision signée est introuvable")
+    expected = {s["party"] for s in data["convention"]["signatures"]}
+
+    fields = sorted({s.field for s in intact})
+    kind = dv.KIND_SIGNED if {field_name_for(p) for p in expected} <= set(fields) else dv.KIND_PARTIAL
+    try:
+        return _insert(store, prae_id, kind, data, pdf, marks.fingerprint, report, fields, marked_by)
+    except IntegrityError:
+        raise _refuse("une autre version de ce PRAE vient d'être enregistrée en même temps ; réessayez") from None
+
+
+def _insert(
+    store: Store,
+    prae_id: int,
+    kind: str,
+    data: dict[str, Any],
+    pdf: bytes,
+    fingerprint: str,
+    report: Any,
+    fields: list[str],
+    marked_by: str | None,
+) -> VersionInfo:
+    from pnae_desktop.exports.pdf import convention_marks as marks_mod  # start-up: pypdf on use only
+
+    with store.transaction() as session:
+        number = (
+            session.scalar(select(func.max(PraeVersionRow.number)).where(PraeVersionRow.prae_id == prae_id)) or 0
+        ) + 1
+        row = PraeVersionRow(
+            prae_id=prae_id,
+            number=number,
+            kind=kind,
+            snapshot_json=json.dumps(data, ensure_ascii=False, sort_keys=True),
+            pdf=bytes(pdf),
+            pdf_sha256=marks_mod.sha256(pdf),
+            fingerprint=fingerprint,
+            first_revision_sha256=report.first_signed_revision_sha256,
+            signed_fields=json.dumps(fields),
+            marked_by=(marked_by or marked_by_default())[:200],
+        )
+        session.add(row)
+        session.flush()
+        return _info(row)
+
+
+def working_status(store: Store, prae_id: int, catalogue: Catalogue | None = None) -> WorkingStatus:
+    """The working version against the last signed one: the diff and article 4's rule."""
+    signed = latest(store, prae_id)
+    if signed is None:
+        return WorkingStatus(None, dv.VersionDiff(()), None)
+    old = version_snapshot(store, signed.id)
+    new = snapshot_dict(store, prae_id, catalogue)
+    return WorkingStatus(signed, dv.diff_snapshots(old, new), dv.article4(old, new))
+
+
+def detach_versions(session: Any, prae_id: int) -> list[dict[str, Any]]:
+    """The PRAE's versions as plain column values, read before a package replaces the PRAE
+    (deleting its row takes its versions with it): see :func:`reattach_versions`."""
+    table = PraeVersionRow.__table__
+    return [dict(r) for r in session.execute(select(table).where(table.c.prae_id == prae_id)).mappings()]
+
+
+def reattach_versions(session: Any, prae_id: int, kept: list[dict[str, Any]]) -> None:
+    """Put the versions kept by :func:`detach_versions` back, unchanged, on the replacing PRAE:
+    a signed version outlives a replace (the working version is what a package brings)."""
+    if kept:
+        session.execute(insert(PraeVersionRow), [{**row, "prae_id": prae_id} for row in kept])

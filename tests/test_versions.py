@@ -1,0 +1,219 @@
+"""Signed versions through the real services: mark a signed convention, edit the working
+version (the 2019 amounts), prepare avenant n° 1 and read it back, verify PDFs that come back
+(two signatures, tampered, foreign, truncated). Real SQLite stores, real PDFs signed with the
+local test CA and read back with pdftotext / pypdf."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from versions_material import file_sha, make_material, pdf_text, raise_2019_amount
+
+from pnae_desktop.errors import UserError
+from pnae_desktop.exports.pdf.signing import read_signatures
+from pnae_desktop.services import avenants, verify, versions
+from pnae_desktop.store.database import open_store
+
+
+@pytest.fixture(scope="module")
+def material(tmp_path_factory, catalogue):
+    return make_material(tmp_path_factory.mktemp("versions"), catalogue)
+
+
+@pytest.fixture
+def store(material, tmp_path):
+    s = open_store(material.store_copy(tmp_path))
+    yield s
+    s.close()
+
+
+def test_mark_signed_freezes_the_working_version_and_gives_back_the_same_bytes(material, store, catalogue):
+    arml = material.sign(material.convention, "Signature_ARML")
+    first = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue, marked_by="Marie")
+    assert (first.number, first.kind_label, first.signed_fields, first.marked_by) == (
+        1,
+        "signée partiellement",
+        ("Signature_ARML",),
+        "Marie",
+    )
+    assert versions.version_pdf(store, first.id) == arml
+    assert first.pdf_sha256 == hashlib.sha256(arml).hexdigest()
+    assert first.first_revision_sha256 == read_signatures(arml).first_signed_revision_sha256
+    # The two other parties sign in turn: a second version, « signée ».
+    all_three = material.sign(arml, "Signature_Etat", "Signature_Region")
+    second = versions.mark_signed(store, material.prae_id, all_three, catalogue=catalogue)
+    assert (second.number, second.kind_label) == (2, "signée")
+    assert [v.number for v in versions.list_versions(store, material.prae_id)] == [1, 2]
+    frozen = versions.version_snapshot(store, second.id)
+    assert (
+        frozen["convention"]["fingerprint"]
+        == versions.snapshot_dict(store, material.prae_id)["convention"]["fingerprint"]
+    )
+    assert not versions.working_status(store, material.prae_id, catalogue).modified
+    # Nothing in the service changes a version: only inserting and reading.
+    assert not [n for n in dir(versions) if n.startswith(("update", "set_", "delete", "remove", "edit"))]
+
+
+@pytest.mark.parametrize(
+    "case, expected",
+    [
+        ("unsigned", "aucune signature intacte"),
+        ("foreign", "n'est pas celle de la version de travail"),
+        ("truncated", "tronqué"),
+        ("tampered", "intacte"),
+        ("not_pdf", "n'est pas un PDF"),
+    ],
+)
+def test_bad_pdfs_are_refused_in_french_and_the_store_is_unchanged(material, tmp_path, catalogue, case, expected):
+    path = material.store_copy(tmp_path)
+    before = file_sha(path)
+    signed = material.sign(material.convention, "Signature_ARML")
+    pdf = {
+        "unsigned": material.convention,
+        "foreign": material.sign(material.other_convention, "Signature_ARML"),
+        "truncated": signed[: len(signed) // 2],
+        "tampered": bytes(b ^ 1 if i == len(material.convention) // 2 else b for i, b in enumerate(signed)),
+        "not_pdf": b"PK\x03\x04 not a pdf",
+    }[case]
+    store = open_store(path)
+    try:
+        with pytest.raises(UserError) as error:
+            versions.mark_signed(store, material.prae_id, pdf, catalogue=catalogue)
+        assert versions.list_versions(store, material.prae_id) == []
+    finally:
+        store.close()
+    message = str(error.value)
+    assert message.startswith("Ce PDF ne peut pas être marqué comme signé") and "Rien n'a été enregistré" in message
+    assert expected in message
+    assert file_sha(path) == before
+
+
+def test_edit_2019_then_avenant_1_prints_the_new_amounts_and_articles(material, store, catalogue, tmp_path):
+    versions.mark_signed(
+        store, material.prae_id, material.sign(material.convention, "Signature_ARML"), catalogue=catalogue
+    )
+    raise_2019_amount(store, catalogue, material.prae_id)
+    status = versions.working_status(store, material.prae_id, catalogue)
+    assert status.modified and status.banner().startswith("modifié depuis la version signée du ")
+    assert status.diff.amount_years == (2019,)
+    assert set(status.diff.article_keys) == {"cout", "contribution"}
+    assert status.article4 is not None and status.article4.avenant_required  # +50 000 € on 279 609 €
+    axis1 = next(c for c in status.diff.of_kind("montant") if c.place == "Coût complet – axe 1 – 2019")
+
+    out = avenants.prepare_avenant(store, material.prae_id, tmp_path / "avenant.pdf", catalogue=catalogue)
+    raw = pdf_text(out.path)
+    text = " ".join(raw.split())  # lines joined: sentences and amounts are whole
+    assert "Avenant n° 1" in text and "à la convention pluriannuelle d'objectifs du 15 juin 2018" in text
+    assert "Vu la convention pluriannuelle d'objectifs du 15 juin 2018" in text
+    assert "un avenant est nécessaire" in text
+    assert axis1.after.replace("\u202f", " ").replace("\u00a0", " ") in text  # « 217 041,33 € »
+    new_total = status.diff.of_kind("article")[0].after.split("évalué à ")[1].split(" (")[0]
+    assert new_total.replace("\u202f", " ").replace("\u00a0", " ") in text  # the new total, in full
+    cout = next(c for c in status.diff.of_kind("article") if c.key == "cout")
+    assert (
+        "L'article 4 « Conditions de détermination du coût du programme d'actions » de la convention est ainsi rédigé :"
+        in text
+    )
+    for sentence in ("Les coûts éligibles sont l'ensemble des coûts", "dans la limite de 15 % du coût annuel"):
+        assert sentence in cout.after and sentence in text
+    pages = raw.count("\f")
+    assert all(f"page {n} / {pages}" in text for n in range(1, pages + 1))
+    fingerprint = re.search(r"Empreinte du texte de l'avenant \(SHA-256\) :\s*([0-9a-f]{64})", text).group(1)
+    assert text.count(fingerprint[:12]) >= pages  # the footer of every page, and in full
+    assert read_signatures(out.path.read_bytes()).empty_fields == [
+        "Signature_Etat",
+        "Signature_Region",
+        "Signature_ARML",
+    ]
+
+    annual = avenants.prepare_avenant(store, material.prae_id, tmp_path / "a2019.pdf", year=2019, catalogue=catalogue)
+    yearly = " ".join(pdf_text(annual.path).split())
+    assert "confirment les montants de l'année 2019" in yearly and "Avenant financier annuel – année 2019" in yearly
+    assert axis1.after.replace("\u202f", " ").replace("\u00a0", " ") in yearly
+    assert "346 995,39" not in yearly  # axis 1's 2018 amount: other years are left out
+
+
+def test_no_avenant_before_a_signed_version_and_nothing_written(material, store, catalogue, tmp_path):
+    with pytest.raises(UserError, match="Aucune version signée"):
+        avenants.prepare_avenant(store, material.prae_id, tmp_path / "a.pdf", catalogue=catalogue)
+    assert not (tmp_path / "a.pdf").exists()
+
+
+def test_verify_two_signatures_and_what_is_not_a_version(material, store, catalogue):
+    root = material.pki.root_pem
+    arml = material.sign(material.convention, "Signature_ARML")
+    # Before marking: the working version, signed.
+    report = verify.verify(store, material.prae_id, arml, [root], catalogue=catalogue)
+    assert report.ok and report.matched == "version de travail"
+    versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    raise_2019_amount(store, catalogue, material.prae_id)  # the working version moves on
+    two_more = material.sign(arml, "Signature_Etat", "Signature_Region")
+    report = verify.verify(store, material.prae_id, two_more, [root], catalogue=catalogue)
+    assert report.ok and report.exit_code == 0 and report.version_number == 1
+    assert [s.field for s in report.signatures] == ["Signature_ARML", "Signature_Etat", "Signature_Region"]
+    assert all(s.intact and s.trusted and not s.modified_after for s in report.signatures)
+    assert report.signatures[-1].covers_whole_document and report.signatures[-1].signer == "Catherine Roussel"
+    lines = "\n".join(report.lines())
+    assert "version signée n° 1" in lines and "Vérification réussie." in lines
+    # Untrusted: reported, fails only when asked.
+    untrusted = verify.verify(store, material.prae_id, two_more, [], catalogue=catalogue)
+    assert untrusted.ok and "certificat non reconnu" in "\n".join(untrusted.lines())
+    assert verify.verify(store, material.prae_id, two_more, [], True, catalogue=catalogue).exit_code == 1
+    # One flipped byte in the signed content.
+    tampered = bytearray(two_more)
+    tampered[len(material.convention) // 2] ^= 1
+    bad = verify.verify(store, material.prae_id, bytes(tampered), [root], catalogue=catalogue)
+    assert not bad.ok and bad.exit_code == 1 and "n'est pas intacte" in "\n".join(bad.lines())
+    # Another PRAE's convention, and this PRAE's unsigned convention of before the edit.
+    foreign = verify.verify(store, material.prae_id, material.other_convention, [root], catalogue=catalogue)
+    assert not foreign.ok and "aucune des versions de ce PRAE" in "\n".join(foreign.lines())
+    with pytest.raises(verify.UnreadableInput, match="PDF illisible"):
+        verify.verify(store, material.prae_id, two_more[:5000], [root], catalogue=catalogue)
+
+
+def test_versions_keep_the_exact_bytes_on_sqlite_and_postgresql(material, any_store, catalogue):
+    from pnae_desktop.services import demo
+    from pnae_desktop.services import exports as export_services
+
+    prae_id = demo.create_demo(any_store, catalogue)
+    out = export_services.export(
+        any_store, prae_id, catalogue, "convention", material.folder / f"pg-{any_store.dialect}.pdf", force=True
+    )
+    signed = material.sign(out.read_bytes(), "Signature_ARML", "Signature_Etat", "Signature_Region")
+    version = versions.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
+    assert version.kind_label == "signée" and versions.version_pdf(any_store, version.id) == signed
+    assert versions.list_versions(any_store, prae_id)[0].marked_at == version.marked_at
+
+
+def test_saving_a_version_never_targets_the_store_nor_replaces_silently(material, store, catalogue, tmp_path):
+    arml = material.sign(material.convention, "Signature_ARML")
+    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    before = file_sha(store.path)
+    with pytest.raises(UserError, match="données"):
+        versions.save_version_pdf(store, version.id, store.path, overwrite=True)
+    assert file_sha(store.path) == before
+    out = versions.save_version_pdf(store, version.id, tmp_path / "copie.pdf")
+    assert out.read_bytes() == arml
+    with pytest.raises(UserError, match="existe déjà"):
+        versions.save_version_pdf(store, version.id, out)
+    with pytest.raises(UserError):
+        avenants.prepare_avenant(store, material.prae_id, store.path, year=2019, overwrite=True, catalogue=catalogue)
+    assert file_sha(store.path) == before
+
+
+def test_replacing_the_prae_from_a_package_keeps_its_signed_versions(material, store, catalogue, tmp_path):
+    from pnae_desktop.services import package
+
+    arml = material.sign(material.convention, "Signature_ARML")
+    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    out = package.export_package(store, material.prae_id, tmp_path / "p.prae", app_version="0.1.0")
+    raise_2019_amount(store, catalogue, material.prae_id)
+    assert versions.working_status(store, material.prae_id, catalogue).modified
+    prae_id = package.import_package(store, out, mode="replace", store_path=store.path)
+    assert prae_id == material.prae_id
+    (kept,) = versions.list_versions(store, prae_id)
+    assert kept == version and versions.version_pdf(store, kept.id) == arml
+    status = versions.working_status(store, prae_id, catalogue)
+    assert not status.modified, status.diff.changes[:3]  # the package's working version
