@@ -304,7 +304,7 @@ def set_realised_charges(
 
 def _check_line(prae: PraeRow, year: int, account: str, label: str, cents: int, source: str, where: str) -> None:
     _year(prae, year, where)
-    if not account.isdigit() or not 2 <= len(account) <= 20:
+    if not (account.isascii() and account.isdigit()) or not 2 <= len(account) <= 20:
         raise ValidationError(f"{where} : compte « {account} » invalide (des chiffres, 2 au moins).")
     _line_text(label, where)
     _amount(cents, where)
