@@ -57,6 +57,7 @@ class FecFile:
     separator: str = "\t"
     variant: str = "Debit/Credit"
     lines: int = 0  # data lines read
+    balance_lines: int = 0  # lines on classes 1-5: checked for the balance, not kept in `entries`
     debit_cents: int = 0
     credit_cents: int = 0
 
@@ -224,6 +225,9 @@ def read_fec(data: bytes) -> FecFile:
             balance[1] += credit
         total_debit += debit
         total_credit += credit
+        if account[0] in "12345":  # balance sheet accounts: they count in the balance, never in the import
+            out.balance_lines += 1
+            continue
         entries.append(
             Entry(
                 line_no,
