@@ -260,6 +260,8 @@ def test_variants_read_the_same_entries():
         )
     )
     crlf = read_fec(_fec(*lines).replace(b"\n", b"\r\n"))
+    tab_in_label = read_fec(_fec(*(line.replace("\t", "|").replace("Achat", "A\tB") for line in lines), sep="|"))
+    assert tab_in_label.errors[0] == "Ligne 2 : caractère de contrôle dans la ligne (fichier abîmé ?)."
     for variant in (pipe, bom, point, sens, crlf, latin):
         assert not variant.errors, variant.errors
         assert [(e.account, e.debit_cents, e.credit_cents) for e in variant.entries] == [("625100", 10000, 0)]
