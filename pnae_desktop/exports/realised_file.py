@@ -21,8 +21,8 @@ from typing import Any
 from pnae_desktop.domain.money import MAX_LINE_CENTS
 from pnae_desktop.domain.realised_import import RealisedRow
 from pnae_desktop.errors import UserError
-from pnae_desktop.text import control_character
 from pnae_desktop.exports.fec import decode
+from pnae_desktop.text import control_character
 
 ALIASES = {
     "action": "action",
