@@ -26,6 +26,7 @@ from pnae_desktop.services import versions
 from pnae_desktop.services.convention import settings_to_dict
 from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
+from pnae_desktop.services.package.followup_import import write_followup
 from pnae_desktop.services.package.plan import Plan
 from pnae_desktop.store.backup import backup_now
 from pnae_desktop.store.database import Store
@@ -168,7 +169,7 @@ def import_package(
                 plan.uid = new_uid()
                 plan.title = plan.title[: 300 - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
                 existing = None
-            prae_id = _write(session, plan, existing)
+            prae_id = _write(store, session, plan, existing)
             faults.checkpoint("package.before_commit")
             return prae_id
     except SQLAlchemyError as exc:
@@ -183,7 +184,7 @@ def import_package(
 # -- the rows ------------------------------------------------------------------------------------
 
 
-def _write(session: Session, plan: Plan, old: Any) -> int:
+def _write(store: Store, session: Session, plan: Plan, old: Any) -> int:
     """Write the plan; `old`: the (id, title, created_at) of the PRAE it replaces, or None."""
     now = utcnow()
     prae_id = created_at = None
@@ -227,6 +228,8 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
     session.flush()
     if old is not None:
         versions.reattach_versions(session, prae.id, kept_versions)
+    if plan.followup is not None:
+        write_followup(store, prae.id, plan.followup, [a.id for a in actions], [f.id for f in funders])
     return prae.id
 
 
