@@ -85,10 +85,11 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     sub.add_parser("check", parents=[store], help="vérifier l'intégrité d'un fichier de données")
 
     export = sub.add_parser("export", parents=[store], help="exporter la convention, le PRAE ou le budget")
-    export.add_argument("document", choices=("convention", "prae", "budget"))
+    export.add_argument("document", choices=("convention", "prae", "budget", "compte-rendu", "bilan", "evaluation"))
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
     export.add_argument("--force", action="store_true", help=_FORCE_HELP)
+    export.add_argument("--year", metavar="ANNÉE", type=int, help="année du compte rendu ou du bilan (suivi)")
 
     imp = sub.add_parser(
         "import-budget",
@@ -272,6 +273,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from pnae_desktop.services import exports, outputs, praes  # start-up: each command imports its own modules
 
+    if args.document in ("compte-rendu", "bilan", "evaluation"):  # the follow-up documents
+        return export_followup(args)
+
     with _opened(args) as store:
         # Refused before any work: the open store, a SQLite file, an existing file without --force.
         outputs.check_output(args.out, overwrite=True, store_path=store.path)
@@ -288,6 +292,20 @@ def cmd_export(args: argparse.Namespace) -> int:
                 print(f"- {error}", file=sys.stderr)
             return 3
         out = exports.export(store, args.prae, catalogue, args.document, args.out, force=True, overwrite=args.force)
+    print(out)
+    return 0
+
+
+def export_followup(args: argparse.Namespace) -> int:
+    """`export compte-rendu|bilan|evaluation`: refusals (a year outside the PRAE, nothing
+    realised, a wrong file type) are UserErrors (exit 2), nothing written."""
+    from pnae_desktop.services import followup_exports, praes  # start-up: each command imports its own modules
+
+    with _opened(args) as store:
+        catalogue = _catalogues().get(praes.get_prae(store, args.prae).summary.catalogue_edition)
+        out = followup_exports.export_followup(
+            store, args.prae, catalogue, args.document, args.out, year=args.year, overwrite=args.force
+        )
     print(out)
     return 0
 

@@ -196,14 +196,14 @@ def _qualitative(ws: Worksheet, data: FollowupData, year: int) -> None:
 def _attestation(ws: Worksheet, data: FollowupData, year: int, fingerprint: str) -> None:
     org = data.detail.organisation
     _setup(ws, [100], "Attestation", org.name)
-    who = org.representative_name or "……………………"
+    who = org.representative_name or "(nom et prénom)"
     quality = org.representative_title or "représentant(e) légal(e)"
     for line in (
         "",
         f"Je soussigné(e), {who}, {quality} de {org.name}, certifie exactes les informations "
         f"du présent compte rendu financier de l'exercice {year}.",
         "",
-        "Fait à ……………………, le ……………………",
+        "Fait à ______________________________, le ____________________",
         "",
         "Signature du représentant légal et cachet :",
         "",

@@ -191,7 +191,7 @@ def _attestation(
 ) -> list[Flowable]:
     st = styles()
     org = data.detail.organisation
-    who = org.representative_name or "……………………………………"
+    who = org.representative_name or "(nom et prénom)"
     quality = org.representative_title or "représentant(e) légal(e)"
     block: list[Flowable] = [
         Heading("Attestation", st.article, level=0),
@@ -201,7 +201,7 @@ def _attestation(
             "conformité aux documents comptables de l'association.",
             st.body,
         ),
-        para("Fait à ……………………………, le ……………………………", st.body_left),
+        para("Fait à ______________________________, le ____________________", st.body_left),
         Spacer(1, 3 * mm),
         para(f"Pour {org.name},", st.body_left),
         SignatureArea(FRAME_WIDTH / 2, 34 * mm, SIGNATURE_FIELD, "Signature – ARML", registry),

@@ -1,0 +1,196 @@
+"""The follow-up documents, exported from a real store whose realised 2018 year was written
+through the follow-up edits: the compte rendu financier (PDF read back, xlsx recalculated by
+LibreOffice), the bilan annuel and the évaluation finale; their figures agree to the cent; the
+CLI exports them and refuses, in French and writing nothing, what it cannot export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from followup_docs_data import YEAR, realised_demo
+from pypdf import PdfReader
+
+from pnae_desktop.domain.followup import year_gaps
+from pnae_desktop.domain.followup_report import axis_execution, compte_rendu
+from pnae_desktop.domain.money import format_amount
+from pnae_desktop.exports import libreoffice
+from pnae_desktop.exports.pdf.followup_common import GAP_HEADER, pct_text, signed_money
+from pnae_desktop.exports.pdf.signature_fields import list_signature_fields
+from pnae_desktop.services import followup_exports
+from pnae_desktop.services.snapshot import load_snapshot
+from pnae_desktop.store.database import open_store
+from pnae_desktop.text import fold
+
+
+def squeeze(text: str) -> str:
+    """Text without spaces or line breaks (a wrapped cell still matches its data)."""
+    return "".join(fold(text).split()).replace("\u00a0", "").replace("\u202f", "")
+
+
+def pages(path: Path) -> list[str]:
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext absent : installer poppler-utils (voir .ci/system-packages)")
+    out = subprocess.run([tool, "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True)
+    return [p for p in out.stdout.split("\f") if p.strip()]
+
+
+@pytest.fixture(scope="module")
+def realised(tmp_path_factory, catalogue):
+    folder = tmp_path_factory.mktemp("suivi")
+    path, prae_id = realised_demo(folder, catalogue)
+    store = open_store(path)
+    snap = load_snapshot(store, prae_id, catalogue, convention=False)
+    out = {}
+    for name, document, year in (
+        ("cr.pdf", "compte-rendu", YEAR),
+        ("cr.xlsx", "compte-rendu", YEAR),
+        ("bilan.pdf", "bilan", YEAR),
+        ("evaluation.pdf", "evaluation", None),
+    ):
+        out[name] = followup_exports.export_followup(store, prae_id, catalogue, document, folder / name, year=year)
+    store.close()
+    cr = compte_rendu(snap.detail, snap.budget, snap.totals, snap.followup, YEAR)
+    return snap, cr, out, path, prae_id
+
+
+def test_the_figures_add_up_to_the_cent(realised):
+    snap, cr, _, _, _ = realised
+    gaps = year_gaps(snap.budget, snap.followup, YEAR)
+    assert (cr.direct.forecast_cents, cr.direct.realised_cents) == (
+        gaps.forecast_total_cents,
+        gaps.realised_total_cents,
+    )
+    assert cr.charges_total.realised_cents == sum(x.realised_cents for x in cr.charges) + cr.indirect.realised_cents
+    assert cr.indirect.realised_cents == sum(r for _, _, r in cr.share.by_action)  # shared out whole
+    axes = axis_execution(snap.detail, snap.budget, snap.followup, YEAR)
+    assert sum(f for _, f, _ in axes) == gaps.forecast_total_cents
+    assert sum(r for _, _, r in axes) == gaps.realised_total_cents
+    assert cr.products_total.realised_cents == sum(f.amount_cents for f in snap.followup.financing if f.year == YEAR)
+    assert cr.contributions_charges.realised_cents == 240_000
+    assert any(x.key == "charge:68" and x.realised_cents == 123_456 for x in cr.charges)
+
+
+def test_compte_rendu_pdf_follows_the_cerfa_and_is_signable(realised):
+    snap, cr, out, _, _ = realised
+    text = pages(out["cr.pdf"])
+    whole = "\n".join(text)
+    for heading in (
+        "1. Bilan qualitatif de l'action réalisée",
+        "2. Tableau de synthèse",
+        "3. Charges indirectes réparties",
+        "4. Explication des écarts",
+        "5. Contributions volontaires en nature",
+        "Attestation",
+    ):
+        assert squeeze(heading) in squeeze(whole), heading
+    assert "Prévu Réalisé Écart Écart (%)" in whole.replace("\u00a0", " ")
+    assert GAP_HEADER[:3] == ["Prévu", "Réalisé", "Écart"]
+    for line in (cr.direct, cr.charges_total, cr.products_total, cr.charges_with_contributions):
+        row = (
+            f"{format_amount(line.forecast_cents)} {format_amount(line.realised_cents)} {signed_money(line.gap_cents)}"
+        )
+        assert squeeze(line.label + row) in squeeze(whole), line.label
+    assert squeeze(pct_text(cr.charges_total.gap_pct)) in squeeze(whole)
+    assert squeeze("Report d'un séminaire à l'année suivante") in squeeze(whole)
+    assert squeeze(cr.share.rule) in squeeze(whole)
+    for action in snap.detail.actions:  # every title whole, never cut
+        assert squeeze(action.title) in squeeze(whole), action.title
+    assert "…" not in whole
+    fields = list_signature_fields(out["cr.pdf"])
+    assert [(f.name, f.signed, f.page_index) for f in fields] == [("Signature_ARML", False, len(text) - 1)]
+    footer = PdfReader(out["cr.pdf"]).metadata
+    assert footer is not None and footer.title.startswith(f"Compte rendu financier {YEAR}")
+    short = whole.split("Empreinte numérique du document (SHA-256) :")[1].split()[0][:12]
+    assert all(short in page and f"page {i} / {len(text)}" in page for i, page in enumerate(text, start=1))
+
+
+def test_compte_rendu_workbook_recalculates_to_the_pdf_cents(realised, tmp_path):
+    _, cr, out, _, _ = realised
+    if libreoffice.find_soffice() is None:
+        pytest.skip("LibreOffice (soffice) absent : installer libreoffice-calc-nogui (voir .ci/system-packages)")
+    wb = openpyxl.load_workbook(out["cr.xlsx"])
+    assert str(wb["Synthèse"]["B7"].value).startswith("=") or any(
+        isinstance(c.value, str) and c.value.startswith("=ROUND(SUM(")
+        for row in wb["Synthèse"].iter_rows()
+        for c in row
+    )
+    recalculated = libreoffice.recalculate(out["cr.xlsx"], tmp_path / "lo").output
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["Synthèse"]
+    rows = {row[0].value: row for row in ws.iter_rows() if isinstance(row[0].value, str)}
+
+    def cents(value) -> int:
+        return int((Decimal(repr(value)) * 100).quantize(Decimal(1)))
+
+    header = [c.value for c in next(r for r in ws.iter_rows() if r[0].value == "Charges")]
+    assert header[1:5] == ["Prévu", "Réalisé", "Écart", "Écart (%)"]
+    for line in (cr.direct, cr.charges_total, cr.products_total, *cr.charges, *cr.products):
+        row = rows[line.label]
+        assert cents(row[1].value) == line.forecast_cents, line.label
+        assert cents(row[2].value) == line.realised_cents, line.label
+        assert cents(row[3].value) == line.gap_cents, line.label
+        if line.gap_pct is not None:
+            assert (Decimal(repr(row[4].value)) * 100).quantize(Decimal("0.01")) == line.gap_pct, line.label
+    result = rows["Résultat (produits − charges)"]
+    assert cents(result[2].value) == cr.result.realised_cents
+
+
+def test_bilan_first_page_sums_up_the_year(realised):
+    snap, cr, out, _, _ = realised
+    text = pages(out["bilan.pdf"])
+    first = squeeze(text[0])
+    gaps = cr.gaps
+    assert squeeze(f"Taux d'exécution du programme : {pct_text(gaps.execution_rate, signed=False)}") in first
+    assert squeeze("Prévu Réalisé Écart Écart (%)") in first
+    total = f"Total du programme {format_amount(gaps.forecast_total_cents)} {format_amount(gaps.realised_total_cents)}"
+    assert squeeze(total) in first
+    assert squeeze("Objectifs de la CPO couverts en 2018") in first
+    # the axis chart's legend and values on page 1, the indicators' charts further on
+    assert squeeze("Prévu Réalisé") in first and squeeze(format_amount(gaps.realised_total_cents)) in first
+    whole = squeeze("\n".join(text))
+    assert squeeze("Cible Réalisé") in whole
+    for action in snap.detail.actions:
+        assert squeeze(action.title) in whole, action.title
+    assert "…" not in "\n".join(text)
+
+
+def test_evaluation_gathers_the_three_years(realised):
+    snap, _, out, _, _ = realised
+    whole = "\n".join(pages(out["evaluation.pdf"]))
+    for year in snap.detail.years:
+        assert str(year) in whole
+    assert squeeze("Aucune donnée réalisée n'est enregistrée pour : 2019, 2020") in squeeze(whole)
+    assert squeeze("Rien n'a été enregistré pour cette année.") in squeeze(whole)
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, XDG_DATA_HOME=str(cwd / "xdg-data"))
+    return subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_cli_exports_and_refuses_in_french_writing_nothing(realised, tmp_path):
+    _, _, _, path, prae_id = realised
+    db = ["--db", str(path), "--prae", str(prae_id)]
+    ok = run_cli("export", "compte-rendu", *db, "--year", str(YEAR), "--out", "cr.xlsx", cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "cr.xlsx").is_file()
+    refused = {
+        "hors de la période du PRAE (2018-2020)": ("bilan", "--year", "2025", "--out", "b.pdf"),
+        "aucune donnée réalisée n'est enregistrée pour 2019": ("bilan", "--year", "2019", "--out", "b.pdf"),
+        "doit se terminer par .pdf ou .xlsx": ("compte-rendu", "--year", str(YEAR), "--out", "b.docx"),
+        "indiquez l'année (--year)": ("compte-rendu", "--out", "b.pdf"),
+    }
+    for message, (document, *rest) in refused.items():
+        result = run_cli("export", document, *db, *rest, cwd=tmp_path)
+        assert result.returncode == 2, (message, result.stderr)
+        assert message in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["cr.xlsx"]
