@@ -194,3 +194,40 @@ def test_cli_exports_and_refuses_in_french_writing_nothing(realised, tmp_path):
         assert result.returncode == 2, (message, result.stderr)
         assert message in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["cr.xlsx"]
+
+
+def test_accounts_and_explanations_of_the_longest_size_flow_over_pages_whole(tmp_path, catalogue):
+    """A 20 000-character account or explanation (the longest the follow-up accepts) is printed
+    whole over as many pages as it needs, in every document (a table row splits)."""
+    from dataclasses import replace
+
+    from pnae_desktop.domain import followup as fu
+    from pnae_desktop.services import edits_followup as ef
+    from pnae_desktop.services.session import PraeSession
+
+    path, prae_id = realised_demo(tmp_path, catalogue)
+    store = open_store(path)
+    snap = load_snapshot(store, prae_id, catalogue, convention=False)
+    words = " ".join(f"mot{i}" for i in range(2200))
+    assert len(words) <= 20_000
+    session = PraeSession(store, catalogue, prae_id)
+    action = snap.detail.actions[0]
+    report = snap.followup.report(action.id, YEAR)
+    session.apply(ef.SetActionReport("Compte rendu", replace(report, account=words + " FIN-COMPTE")))
+    charge = snap.followup.charges[1]
+    key = fu.charge_key(charge.action_id, charge.nature)
+    session.apply(ef.SetExplanation("Explication", YEAR, key, words + " FIN-EXPLICATION"))
+    written = {
+        name: followup_exports.export_followup(store, prae_id, catalogue, document, tmp_path / name, year=year)
+        for name, document, year in (
+            ("cr.pdf", "compte-rendu", YEAR),
+            ("bilan.pdf", "bilan", YEAR),
+            ("evaluation.pdf", "evaluation", None),
+        )
+    }
+    store.close()
+    for name, path in written.items():
+        text = " ".join(pages(path)).split()
+        assert "FIN-COMPTE" in text, name
+        assert all(f"mot{i}" in text for i in range(2200)), name
+    assert "FIN-EXPLICATION" in " ".join(pages(written["cr.pdf"])).split()

@@ -33,6 +33,7 @@ from pnae_desktop.exports.pdf.followup_common import (
     pct_text,
     prae_of,
     signed_money,
+    splittable,
     title_block,
 )
 from pnae_desktop.exports.pdf.page import PageDecor, PdfMeta, decor_for
@@ -160,7 +161,7 @@ def _explanations(cr: CompteRendu, threshold: Decimal) -> list[Flowable]:
     widths = column_widths(header, rows, numeric, FRAME_WIDTH, 7.5)
     text_room = widths[0] + widths[5]  # the line and its explanation share the text room evenly
     widths[0] = widths[5] = text_room / 2
-    out.append(data_table(header, rows, numeric=numeric, size=7.5, widths=widths))
+    out.append(splittable(data_table(header, rows, numeric=numeric, size=7.5, widths=widths)))
     if cr.gaps.unexplained:
         out.append(para(f"{cr.gaps.unexplained} écart(s) restent à expliquer.", st.note))
     return out

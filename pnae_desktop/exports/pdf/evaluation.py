@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from pnae_desktop.domain.followup import ACTION_STATUSES, indicator_rows, year_gaps
@@ -25,6 +26,7 @@ from pnae_desktop.exports.pdf.followup_common import (
     gap_table,
     pct_text,
     prae_of,
+    splittable,
     title_block,
 )
 from pnae_desktop.exports.pdf.page import PageDecor, PdfMeta, decor_for
@@ -175,7 +177,7 @@ def _accounts(data: FollowupData) -> list[Flowable]:
             pairs.append((str(y), "\n".join(parts)))
         out += [
             para(prae_of(data).fiche_title(action), st.subheading),
-            key_value_table(pairs, label_width=18 * 2.83),
+            splittable(key_value_table(pairs, label_width=18 * mm)),
             Spacer(1, 4),
         ]
     return out

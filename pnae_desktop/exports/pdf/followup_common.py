@@ -191,7 +191,7 @@ def action_account(
         ):
             if text.strip():
                 pairs.append((label, text))
-    out: list[Flowable] = [key_value_table(pairs, label_width=32 * mm)]
+    out: list[Flowable] = [splittable(key_value_table(pairs, label_width=32 * mm))]
     if with_indicators:
         rows = [r for r in indicator_rows(data.detail, data.followup, year) if r.action_id == action.id]
         if rows:
@@ -222,6 +222,13 @@ def _signed_number(value: Decimal | None, unit: str) -> str:
         return ABSENT
     text = number_text(abs(value), unit)
     return f"+{text}" if value > 0 else (f"\u2212{text}" if value < 0 else text)
+
+
+def splittable(table: Table) -> Table:
+    """`table` allowed to split inside a row: a cell holding a long account (up to 20 000
+    characters) flows over pages instead of failing the layout, its text whole."""
+    table.splitInRow = 1
+    return table
 
 
 def prae_of(data: FollowupData) -> PraeData:
