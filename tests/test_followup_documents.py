@@ -167,6 +167,9 @@ def test_evaluation_gathers_the_three_years(realised):
     for year in snap.detail.years:
         assert str(year) in whole
     assert squeeze("Aucune donnée réalisée n'est enregistrée pour : 2019, 2020") in squeeze(whole)
+    gaps = year_gaps(snap.budget, snap.followup, YEAR)  # the period adds up the years with data only
+    period = f"Années renseignées {format_amount(gaps.forecast_total_cents)} {format_amount(gaps.realised_total_cents)}"
+    assert squeeze(period) in squeeze(whole)
     assert squeeze("Rien n'a été enregistré pour cette année.") in squeeze(whole)
 
 

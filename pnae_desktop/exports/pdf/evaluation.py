@@ -41,9 +41,14 @@ def evaluation_meta(data: FollowupData, app_version: str | None = None) -> PdfMe
     return follow_meta(data.detail, f"{header} du PRAE", header, app_version)
 
 
+def recorded_years(data: FollowupData) -> list[int]:
+    """The PRAE's years with realised data: the period's figures add up over these only."""
+    return [y for y in data.detail.years if y in data.followup.years]
+
+
 def year_lines(data: FollowupData) -> list[ReportLine]:
     out = []
-    for year in data.detail.years:
+    for year in recorded_years(data):
         g = year_gaps(data.budget, data.followup, year)
         out.append(ReportLine(f"year:{year}", str(year), g.forecast_total_cents, g.realised_total_cents))
     return out
@@ -51,7 +56,7 @@ def year_lines(data: FollowupData) -> list[ReportLine]:
 
 def period_axis_lines(data: FollowupData) -> list[ReportLine]:
     sums: dict[str | None, list[int]] = {}
-    for year in data.detail.years:
+    for year in recorded_years(data):
         for axis, f, r in axis_execution(data.detail, data.budget, data.followup, year):
             slot = sums.setdefault(axis, [0, 0])
             slot[0] += f
@@ -63,16 +68,22 @@ def _execution(data: FollowupData) -> list[Flowable]:
     st = styles()
     years = year_lines(data)
     axes = period_axis_lines(data)
-    recorded = [y for y in data.detail.years if y in data.followup.years]
+    recorded = recorded_years(data)
     missing = [str(y) for y in data.detail.years if y not in recorded]
+    period = "Période" if not missing else "Années renseignées"
     out: list[Flowable] = [
         Heading("Exécution du programme", st.article, level=0),
         para(
             "Charges directes prévues et réalisées, année par année et sur la période de la convention."
-            + (f" Aucune donnée réalisée n'est enregistrée pour : {', '.join(missing)}." if missing else ""),
+            + (
+                f" Aucune donnée réalisée n'est enregistrée pour : {', '.join(missing)} ; les totaux "
+                "portent sur les années renseignées."
+                if missing
+                else ""
+            ),
             st.body,
         ),
-        gap_table("Année", years, [total_line("total", "Période", years)]),
+        gap_table("Année", years, [total_line("total", period, years)]),
         Spacer(1, 6),
         *paired_bars(
             [
@@ -89,7 +100,10 @@ def _execution(data: FollowupData) -> list[Flowable]:
             label_share=0.15,
         ),
         Spacer(1, 8),
-        para("Coût du programme par axe de la CPO sur la période (charges directes)", st.subheading),
+        para(
+            f"Coût du programme par axe de la CPO, {period.lower()} (charges directes)",
+            st.subheading,
+        ),
         gap_table("Axe de la CPO", axes, [total_line("total", "Total du programme", axes)]),
     ]
     covered = {y: objectives_covered(data.detail, data.followup, y) for y in data.detail.years}
@@ -174,7 +188,7 @@ def _accounts(data: FollowupData) -> list[Flowable]:
             ):
                 if text.strip():
                     parts.append(f"{label} : {text.strip()}")
-            pairs.append((str(y), "\n".join(parts)))
+            pairs.append((str(y), [para(part, st.cell) for part in parts]))  # type: ignore[arg-type]
         out += [
             para(prae_of(data).fiche_title(action), st.subheading),
             splittable(key_value_table(pairs, label_width=18 * mm)),
@@ -192,7 +206,7 @@ def evaluation_story(data: FollowupData, meta: PdfMeta, fingerprint: str) -> tup
         [("Années suivies", ", ".join(map(str, data.followup.years)) or ABSENT)],
     )
     story += _execution(data)
-    story += [PageBreak(), *_statuses(data), Spacer(1, 8), *_indicators(data)]
+    story += [Spacer(1, 8), *_statuses(data), Spacer(1, 8), *_indicators(data)]
     story += [PageBreak(), *_accounts(data)]
     rates = [pct_text(year_gaps(data.budget, data.followup, y).execution_rate, signed=False) for y in data.detail.years]
     story.append(
