@@ -84,7 +84,9 @@ def _fold(text: str) -> str:
 
 
 def is_opening(entry: Entry) -> bool:
-    return entry.journal.strip().upper() in OPENING_JOURNALS or "a nouveau" in _fold(entry.label)
+    if entry.journal.strip().upper() in OPENING_JOURNALS:
+        return True
+    return "nouveau" in entry.label.casefold() and "a nouveau" in _fold(entry.label)  # folding is slow: only then
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def classify(
     for entry in entries:
         account = entry.account
         klass = account[:1]
-        if is_opening(entry) or klass in "12345":
+        if klass in "12345" or is_opening(entry):
             result.ignored += 1
             continue
         if entry.day.year != year:

@@ -15,6 +15,7 @@ EcritureNum) and of the whole file. The caller refuses the import when `errors` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -43,8 +44,9 @@ COLUMNS = (
 )
 SENS_COLUMNS = (*COLUMNS[:11], "Montant", "Sens", *COLUMNS[13:])
 MAX_ERRORS = 200  # beyond this, a count: the file is not a FEC of this kind
-_CONTROL = ({chr(c) for c in range(32)} - {"\t"}) | {chr(c) for c in range(0x7F, 0xA0)} | {"\u2028", "\u2029"}
 _DIGITS = frozenset("0123456789")
+_AMOUNT = re.compile(r"([+-]?)([0-9]*)(?:[.,]([0-9]{0,2}))?", re.ASCII)
+_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 @dataclass
@@ -87,21 +89,16 @@ def parse_date(text: str) -> date | None:
 
 def parse_cents(text: str) -> int | None:
     """« 1234,56 », « 1234.5 », « 0 », « » (zero) → cents; None when not an amount."""
-    text = text.strip()
-    if not text:
-        return 0
-    negative = text.startswith("-")
-    if negative or text.startswith("+"):
-        text = text[1:]
-    whole, _, frac = text.replace(",", ".").partition(".")
-    if not whole:
-        whole = "0"
-    if not set(whole) <= _DIGITS or not set(frac) <= _DIGITS or len(frac) > 2:
+    match = _AMOUNT.fullmatch(text.strip())
+    if match is None:
         return None
-    cents = int(whole) * 100 + int((frac + "00")[:2])
+    sign, whole, frac = match.groups()
+    if not whole and not frac:
+        return 0 if not sign and not text.strip(" +-") else None
+    cents = int(whole or "0") * 100 + (int(frac.ljust(2, "0")) if frac else 0)
     if cents > MAX_LINE_CENTS:
         return None
-    return -cents if negative else cents
+    return -cents if sign == "-" else cents
 
 
 def read_fec(data: bytes) -> FecFile:
@@ -156,53 +153,70 @@ def read_fec(data: bytes) -> FecFile:
         if error_count <= MAX_ERRORS:
             errors.append(f"Ligne {line_no} : {message}")
 
+    # Dates and amounts repeat (a year has 365 days; "0,00" is half the amount cells): each
+    # distinct text is parsed once. Invalid amounts are cached as -1 (FEC amounts are >= 0).
+    dates: dict[str, date | None] = {}
+    amounts: dict[str, int] = {}
+    control = _CONTROL_RE.search
     for line_no, raw in enumerate(lines[1:], start=2):
-        if not raw.strip():
+        if not raw or raw.isspace():
             continue
         out.lines += 1
         cells = raw.split(sep)
-        if len(cells) == width + 1 and cells[-1].strip() == "":
-            cells.pop()
         if len(cells) != width:
-            bad(line_no, f"{len(cells)} colonnes au lieu de {width}.")
-            continue
-        if not _CONTROL.isdisjoint(raw):
+            if len(cells) == width + 1 and not cells[-1].strip():
+                cells.pop()
+            else:
+                bad(line_no, f"{len(cells)} colonnes au lieu de {width}.")
+                continue
+        if control(raw) is not None:
             bad(line_no, "caractère de contrôle dans la ligne (fichier abîmé ?).")
             continue
-        day = parse_date(cells[3].strip())
+        text = cells[3]
+        day = dates.get(text)
         if day is None:
-            bad(line_no, f"date d'écriture « {cells[3]} » invalide (attendu AAAAMMJJ, par ex. 20180315).")
-            continue
+            day = dates[text] = parse_date(text.strip())
+            if day is None:
+                bad(line_no, f"date d'écriture « {text} » invalide (attendu AAAAMMJJ, par ex. 20180315).")
+                continue
         account = cells[4].strip()
         if not account or account[0] not in _DIGITS:
             bad(line_no, f"numéro de compte « {account} » invalide (il commence par la classe, un chiffre).")
             continue
+        text = cells[11]
+        first_amount = amounts.get(text)
+        if first_amount is None:
+            parsed = parse_cents(text)
+            first_amount = amounts[text] = -1 if parsed is None or parsed < 0 else parsed
         if sens:
-            amount = parse_cents(cells[11])
             direction = cells[12].strip().upper()
-            if amount is None or amount < 0:
-                bad(line_no, f"montant « {cells[11]} » invalide (par ex. 1234,56).")
+            if first_amount < 0:
+                bad(line_no, f"montant « {text} » invalide (par ex. 1234,56).")
                 continue
             if direction in ("D", "+1", "1"):
-                debit, credit = amount, 0
+                debit, credit = first_amount, 0
             elif direction in ("C", "-1"):
-                debit, credit = 0, amount
+                debit, credit = 0, first_amount
             else:
                 bad(line_no, f"sens « {cells[12]} » invalide (D ou C, +1 ou -1).")
                 continue
         else:
-            parsed_debit, parsed_credit = parse_cents(cells[11]), parse_cents(cells[12])
-            if parsed_debit is None or parsed_debit < 0:
-                bad(line_no, f"débit « {cells[11]} » invalide (par ex. 1234,56).")
+            if first_amount < 0:
+                bad(line_no, f"débit « {text} » invalide (par ex. 1234,56).")
                 continue
-            if parsed_credit is None or parsed_credit < 0:
-                bad(line_no, f"crédit « {cells[12]} » invalide (par ex. 1234,56).")
+            text = cells[12]
+            credit = amounts.get(text)  # type: ignore[assignment]
+            if credit is None:
+                parsed = parse_cents(text)
+                credit = amounts[text] = -1 if parsed is None or parsed < 0 else parsed
+            if credit < 0:
+                bad(line_no, f"crédit « {text} » invalide (par ex. 1234,56).")
                 continue
-            debit, credit = parsed_debit, parsed_credit
-        journal, number = cells[0].strip(), cells[2].strip()
-        balance = balances.get((journal, number))
+            debit = first_amount
+        key = (cells[0].strip(), cells[2].strip())
+        balance = balances.get(key)
         if balance is None:
-            balances[(journal, number)] = [debit, credit, line_no]
+            balances[key] = [debit, credit, line_no]
         else:
             balance[0] += debit
             balance[1] += credit
@@ -211,8 +225,8 @@ def read_fec(data: bytes) -> FecFile:
         entries.append(
             Entry(
                 line_no,
-                journal,
-                number,
+                key[0],
+                key[1],
                 day,
                 account,
                 cells[5].strip(),
