@@ -52,11 +52,11 @@ def bare_reportlab(path: Path, pages: int) -> None:
     SimpleDocTemplate(str(path), pagesize=A4).build(story)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", metavar="DOSSIER")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="pnae-bench-suivi-"))
     folder.mkdir(parents=True, exist_ok=True)
     catalogue = shipped_catalogues().default

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
 
@@ -53,15 +53,19 @@ class BarPair:
 
 def hatched_rect(x: float, y: float, w: float, h: float) -> Group:
     """A white rectangle outlined in black and hatched at 45° in grey, the hatching clipped
-    to the rectangle by computation (reportlab graphics have no clipping path)."""
+    to the rectangle by computation (reportlab graphics have no clipping path) and drawn as
+    one path (one node to render, however long the bar)."""
     g = Group()
     g.add(Rect(x, y, w, h, fillColor=FORECAST_FILL, strokeColor=None))
+    hatch = Path(strokeColor=HATCH, strokeWidth=0.6, fillColor=None)
     c = -h
     while c < w:
         t0, t1 = max(0.0, -c), min(h, w - c)
         if t1 > t0:
-            g.add(Line(x + c + t0, y + t0, x + c + t1, y + t1, strokeColor=HATCH, strokeWidth=0.6))
+            hatch.moveTo(x + c + t0, y + t0)
+            hatch.lineTo(x + c + t1, y + t1)
         c += HATCH_STEP
+    g.add(hatch)
     g.add(Rect(x, y, w, h, fillColor=None, strokeColor=FORECAST_LINE, strokeWidth=0.7))
     return g
 
