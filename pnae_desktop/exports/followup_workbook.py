@@ -39,6 +39,20 @@ _head_fill = PatternFill(fill_type="solid", start_color=NAVY, end_color=NAVY)
 _total_fill = PatternFill(fill_type="solid", start_color="E4EBF3", end_color="E4EBF3")
 _rule = Border(top=Side(style="medium", color=NAVY))
 _wrap = Alignment(wrap_text=True, vertical="top")
+_top = Alignment(vertical="top")
+
+
+def fit_height(ws: Worksheet, row: int) -> None:
+    """A row tall enough for its wrapped texts (openpyxl does not measure them; Excel and
+    LibreOffice keep a set height): lines estimated from each text cell's column width."""
+    lines = 1
+    for cell in ws[row]:
+        if isinstance(cell.value, str) and not cell.value.startswith("="):
+            width = ws.column_dimensions[cell.column_letter].width or 10
+            per_line = max(int(width * 1.1) - 2, 8)
+            lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in cell.value.split("\n")))
+    if lines > 1:
+        ws.row_dimensions[row].height = 15 * lines
 
 
 def euros(cents: int) -> Decimal:
@@ -82,6 +96,9 @@ class _Table:
             ws[f"{c}{r}"].number_format = EURO
         ws[f"D{r}"].number_format = EURO_SIGNED
         ws[f"E{r}"].number_format = PERCENT
+        for c in "BCDE":
+            ws[f"{c}{r}"].alignment = _top
+        fit_height(ws, r)
 
 
 def _setup(ws: Worksheet, widths: Sequence[float], title: str, subtitle: str) -> None:
@@ -134,6 +151,7 @@ def _gaps(ws: Worksheet, cr: CompteRendu, threshold: Decimal) -> None:
             r = t.line(ReportLine(g.key, g.label, g.forecast_cents, g.realised_cents))
             text = g.explanation.strip() or ("Explication non renseignée." if g.needs_explanation else "")
             ws.cell(r, 6, text).alignment = _wrap
+            fit_height(ws, r)
             rows.append(r)
         t.total("Total", rows)
 
@@ -191,6 +209,7 @@ def _qualitative(ws: Worksheet, data: FollowupData, year: int) -> None:
         ws.append([f"Fiche {n} – {action.title}", status, "\n".join(parts)])
         for cell in ws[ws.max_row]:
             cell.alignment = _wrap
+        fit_height(ws, ws.max_row)
 
 
 def _attestation(ws: Worksheet, data: FollowupData, year: int, fingerprint: str) -> None:
@@ -211,6 +230,7 @@ def _attestation(ws: Worksheet, data: FollowupData, year: int, fingerprint: str)
     ):
         ws.append([line])
         ws.cell(ws.max_row, 1).alignment = _wrap
+        fit_height(ws, ws.max_row)
 
 
 def build_compte_rendu_workbook(
