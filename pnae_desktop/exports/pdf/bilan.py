@@ -143,6 +143,7 @@ def _action_blocks(data: FollowupData, year: int) -> list[Flowable]:
             actions = [a for a in data.detail.actions if a.objective_codes[:1] == (objective.code,)]
             if not actions:
                 continue
+            axis_out.append(CondPageBreak(90 * mm))  # an objective's text, its first fiche and status
             axis_out.append(Heading(objective_label(data.catalogue, objective.code), st.subheading, level=2))
             for action in actions:
                 placed.add(action.id)
@@ -166,7 +167,8 @@ def _one_action(data: FollowupData, title: str, action: PraeAction, year: int) -
     if others:
         head.append(para("Sert aussi les objectifs " + ", ".join(others) + ".", st.note))
     body = action_account(data, action, year)
-    return [KeepTogether(head + body[:1]), *body[1:], *indicator_chart(data, action, year)]
+    # the indicators' table stays with their chart (split only when taller than a page)
+    return [KeepTogether(head + body[:1]), KeepTogether([*body[1:], *indicator_chart(data, action, year)])]
 
 
 def bilan_story(data: FollowupData, year: int, meta: PdfMeta, fingerprint: str) -> tuple[list[Flowable], PageDecor]:
