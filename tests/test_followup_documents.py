@@ -234,3 +234,32 @@ def test_accounts_and_explanations_of_the_longest_size_flow_over_pages_whole(tmp
         assert "FIN-COMPTE" in text, name
         assert all(f"mot{i}" in text for i in range(2200)), name
     assert "FIN-EXPLICATION" in " ".join(pages(written["cr.pdf"])).split()
+
+
+def test_show_the_documents_and_the_workbook_agree_to_the_cent(realised, tmp_path):
+    """`show --format json` (realised → gaps), the compte rendu, the bilan's first page and the
+    workbook print the same totals of the year."""
+    import json
+
+    snap, cr, out, path, prae_id = realised
+    result = run_cli("show", "--db", str(path), "--prae", str(prae_id), "--format", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    gaps = json.loads(result.stdout)["realised"]["years"][str(YEAR)]["gaps"]
+
+    def cents(text: str) -> int:
+        return int(Decimal(text) * 100)
+
+    assert cents(gaps["forecast_total"]) == cr.direct.forecast_cents
+    assert cents(gaps["realised_total"]) == cr.direct.realised_cents
+    assert Decimal(gaps["execution_rate"]) == cr.gaps.execution_rate
+    assert sum(cents(f["realised"]) for f in gaps["financing"]) == cr.products_total.realised_cents
+    shown = squeeze(f"{format_amount(cents(gaps['forecast_total']))} {format_amount(cents(gaps['realised_total']))}")
+    assert shown in squeeze("\n".join(pages(out["cr.pdf"])))  # « Total des charges directes »
+    assert shown in squeeze(pages(out["bilan.pdf"])[0])  # « Total du programme »
+    wb = openpyxl.load_workbook(out["cr.xlsx"])  # the amounts the formulas add up, as written
+    amounts = [
+        row[2].value
+        for row in wb["Synthèse"].iter_rows()
+        if row[0].value in {x.label for x in cr.charges if x.key != "charge:68"}
+    ]
+    assert sum(int(Decimal(repr(v)) * 100) for v in amounts) == cr.direct.realised_cents
