@@ -197,6 +197,33 @@ def test_cli_exports_and_refuses_in_french_writing_nothing(realised, tmp_path):
         assert result.returncode == 2, (message, result.stderr)
         assert message in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["cr.xlsx"]
+    before = (tmp_path / "cr.xlsx").read_bytes()
+    again = run_cli("export", "compte-rendu", *db, "--year", str(YEAR), "--out", "cr.xlsx", cwd=tmp_path)
+    assert again.returncode == 2 and "--force" in again.stderr
+    assert (tmp_path / "cr.xlsx").read_bytes() == before
+    store_bytes = path.read_bytes()
+    on_store = run_cli("export", "evaluation", *db, "--out", str(path), "--force", cwd=tmp_path)
+    assert on_store.returncode == 2, on_store.stderr  # never the store, even with --force
+    assert path.read_bytes() == store_bytes
+
+
+def test_the_fingerprint_follows_the_realised_data(realised):
+    from dataclasses import replace
+
+    from pnae_desktop.domain.followup_report import FollowupData
+    from pnae_desktop.exports.pdf.followup_common import followup_fingerprint
+
+    snap, _, _, _, _ = realised
+    data = FollowupData(snap.detail, snap.catalogue, snap.budget, snap.totals, snap.followup)
+    same = FollowupData(snap.detail, snap.catalogue, snap.budget, snap.totals, replace(snap.followup))
+    assert followup_fingerprint(data, [YEAR]) == followup_fingerprint(same, [YEAR])
+    charges = snap.followup.charges
+    changed = replace(
+        snap.followup, charges=(replace(charges[0], amount_cents=charges[0].amount_cents + 1), *charges[1:])
+    )
+    moved = FollowupData(snap.detail, snap.catalogue, snap.budget, snap.totals, changed)
+    assert followup_fingerprint(moved, [YEAR]) != followup_fingerprint(data, [YEAR])
+    assert followup_fingerprint(moved, [YEAR + 1]) == followup_fingerprint(data, [YEAR + 1])  # another year's
 
 
 def test_accounts_and_explanations_of_the_longest_size_flow_over_pages_whole(tmp_path, catalogue):
