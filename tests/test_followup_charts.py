@@ -63,3 +63,14 @@ def test_a_long_chart_is_split_into_drawings_with_the_legend_once():
     assert legends == [1, 0, 0]
     labels = [n.text for d in drawings for n in nodes(d) if isinstance(n, String) and n.text.startswith("Indicateur")]
     assert labels == [f"Indicateur {i}" for i in range(30)]
+
+
+def test_symbols_and_emoji_in_a_label_take_the_fallback_fonts():
+    from pnae_desktop.exports.pdf.text import FONT
+
+    (drawing,) = paired_bars([BarPair("Taux ≥ 80 % ✅ atteint", 80, 85, "cible 80 %", "85 %")])
+    strings = [n for n in nodes(drawing) if isinstance(n, String)]
+    emoji = [n for n in strings if "✅" in n.text]
+    assert emoji and all(n.fontName != FONT for n in emoji)  # the family lacks it: a fallback draws it
+    line = [n for n in strings if n.y == emoji[0].y]
+    assert "".join(n.text for n in sorted(line, key=lambda n: n.x)) == "Taux ≥ 80 % ✅ atteint"

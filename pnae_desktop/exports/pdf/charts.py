@@ -19,7 +19,7 @@ from reportlab.lib import colors
 from reportlab.lib.utils import simpleSplit
 
 from pnae_desktop.exports.pdf.styles import FRAME_WIDTH
-from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, register_fonts, text_width
+from pnae_desktop.exports.pdf.text import FONT, FONT_BOLD, font_runs, register_fonts, text_width
 
 LABEL_SIZE = 7.5
 LABEL_LEADING = 9
@@ -70,6 +70,15 @@ def hatched_rect(x: float, y: float, w: float, h: float) -> Group:
     return g
 
 
+def add_text(d: Drawing, x: float, y: float, text: str, font: str, size: float) -> None:
+    """`text` at (x, y), each run the family cannot draw (a symbol, an emoji) in its fallback
+    font, as paragraphs do: never a missing-glyph box."""
+    for fallback, run in font_runs(text):
+        name = fallback or font
+        d.add(String(x, y, run, fontName=name, fontSize=size))
+        x += text_width(run, name, size)
+
+
 def solid_rect(x: float, y: float, w: float, h: float) -> Rect:
     return Rect(x, y, w, h, fillColor=REALISED_FILL, strokeColor=colors.black, strokeWidth=0.5)
 
@@ -79,7 +88,7 @@ def _legend(drawing: Drawing, y: float, names: tuple[str, str]) -> None:
     for i, name in enumerate(names):
         swatch = hatched_rect(x, y, 14, BAR_HEIGHT) if i == 0 else solid_rect(x, y, 14, BAR_HEIGHT)
         drawing.add(swatch)
-        drawing.add(String(x + 18, y + 1.5, name, fontName=FONT, fontSize=LABEL_SIZE))
+        add_text(drawing, x + 18, y + 1.5, name, FONT, LABEL_SIZE)
         x += 18 + text_width(name, FONT, LABEL_SIZE) + 16
 
 
@@ -141,7 +150,7 @@ def _draw_row(
 ) -> None:
     text_y = y + h - ROW_PAD / 2 - LABEL_SIZE
     for line in lines:
-        d.add(String(0, text_y, line, fontName=FONT, fontSize=LABEL_SIZE))
+        add_text(d, 0, text_y, line, FONT, LABEL_SIZE)
         text_y -= LABEL_LEADING
     pair_h = 2 * BAR_HEIGHT + BAR_GAP
     first_y = y + (h - pair_h) / 2 + BAR_HEIGHT + BAR_GAP
@@ -151,11 +160,11 @@ def _draw_row(
         (row.realised, row.realised_text, second_y, False),
     ):
         if value is None:
-            d.add(String(bar_x + 3, bar_y + 1.5, text or ABSENT_TEXT, fontName=FONT, fontSize=VALUE_SIZE))
+            add_text(d, bar_x + 3, bar_y + 1.5, text or ABSENT_TEXT, FONT, VALUE_SIZE)
             continue
         length = bar_w * abs(value) / scale_top if scale_top else 0.0
         if length > 0:
             shape = hatched_rect if is_forecast else solid_rect
             d.add(shape(bar_x, bar_y, length, BAR_HEIGHT))
         font = FONT if is_forecast else FONT_BOLD
-        d.add(String(bar_x + length + 3, bar_y + 1.5, text, fontName=font, fontSize=VALUE_SIZE))
+        add_text(d, bar_x + length + 3, bar_y + 1.5, text, font, VALUE_SIZE)
