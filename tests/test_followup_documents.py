@@ -290,3 +290,28 @@ def test_show_the_documents_and_the_workbook_agree_to_the_cent(realised, tmp_pat
         if row[0].value in {x.label for x in cr.charges if x.key != "charge:68"}
     ]
     assert sum(int(Decimal(repr(v)) * 100) for v in amounts) == cr.direct.realised_cents
+
+
+def test_a_text_starting_with_equals_stays_text_in_the_workbook(realised, tmp_path):
+    """An explanation or a label typed « =HYPERLINK(…) » is written as text, never a formula."""
+    from dataclasses import replace
+
+    from pnae_desktop.domain import followup as fu
+    from pnae_desktop.domain.followup_report import FollowupData
+    from pnae_desktop.exports.followup_workbook import write_compte_rendu_workbook
+
+    snap, _, _, _, _ = realised
+    hostile = '=HYPERLINK("http://exemple.invalid","clic")'
+    first = snap.followup.charges[0]
+    followup = replace(
+        snap.followup,
+        explanations=(fu.Explanation(YEAR, fu.charge_key(first.action_id, first.nature), hostile),),
+        contributions=(fu.ContributionInKind(YEAR, "864", "=1+1", 100),),
+    )
+    data = FollowupData(snap.detail, snap.catalogue, snap.budget, snap.totals, followup)
+    path = write_compte_rendu_workbook(data, YEAR, tmp_path / "cr.xlsx", fingerprint="0" * 64)
+    wb = openpyxl.load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value in (hostile, "=1+1")]
+    assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
+    formulas = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and all(str(c.value).startswith(("=ROUND(", "=IF(B")) for c in formulas)

@@ -42,6 +42,27 @@ _wrap = Alignment(wrap_text=True, vertical="top")
 _top = Alignment(vertical="top")
 
 
+class Formula(str):
+    """A cell text meant as a formula; any other text starting with « = » stays text."""
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> None:
+    """Write one cell: a typed text that starts with « = » (a label, an explanation) is kept as
+    text, never run as a formula by Excel or LibreOffice; only :class:`Formula` is one."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and value.startswith("=") and not isinstance(value, Formula):
+        cell.data_type = "s"
+
+
+def append(ws: Worksheet, values: list[object]) -> int:
+    """Append a row through :func:`put`; return its number."""
+    row = ws._current_row + 1  # where openpyxl's own append() writes (empty rows counted)
+    ws._current_row = row
+    for col, value in enumerate(values, start=1):
+        put(ws, row, col, value)
+    return row
+
+
 def fit_height(ws: Worksheet, row: int) -> None:
     """A row tall enough for its wrapped texts (openpyxl does not measure them; Excel and
     LibreOffice keep a set height): lines estimated from each text cell's column width."""
@@ -66,13 +87,13 @@ class _Table:
     def __init__(self, ws: Worksheet, first: str) -> None:
         self.ws = ws
         ws.append([])
-        ws.append([first, *HEADER])
+        append(ws, [first, *HEADER])
         for cell in ws[ws.max_row]:
             cell.font, cell.fill = _head_font, _head_fill
 
     def line(self, line: ReportLine) -> int:
         ws = self.ws
-        ws.append([line.label, euros(line.forecast_cents), euros(line.realised_cents)])
+        append(ws, [line.label, euros(line.forecast_cents), euros(line.realised_cents)])
         r = ws.max_row
         self._gap(r)
         return r
@@ -81,7 +102,7 @@ class _Table:
         ws = self.ws
         r = ws.max_row + 1
         refs = {c: ",".join(f"{c}{x}" for x in rows) or "0" for c in "BC"}
-        ws.append([label, f"=ROUND(SUM({refs['B']}),2)", f"=ROUND(SUM({refs['C']}),2)"])
+        append(ws, [label, Formula(f"=ROUND(SUM({refs['B']}),2)"), Formula(f"=ROUND(SUM({refs['C']}),2)")])
         self._gap(r)
         for cell in ws[r]:
             cell.font, cell.fill, cell.border = Font(bold=True), _total_fill, _rule
@@ -89,8 +110,8 @@ class _Table:
 
     def _gap(self, r: int) -> None:
         ws = self.ws
-        ws[f"D{r}"] = f"=ROUND(C{r}-B{r},2)"
-        ws[f"E{r}"] = f'=IF(B{r}=0,"",ROUND((C{r}-B{r})/B{r},4))'
+        ws[f"D{r}"] = Formula(f"=ROUND(C{r}-B{r},2)")
+        ws[f"E{r}"] = Formula(f'=IF(B{r}=0,"",ROUND((C{r}-B{r})/B{r},4))')
         ws[f"A{r}"].alignment = _wrap
         for c in "BC":
             ws[f"{c}{r}"].number_format = EURO
@@ -104,9 +125,9 @@ class _Table:
 def _setup(ws: Worksheet, widths: Sequence[float], title: str, subtitle: str) -> None:
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(ord("A") + i)].width = w
-    ws.append([title])
+    append(ws, [title])
     ws["A1"].font = Font(bold=True, size=14, color=NAVY)
-    ws.append([subtitle])
+    append(ws, [subtitle])
     ws["A2"].font = Font(italic=True, color="404040")
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -131,7 +152,14 @@ def _synthesis(ws: Worksheet, cr: CompteRendu, subtitle: str) -> None:
     t.total("Total des produits et des contributions (87)", [total, c87])
     r = ws.max_row + 2
     ws.append([])
-    ws.append(["Résultat (produits − charges)", f"=ROUND(B{total}-B{charges},2)", f"=ROUND(C{total}-C{charges},2)"])
+    append(
+        ws,
+        [
+            "Résultat (produits − charges)",
+            Formula(f"=ROUND(B{total}-B{charges},2)"),
+            Formula(f"=ROUND(C{total}-C{charges},2)"),
+        ],
+    )
     for c in "BC":
         ws[f"{c}{r}"].number_format = EURO_SIGNED
     ws[f"A{r}"].font = Font(bold=True)
@@ -150,7 +178,8 @@ def _gaps(ws: Worksheet, cr: CompteRendu, threshold: Decimal) -> None:
         for g in lines:
             r = t.line(ReportLine(g.key, g.label, g.forecast_cents, g.realised_cents))
             text = g.explanation.strip() or ("Explication non renseignée." if g.needs_explanation else "")
-            ws.cell(r, 6, text).alignment = _wrap
+            put(ws, r, 6, text)
+            ws.cell(r, 6).alignment = _wrap
             fit_height(ws, r)
             rows.append(r)
         t.total("Total", rows)
@@ -169,15 +198,15 @@ def _contributions(ws: Worksheet, cr: CompteRendu) -> None:
         ws, [14, 58, 16], f"Contributions volontaires en nature {cr.year}", "Comptes 86 (emplois) et 87 (contributions)"
     )
     ws.append([])
-    ws.append(["Compte", "Nature", "Réalisé"])
+    append(ws, ["Compte", "Nature", "Réalisé"])
     head = ws.max_row
     for cell in ws[head]:
         cell.font, cell.fill = _head_font, _head_fill
     for account, label, cents in cr.contribution_items:
-        ws.append([account, label, euros(cents)])
+        append(ws, [account, label, euros(cents)])
         ws.cell(ws.max_row, 3).number_format = EURO
     r = ws.max_row + 1
-    ws.append(["", "Total", f"=ROUND(SUM(C{head + 1}:C{max(r - 1, head + 1)}),2)" if r - 1 > head else 0])
+    append(ws, ["", "Total", Formula(f"=ROUND(SUM(C{head + 1}:C{r - 1}),2)") if r - 1 > head else 0])
     ws.cell(r, 3).number_format = EURO
     ws.cell(r, 2).font = Font(bold=True)
 
@@ -185,7 +214,7 @@ def _contributions(ws: Worksheet, cr: CompteRendu) -> None:
 def _qualitative(ws: Worksheet, data: FollowupData, year: int) -> None:
     _setup(ws, [40, 16, 70], f"Bilan qualitatif {year}", data.detail.summary.title)
     ws.append([])
-    ws.append(["Fiche action", "Statut", "Compte rendu, difficultés, livrables, indicateurs"])
+    append(ws, ["Fiche action", "Statut", "Compte rendu, difficultés, livrables, indicateurs"])
     for cell in ws[ws.max_row]:
         cell.font, cell.fill = _head_font, _head_fill
     indicators = indicator_rows(data.detail, data.followup, year)
@@ -206,7 +235,7 @@ def _qualitative(ws: Worksheet, data: FollowupData, year: int) -> None:
                 parts.append(
                     f"{r.label} : réalisé {r.realised if r.realised is not None else '—'} pour une cible de {r.target if r.target is not None else '—'}"
                 )
-        ws.append([f"Fiche {n} – {action.title}", status, "\n".join(parts)])
+        append(ws, [f"Fiche {n} – {action.title}", status, "\n".join(parts)])
         for cell in ws[ws.max_row]:
             cell.alignment = _wrap
         fit_height(ws, ws.max_row)
@@ -228,7 +257,7 @@ def _attestation(ws: Worksheet, data: FollowupData, year: int, fingerprint: str)
         "",
         f"Empreinte du document (SHA-256) : {fingerprint}",
     ):
-        ws.append([line])
+        append(ws, [line])
         ws.cell(ws.max_row, 1).alignment = _wrap
         fit_height(ws, ws.max_row)
 
