@@ -315,3 +315,29 @@ def test_a_text_starting_with_equals_stays_text_in_the_workbook(realised, tmp_pa
     assert len(cells) == 2 and all(c.data_type == "s" for c in cells)
     formulas = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas and all(str(c.value).startswith(("=ROUND(", "=IF(B")) for c in formulas)
+
+
+def test_a_postgresql_store_exports_the_same_figures(pg_url, tmp_path, catalogue):
+    """The realised year read from PostgreSQL (one REPEATABLE READ snapshot) prints the same
+    cents as the domain computes from it, in the bilan and the recalculable workbook."""
+    from followup_docs_data import fill_realised
+
+    from pnae_desktop.services import demo
+
+    store = open_store(url=pg_url)
+    try:
+        prae_id = demo.create_demo(store, catalogue)
+        fill_realised(store, catalogue, prae_id)
+        snap = load_snapshot(store, prae_id, catalogue, convention=False)
+        bilan = followup_exports.export_followup(store, prae_id, catalogue, "bilan", tmp_path / "b.pdf", year=YEAR)
+        book = followup_exports.export_followup(
+            store, prae_id, catalogue, "compte-rendu", tmp_path / "cr.xlsx", year=YEAR
+        )
+    finally:
+        store.close()
+    cr = compte_rendu(snap.detail, snap.budget, snap.totals, snap.followup, YEAR)
+    total = f"Total du programme {format_amount(cr.direct.forecast_cents)} {format_amount(cr.direct.realised_cents)}"
+    assert squeeze(total) in squeeze(pages(bilan)[0])
+    ws = openpyxl.load_workbook(book)["Synthèse"]
+    labels = {row[0].value for row in ws.iter_rows()}
+    assert {x.label for x in cr.charges} <= labels
