@@ -341,3 +341,30 @@ def test_a_postgresql_store_exports_the_same_figures(pg_url, tmp_path, catalogue
     ws = openpyxl.load_workbook(book)["Synthèse"]
     labels = {row[0].value for row in ws.iter_rows()}
     assert {x.label for x in cr.charges} <= labels
+
+
+def test_indirect_share_follows_the_key_and_unplaced_costs_keep_their_cents(realised):
+    """With an ETP or manual key the realised share of each action is the planned one (the
+    follow-up records no realised ETP); with the « direct » key it follows the realised direct
+    charges; an action without CPO objective lands in « non affecté », every cent kept."""
+    from dataclasses import replace
+
+    from pnae_desktop.domain import budget as dom
+    from pnae_desktop.domain.followup_report import indirect_share
+
+    snap, cr, _, _, _ = realised
+    direct = indirect_share(snap.detail, snap.budget, snap.totals, snap.followup, YEAR)
+    assert direct.method == "direct" and [r for _, _, r in direct.by_action] != [f for _, f, _ in direct.by_action]
+    keys = tuple(k for k in snap.budget.allocation_keys if k.year != YEAR) + (dom.AllocationKey(YEAR, "etp"),)
+    etp_budget = replace(snap.budget, allocation_keys=keys)
+    etp = indirect_share(snap.detail, etp_budget, snap.totals, snap.followup, YEAR)
+    assert etp.method == "etp" and "équivalents temps plein" in etp.rule
+    assert [r for _, _, r in etp.by_action] == [f for _, f, _ in etp.by_action]
+    first = snap.budget.actions[0]
+    orphan = replace(
+        snap.budget, actions=(replace(first, objective_codes=(), objective_shares=None), *snap.budget.actions[1:])
+    )
+    axes = dict((a, (f, r)) for a, f, r in axis_execution(snap.detail, orphan, snap.followup, YEAR))
+    assert None in axes
+    assert sum(f for f, _ in axes.values()) == cr.direct.forecast_cents
+    assert sum(r for _, r in axes.values()) == cr.direct.realised_cents
