@@ -207,6 +207,14 @@ def test_cli_exports_and_refuses_in_french_writing_nothing(realised, tmp_path):
     assert path.read_bytes() == store_bytes
 
 
+def test_default_file_names(realised):
+    summary = realised[0].detail.summary
+    assert followup_exports.default_file_name(summary, "bilan", YEAR) == f"Bilan annuel Île-de-France {YEAR}.pdf"
+    name = followup_exports.default_file_name(summary, "compte-rendu", YEAR, ".xlsx")
+    assert name == f"Compte rendu financier Île-de-France {YEAR}.xlsx"
+    assert followup_exports.default_file_name(summary, "evaluation") == "Évaluation finale Île-de-France 2018-2020.pdf"
+
+
 def test_the_fingerprint_follows_the_realised_data(realised):
     from dataclasses import replace
 

@@ -16,6 +16,7 @@ from pnae_desktop import __version__
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.followup_report import has_realised
 from pnae_desktop.domain.snapshot import Snapshot
+from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
 from pnae_desktop.paths import make_private_dirs
 from pnae_desktop.services.outputs import check_output
@@ -28,6 +29,14 @@ FOLLOWUP_DOCUMENTS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "bilan": ("Bilan annuel", (".pdf",), True),
     "evaluation": ("Évaluation finale", (".pdf",), False),
 }
+
+
+def default_file_name(summary: PraeSummary, document: str, year: int | None = None, suffix: str = ".pdf") -> str:
+    """The usual file name of a follow-up document (for the GUI's save dialog):
+    « Compte rendu financier Île-de-France 2018.pdf », « Évaluation finale Île-de-France 2018-2020.pdf »."""
+    name = FOLLOWUP_DOCUMENTS[document][0]
+    when = str(year) if year is not None else f"{summary.start_year}-{summary.end_year}"
+    return f"{name} {summary.region_name} {when}{suffix}"
 
 
 @dataclass(frozen=True)
