@@ -109,7 +109,9 @@ def main() -> int:
         f"import (dry run + one-transaction write):    median {import_s * 1000:7.1f} ms → ratio "
         f"{import_s / floor_s:.1f} (goal < 2 s)"
     )
-    return 0
+    from followup_docs import main as bilan_bench  # the « bilan PDF < 1 s » measurement (bench/followup_docs.py)
+
+    return bilan_bench([])
 
 
 if __name__ == "__main__":

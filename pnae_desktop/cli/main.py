@@ -92,11 +92,15 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     sub.add_parser("check", parents=[store], help="vérifier l'intégrité d'un fichier de données")
 
     export = sub.add_parser("export", parents=[store], help="exporter la convention, le PRAE ou le budget")
-    export.add_argument("document", choices=("convention", "prae", "budget", "avenant"))
+    export.add_argument(
+        "document", choices=("convention", "prae", "budget", "avenant", "compte-rendu", "bilan", "evaluation")
+    )
     export.add_argument("--prae", metavar="ID", type=int, required=True)
     export.add_argument("--out", metavar="CHEMIN", required=True)
     export.add_argument("--force", action="store_true", help=_FORCE_HELP)
-    export.add_argument("--year", metavar="ANNÉE", type=int, help="avenant financier annuel de cette année")
+    export.add_argument(
+        "--year", metavar="ANNÉE", type=int, help="année de l'avenant financier annuel, du compte rendu ou du bilan"
+    )
 
     imp = sub.add_parser(
         "import-budget",
@@ -300,6 +304,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.document == "avenant":
         return _versions_command("export_avenant")(args)
+    if args.document in ("compte-rendu", "bilan", "evaluation"):  # the follow-up documents
+        return export_followup(args)
 
     with _opened(args) as store:
         # Refused before any work: the open store, a SQLite file, an existing file without --force.
@@ -330,6 +336,20 @@ def _versions_command(name: str):
         return getattr(versions_cmds, f"cmd_{name}")(args, _opened)
 
     return run
+
+
+def export_followup(args: argparse.Namespace) -> int:
+    """`export compte-rendu|bilan|evaluation`: refusals (a year outside the PRAE, nothing
+    realised, a wrong file type) are UserErrors (exit 2), nothing written."""
+    from pnae_desktop.services import followup_exports, praes  # start-up: each command imports its own modules
+
+    with _opened(args) as store:
+        catalogue = _catalogues().get(praes.get_prae(store, args.prae).summary.catalogue_edition)
+        out = followup_exports.export_followup(
+            store, args.prae, catalogue, args.document, args.out, year=args.year, overwrite=args.force
+        )
+    print(out)
+    return 0
 
 
 COMMANDS = {
