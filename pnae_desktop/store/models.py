@@ -339,3 +339,15 @@ class ConventionRow(Base):
     template_key: Mapped[str] = mapped_column(String(50))
     settings_json: Mapped[str] = mapped_column(Text)
     articles_json: Mapped[str] = mapped_column(Text)
+
+
+class PresenceRow(Base):
+    """Who has a team store open and where (a heartbeat every few seconds; old rows are ignored)."""
+
+    __tablename__ = "presence"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    prae_id: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(200))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
