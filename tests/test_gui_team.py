@@ -107,3 +107,18 @@ def test_on_a_sqlite_file_the_link_listens_to_nothing(qtbot, tmp_path):
     link = install_team(window)
     assert link.channel is None and link.presence_label.text() == ""
     window.close()
+
+
+def test_a_file_on_a_network_folder_is_warned_about_once(qtbot, tmp_path, monkeypatch, watchdog):
+    from pnae_desktop.store import network
+
+    folder = tmp_path / "partage"
+    folder.mkdir()
+    monkeypatch.setattr(network, "_read_mounts", lambda: f"//nas/equipe {folder} cifs rw 0 0\n")
+    for _ in range(2):  # opened twice: said once
+        window = MainWindow(open_workspace(str(folder / "pnae.sqlite"), None, with_demo=False))
+        qtbot.addWidget(window)
+        install_team(window)
+        window.close()
+    assert len(watchdog.messages) == 1 and "dossier réseau" in watchdog.messages[0]
+    assert "Se connecter à une base d'équipe" in watchdog.messages[0]

@@ -102,6 +102,12 @@ class Workspace:
 
         return praes.list_praes(self.store)
 
+    def network_warning(self) -> str | None:
+        """A file store on a network folder: the French warning with the team steps (store.network)."""
+        from pnae_desktop.store import network  # reads /proc/mounts: once the window is shown
+
+        return network.network_warning(self.path) if self.path is not None else None
+
     def close(self) -> None:
         with self._lock:
             if self._store is not None:

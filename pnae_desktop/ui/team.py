@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import live, presence
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pnae_desktop.ui.main_window import MainWindow
 
 USER_NAME_KEY = "team/user_name"
+NETWORK_WARNED_KEY = "team/network_warned"  # the network files already warned about
 PLACES = {"budget": "le budget", "convention": "la convention", "exports": "les exports"}
 
 
@@ -67,6 +68,7 @@ class TeamLink(QObject):
         self.close()
         self._workspace = workspace
         if workspace.url is None:
+            warn_network_once(self.window_, workspace)
             return  # a SQLite file: one writer, nothing to listen to
         store = workspace.store
         self.channel = live.LiveChannel(store, on_notice=self.noticed.emit)
@@ -113,6 +115,20 @@ class TeamLink(QObject):
             presence.leave(channel.store, channel.client_id)
         except Exception:  # noqa: BLE001 - the server may be gone: the row expires by itself
             pass
+
+
+def warn_network_once(window: MainWindow, workspace: Workspace) -> bool:
+    """Say once per file that a SQLite file on a network folder is no team store (with the steps)."""
+    message = workspace.network_warning()
+    if message is None:
+        return False
+    settings = QSettings()
+    warned = [str(p) for p in (settings.value(NETWORK_WARNED_KEY) or [])]
+    if str(workspace.path) in warned:
+        return False
+    settings.setValue(NETWORK_WARNED_KEY, [*warned, str(workspace.path)])
+    QMessageBox.warning(window, "Fichier de données sur un dossier réseau", message)
+    return True
 
 
 def install_team(window: MainWindow) -> TeamLink:
