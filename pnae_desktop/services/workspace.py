@@ -67,7 +67,12 @@ class Workspace:
                 from pnae_desktop.store.database import open_store  # SQLAlchemy: kept off the start-up path
 
                 # prepare() has checked the file and holds its lock; this creates or upgrades it.
-                self._store = open_store(db=self.path, url=self.url)
+                if self.url is not None:
+                    from pnae_desktop.services.team import open_team_store  # team stores only
+
+                    self._store = open_team_store(self.url)  # an empty database: only on request
+                else:
+                    self._store = open_store(db=self.path, url=self.url)
             return self._store
 
     @property

@@ -151,15 +151,17 @@ def prepare_writing(path: Path) -> tuple[str | None, WriterLock]:
     return revision, writer
 
 
-def open_for_writing(db: Path | str | None = None, url: str | None = None) -> Store:
+def open_for_writing(db: Path | str | None = None, url: str | None = None, *, initialise: bool = False) -> Store:
     """The store at `url`, or the SQLite file `db` (default store when None), open for writing,
-    created or upgraded if need be; a file store holds its writer lock until `close()`."""
+    created or upgraded if need be; a file store holds its writer lock until `close()`. An empty
+    database is initialised only with `initialise` (an explicit act: `init`, or a command that
+    creates data); otherwise it is refused with EmptyDatabaseError, untouched."""
     from pnae_desktop.store import database  # SQLAlchemy: only once a store is really opened
 
     if url:
         db = database.sqlite_url_path(url)
         if db is None:
-            return database.open_url(url)
+            return database.open_url(url, initialise=initialise)
     path = store_file(db)
     _revision, writer = prepare_writing(path)
     try:
