@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QLabel, QMenu, QMessageBox
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import live, presence
@@ -54,7 +55,27 @@ class TeamLink(QObject):
         self._follow.timeout.connect(self.follow_workspace)
         self._follow.start()
         window.installEventFilter(self)
+        self._add_menu_actions()
         self.follow_workspace()
+
+    def _add_menu_actions(self) -> None:
+        """« Se connecter à une base d'équipe… » and « Votre nom… », after « Ouvrir un fichier de données… »."""
+        from pnae_desktop.ui import team_dialog  # its widgets: only once the window is up
+
+        menu = self.window_.findChild(QMenu, "menuFile")
+        if menu is None:
+            return
+        self.connect_action = QAction("Se connecter à une &base d'équipe…", self.window_)
+        self.connect_action.setObjectName("actionConnectTeam")
+        self.connect_action.triggered.connect(lambda: team_dialog.connect_to_team_store(self.window_))
+        self.name_action = QAction("&Votre nom…", self.window_)
+        self.name_action.setObjectName("actionUserName")
+        self.name_action.triggered.connect(lambda: ask_user_name(self.window_))
+        actions = menu.actions()
+        anchor = next(
+            (a for i, a in enumerate(actions) if i and actions[i - 1].objectName() == "actionOpenStore"), None
+        )
+        menu.insertActions(anchor, [self.connect_action, self.name_action])  # type: ignore[arg-type]
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window_ and event.type() == QEvent.Type.Close:
@@ -115,6 +136,17 @@ class TeamLink(QObject):
             presence.leave(channel.store, channel.client_id)
         except Exception:  # noqa: BLE001 - the server may be gone: the row expires by itself
             pass
+
+
+def ask_user_name(window) -> bool:
+    """« Votre nom… »: the name colleagues see in the status bar."""
+    name, ok = QInputDialog.getText(
+        window, "Votre nom", "Le nom que vos collègues voient quand vous modifiez un PRAE :", text=user_name()
+    )
+    if ok and name.strip():
+        set_user_name(name)
+        return True
+    return False
 
 
 def warn_network_once(window: MainWindow, workspace: Workspace) -> bool:
