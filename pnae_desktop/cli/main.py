@@ -134,7 +134,9 @@ def _open(args: argparse.Namespace, write: bool = False, initialise: bool = Fals
     from pnae_desktop.store import opening  # start-up: commands only
 
     if write:
-        store = opening.open_for_writing(db=args.db, url=args.db_url, initialise=initialise)
+        from pnae_desktop.services.team import migration_backup  # start-up: write commands only
+
+        store = opening.open_for_writing(db=args.db, url=args.db_url, initialise=initialise, backup=migration_backup)
         _say_what_opening_did(store)
         return store
     return opening.open_for_reading(db=args.db, url=args.db_url)
