@@ -38,7 +38,11 @@ class Workspace:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path is not None else str(self.url)
+        if self.path is not None:
+            return str(self.path)
+        from sqlalchemy import make_url  # a database URL: SQLAlchemy is loaded to open it anyway
+
+        return make_url(str(self.url)).render_as_string(hide_password=True)  # never the password on screen
 
     def prepare(self, announce: Callable[[str], None] | None = None) -> None:
         """Check the store can be opened; raise StoreError (file untouched) if not: damaged,
