@@ -62,6 +62,21 @@ def test_a_colleagues_edit_reaches_the_other_session_and_not_its_own(two_clients
     assert [c.kind for c in seen_here] == ["edit"]
 
 
+def test_an_edit_by_a_command_or_a_script_is_announced_too(two_clients, catalogue, pg_url):
+    _first, second, prae_id, (_mine, theirs) = two_clients
+    script = open_store(url=pg_url)  # no channel: as `import-budget` or the scripting API
+    try:
+        watching = PraeSession(second, catalogue, prae_id)
+        seen: list = []
+        watching.subscribe(seen.append)
+        action_id = praes.get_prae(script, prae_id).actions[0].id
+        PraeSession(script, catalogue, prae_id).apply(e.UpdateAction("Pilote", action_id, {"pilot": "Script"}))
+        assert wait_for(lambda: (theirs.dispatch(), bool(seen))[1])
+        assert seen[0].kind == "remote" and seen[0].action_ids == frozenset({action_id})
+    finally:
+        script.close()
+
+
 def test_a_rolled_back_edit_is_never_announced(two_clients, catalogue):
     first, second, prae_id, (_mine, theirs) = two_clients
     editing = PraeSession(first, catalogue, prae_id)

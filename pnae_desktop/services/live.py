@@ -39,6 +39,7 @@ class Receiver(Protocol):
     def receive_remote(self, aspects: frozenset[str], action_ids: frozenset[int] | None) -> None: ...
 
 
+_PROCESS_ID = uuid.uuid4().hex  # the sender of a store with no channel (a command, a script)
 _channels: weakref.WeakKeyDictionary[Store, LiveChannel] = weakref.WeakKeyDictionary()
 
 
@@ -77,11 +78,11 @@ def decode(payload: str) -> Notice | None:
 
 def announce(store: Store, prae_id: int, aspects: frozenset[str], action_ids: frozenset[int]) -> None:
     """NOTIFY the colleagues, in the current transaction (so only once it commits)."""
-    channel = _channels.get(store)
-    if channel is None or not channel.live:
+    if store.dialect != "postgresql":
         return
+    channel = _channels.get(store)  # none for a command or a script: they are announced too
     with store.transaction() as session:
-        payload = encode(channel.client_id, prae_id, aspects, action_ids)
+        payload = encode(channel.client_id if channel else _PROCESS_ID, prae_id, aspects, action_ids)
         session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
 
 
