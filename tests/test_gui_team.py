@@ -122,3 +122,31 @@ def test_a_file_on_a_network_folder_is_warned_about_once(qtbot, tmp_path, monkey
         window.close()
     assert len(watchdog.messages) == 1 and "dossier réseau" in watchdog.messages[0]
     assert "Se connecter à une base d'équipe" in watchdog.messages[0]
+
+
+def test_a_budget_cell_being_typed_is_kept_when_a_colleague_changes_another(qtbot, two_windows):
+    from PySide6.QtWidgets import QApplication
+
+    from pnae_desktop.services import budget as service
+
+    first, second, prae_id = two_windows
+    for window in (first, second):
+        window.go_to("budget")
+    theirs = second.page("budget")
+    assert theirs.charge_rows, "the demo's first action has charge lines"
+    account, label = theirs.charge_rows[0]
+    year = theirs.budget.years[1]
+    # In the second window, a 2018 amount is being typed in the first line (editor still open).
+    view = theirs.chargesView
+    second.activateWindow()
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(0, 2))
+    qtbot.keyClick(view, "1")
+    editor = QApplication.focusWidget()
+    assert editor is not view
+    qtbot.keyClicks(editor, "234")
+    # In the first window, a colleague changes another year of the same line.
+    cell = service.ChargeCell(theirs.action_id(), account, label, year, service.ChargeValue(amount_cents=777_00))
+    first.session(prae_id).apply(e.SetChargeCells("Montant", (cell,)))
+    qtbot.waitUntil(lambda: "777" in str(view.model().index(0, 3).data()), timeout=1000)
+    assert editor.text() == "1234" and QApplication.focusWidget() is editor
