@@ -8,7 +8,7 @@
 # install. Every check runs; the script exits 1 if any failed.
 #
 # Environment (all optional):
-#   PNAE_MAX_BUNDLE_MB    size budget for the unpacked bundle, in MB of 10^6 bytes (default 150)
+#   PNAE_MAX_BUNDLE_MB    size budget for the unpacked bundle, in MB of 10^6 bytes (default 160)
 #   PNAE_STARTUP_RUNS     runs per start-up median (default 5)
 #   PNAE_SOURCE_CMD       source install to compare with (default: .venv/bin/pnae-desktop,
 #                         /work/venv/bin/pnae-desktop, else python3 -m pnae_desktop)
@@ -26,8 +26,9 @@ fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 BUNDLE="$(cd "$1" && pwd)"
-# The goal is 150 MB; the Linux bundle measures about 145 MB (installer/README.md: the size table).
-MAX_MB="${PNAE_MAX_BUNDLE_MB:-150}"
+# The goal is 160 MB since the team store (psycopg with its libpq, ~11 MB, and keyring); the Linux
+# bundle measures about 159 MB (installer/README.md: the size table).
+MAX_MB="${PNAE_MAX_BUNDLE_MB:-160}"
 RUNS="${PNAE_STARTUP_RUNS:-5}"
 EXPECTED_ACTIONS="${PNAE_EXPECTED_ACTIONS:-13}"
 EXPECTED_VERSION="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$ROOT/pnae_desktop/__init__.py")"
@@ -98,7 +99,7 @@ t_excluded() {
   local found
   found="$(cd "$BUNDLE" && find . \( -iname '*WebEngine*' -o -iname '*Qt6Network*' -o -iname '*Qt6Qml*' \
     -o -iname '*Qt6Quick*' -o -iname '*Qt6Pdf*' -o -iname '*Qt6Sql*' -o -iname '*Qt6Multimedia*' \
-    -o -iname '*Qt63D*' -o -iname '*Qt6Test*' -o -iname 'opengl32sw*' -o -path '*/psycopg*' \
+    -o -iname '*Qt63D*' -o -iname '*Qt6Test*' -o -iname 'opengl32sw*' -o -path '*/psycopg2*' \
     -o -iname 'QtOpenGL*.abi3.*' -o -iname 'QtOpenGL*.pyd' -o -iname '*Qt6Svg*' -o -iname '*readline*' \
     -o -name 'libsystemd.so*' -o -name 'libX11.so*' -o -name 'libglib-2.0.so*' -o -name 'libfontconfig.so*' \
     -o -path '*/translations/*' ! -name 'qtbase_fr.qm' \) -print | head -n 10)"

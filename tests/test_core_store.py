@@ -357,7 +357,10 @@ def test_postgres_store_reopened_keeps_data(pg_url, catalogue):
 
 
 def test_unreachable_server_gives_a_french_error():
-    with pytest.raises(StoreError, match="^Connexion impossible à la base de données"):
+    # The server, named without its password, and what to check (store.team.connection_message).
+    with pytest.raises(
+        StoreError, match=r"^Le serveur de « postgresql\+psycopg://personne:\*\*\*@127.0.0.1:1/rien » ne répond pas"
+    ):
         open_store(url="postgresql+psycopg://personne:secret@127.0.0.1:1/rien")
 
 

@@ -88,6 +88,7 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     )
 
     sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
+    sub.add_parser("init", parents=[store], help="initialiser une base d'équipe vide (ou un fichier de données)")
 
     sub.add_parser("check", parents=[store], help="vérifier l'intégrité d'un fichier de données")
 
@@ -148,21 +149,34 @@ def _store_path(args: argparse.Namespace) -> Path:
     return store_file(args.db)
 
 
-def _open(args: argparse.Namespace, write: bool = False) -> Store:
+def _open(args: argparse.Namespace, write: bool = False, initialise: bool = False) -> Store:
     """The one store opener: a read opens an existing store read-only and changes nothing; a
     write takes the writer lock first, refuses damaged, foreign, newer and read-only stores
     (StoreError, exit 2) and only then creates or upgrades the store."""
     from pnae_desktop.store import opening  # start-up: commands only
 
     if write:
-        return opening.open_for_writing(db=args.db, url=args.db_url)
+        from pnae_desktop.services.team import migration_backup  # start-up: write commands only
+
+        store = opening.open_for_writing(db=args.db, url=args.db_url, initialise=initialise, backup=migration_backup)
+        _say_what_opening_did(store)
+        return store
     return opening.open_for_reading(db=args.db, url=args.db_url)
 
 
+def _say_what_opening_did(store: Store) -> None:
+    """An empty team database initialised, or a migration's backup: said, never silent."""
+    if store.initialised:
+        print(f"Base initialisée pour PNAE Desktop : {store.label}")
+    if store.migration_backup is not None:
+        print(f"Base mise à niveau ; sauvegarde faite avant : {store.migration_backup}")
+
+
 @contextmanager
-def _opened(args: argparse.Namespace, write: bool = False) -> Iterator[Store]:
-    """The store, open for the block and closed after it (a write's lock released with it)."""
-    store = _open(args, write=write)
+def _opened(args: argparse.Namespace, write: bool = False, initialise: bool = False) -> Iterator[Store]:
+    """The store, open for the block and closed after it (a write's lock released with it).
+    `initialise`: an empty team database gets its tables (init, and commands that create data)."""
+    store = _open(args, write=write, initialise=initialise)
     try:
         yield store
     finally:
@@ -199,7 +213,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         catalogue.region(region)
     except KeyError:
         raise UserError(f"Code de région inconnu : « {region} ». Exemples : 11, 84, 04.") from None
-    with _opened(args, write=True) as store:
+    with _opened(args, write=True, initialise=True) as store:
         prae_id = demo.create_demo(store, catalogue, region)
         if args.fec_out:
             from pnae_desktop.services import demo_followup  # start-up: this option only
@@ -208,6 +222,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 print(f"Écrit : {written}")
     print(f"PRAE de démonstration créé dans {store.label}")
     print(prae_id)
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Give an empty team database (or a new file) its tables; an existing store is only checked."""
+    with _opened(args, write=True, initialise=True) as store:
+        if not store.initialised:
+            print(f"Déjà initialisée : {store.label}")
     return 0
 
 
@@ -278,7 +300,7 @@ def cmd_package(args: argparse.Namespace) -> int:
         return 0
     mode: Literal["new", "copy", "replace"] = "copy" if args.as_copy else "replace" if args.replace else "new"
     store_path = None if args.db_url else _store_path(args)
-    with _opened(args, write=True) as store:
+    with _opened(args, write=True, initialise=True) as store:
         prae_id = package.import_package(store, args.file, mode=mode, store_path=store_path)
     print(f"PRAE importé : n° {prae_id}")
     return 0
@@ -355,6 +377,7 @@ def export_followup(args: argparse.Namespace) -> int:
 COMMANDS = {
     "catalogue": cmd_catalogue,
     "demo": cmd_demo,
+    "init": cmd_init,
     "list": cmd_list,
     "show": cmd_show,
     "export": cmd_export,

@@ -17,12 +17,14 @@ from pnae_desktop import faults
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ConflictError
-from pnae_desktop.services.edits import Composite, Context, Edit, aspects_of
+from pnae_desktop.services import live
+from pnae_desktop.services.edits import ACTIONS, BUDGET, CONVENTION, TITLE, Composite, Context, Edit, aspects_of
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
 MERGE_WINDOW_S = 2.0  # consecutive typing in one field within this delay is one undo step
 HISTORY_LIMIT = 500  # undo steps kept per PRAE
+REMOTE_LABEL = "Modification faite par un collègue"
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Changed:
     aspects: frozenset[str]
     action_ids: frozenset[int]
     label: str
-    kind: str  # "edit", "undo" or "redo"
+    kind: str  # "edit", "undo", "redo", or "remote" (a colleague's, on a team store)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class PraeSession:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
+        live.track(self)  # on a team store, a colleague's change of this PRAE reaches the subscribers
 
     @property
     def context(self) -> Context:
@@ -73,9 +76,20 @@ class PraeSession:
     def _notify(self, edit: Edit, inverse: Edit, label: str, kind: str) -> Changed:
         # The inverse names what the edit made (an added action's id is known only then).
         changed = Changed(self.prae_id, aspects_of(edit), edit.action_ids | inverse.action_ids, label, kind)
+        self.receive(changed)
+        return changed
+
+    def receive(self, changed: Changed) -> None:
+        """Hand `changed` to the subscribers (also a colleague's change, from services.live)."""
         for listener in list(self._listeners):
             listener(changed)
-        return changed
+
+    def receive_remote(self, aspects: frozenset[str], action_ids: frozenset[int] | None) -> None:
+        """A colleague's committed change of this PRAE (services.live); None: too many actions
+        to name, so every view reads everything back."""
+        if action_ids is None:
+            aspects, action_ids = aspects | {TITLE, ACTIONS, BUDGET, CONVENTION}, frozenset()
+        self.receive(Changed(self.prae_id, aspects, action_ids, REMOTE_LABEL, "remote"))
 
     # -- history ---------------------------------------------------------------------------
     @property
@@ -128,6 +142,8 @@ class PraeSession:
                         theirs=theirs,
                         mine=mine,
                     )
+            # Colleagues are told in the same transaction: PostgreSQL delivers it only on commit.
+            live.announce(self.store, self.prae_id, aspects_of(edit), edit.action_ids | inverse.action_ids)
             faults.checkpoint("session.before_commit")
             return inverse
 

@@ -38,7 +38,11 @@ class Workspace:
 
     @property
     def label(self) -> str:
-        return str(self.path) if self.path is not None else str(self.url)
+        if self.path is not None:
+            return str(self.path)
+        from sqlalchemy import make_url  # a database URL: SQLAlchemy is loaded to open it anyway
+
+        return make_url(str(self.url)).render_as_string(hide_password=True)  # never the password on screen
 
     def prepare(self, announce: Callable[[str], None] | None = None) -> None:
         """Check the store can be opened; raise StoreError (file untouched) if not: damaged,
@@ -67,7 +71,12 @@ class Workspace:
                 from pnae_desktop.store.database import open_store  # SQLAlchemy: kept off the start-up path
 
                 # prepare() has checked the file and holds its lock; this creates or upgrades it.
-                self._store = open_store(db=self.path, url=self.url)
+                if self.url is not None:
+                    from pnae_desktop.services.team import open_team_store  # team stores only
+
+                    self._store = open_team_store(self.url)  # an empty database: only on request
+                else:
+                    self._store = open_store(db=self.path, url=self.url)
             return self._store
 
     @property
@@ -101,6 +110,12 @@ class Workspace:
         from pnae_desktop.services import praes  # SQLAlchemy: kept off the start-up path
 
         return praes.list_praes(self.store)
+
+    def network_warning(self) -> str | None:
+        """A file store on a network folder: the French warning with the team steps (store.network)."""
+        from pnae_desktop.store import network  # reads /proc/mounts: once the window is shown
+
+        return network.network_warning(self.path) if self.path is not None else None
 
     def close(self) -> None:
         with self._lock:

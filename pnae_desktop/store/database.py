@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -30,6 +30,7 @@ from pnae_desktop.store.backup import backup_before_migration
 from pnae_desktop.store.integrity import file_uri, sidecar
 from pnae_desktop.store.schema import APPLICATION_ID, HEAD_REVISION, check_revision
 from pnae_desktop.store.sqlite_file import inspect_sqlite_file
+from pnae_desktop.store.team import connection_message, pg_dump_backup
 
 if TYPE_CHECKING:
     from pnae_desktop.store.lock import WriterLock
@@ -48,6 +49,8 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.writer_lock: WriterLock | None = None  # set by store.opening; released by close()
+        self.initialised = False  # an empty database given its tables by this opening
+        self.migration_backup: Path | None = None  # the backup taken before this opening's migration
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._current: ContextVar[Session | None] = ContextVar(f"pnae-store-{id(self)}", default=None)
 
@@ -247,8 +250,17 @@ def _inspect_url(engine: Engine, read_only: bool) -> str | None:
     return None
 
 
-def open_url(url: str, read_only: bool = False) -> Store:
-    """Any SQLAlchemy URL (PostgreSQL in practice)."""
+class EmptyDatabaseError(StoreError):
+    """An empty database opened without the explicit act that initialises it."""
+
+
+BackupFn = Callable[[Engine], "Path | None"]
+
+
+def open_url(url: str, read_only: bool = False, initialise: bool = True, backup: BackupFn | None = None) -> Store:
+    """Any SQLAlchemy URL (PostgreSQL in practice). An empty database gets its tables only with
+    `initialise`; a database at an older schema is first saved by `backup` (pg_dump by default;
+    None from it: no backup could be made, and the migration is refused)."""
     path = sqlite_url_path(url)
     if path is not None:
         return open_sqlite(path, read_only=read_only)
@@ -256,19 +268,44 @@ def open_url(url: str, read_only: bool = False) -> Store:
         engine = create_engine(url, pool_pre_ping=True)
         revision = _inspect_url(engine, read_only)
     except SQLAlchemyError as exc:
-        raise StoreError(f"Connexion impossible à la base de données : {exc.__class__.__name__}.") from None
+        raise StoreError(connection_message(exc, _safe_label(url))) from None
     except ModuleNotFoundError as exc:
         raise StoreError(f"Pilote de base de données absent : {exc.name}.") from None
     label = engine.url.render_as_string(hide_password=True)
     check_revision(revision, label)
+    saved: Path | None = None
+    if revision is None and not initialise:
+        engine.dispose()
+        raise EmptyDatabaseError(
+            f"La base « {label} » est vide : elle n'a pas encore été initialisée pour PNAE Desktop. "
+            "Initialisez-la d'abord (bouton « Initialiser la base » de Fichier › Se connecter à une base "
+            "d'équipe…, ou `pnae-desktop init --db-url URL`). Elle n'a pas été modifiée."
+        )
     if revision != HEAD_REVISION:
         if read_only:
             engine.dispose()
             raise StoreError(
                 f"La base « {label} » doit être mise à niveau avant d'être lue ; elle n'a pas été modifiée."
             )
+        if revision is not None:  # a database with data: saved before its migration
+            saved = (backup or pg_dump_backup)(engine)
+            if saved is None:
+                engine.dispose()
+                raise StoreError(
+                    f"La base « {label} » doit être mise à niveau, mais aucune sauvegarde n'a pu être faite "
+                    "avant (pg_dump introuvable). Elle n'a pas été modifiée."
+                )
         _upgrade(engine)
-    return Store(engine, label, read_only=read_only)
+    store = Store(engine, label, read_only=read_only)
+    store.initialised, store.migration_backup = revision is None, saved
+    return store
+
+
+def _safe_label(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "la base de données"
 
 
 def open_store(db: Path | str | None = None, url: str | None = None) -> Store:

@@ -471,3 +471,15 @@ class MappingRuleRow(Base):
     action: Mapped[int | None] = mapped_column(Integer)
     share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
     funder: Mapped[str] = mapped_column(String(200), default="")
+
+
+class PresenceRow(Base):
+    """Who has a team store open and where (a heartbeat every few seconds; old rows are ignored)."""
+
+    __tablename__ = "presence"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    prae_id: Mapped[int | None] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(200))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -28,7 +28,7 @@ from pnae_desktop.store.schema import HEAD_REVISION, check_revision
 from pnae_desktop.store.sqlite_file import inspect_sqlite_file
 
 if TYPE_CHECKING:
-    from pnae_desktop.store.database import Store
+    from pnae_desktop.store.database import BackupFn, Store
     from pnae_desktop.store.lock import WriterLock
 
 
@@ -151,15 +151,20 @@ def prepare_writing(path: Path) -> tuple[str | None, WriterLock]:
     return revision, writer
 
 
-def open_for_writing(db: Path | str | None = None, url: str | None = None) -> Store:
+def open_for_writing(
+    db: Path | str | None = None, url: str | None = None, *, initialise: bool = False, backup: BackupFn | None = None
+) -> Store:
     """The store at `url`, or the SQLite file `db` (default store when None), open for writing,
-    created or upgraded if need be; a file store holds its writer lock until `close()`."""
+    created or upgraded if need be; a file store holds its writer lock until `close()`. An empty
+    database is initialised only with `initialise` (an explicit act: `init`, or a command that
+    creates data); otherwise it is refused with EmptyDatabaseError, untouched. A database to
+    migrate is first saved by `backup` (pg_dump by default)."""
     from pnae_desktop.store import database  # SQLAlchemy: only once a store is really opened
 
     if url:
         db = database.sqlite_url_path(url)
         if db is None:
-            return database.open_url(url)
+            return database.open_url(url, initialise=initialise, backup=backup)
     path = store_file(db)
     _revision, writer = prepare_writing(path)
     try:

@@ -195,6 +195,13 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
     return workspace
 
 
+def link_team(window) -> None:
+    """On a team store: colleagues' changes refresh the pages, the status bar says who is there."""
+    from pnae_desktop.ui.team import install_team  # start-up: after the first paint
+
+    install_team(window)
+
+
 def run_gui(
     db: str | None = None,
     db_url: str | None = None,
@@ -226,6 +233,7 @@ def run_gui(
 
     versions_menu.install(window)  # « Signatures » menu and the signed-version banner
     window.show()
+    QTimer.singleShot(0, lambda: link_team(window))
     splash.close(window)
     QTimer.singleShot(0, install_window_icon)
     if not exit_when_ready:

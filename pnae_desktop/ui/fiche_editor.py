@@ -159,8 +159,9 @@ class FicheEditor(FicheEditorForm, QScrollArea):
 
     # -- filling ---------------------------------------------------------------------------
     def show_action(self, prae: PraeDetail, action: PraeAction | None) -> None:
-        self.flush()
-        self.note.hide()
+        if action is None or self.action is None or action.id != self.action.id:
+            self.flush()  # the same fiche read back (a colleague's change) keeps what is being typed
+            self.note.hide()
         self.prae, self.action = prae, action
         self.setEnabled(action is not None)
         if action is None:
@@ -184,14 +185,14 @@ class FicheEditor(FicheEditorForm, QScrollArea):
         declined = action.pnae_action is not None
         for key, edit in self.line_edits.items():
             value = action.title if key == "title" else getattr(action, key)
-            if edit.text() != value:
+            if edit.text() != value and not (edit.hasFocus() and edit.isModified()):
                 edit.setText(value)
                 edit.setCursorPosition(0)
         self.titleBadge.setText((ADAPTED if "title" in adapted else SAME) if declined else "")
         self.titleRevertButton.setVisible(declined and "title" in adapted)
         for key, block in self.blocks.items():
             value = action.fields.get(key) or ""
-            if block.editor.toPlainText() != value:
+            if block.editor.toPlainText() != value and key not in self._pending:
                 block.editor.setPlainText(value)
             from_pnae = declined and key in drafting.PNAE_TEXT_FIELDS
             block.badge.setText((ADAPTED if key in adapted else SAME) if from_pnae else "")

@@ -413,9 +413,9 @@ class MainWindow(MainWindowForm, QMainWindow):
         if dialog.exec() and dialog.selectedFiles():
             self.open_store(dialog.selectedFiles()[0])
 
-    def open_store(self, path: str) -> bool:
-        candidate = Workspace(db=path)
-        if self.workspace.path is not None and Path(path).resolve() == self.workspace.path.resolve():
+    def open_store(self, path: str | Workspace) -> bool:  # a file's path, or a team store's workspace
+        candidate = path if isinstance(path, Workspace) else Workspace(db=path)
+        if self.workspace.path is not None and Path(candidate.label).resolve() == self.workspace.path.resolve():
             self.workspace.close()  # reopening the same file (after a restore): free its lock first
         try:
             candidate.prepare(self._announce_long_work)

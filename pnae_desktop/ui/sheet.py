@@ -181,6 +181,11 @@ class CheckedDelegate(QStyledItemDelegate):
         self.message.hide()
         return super().createEditor(parent, option, index)
 
+    def setEditorData(self, editor, index):
+        if isinstance(editor, QLineEdit) and editor.isModified():
+            return  # the sheet read back (a colleague's change): what is being typed stays
+        super().setEditorData(editor, index)
+
     def eventFilter(self, editor, event):
         if editor is self.viewport:  # not an editor: only a click is looked at
             return self._click_away(event)
