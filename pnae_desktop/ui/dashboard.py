@@ -65,6 +65,7 @@ class DashboardPageForm(Form):
     countLabel: QLabel
     praeTable: QTableView
     coverageLabel: QLabel
+    followupLabel: QLabel  # per year followed: execution rate, gaps without explanation
     emptyLabel: QLabel
 
 
@@ -91,6 +92,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.newButton.clicked.connect(self.new_requested)
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
         self.summary_provider = None  # set by the window: prae id -> French sentence
+        self.followup_provider = None  # set by the window: prae id -> the follow-up in words
         self.praeTable.selectionModel().currentRowChanged.connect(self._show_summary)
         self.demoButton.clicked.connect(self.demo_requested)
 
@@ -114,10 +116,13 @@ class DashboardPage(DashboardPageForm, QWidget):
             self.selected.emit(self.model.rows[self.proxy.mapToSource(current).row()].id)
         if not current.isValid() or self.summary_provider is None:
             self.coverageLabel.clear()
+            self.followupLabel.clear()
             return
         prae = self.model.rows[self.proxy.mapToSource(current).row()]
         summary = self.summary_provider(prae.id)
         self.coverageLabel.setText(f"<b>{escape_markup(prae.title)}</b> — {escape_markup(summary)}")
+        followup = self.followup_provider(prae.id) if self.followup_provider is not None else ""
+        self.followupLabel.setText(escape_markup(followup))
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()
@@ -134,6 +139,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.demoButton.setVisible(empty)
         self.countLabel.setText(f"{len(rows)} PRAE" if rows else "")
         self.coverageLabel.setVisible(not empty)
+        self.followupLabel.setVisible(not empty)
         self._show_summary(self.praeTable.currentIndex())
 
     def select_prae(self, prae_id: int) -> None:
