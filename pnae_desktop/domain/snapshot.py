@@ -12,6 +12,7 @@ from typing import Any
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.followup import FollowUp
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Snapshot:
     problems: list[dom.Problem]
     # (RenderedConvention, checks): rendered only when asked for (it costs a render).
     convention: tuple[Any, Any] | None = None
+    # What was realised, year by year (reports, indicators, amounts, explanations, mapping).
+    followup: FollowUp = FollowUp()
 
     @property
     def prae_id(self) -> int:

@@ -29,7 +29,8 @@ TITLE = "title"  # the PRAE's title, status, dates of change (dashboard, window 
 ACTIONS = "actions"  # the list of actions and their fiches
 BUDGET = "budget"  # charges, financing, funders, structural costs, keys, shares
 CONVENTION = "convention"  # parties, settings, articles
-EVERYTHING = frozenset({TITLE, ACTIONS, BUDGET, CONVENTION})
+FOLLOWUP = "followup"  # realised: reports, indicators, amounts, explanations, mapping (edits_followup.py)
+EVERYTHING = frozenset({TITLE, ACTIONS, BUDGET, CONVENTION, FOLLOWUP})
 
 
 @dataclass(frozen=True)

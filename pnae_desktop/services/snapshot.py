@@ -6,6 +6,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import convention as convention_service
+from pnae_desktop.services import followup as followup_service
 from pnae_desktop.services import praes
 from pnae_desktop.store.database import Store
 
@@ -25,4 +26,5 @@ def load_snapshot(store: Store, prae_id: int, catalogue: Catalogue, *, conventio
             if convention
             else None
         )
-    return Snapshot(catalogue, detail, budget, totals, problems, rendered)
+        followup = followup_service.load_followup(store, prae_id)
+    return Snapshot(catalogue, detail, budget, totals, problems, rendered, followup)

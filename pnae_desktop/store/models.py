@@ -339,3 +339,111 @@ class ConventionRow(Base):
     template_key: Mapped[str] = mapped_column(String(50))
     settings_json: Mapped[str] = mapped_column(Text)
     articles_json: Mapped[str] = mapped_column(Text)
+
+
+# -- follow-up (realised, per year): money is integer cents --------------------------------------
+
+
+class FollowUpSettingsRow(Base):
+    """The PRAE's follow-up settings: the gap threshold above which an explanation is required."""
+
+    __tablename__ = "followup_settings"
+
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
+    threshold_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+
+
+class ActionReportRow(Base):
+    __tablename__ = "action_reports"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str | None] = mapped_column(String(20))
+    account: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    deliverables: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportMilestoneRow(Base):
+    """A milestone of the action (its index in the action's calendar) done in that year."""
+
+    __tablename__ = "report_milestones"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    milestone_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    done_on: Mapped[date | None] = mapped_column(Date)
+
+
+class IndicatorResultRow(Base):
+    __tablename__ = "indicator_results"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
+    indicator_index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
+class RealisedChargeRow(Base):
+    __tablename__ = "realised_charges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(300))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(20), default="saisie")
+
+
+class RealisedFinancingRow(Base):
+    __tablename__ = "realised_financing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    funder_id: Mapped[int] = mapped_column(ForeignKey("funders.id", ondelete="CASCADE"), index=True)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(20), default="saisie")
+
+
+class RealisedOtherRow(Base):
+    """68/78 (dotations, reprises, fonds dédiés) and 86/87 (contributions volontaires: kind
+    "contribution") of a year, outside the actions' charges."""
+
+    __tablename__ = "realised_others"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "other" | "contribution"
+    year: Mapped[int] = mapped_column(Integer)
+    account: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(300))
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    source: Mapped[str] = mapped_column(String(20), default="saisie")
+
+
+class GapExplanationRow(Base):
+    __tablename__ = "gap_explanations"
+
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class MappingRuleRow(Base):
+    """A rule of the PRAE's mapping of accounting entries to actions and funders."""
+
+    __tablename__ = "mapping_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    match: Mapped[str] = mapped_column(String(20))
+    pattern: Mapped[str] = mapped_column(String(200))
+    action: Mapped[int | None] = mapped_column(Integer)
+    share: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    funder: Mapped[str] = mapped_column(String(200), default="")
