@@ -88,7 +88,7 @@ def first_input(root: QWidget) -> QWidget:
 
 def pages_and_tabs(window):
     """(name, page) for every page, and each tab of the pages that have tabs."""
-    for key in ("dashboard", "catalogue", "prae", "budget", "convention", "exports"):
+    for key in ("dashboard", "catalogue", "prae", "budget", "convention", "exports", "suivi"):
         window.go_to(key)
         page = window.page(key)
         tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]

@@ -5,6 +5,7 @@ objective is kept under « non affecté » (None)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,13 @@ class AxisExecution:
         return percent(self.realised_cents, self.forecast_cents)
 
 
+def _id(value: Hashable) -> int:
+    """An action's store id (the budget's ids are the store's for actions)."""
+    if not isinstance(value, int):
+        raise ValueError(f"not an action id: {value!r}")
+    return value
+
+
 def _split(cents: int, weights: list[int]) -> list[int]:
     if len(weights) == 1 or not cents:
         return [cents] + [0] * (len(weights) - 1)
@@ -36,7 +44,7 @@ def execution_by_axis(budget: Budget, followup: FollowUp, year: int) -> tuple[Ax
     forecast: dict[int, int] = {}
     for line in budget.charges:
         if line.year == year and line.account[:2] in CHARGE_NATURES:
-            forecast[int(line.action_id)] = forecast.get(int(line.action_id), 0) + line.cents
+            forecast[_id(line.action_id)] = forecast.get(_id(line.action_id), 0) + line.cents
     realised: dict[int, int] = {}
     for charge in followup.charges:
         if charge.year == year and charge.nature in CHARGE_NATURES:
@@ -46,7 +54,7 @@ def execution_by_axis(budget: Budget, followup: FollowUp, year: int) -> tuple[Ax
     for info in budget.actions:
         weights = [int(s * 100) for s in info.shares]
         if any(weights):
-            plans[int(info.action_id)] = ([axis_of(c) for c in info.objective_codes], weights)
+            plans[_id(info.action_id)] = ([axis_of(c) for c in info.objective_codes], weights)
     for action_id in sorted(set(forecast) | set(realised)):
         plan = plans.get(action_id)
         if plan is None:
@@ -58,6 +66,4 @@ def execution_by_axis(budget: Budget, followup: FollowUp, year: int) -> tuple[Ax
         for side, amounts in enumerate((forecast, realised)):
             for axis, part in zip(axes, _split(amounts.get(action_id, 0), weights)):
                 sums.setdefault(axis, [0, 0])[side] += part
-    return tuple(
-        AxisExecution(axis, f, r) for axis, (f, r) in sums.items() if axis is not None or f or r
-    )
+    return tuple(AxisExecution(axis, f, r) for axis, (f, r) in sums.items() if axis is not None or f or r)

@@ -69,9 +69,8 @@ class BarChart(QWidget):
         """The chart in words, for screen readers and the tooltip."""
         if not self.groups:
             return f"{self.title} : {self.empty_text}"
-        planned, realised = self.series
-        lines = [self.title]
-        lines += [f"{g.label} — {planned} : {g.planned.text} ; {realised} : {g.realised.text}" for g in self.groups]
+        lines = [self.title]  # each bar's text names its series (« Prévu : 1 200,00 € »)
+        lines += [f"{g.label} — {g.planned.text} ; {g.realised.text}" for g in self.groups]
         return "\n".join(lines)
 
     # -- geometry --------------------------------------------------------------------------
@@ -155,7 +154,9 @@ class BarChart(QWidget):
         y = self._header_height()
         if not self.groups:
             painter.setPen(QPen(QColor(palette.MUTED)))
-            painter.drawText(QRect(pad, y, width - 2 * pad, line), int(Qt.AlignmentFlag.AlignLeft.value), self.empty_text)
+            painter.drawText(
+                QRect(pad, y, width - 2 * pad, line), int(Qt.AlignmentFlag.AlignLeft.value), self.empty_text
+            )
             return
         texts = [g.planned.text for g in self.groups] + [g.realised.text for g in self.groups]
         text_room = min(max(metrics.horizontalAdvance(t) for t in texts) + 2 * pad, (width - 2 * pad) // 2)

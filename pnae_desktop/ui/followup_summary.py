@@ -4,8 +4,10 @@ so the services are imported only when a PRAE is chosen."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 
-def followup_years(workspace, prae_id: int) -> list[tuple[int, object, int]]:
+
+def followup_years(workspace, prae_id: int) -> list[tuple[int, Decimal | None, int]]:
     """(year, execution rate in percent or None, gaps without explanation) per year followed."""
     # start-up: the services (and the ORM) load when a PRAE is chosen, after the first paint
     from pnae_desktop.domain import followup as fu

@@ -28,11 +28,11 @@ from pnae_desktop.ui.geometry import fits, initial_geometry
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
+    from pnae_desktop.ui.bound_pages import BoundPage
     from pnae_desktop.ui.budget_page import BudgetPage
     from pnae_desktop.ui.convention_page import ConventionPage
     from pnae_desktop.ui.exports_page import ExportsPage
     from pnae_desktop.ui.prae_page import PraePage
-    from pnae_desktop.ui.bound_pages import BoundPage
     from pnae_desktop.ui.suivi_page import SuiviPage
 
 PAGES = (

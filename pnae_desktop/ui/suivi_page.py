@@ -6,6 +6,7 @@ the PRAE through its session (services/edits_followup.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
@@ -53,6 +54,25 @@ from pnae_desktop.ui.suivi_tables import (
     number_text,
     signed_number,
 )
+
+
+def unit_suffix(unit: str) -> str:
+    """How a value's unit follows it on a chart: « 65 % », « 50 », « 12 jours »."""
+    name = unit.strip()
+    if name.lower() in ("%", "pourcentage", "pourcent", "taux"):
+        return " %"
+    return "" if name.lower() in ("", "nombre", "nb") else f" {name}"
+
+
+def all_funders(snap: Snapshot, gaps: fu.YearGaps, threshold: Decimal) -> list[fu.GapLine]:
+    """The year's financing lines, and a line for every other funder of the PRAE (nothing
+    forecast, nothing received yet) so that money received from it can be typed in."""
+    shown = {line.key for line in gaps.financing}
+    lines = list(gaps.financing)
+    for funder in snap.budget.funders:
+        if isinstance(funder.id, int) and fu.financing_key(funder.id) not in shown:
+            lines.append(fu.gap_line(fu.financing_key(funder.id), funder.name, None, 0, 0, threshold, ""))
+    return lines
 
 
 class SuiviPageForm(Form):
@@ -105,6 +125,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.year: int | None = None
         self.gaps: fu.YearGaps | None = None
         self.indicator_rows: tuple[fu.IndicatorRow, ...] = ()
+        self.rows_of: dict[int, list] = {}  # id(model) -> the line of each row (None: title, total)
         self.contributions: tuple[fu.ContributionInKind, ...] = ()
         self.thresholdError = QLabel(self)
         self.thresholdError.setObjectName("thresholdError")
@@ -114,7 +135,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.thresholdError.setAccessibleName("Seuil refusé")
         self.thresholdError.hide()
         self.pageLayout.insertWidget(3, self.thresholdError)
-        self.indicators = TextColumnsModel(self, self.cell_edited, numeric_from=3)
+        self.indicators = TextColumnsModel(self, self.cell_edited, numeric_from=2)
         self.charges = TextColumnsModel(self, self.cell_edited, text_columns=(EXPLANATION_COLUMN,))
         self.financing = TextColumnsModel(self, self.cell_edited, text_columns=(EXPLANATION_COLUMN,))
         self.contribution_model = TextColumnsModel(self, self.cell_edited, numeric_from=2)
@@ -202,10 +223,13 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.statusesLabel.setText(statuses_summary(snap.detail, followup, year))
         self._show_report()
         self.indicator_rows = fu.indicator_rows(snap.detail, followup, year)
-        self.indicators.show(indicator_sheet(self.indicator_rows, year))
-        self.gaps = fu.year_gaps(snap.budget, followup, year)
-        self.charges.show(gap_sheet(self.gaps.charges, "Action : nature de charge", "Total des charges directes"))
-        self.financing.show(gap_sheet(self.gaps.financing, "Financeur", "Total des financements"))
+        self._show(self.indicators, self.indicatorsView, *indicator_sheet(self.indicator_rows, year))
+        self.gaps = gaps = fu.year_gaps(snap.budget, followup, year)
+        titles = {a.id: f"Fiche {n} – {a.title}" for n, a in enumerate(snap.detail.actions, start=1)}
+        charges = gap_sheet(gaps.charges, "Action et nature de charge", "Total des charges directes", titles)
+        self._show(self.charges, self.chargesView, *charges)
+        financing = all_funders(snap, gaps, followup.threshold_pct)
+        self._show(self.financing, self.financingView, *gap_sheet(financing, "Financeur", "Total des financements"))
         self.gapsLabel.setText(gaps_summary(self.gaps))
         self._fill_others(followup, year)
         self.contributions = tuple(c for c in followup.contributions if c.year == year)
@@ -220,13 +244,16 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         if focus is not None and QApplication.focusWidget() is not focus and focus.isVisible():
             focus.setFocus()  # a sheet that was reset keeps the keyboard
 
+    def _show(self, model: TextColumnsModel, view: SheetView, content, by_row: list) -> None:
+        self.rows_of[id(model)] = by_row
+        model.show_grouped(
+            content, [r for r, line in enumerate(by_row[: len(content.rows) - content.footer]) if line is None], view
+        )
+
     def _size(self, view: SheetView) -> None:
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        if view is self.indicatorsView:
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        elif view is self.contributionsView:
+        if view is self.contributionsView:
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         else:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -262,16 +289,16 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             groups.append(
                 Group(
                     label,
-                    Bar(Decimal(line.forecast_cents), format_amount(line.forecast_cents)),
-                    Bar(Decimal(line.realised_cents), format_amount(line.realised_cents) + rate),
+                    Bar(Decimal(line.forecast_cents), f"Prévu : {format_amount(line.forecast_cents)}"),
+                    Bar(Decimal(line.realised_cents), f"Réalisé : {format_amount(line.realised_cents)}{rate}"),
                 )
             )
         self.axisChart.set_groups(groups, shared_scale=True)
         indicator_groups = []
         for row in self.indicator_rows:
-            unit = f" {row.unit}" if row.unit else ""
-            target = f"{number_text(row.target)}{unit}" if row.target is not None else "pas de cible"
-            realised = f"{number_text(row.realised)}{unit}" if row.realised is not None else "non renseigné"
+            unit = unit_suffix(row.unit)
+            target = f"Cible : {number_text(row.target)}{unit}" if row.target is not None else "Pas de cible"
+            realised = f"Réalisé : {number_text(row.realised)}{unit}" if row.realised is not None else "Non renseigné"
             if row.gap is not None:
                 realised += f" (écart {signed_number(row.gap)})"
             indicator_groups.append(
@@ -288,7 +315,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
     def _value(self, model, row: int, col: int, text: str):
         year = self.year
         if model is self.indicators:
-            r = self.indicator_rows[row]
+            r = self._row(model, row)
             return parse_number(text, f"Indicateur « {r.label} » ({year})", allow_empty=True)
         if model in (self.charges, self.financing):
             line = self._gap_line(model, row)
@@ -309,10 +336,17 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             return parse_amount(text, where)
         return text
 
+    def _row(self, model, row: int):
+        """The indicator or gap line shown at `row` (editable rows only: never a title)."""
+        line = self.rows_of[id(model)][row]
+        if line is None:
+            raise RuntimeError("a title row is not editable")
+        return line
+
     def _gap_line(self, model, row: int) -> fu.GapLine:
-        if self.gaps is None:
-            raise RuntimeError("no year shown")
-        return (self.gaps.charges if model is self.charges else self.gaps.financing)[row]
+        line = self._row(model, row)
+        assert isinstance(line, fu.GapLine)
+        return line
 
     def cell_edited(self, model, row: int, col: int, text: str) -> None:
         if self.year is None or self.snapshot is None:
@@ -325,7 +359,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             return
         year = self.year
         if model is self.indicators:
-            r = self.indicator_rows[row]
+            r = self._row(model, row)
             result = fu.IndicatorResult(r.action_id, r.indicator_index, year, value)
             self.apply_edit(fe.SetIndicatorResult("Saisir un indicateur réalisé", result))
         elif model in (self.charges, self.financing):
@@ -370,8 +404,6 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.apply_edit(fe.SetContributions(text, self.year, tuple(items)))
 
     def _set_contribution(self, row: int, col: int, value) -> None:
-        from dataclasses import replace
-
         items = list(self.contributions)
         field = ("account", "label", "amount_cents")[col]
         items[row] = replace(items[row], **{field: value})

@@ -68,6 +68,7 @@ class ReportEditor(QObject):
         self.action: PraeAction | None = None
         self.year: int | None = None
         self.report: fu.ActionReport | None = None
+        self.milestone_rows: list[int] = []  # the index in the action's calendar of each row
         self._loading = False
         self._pending: set[str] = set()
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
@@ -84,6 +85,8 @@ class ReportEditor(QObject):
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(DAY, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(DAY, max(110, table.fontMetrics().horizontalAdvance("00/00/0000") + 24))
         table.setItemDelegateForColumn(DAY, CheckedDelegate(table, self._check_day))
         table.itemChanged.connect(self._milestone_changed)
         show_every_row(table)
@@ -123,30 +126,33 @@ class ReportEditor(QObject):
 
     def _fill_milestones(self) -> None:
         table = self.page.milestonesTable
-        milestones = self.action.milestones if self.action is not None else ()
+        calendar = self.action.milestones if self.action is not None else ()
         done = dict(self.report.milestones_done) if self.report is not None else {}
+        # the year's milestones, and those of other years already marked done this year
+        self.milestone_rows = [i for i, m in enumerate(calendar) if m.year == self.year or i in done]
         table.blockSignals(True)
-        table.setRowCount(len(milestones))
-        for row, milestone in enumerate(milestones):
-            check = QTableWidgetItem("fait" if row in done else "à faire")
+        table.setRowCount(len(self.milestone_rows))
+        for row, index in enumerate(self.milestone_rows):
+            milestone = calendar[index]
+            check = QTableWidgetItem("fait" if index in done else "à faire")
             check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
-            check.setCheckState(Qt.CheckState.Checked if row in done else Qt.CheckState.Unchecked)
+            check.setCheckState(Qt.CheckState.Checked if index in done else Qt.CheckState.Unchecked)
             table.setItem(row, DONE, check)
             for col, text in ((TEXT, milestone.text), (PLANNED, milestone.when_label)):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 table.setItem(row, col, item)
-            day = QTableWidgetItem(day_text(done.get(row)))
+            day = QTableWidgetItem(day_text(done.get(index)))
             day.setToolTip("Date de réalisation, JJ/MM/AAAA (facultative)")
             table.setItem(row, DAY, day)
         table.blockSignals(False)
-        if not milestones:
-            self.page.milestonesLabel.setText("<b>Jalons</b> : aucun jalon dans le calendrier de cette fiche.")
+        if not self.milestone_rows:
+            self.page.milestonesLabel.setText(f"<b>Jalons</b> : aucun jalon prévu en {self.year} dans cette fiche.")
         else:
             self.page.milestonesLabel.setText(
                 "<b>Jalons</b> (cochez ceux qui sont faits, Espace sur la case ; date au format JJ/MM/AAAA)"
             )
-        table.setVisible(bool(milestones))
+        table.setVisible(bool(self.milestone_rows))
         table.refit()  # type: ignore[attr-defined]
 
     # -- committing ------------------------------------------------------------------------
@@ -176,13 +182,15 @@ class ReportEditor(QObject):
         if self._loading or self.action is None:
             return
         table = self.page.milestonesTable
-        done: list[tuple[int, date | None]] = []
-        for row in range(table.rowCount()):
+        shown = set(self.milestone_rows)
+        done = [(i, day) for i, day in self._current().milestones_done if i not in shown]  # kept as they are
+        for row, index in enumerate(self.milestone_rows):
             check, day = table.item(row, DONE), table.item(row, DAY)
             day_value = parse_day(day.text() if day is not None else "", f"Jalon n° {row + 1}")
             if (check is not None and check.checkState() == Qt.CheckState.Checked) or day_value is not None:
-                done.append((row, day_value))  # a date typed says it is done
-        self._apply(replace(self._current(), milestones_done=tuple(done)), "Cocher un jalon")
+                done.append((index, day_value))  # a date typed says it is done
+        text = "Cocher un jalon" if item.column() == DONE else "Dater un jalon"
+        self._apply(replace(self._current(), milestones_done=tuple(sorted(done, key=lambda d: d[0]))), text)
 
     def _typed(self, key: str) -> None:
         if self._loading:
@@ -196,8 +204,9 @@ class ReportEditor(QObject):
         pending, self._pending = self._pending, set()
         if self.action is None or not pending:
             return
-        changes = {key: self.boxes[key].toPlainText() for key in pending}
-        report = replace(self._current(), **changes)
+        report = self._current()
+        for key in pending:
+            report = replace(report, **{key: self.boxes[key].toPlainText()})  # type: ignore[arg-type]
         label = f"Modifier « {TEXT_FIELDS[sorted(pending)[0]]} »" if len(pending) == 1 else "Modifier le compte rendu"
         self._apply(report, label, merge_key=("report", report.action_id, report.year, tuple(sorted(pending))))
 

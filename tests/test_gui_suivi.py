@@ -1,0 +1,263 @@
+"""The Suivi page through the real window on a real SQLite file (issue 17, items 1 and 5): a
+realised amount typed shows its gap and « explication requise », an explanation typed clears
+it, Annuler steps back; a refused value stays in its cell with a French message; statuses,
+milestones, accounts, indicator values and contributions are recorded and undone; the
+dashboard shows the year's execution rate and the gaps without explanation; the charts say
+their figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import demo_page
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from pnae_desktop.domain import followup as fu
+from pnae_desktop.services import followup as followup_service
+from pnae_desktop.ui.suivi_tables import (
+    EXPLANATION_COLUMN,
+    INDICATOR_COLUMN,
+    REALISED_COLUMN,
+    REQUIRED,
+    number_text,
+)
+
+pytestmark = pytest.mark.usefixtures("isolated_settings")
+
+
+@pytest.fixture
+def window(qtbot, db_path, catalogue, watchdog):
+    w = demo_page(qtbot, db_path, catalogue, "suivi")
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    page = w.page("suivi")
+    page.yearCombo.setCurrentIndex(page.yearCombo.findData(2018))
+    yield w
+    assert not [m for m in watchdog.messages if not watchdog.expected]
+    w.close()
+
+
+def stored(window) -> fu.FollowUp:
+    page = window.page("suivi")
+    return followup_service.load_followup(window.workspace.store, page.prae_id)
+
+
+def text_of(model, row: int, col: int) -> str:
+    return str(model.index(row, col).data() or "").replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def type_into(qtbot, view, row: int, col: int, text: str) -> None:
+    """Type as a user would: the first key opens the cell editor, Entrée commits."""
+    page = view.window().page("suivi")
+    session = page.window_.session(page.prae_id)
+    depth = session.depth
+    view.setFocus()
+    view.setCurrentIndex(view.model().index(row, col))
+    qtbot.keyClick(view, text[0])
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    rest = text[1:]
+    if rest.isascii():
+        qtbot.keyClicks(editor, rest)
+    else:
+        editor.insert(rest)  # QTest types ASCII only
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    note = view.itemDelegate().message
+    qtbot.waitUntil(lambda: session.depth != depth or note.isVisible(), timeout=3000)
+
+
+def charge_row(page, wanted=lambda line: line.forecast_cents >= 10_000) -> tuple[int, fu.GapLine]:
+    """The first charge line (action, nature) with a forecast, and its row in the sheet."""
+    rows = page.rows_of[id(page.charges)]
+    return next((r, line) for r, line in enumerate(rows) if line is not None and wanted(line))
+
+
+def test_a_realised_amount_shows_its_gap_and_asks_for_an_explanation_then_undo(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    row, line = charge_row(page, lambda line: line.forecast_cents >= 10_000 and line.realised_cents == 0)
+    eighty = line.forecast_cents * 80 // 100 // 100  # whole euros: 80 % of the forecast, a gap of about −20 %
+    type_into(qtbot, page.chargesView, row, REALISED_COLUMN, str(eighty))
+    assert text_of(page.charges, row, REALISED_COLUMN).startswith(f"{eighty:,}".replace(",", " "))
+    assert text_of(page.charges, row, 3).startswith("−")  # the gap in euros, signed
+    assert text_of(page.charges, row, 4).startswith("−") and "%" in text_of(page.charges, row, 4)
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED  # in words, not colour alone
+    before = page.gaps.unexplained
+    realised = [c for c in stored(window).charges if c.action_id == line.action_id and c.year == 2018]
+    assert [(c.account, c.amount_cents, c.source) for c in realised] == [(line.key[-2:], eighty * 100, "saisie")]
+
+    type_into(qtbot, page.chargesView, row, EXPLANATION_COLUMN, "Atelier reporté à 2019")
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == "Atelier reporté à 2019"
+    assert page.gaps.unexplained == before - 1
+    assert stored(window).explanation(2018, line.key) == "Atelier reporté à 2019"
+    assert f"{page.gaps.unexplained} écart" in page.gapsLabel.text() or page.gaps.unexplained == 0
+
+    window.actionUndo.trigger()  # the explanation goes
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED
+    assert stored(window).explanation(2018, line.key) == ""
+    window.actionUndo.trigger()  # then the amount
+    assert text_of(page.charges, row, REALISED_COLUMN).startswith("0,00")
+    assert not [c for c in stored(window).charges if c.action_id == line.action_id and c.year == 2018]
+    assert window.saved_label is not None and window.saved_label.text().startswith("Enregistré à ")
+
+
+def test_a_refused_amount_stays_in_its_cell_with_a_french_message(qtbot, window, watchdog):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    row, _line = charge_row(page)
+    depth = window.session(page.prae_id).depth
+    before = stored(window)
+    type_into(qtbot, page.chargesView, row, REALISED_COLUMN, "15OO")
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "15OO"  # what was typed is kept
+    message = page.chargesView.itemDelegate().message
+    assert message.isVisible() and "15OO" in message.text() and "2018" in message.text()
+    assert window.session(page.prae_id).depth == depth and stored(window) == before
+    assert not watchdog.messages  # no message box for a typo
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+
+
+def test_the_threshold_is_edited_on_the_page_and_a_bad_one_is_kept_with_its_reason(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    row, line = charge_row(page)
+    eighty = line.forecast_cents * 80 // 100 // 100
+    type_into(qtbot, page.chargesView, row, REALISED_COLUMN, str(eighty))
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED
+    edit = page.thresholdEdit
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, "15OO")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert edit.text() == "15OO" and page.thresholdError.isVisible()
+    assert "Seuil" in page.thresholdError.text()
+    assert stored(window).threshold_pct == Decimal(15)
+    edit.selectAll()
+    qtbot.keyClicks(edit, "25")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert not page.thresholdError.isVisible()
+    assert stored(window).threshold_pct == Decimal(25)
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == ""  # −20 % is within 25 %
+    window.actionUndo.trigger()
+    assert stored(window).threshold_pct == Decimal(15) and edit.text() == "15"
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED
+
+
+def test_a_realised_amount_on_a_line_without_forecast_asks_for_an_explanation(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    funders = page.rows_of[id(page.financing)]
+    row, key = next((r, line.key) for r, line in enumerate(funders) if line is not None and line.forecast_cents == 0)
+    type_into(qtbot, page.financingView, row, REALISED_COLUMN, "500")
+    rows = page.rows_of[id(page.financing)]  # the funder now has a line of the year: in the budget's order
+    row = next(r for r, line in enumerate(rows) if line is not None and line.key == key)
+    assert text_of(page.financing, row, REALISED_COLUMN).startswith("500,00")
+    assert text_of(page.financing, row, 4) == "sans prévu"
+    assert text_of(page.financing, row, EXPLANATION_COLUMN) == REQUIRED
+    assert [f.amount_cents for f in stored(window).financing if f.year == 2018] == [50_000]
+
+
+def test_a_status_milestones_and_the_account_of_an_action_are_recorded_and_undone(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.actionsTab)
+    action_id = page.actionCombo.currentData()
+    session = window.session(page.prae_id)
+    page.statusCombo.setFocus()
+    page.statusCombo.setCurrentIndex(page.statusCombo.findData("realisee"))
+    report = stored(window).report(action_id, 2018)
+    assert report is not None and report.status == "realisee"
+    assert "1 réalisée" in page.statusesLabel.text()
+
+    table = page.milestonesTable
+    first = page.report_editor.milestone_rows[0]
+    table.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    assert stored(window).report(action_id, 2018).milestones_done == ((first, None),)
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit)
+    qtbot.keyClicks(editor, "31/02/2018")  # no such day: refused beside the cell, kept
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is editor and "31/02/2018" in table.itemDelegateForColumn(3).message.text()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "15/03/2018")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: stored(window).report(action_id, 2018).milestones_done[0][1] is not None)
+    from datetime import date
+
+    assert stored(window).report(action_id, 2018).milestones_done == ((first, date(2018, 3, 15)),)
+
+    page.accountEdit.setFocus()
+    qtbot.keyClicks(page.accountEdit, "Trois ateliers tenus.")
+    page.deliverablesEdit.setFocus()  # leaving the box saves it
+    qtbot.waitUntil(lambda: stored(window).report(action_id, 2018).account == "Trois ateliers tenus.")
+    depth = session.depth
+    window.actionUndo.trigger()
+    assert session.depth == depth - 1 and page.accountEdit.toPlainText() == ""
+    window.actionUndo.trigger()
+    window.actionUndo.trigger()
+    window.actionUndo.trigger()
+    assert stored(window).report(action_id, 2018) is None
+    assert page.statusCombo.currentData() is None and table.item(0, 0).checkState() == Qt.CheckState.Unchecked
+
+
+def test_an_indicator_value_is_recorded_against_its_target(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.indicatorsTab)
+    rows = page.rows_of[id(page.indicators)]
+    row, indicator = next((r, i) for r, i in enumerate(rows) if i is not None and i.target is not None)
+    value = indicator.target - 3
+    type_into(qtbot, page.indicatorsView, row, INDICATOR_COLUMN, str(value).replace(".", ","))
+    assert stored(window).indicator_value(indicator.action_id, indicator.indicator_index, 2018) == value
+    assert text_of(page.indicators, row, 5) == "−3"
+    assert f"Réalisé : {number_text(value)}" in page.indicatorChart.as_text()
+    type_into(qtbot, page.indicatorsView, row, INDICATOR_COLUMN, "douze")  # refused, kept in its cell
+    assert "douze" in page.indicatorsView.itemDelegate().message.text()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    window.actionUndo.trigger()
+    assert stored(window).indicator_value(indicator.action_id, indicator.indicator_index, 2018) is None
+
+
+def test_contributions_in_kind_are_added_edited_and_totalled(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.contributionsTab)
+    count = len(page.contributions)
+    page.addContributionButton.click()
+    assert len(page.contributions) == count + 1
+    row = count
+    type_into(qtbot, page.contributionsView, row, 2, "1200")
+    type_into(qtbot, page.contributionsView, row, 0, "92")  # not an 86/87 account: refused
+    assert "86 ou 87" in page.contributionsView.itemDelegate().message.text()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    mine = [c for c in stored(window).contributions if c.year == 2018]
+    assert (mine[-1].account, mine[-1].amount_cents) == ("870", 120_000)
+    assert "1 200,00" in page.contributionsTotalLabel.text().replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_the_dashboard_shows_the_execution_rate_and_the_gaps_without_explanation(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    row, line = charge_row(page)
+    type_into(qtbot, page.chargesView, row, REALISED_COLUMN, str(line.forecast_cents // 100))
+    gaps = page.gaps
+    window.go_to("dashboard")
+    text = window.dashboard.followupLabel.text().replace("\u202f", " ").replace("\u00a0", " ")
+    assert window.dashboard.followupLabel.isVisible()
+    rate = str(gaps.execution_rate).replace(".", ",")
+    assert f"2018 : exécution {rate} %" in text
+    assert f"{gaps.unexplained} écarts sans explication" in text
+
+
+def test_the_charts_say_their_figures_and_read_in_grey(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.chartsTab)
+    chart = page.axisChart
+    assert chart.isVisible() and chart.height() >= chart.height_for(chart.width())
+    described = chart.accessibleDescription()
+    assert "Axe 1 –" in described and "Prévu : " in described and "Réalisé : " in described
+    image = chart.grab().toImage().convertToFormat(chart.grab().toImage().Format.Format_Grayscale8)
+    greys = {image.pixelColor(x, y).value() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    assert min(greys) < 80 and max(greys) > 230  # dark ink and white paper, whatever the colours
