@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.domain import drafting
+from pnae_desktop.domain import followup as fu
 from pnae_desktop.services import demo
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
@@ -184,10 +185,13 @@ def test_ctrl_tab_switches_tabs_from_a_table_and_a_text_box(qtbot, window):
 
 def test_tab_walks_every_dialog(qtbot, window, catalogue):
     from pnae_desktop.ui.backups_dialog import BackupsDialog
+    from pnae_desktop.ui.fec_dialog import MappingDialog
     from pnae_desktop.ui.history_dialog import HistoryDialog
     from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
     from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
+    window.go_to("suivi")
+    suivi = window.page("suivi")
     window.go_to("prae")
     session = window.session(window.demo_id)
     for dialog in (
@@ -195,6 +199,7 @@ def test_tab_walks_every_dialog(qtbot, window, catalogue):
         MissionsLocalesDialog(window.page("prae")),
         HistoryDialog(session, window.history.step, window),
         BackupsDialog(window),
+        MappingDialog(suivi, (fu.MappingRule("account", "62", 1),)),
     ):
         dialog.show()
         qtbot.waitExposed(dialog)

@@ -261,3 +261,35 @@ def test_the_charts_say_their_figures_and_read_in_grey(qtbot, window):
     image = chart.grab().toImage().convertToFormat(chart.grab().toImage().Format.Format_Grayscale8)
     greys = {image.pixelColor(x, y).value() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
     assert min(greys) < 80 and max(greys) > 230  # dark ink and white paper, whatever the colours
+
+
+def test_the_mapping_table_is_edited_checked_and_undone(qtbot, window, tmp_path):
+    from pnae_desktop.ui.fec_dialog import SHARE, MappingDialog
+
+    page = window.page("suivi")
+    dialog = MappingDialog(page, ())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.add_row(fu.MappingRule("analytic", "ANIM", 1, Decimal(60)))
+    dialog.add_row(fu.MappingRule("analytic", "ANIM", 2, Decimal(30)))  # 90 %: refused, kept as typed
+    dialog.save()
+    assert dialog.error.isVisible() and "100 %" in dialog.error.text()
+    assert dialog.table.rowCount() == 2 and stored(window).mapping == ()
+    dialog.table.item(1, SHARE).setText("40")
+    dialog.add_row(fu.MappingRule("account", "6251", 3))
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert stored(window).mapping == (
+        fu.MappingRule("analytic", "ANIM", 1, Decimal(60)),
+        fu.MappingRule("analytic", "ANIM", 2, Decimal(40)),
+        fu.MappingRule("account", "6251", 3, Decimal(100)),
+    )
+    csv = tmp_path / "mapping.csv"
+    csv.write_text("match,pattern,action,share\nlabel,Atelier,99,100\n", encoding="utf-8")
+    again = MappingDialog(page, stored(window).mapping)
+    qtbot.addWidget(again)
+    again.show()
+    again.read_csv(str(csv))  # action 99 does not exist: refused with its line, rows untouched
+    assert "ligne 2" in again.error.text() and again.table.rowCount() == 3
+    window.actionUndo.trigger()
+    assert stored(window).mapping == ()

@@ -46,6 +46,21 @@ def _error_label(parent: QWidget) -> QLabel:
     return label
 
 
+def read_text(path: str, limit: int = 5 * 1024 * 1024) -> str:
+    """A small text file (a mapping table) in UTF-8, with or without BOM, or ISO 8859-15."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UserError(f"Fichier illisible : {path} ({exc.strerror or exc.__class__.__name__}).") from exc
+    if len(data) > limit:
+        raise UserError(f"Fichier refusé : « {path} » dépasse {limit // (1024 * 1024)} Mo.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("iso8859-15")
+
+
 class MappingDialog(QDialog):
     """The mapping table as rows: type of match, pattern, action (its number), share in %,
     funder (for products 70–77). « Enregistrer » checks every rule and the shares of each
@@ -132,14 +147,12 @@ class MappingDialog(QDialog):
 
     def read_csv(self, path: str | None = None) -> None:
         """Replace the rows with a mapping file (CSV: match,pattern,action,share[,funder])."""
-        from pnae_desktop.services.realised_import import read_mapping  # start-up: on use only
-
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Lire une table de correspondance", "", "CSV (*.csv *.txt)")
             if not path:
                 return
         try:
-            rules = parse_mapping_csv(read_mapping(path), len(self.action_names))
+            rules = parse_mapping_csv(read_text(path), len(self.action_names))
         except UserError as exc:
             self.show_error(str(exc))
             return
