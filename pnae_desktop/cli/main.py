@@ -13,7 +13,7 @@ _STARTED = time.perf_counter()
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Literal
 
@@ -79,6 +79,12 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
 
     demo = sub.add_parser("demo", parents=[store], help="créer un PRAE de démonstration complet")
     demo.add_argument("--region", metavar="CODE_INSEE", default=None, help="code INSEE de la région (ex. 11)")
+    demo.add_argument(
+        "--fec-out",
+        metavar="FEC.txt",
+        help="écrire aussi le FEC 2018 de ce PRAE (et sa table de correspondance, FEC-correspondance.csv) "
+        "pour essayer import-fec",
+    )
 
     sub.add_parser("list", parents=[store], help="lister les PRAE (id, région, période, statut)")
 
@@ -116,6 +122,10 @@ def _add_commands(parser: argparse.ArgumentParser, store: argparse.ArgumentParse
     show = sub.add_parser("show", parents=[store], help="afficher un PRAE complet")
     show.add_argument("--prae", metavar="ID", type=int, required=True)
     show.add_argument("--format", choices=("json", "text"), default="text")
+
+    from pnae_desktop.cli import followup_commands  # start-up: only when sub-commands are built
+
+    followup_commands.add_commands(sub, store)
 
 
 def _store_path(args: argparse.Namespace) -> Path:
@@ -179,6 +189,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         raise UserError(f"Code de région inconnu : « {region} ». Exemples : 11, 84, 04.") from None
     with _opened(args, write=True) as store:
         prae_id = demo.create_demo(store, catalogue, region)
+        if args.fec_out:
+            from pnae_desktop.services import demo_followup  # start-up: this option only
+
+            for written in demo_followup.write_demo_fec(store, prae_id, args.fec_out):
+                print(f"Écrit : {written}")
     print(f"PRAE de démonstration créé dans {store.label}")
     print(prae_id)
     return 0
@@ -211,6 +226,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         data["convention"] = convention.convention_to_dict(*snap.convention)
         # The one list of checks the Convention and Exports pages show (services.checks).
         data["convention"]["checks"] = [p.to_dict() for p in document_checks(snap)]
+        from pnae_desktop.exports.followup_json import realised_to_dict  # start-up: as above
+
+        data["realised"] = realised_to_dict(snap)
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         sys.stdout.write(serialize.prae_to_text(snap.detail))
@@ -301,7 +319,16 @@ COMMANDS = {
     "check": cmd_check,
     "import-budget": cmd_import_budget,
     "package": cmd_package,
+    "import-fec": lambda args: _followup_command("cmd_import_fec", args),
+    "import-realised": lambda args: _followup_command("cmd_import_realised", args),
 }
+
+
+def _followup_command(name: str, args: argparse.Namespace) -> int:
+    from pnae_desktop.cli import followup_commands  # start-up: each command imports its own modules
+
+    command: Callable[..., int] = getattr(followup_commands, name)
+    return command(args, _opened, _catalogues)
 
 
 def _is_gui_launch(argv: list[str]) -> bool:

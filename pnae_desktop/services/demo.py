@@ -90,6 +90,9 @@ def create_demo(store: Store, catalogue: Catalogue, region_code: str = DEFAULT_R
         faults.checkpoint("demo.after_budget")
         convention.fill_demo(store, prae_id, catalogue)
         faults.checkpoint("demo.after_convention")
+        from pnae_desktop.services import demo_followup  # imports the FEC reader: the demo only
+
+        demo_followup.fill_followup(store, catalogue, prae_id)
         _fill_organisation(store, prae_id, region.insee_code, region.seat)
         faults.checkpoint("demo.before_commit")
     return prae_id
