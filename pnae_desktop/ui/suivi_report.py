@@ -53,7 +53,8 @@ def statuses_summary(detail: PraeDetail, followup: fu.FollowUp, year: int) -> st
     parts = []
     for key, label in fu.ACTION_STATUSES.items():
         n = counts[key]
-        parts.append(f"{n} {label}{'s' if n > 1 else ''}")
+        plural = "s" if n > 1 and not label.endswith("s") else ""  # « en cours » is invariable
+        parts.append(f"{n} {label}{plural}")
     n = counts[None]
     parts.append(f"{n} non renseignée{'s' if n > 1 else ''}")
     return f"<b>Statuts {year}</b> : " + " · ".join(parts)
@@ -187,7 +188,10 @@ class ReportEditor(QObject):
         for row, index in enumerate(self.milestone_rows):
             check, day = table.item(row, DONE), table.item(row, DAY)
             day_value = parse_day(day.text() if day is not None else "", f"Jalon n° {row + 1}")
-            if (check is not None and check.checkState() == Qt.CheckState.Checked) or day_value is not None:
+            ticked = check is not None and check.checkState() == Qt.CheckState.Checked
+            if item is check and not ticked:
+                continue  # unticked: not done, whatever date it had
+            if ticked or day_value is not None:
                 done.append((index, day_value))  # a date typed says it is done
         text = "Cocher un jalon" if item.column() == DONE else "Dater un jalon"
         self._apply(replace(self._current(), milestones_done=tuple(sorted(done, key=lambda d: d[0]))), text)
