@@ -309,3 +309,65 @@ def test_the_mapping_table_is_edited_checked_and_undone(qtbot, window, tmp_path)
     assert "ligne 2" in again.error.text() and again.table.rowCount() == 3
     window.actionUndo.trigger()
     assert stored(window).mapping == original
+
+
+def demo_fec_text(window) -> str:
+    from pnae_desktop.services.demo_followup import demo_fec
+
+    page = window.page("suivi")
+    return demo_fec(window.workspace.store, page.prae_id, 2018)[0]
+
+
+def test_the_fec_is_previewed_then_applied_and_undone(qtbot, window, tmp_path):
+    """A FEC whose rent entry of action 1 is 1 500 € instead of the demo's: the preview lists it,
+    « Appliquer » writes it as one step, Annuler restores the year."""
+    from pnae_desktop.ui.fec_dialog import import_fec
+
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    original = stored(window)
+    rent = [c for c in original.charges if c.action_id == 1 and c.year == 2018 and c.account == "613200"]
+    assert [c.amount_cents for c in rent] == [120_000]  # the demo's realised rent, from its FEC
+    fec = tmp_path / "fec-2018.txt"
+    fec.write_bytes(demo_fec_text(window).replace("\t1200,00\t", "\t1500,00\t").encode("iso8859-15"))
+    seen = {}
+
+    def look_then_apply(dialog) -> bool:
+        seen["summary"] = [dialog.summary.item(i).text() for i in range(dialog.summary.count())]
+        seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        seen["enabled"] = dialog.applyButton.isEnabled()
+        return True
+
+    depth = window.session(page.prae_id).depth
+    assert import_fec(page, str(fec), confirm=look_then_apply)
+    assert seen["enabled"] and seen["problems"] == ["Aucun problème."]
+    assert any("613200" in line and "1 500,00" in line.replace("\u202f", " ") for line in seen["summary"])
+    assert window.session(page.prae_id).depth == depth + 1
+    rent = [c for c in stored(window).charges if c.action_id == 1 and c.year == 2018 and c.account == "613200"]
+    assert [(c.amount_cents, c.source) for c in rent] == [(150_000, "fec")]
+    window.actionUndo.trigger()
+    assert sorted(map(repr, stored(window).charges)) == sorted(map(repr, original.charges))
+
+
+def test_an_unbalanced_fec_is_refused_by_line_and_nothing_is_applied(qtbot, window, tmp_path):
+    from pnae_desktop.ui.fec_dialog import import_fec
+
+    page = window.page("suivi")
+    lines = demo_fec_text(window).split("\n")
+    n = next(i for i, line in enumerate(lines) if "\t1200,00\t0,00\t" in line)
+    lines[n] = lines[n].replace("\t1200,00\t0,00\t", "\t1210,00\t0,00\t")  # one side only: unbalanced
+    fec = tmp_path / "bad.txt"
+    fec.write_bytes("\n".join(lines).encode("iso8859-15"))
+    original, depth = stored(window), window.session(page.prae_id).depth
+    seen = {}
+
+    def look(dialog) -> bool:
+        seen["problems"] = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+        seen["enabled"] = dialog.applyButton.isEnabled()
+        seen["verdict"] = dialog.verdict.text()
+        return True  # even if « Appliquer » were forced, nothing is written
+
+    assert not import_fec(page, str(fec), confirm=look)
+    assert not seen["enabled"] and "rien ne sera appliqué" in seen["verdict"]
+    assert any("équilibr" in p and "ligne" in p.lower() for p in seen["problems"]), seen["problems"]
+    assert stored(window) == original and window.session(page.prae_id).depth == depth

@@ -211,7 +211,7 @@ class FecPreviewDialog(QDialog):
         header.setWordWrap(True)
         layout.addWidget(header)
         result = prepared.result
-        problems = [*prepared.errors, *result.outside_year, *result.notes]
+        problems = list(prepared.errors)  # the notes (entries left out, other years) are in the summary
         if prepared.errors:
             verdict = (
                 f"⛔ {len(prepared.errors)} problème(s) : rien ne sera appliqué. "
@@ -230,12 +230,12 @@ class FecPreviewDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.addItems(list(prepared.summary) or ["(rien)"])
         layout.addWidget(self.summary, 2)
-        layout.addWidget(QLabel("<b>Problèmes et remarques</b>, ligne par ligne du fichier", self))
+        layout.addWidget(QLabel("<b>Problèmes</b>, ligne par ligne du fichier", self))
         self.problems = QListWidget(self)
         self.problems.setObjectName("problemsList")
-        self.problems.setAccessibleName("Problèmes et remarques")
+        self.problems.setAccessibleName("Problèmes, ligne par ligne")
         self.problems.setWordWrap(True)
-        self.problems.addItems(problems or ["Aucun."])
+        self.problems.addItems(problems or ["Aucun problème."])
         layout.addWidget(self.problems, 1)
         self.box = QDialogButtonBox(self)
         self.applyButton = self.box.addButton("A&ppliquer", QDialogButtonBox.ButtonRole.AcceptRole)
