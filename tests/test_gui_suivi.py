@@ -371,3 +371,19 @@ def test_an_unbalanced_fec_is_refused_by_line_and_nothing_is_applied(qtbot, wind
     assert not seen["enabled"] and "rien ne sera appliqué" in seen["verdict"]
     assert any("équilibr" in p and "ligne" in p.lower() for p in seen["problems"]), seen["problems"]
     assert stored(window) == original and window.session(page.prae_id).depth == depth
+
+
+def test_a_nature_without_forecast_is_added_then_its_realised_asks_for_an_explanation(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    action_id = page.actionCombo.itemData(0)
+    forecast = {line.key for line in page.gaps.charges}
+    nature = next(n for n in fu.CHARGE_NATURES if fu.charge_key(action_id, n) not in forecast)
+    key = fu.charge_key(action_id, nature)
+    page.add_unplanned_charge((action_id, nature))
+    row = page.chargesView.currentIndex().row()
+    assert page.rows_of[id(page.charges)][row].key == key
+    type_into(qtbot, page.chargesView, row, REALISED_COLUMN, "250")
+    row = next(r for r, line in enumerate(page.rows_of[id(page.charges)]) if line is not None and line.key == key)
+    assert text_of(page.charges, row, 1).startswith("0,00") and text_of(page.charges, row, 4) == "sans prévu"
+    assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED

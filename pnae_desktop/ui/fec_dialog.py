@@ -118,6 +118,11 @@ class MappingDialog(QDialog):
         self.box.rejected.connect(self.reject)
         for rule in rules:
             self.add_row(rule)
+        self.table.setWordWrap(True)
+        self.table.resizeRowsToContents()  # whole action titles, wrapped
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        if rules:
+            self.table.setCurrentCell(0, PATTERN)
         tidy(self)
         chain([self.table, self.addButton, self.removeButton, self.csvButton, self.box])
         self.resize(900, 520)
@@ -135,6 +140,7 @@ class MappingDialog(QDialog):
         )
         for col, (text, key) in enumerate(cells):
             item = QTableWidgetItem(text)
+            item.setToolTip(text)
             if key is not None:
                 item.setData(Qt.ItemDataRole.UserRole, key)
             self.table.setItem(row, col, item)
@@ -229,7 +235,7 @@ class FecPreviewDialog(QDialog):
         self.summary.setAccessibleName("Ce qui sera appliqué")
         self.summary.setWordWrap(True)
         self.summary.addItems(list(prepared.summary) or ["(rien)"])
-        layout.addWidget(self.summary, 2)
+        layout.addWidget(self.summary, 4)
         layout.addWidget(QLabel("<b>Problèmes</b>, ligne par ligne du fichier", self))
         self.problems = QListWidget(self)
         self.problems.setObjectName("problemsList")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -99,6 +100,7 @@ class SuiviPageForm(Form):
     indicatorsTab: QWidget
     indicatorsView: SheetView
     budgetTab: QWidget
+    addChargeButton: QPushButton
     chargesView: SheetView
     financingView: SheetView
     othersLabel: QLabel
@@ -160,6 +162,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.actionCombo.currentIndexChanged.connect(lambda _i: self._show_report())
         self.thresholdEdit.editingFinished.connect(self._commit_threshold)
         self.thresholdEdit.textEdited.connect(lambda _t: self.thresholdError.hide())
+        self.addChargeButton.clicked.connect(lambda: self.add_unplanned_charge())
         self.addContributionButton.clicked.connect(self.add_contribution)
         self.removeContributionButton.clicked.connect(self.remove_contribution)
         self.importButton.clicked.connect(lambda: self.import_fec())
@@ -397,6 +400,41 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         if cents is not None:
             kept.append(fu.RealisedFinancing(year, funder_id, cents))
         self.apply_edit(fe.SetRealisedFinancing("Saisir un financement reçu", year, tuple(kept)))
+
+    def add_unplanned_charge(self, choice: tuple[int, str] | None = None) -> None:
+        """A line (action, nature) with nothing forecast, to type what was spent on it: asks
+        for the action, then the nature (`choice` gives both, for tests)."""
+        snap, year = self.snapshot, self.year
+        if snap is None or year is None or not snap.detail.actions:
+            return
+        if choice is None:
+            actions = {f"{n}. {a.title}": a.id for n, a in enumerate(snap.detail.actions, start=1)}
+            label, ok = QInputDialog.getItem(self, "Nature non prévue", "Action :", list(actions), 0, False)
+            if not ok:
+                return
+            natures = {chart().by_code[n].title: n for n in fu.CHARGE_NATURES if n in chart().by_code}
+            nature_label, ok = QInputDialog.getItem(
+                self, "Nature non prévue", "Nature de charge :", list(natures), 0, False
+            )
+            if not ok:
+                return
+            choice = (actions[label], natures[nature_label])
+        action_id, nature = choice
+        if any(line.key == fu.charge_key(action_id, nature) for line in (self.gaps.charges if self.gaps else ())):
+            self._focus_charge(fu.charge_key(action_id, nature))  # already a line: go to it
+            return
+        kept = [c for c in snap.followup.charges if c.year == year and c.action_id == action_id]
+        title = chart().by_code[nature].title if nature in chart().by_code else nature
+        kept.append(fu.RealisedCharge(action_id, year, nature, title, 0))
+        if self.apply_edit(fe.SetRealisedCharges("Ajouter une nature non prévue", year, tuple(kept), action_id)):
+            self._focus_charge(fu.charge_key(action_id, nature))
+
+    def _focus_charge(self, key: str) -> None:
+        rows = self.rows_of.get(id(self.charges), [])
+        row = next((r for r, line in enumerate(rows) if line is not None and line.key == key), None)
+        if row is not None:
+            self.chargesView.setFocus()
+            self.chargesView.setCurrentIndex(self.charges.index(row, REALISED_COLUMN))
 
     # -- contributions en nature -------------------------------------------------------------
     def _set_contributions(self, items: list[fu.ContributionInKind], text: str) -> None:
