@@ -210,3 +210,29 @@ def test_tab_walks_every_dialog(qtbot, window, catalogue):
         except AssertionError as exc:
             raise AssertionError(f"{type(dialog).__name__}: {exc}") from None
         dialog.close()
+
+
+def test_suivi_tab_order_follows_reading_order(qtbot, window):
+    window.go_to("suivi")
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.actionsTab)
+    seen = tab_walk(qtbot, page.yearCombo)
+    order = [
+        page.yearCombo,
+        page.thresholdEdit,
+        page.importButton,
+        page.mappingButton,
+        page.actionCombo,
+        page.statusCombo,
+        page.milestonesTable,
+        page.accountEdit,
+        page.difficultiesEdit,
+        page.deliverablesEdit,
+    ]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)
+    page.tabs.setCurrentWidget(page.budgetTab)
+    seen = tab_walk(qtbot, page.yearCombo)
+    order = [page.thresholdEdit, page.addChargeButton, page.chargesView, page.financingView]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)
