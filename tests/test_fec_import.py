@@ -181,6 +181,14 @@ GOOD = (_line("1", "20180315", "625100", "100,00", "0"), _line("1", "20180315", 
             "Ligne 5 : aucune règle de la table de correspondance (colonne funder) pour le produit 706000",
         ),
         (b"", "Ligne 1 : fichier vide"),
+        (_fec(_line("1", "20180315", "625100", "1" * 5000, "0"), GOOD[1]), "Ligne 2 : débit « 111"),
+        (_fec(_line("1", "20180315", "625100", "١٠٠,٠٠", "0"), GOOD[1]), "Ligne 2 : débit « ١٠٠,٠٠ » invalide"),
+        (_fec(_line("1", "20180315", "625100", "1E2", "0"), GOOD[1]), "Ligne 2 : débit « 1E2 » invalide"),
+        (
+            _fec(_line("1", "20180315", "62５100", "100,00", "0"), GOOD[1]),
+            "Ligne 2 : compte « 62５100 » : des chiffres",
+        ),
+        (_fec(_line("1", "2018031５", "625100", "100,00", "0"), GOOD[1]), "Ligne 2 : date d'écriture"),
     ],
 )
 def test_each_fec_defect_is_refused_by_line_and_the_store_is_unchanged(store_path, tmp_path, capsys, data, message):
@@ -357,6 +365,10 @@ def test_import_realised_from_csv_and_xlsx(store_path, tmp_path, capsys):
         ("action,account,label,year,amount\n1,6251,X,2018,10\n1,6251,X,2018,dix\n", "Ligne 3 : montant « dix »"),
         ("action,account,label,year,amount\n,741,Inconnu,2018,10\n", "Ligne 2 : financeur « Inconnu » inconnu"),
         ("action,account,label,year,amount\n,512,Banque,2018,10\n", "Ligne 2 : compte 512 hors du suivi"),
+        ("action,account,label,year,amount\n١,6251,X,2018,10\n", "Ligne 2 : numéro d'action « ١ » invalide"),
+        ("action,account,label,year,amount\n1,6251,X,2018," + "9" * 5000 + "\n", "Ligne 2 : montant"),
+        ("action,account,label,year,amount\n1,6251,X,2018,1e3\n", "Ligne 2 : montant « 1e3 »"),
+        ("action,account,label,year,amount\n1,6251,X,٢٠١٨,10\n", "Ligne 2 : année"),
     ],
 )
 def test_bad_simple_file_is_refused_by_line(store_path, tmp_path, capsys, text, message):

@@ -263,6 +263,9 @@ def test_followup_rows_go_with_their_action(session):
     a1 = praes.get_prae(session.store, session.prae_id).actions[0].id
     session.apply(ef.SetRealisedCharges("Saisie", 2018, (fu.RealisedCharge(a1, 2018, "62", "Saisi", 100),)))
     session.apply(ef.SetActionReport("Compte rendu", fu.ActionReport(a1, 2018, "en_cours")))
+    before = state(session)
     session.apply(e.DeleteAction("Supprimer", a1))
     followup = service.load_followup(session.store, session.prae_id)
     assert followup.charges == () and followup.reports == ()
+    session.undo()  # the action comes back with its realised rows
+    assert state(session) == before

@@ -27,7 +27,7 @@ from pnae_desktop.cli.main import main
 from pnae_desktop.domain.budget_cells import ChargeCell, ChargeValue
 from pnae_desktop.domain.entities import MissionLocale
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import budget, drafting, praes
+from pnae_desktop.services import budget, demo_followup, drafting, praes
 from pnae_desktop.store.database import open_store
 
 FRENCH = re.compile(r"[àâçéèêëîïôûùüÿœ«»]|Erreur|fichier", re.IGNORECASE)
@@ -130,7 +130,9 @@ ODD_NAMES = {
     "spaces": "mes données 2024.sqlite",
     "accents": "Île-de-France – été.sqlite",
 }
-WRITES = {"import-budget", "package-import", "demo"}
+WRITES = {"import-budget", "package-import", "demo", "import-fec"}
+_FEC = str(Path(demo_followup.resource(demo_followup.FEC_NAME)))
+_MAPPING = str(Path(demo_followup.resource(demo_followup.MAPPING_NAME)))
 COMMANDS = {
     "list": ("list",),
     "show": ("show", "--prae", "1", "--format", "json"),
@@ -143,6 +145,8 @@ COMMANDS = {
     "package-import": ("package", "import", "{material}/prae.prae", "--as-copy"),
     "demo": ("demo",),
     "check": ("check",),
+    "import-fec": ("import-fec", "--prae", "1", "--year", "2018", _FEC, "--mapping", _MAPPING),
+    "import-fec-dry-run": ("import-fec", "--prae", "1", "--year", "2018", _FEC, "--dry-run"),
 }
 
 

@@ -286,7 +286,11 @@ def test_inspect_tells_what_the_package_holds(source, tmp_path):
         assert not info.exists
         assert info.title.endswith("(démonstration)") and info.region_code == "11"
         assert (info.start_year, info.end_year, info.action_count) == (2018, 2020, 10)
-        assert info.schema_version == HEAD_REVISION and info.format_version == 1 and info.app_version == "test"
+        assert (
+            info.schema_version == HEAD_REVISION
+            and info.format_version == package.FORMAT_VERSION == 2
+            and info.app_version == "test"
+        )
         prae_id = package.import_package(store, source.demo_pkg)
         info = package.inspect_package(source.demo_pkg, store)
         assert info.exists and info.existing_prae_id == prae_id
@@ -299,7 +303,7 @@ def test_manifest_checksums_cover_every_member(source):
         members = source.members(which)
         assert sorted(members) == sorted(package.ALL_MEMBERS)
         manifest = json.loads(members["manifest.json"])
-        assert manifest["format"] == "pnae-desktop-package" and manifest["format_version"] == 1
+        assert manifest["format"] == "pnae-desktop-package" and manifest["format_version"] == 2
         assert manifest["schema_version"] == HEAD_REVISION
         assert sorted(manifest["members"]) == sorted(package.MEMBERS)
         for name in package.MEMBERS:
@@ -516,7 +520,7 @@ BAD = {
         "format « autre-logiciel » inconnu",
     ),
     "newer format version": (
-        _manifest_edit(lambda d: set_path(d, ["format_version"], 2)),
+        _manifest_edit(lambda d: set_path(d, ["format_version"], 3)),
         "version plus récente",
     ),
     "unknown format version": (

@@ -6,7 +6,7 @@ and the history as they were; notices say what changed; a snapshot reads one ins
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 
@@ -14,12 +14,15 @@ import pytest
 
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
+from pnae_desktop.domain import followup as fu
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, NewPrae
 from pnae_desktop.errors import UserError, ValidationError
 from pnae_desktop.exports import serialize
 from pnae_desktop.services import budget as b
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.services import edits as e
+from pnae_desktop.services import edits_followup as ef
+from pnae_desktop.services import followup as followup_service
 from pnae_desktop.services import praes
 from pnae_desktop.services.session import MERGE_WINDOW_S, PraeSession
 
@@ -53,6 +56,7 @@ def whole(store, prae_id: int, catalogue) -> str:
         "budget": money,
         "settings": convention_service.settings_to_dict(convention_service.get_settings(store, prae_id, catalogue)),
         "articles": cv.state_to_dict(convention_service.get_state(store, prae_id)),
+        "followup": asdict(followup_service.load_followup(store, prae_id)),
     }
     return json.dumps(data, sort_keys=True, default=str)
 
@@ -123,6 +127,19 @@ def edits_of_every_kind(session):
     yield e.SaveConventionState("Adapter un article", adapted)
     organisation = praes.get_prae(session.store, session.prae_id).organisation
     yield e.SaveOrganisation("Modifier l'association", replace(organisation, email="contact@arml.example"))
+    # The follow-up (issue 17): a1 has one indicator and one milestone by now.
+    yield ef.SetActionReport("Compte rendu", fu.ActionReport(a1, 2019, "realisee", "Fait.", "", "", ((0, None),)))
+    yield ef.SetIndicatorResult("Indicateur réalisé", fu.IndicatorResult(a1, 0, 2018, D("18")))
+    yield ef.SetRealisedCharges("Charges réalisées", 2018, (fu.RealisedCharge(a1, 2018, "6251", "Voyages", 1234),))
+    yield ef.SetRealisedFinancing("Financements réalisés", 2018, (fu.RealisedFinancing(2018, f["region"], 999),))
+    yield ef.SetContributions("Contributions", 2018, (fu.ContributionInKind(2018, "864", "Bénévolat", 500),))
+    yield ef.SetOtherRealised("Dotations", 2018, (fu.OtherRealised(2018, "6811", "Dotations", 150),))
+    yield ef.SetExplanation("Expliquer", 2018, fu.charge_key(a1, "62"), "Séminaire annulé.")
+    yield ef.SetGapThreshold("Seuil", D("10"))
+    yield ef.SetMapping("Correspondances", (fu.MappingRule("account", "6", 1),))
+    yield ef.ApplyRealisedImport(
+        "Import FEC", 2018, "fec", charges=(fu.RealisedCharge(a1, 2018, "606", "Fournitures", 77, "fec"),)
+    )
 
 
 def test_every_kind_of_edit_undoes_and_redoes_exactly(session):
@@ -130,7 +147,7 @@ def test_every_kind_of_edit_undoes_and_redoes_exactly(session):
     for edit in edits_of_every_kind(session):
         round_trip(session, edit)
         kinds.add(type(edit).__name__)
-    assert len(kinds) == 21
+    assert len(kinds) == 31
 
 
 def test_every_edit_undone_in_a_row_gives_back_the_first_state(session):

@@ -46,7 +46,7 @@ def check_rules(rules: tuple[MappingRule, ...] | list[MappingRule], action_count
             raise ValidationError(f"{where} : type « {rule.match} » inconnu (analytic, label ou account).")
         if not rule.pattern.strip() or len(rule.pattern) > 200:
             raise ValidationError(f"{where} : motif vide ou trop long (200 caractères au plus).")
-        if rule.match == "account" and not rule.pattern.isdigit():
+        if rule.match == "account" and not (rule.pattern.isascii() and rule.pattern.isdigit()):
             raise ValidationError(f"{where} : un motif de compte ne contient que des chiffres (« {rule.pattern} »).")
         if rule.action is not None and not 1 <= rule.action <= action_count:
             raise ValidationError(f"{where} : action n° {rule.action} inconnue (le PRAE en compte {action_count}).")
@@ -98,11 +98,14 @@ def parse_mapping_csv(text: str, action_count: int) -> tuple[MappingRule, ...]:
         funder = row[4].strip() if len(row) > 4 else ""
         action: int | None = None
         if action_text:
-            if not action_text.isdigit():
+            if not (action_text.isascii() and action_text.isdigit()) or len(action_text) > 5:
                 raise ValidationError(f"{where} : numéro d'action « {action_text} » invalide.")
             action = int(action_text)
         try:
-            share = Decimal(share_text.replace(",", ".").replace("%", "").strip() or "100")
+            cleaned = share_text.replace(",", ".").replace("%", "").strip() or "100"
+            if not cleaned.isascii() or len(cleaned) > 10 or "e" in cleaned.lower():
+                raise InvalidOperation
+            share = Decimal(cleaned)
         except InvalidOperation:
             raise ValidationError(f"{where} : part « {share_text} » invalide.") from None
         rule = MappingRule(match.lower(), pattern, action, share, funder)

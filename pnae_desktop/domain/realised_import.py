@@ -121,6 +121,11 @@ def classify(
         if klass in "12345" or is_opening(entry):
             result.ignored += 1
             continue
+        if not (account.isascii() and account.isdigit()) or len(account) > 20:
+            result.errors.append(
+                f"Ligne {entry.line} : compte « {account[:40]} » : des chiffres attendus (20 au plus)."
+            )
+            continue
         if entry.day.year != year:
             outside += 1
             if len(result.outside_year) < 50:

@@ -93,6 +93,8 @@ def parse_cents(text: str) -> int | None:
     if match is None:
         return None
     sign, whole, frac = match.groups()
+    if len(whole) > 15:  # int() of thousands of digits is refused by Python itself; no line is that big
+        return None
     if not whole and not frac:
         return 0 if not sign and not text.strip(" +-") else None
     cents = int(whole or "0") * 100 + (int(frac.ljust(2, "0")) if frac else 0)

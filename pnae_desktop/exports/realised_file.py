@@ -94,11 +94,16 @@ def _cents(value: Any) -> int | None:
         number = Decimal(repr(value))
     else:
         text = _text(value).replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
+        if not text.isascii() or len(text) > 20 or "e" in text.lower():  # other digits, exponents, walls of digits
+            return None
         try:
             number = Decimal(text)
         except InvalidOperation:
             return None
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")) or abs(number) * 100 > MAX_LINE_CENTS:
+    try:
+        if not number.is_finite() or abs(number) * 100 > MAX_LINE_CENTS or number != number.quantize(Decimal("0.01")):
+            return None
+    except InvalidOperation:
         return None
     return int(number * 100)
 
@@ -138,14 +143,14 @@ def _rows(table: list[list[Any]]) -> RealisedFile:
         year_text = _text(cell("year"))
         action = None
         if action_text:
-            if not action_text.isdigit():
+            if not (action_text.isascii() and action_text.isdigit()) or len(action_text) > 5:
                 out.errors.append(f"Ligne {line} : numéro d'action « {action_text} » invalide.")
                 continue
             action = int(action_text)
-        if not account.isdigit() or len(account) < 2 or len(account) > 20:
+        if not (account.isascii() and account.isdigit()) or len(account) < 2 or len(account) > 20:
             out.errors.append(f"Ligne {line} : compte « {account} » invalide (des chiffres, par ex. 6226).")
             continue
-        if not year_text.isdigit() or len(year_text) != 4:
+        if not (year_text.isascii() and year_text.isdigit()) or len(year_text) != 4:
             out.errors.append(f"Ligne {line} : année « {year_text} » invalide (par ex. 2018).")
             continue
         cents = _cents(cell("amount"))

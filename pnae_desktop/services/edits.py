@@ -19,7 +19,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, Organisation, PraeAction
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services import budget, drafting, praes
+from pnae_desktop.services import budget, drafting, followup, praes
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ACTION_LINE_FIELDS
@@ -446,7 +446,8 @@ class DeleteAction(Edit):
 
     def apply(self, ctx: Context) -> Edit:
         kept = _action_budget(ctx, self.action_id)  # the lines go with the action (ON DELETE CASCADE)
-        return RestoreAction(self.label, drafting.delete_action(ctx.store, self.action_id), kept)
+        realised = followup.action_followup(ctx.store, ctx.prae_id, self.action_id)  # so do its realised rows
+        return RestoreAction(self.label, drafting.delete_action(ctx.store, self.action_id), kept, realised)
 
     @property
     def action_ids(self) -> frozenset[int]:
@@ -460,12 +461,15 @@ class RestoreAction(Edit):
 
     snapshot: PraeAction | None = None
     kept: ActionBudget = field(default_factory=ActionBudget)
+    realised: followup.ActionFollowUp | None = None
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
         assert self.snapshot is not None
         action_id = drafting.restore_action(ctx.store, ctx.prae_id, self.snapshot)
         _restore_budget(ctx, self.snapshot.id, action_id, self.kept)
+        if self.realised is not None:
+            followup.restore_action_followup(ctx.store, ctx.prae_id, action_id, self.realised)
         return DeleteAction(self.label, action_id)
 
     @property

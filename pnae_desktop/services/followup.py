@@ -7,7 +7,7 @@ was there before (the edits in services/edits_followup.py build their inverse fr
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import delete, select
@@ -304,7 +304,7 @@ def set_realised_charges(
 
 def _check_line(prae: PraeRow, year: int, account: str, label: str, cents: int, source: str, where: str) -> None:
     _year(prae, year, where)
-    if not account.isdigit() or not 2 <= len(account) <= 20:
+    if not (account.isascii() and account.isdigit()) or not 2 <= len(account) <= 20:
         raise ValidationError(f"{where} : compte « {account} » invalide (des chiffres, 2 au moins).")
     _line_text(label, where)
     _amount(cents, where)
@@ -475,3 +475,59 @@ def set_mapping(store: Store, prae_id: int, rules_: tuple[fu.MappingRule, ...]) 
         session.flush()
         touch(session, prae_id)
         return previous
+
+
+# -- an action deleted and restored (undo) keeps its follow-up -----------------------------------
+
+
+@dataclass(frozen=True)
+class ActionFollowUp:
+    """An action's own follow-up rows (they go with it: ON DELETE CASCADE)."""
+
+    reports: tuple[fu.ActionReport, ...] = ()
+    indicators: tuple[fu.IndicatorResult, ...] = ()
+    charges: tuple[fu.RealisedCharge, ...] = ()
+    financing: tuple[fu.RealisedFinancing, ...] = ()
+
+
+def action_followup(store: Store, prae_id: int, action_id: int) -> ActionFollowUp:
+    followup = load_followup(store, prae_id)
+    return ActionFollowUp(
+        tuple(r for r in followup.reports if r.action_id == action_id),
+        tuple(r for r in followup.indicators if r.action_id == action_id),
+        tuple(c for c in followup.charges if c.action_id == action_id),
+        tuple(f for f in followup.financing if f.action_id == action_id),
+    )
+
+
+def restore_action_followup(store: Store, prae_id: int, action_id: int, kept: ActionFollowUp) -> None:
+    """Put back the rows `action_followup` read, under the action's (possibly new) id."""
+    with store.transaction() as session:
+        for report in kept.reports:
+            set_action_report(store, prae_id, replace(report, action_id=action_id))
+        for result in kept.indicators:
+            set_indicator_result(store, prae_id, replace(result, action_id=action_id))
+        for c in kept.charges:
+            session.add(
+                RealisedChargeRow(
+                    prae_id=prae_id,
+                    action_id=action_id,
+                    year=c.year,
+                    account=c.account,
+                    label=c.label,
+                    amount_cents=c.amount_cents,
+                    source=c.source,
+                )
+            )
+        for f in kept.financing:
+            session.add(
+                RealisedFinancingRow(
+                    prae_id=prae_id,
+                    year=f.year,
+                    funder_id=f.funder_id,
+                    action_id=action_id,
+                    amount_cents=f.amount_cents,
+                    source=f.source,
+                )
+            )
+        session.flush()

@@ -11,7 +11,14 @@ from datetime import datetime
 from pathlib import Path
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.exports.package.spec import ALL_MEMBERS, MAX_MEMBERS, MAX_PACKAGE_BYTES, MAX_TOTAL_BYTES, PackageError
+from pnae_desktop.exports.package.spec import (
+    ALL_MEMBERS,
+    FOLLOWUP_MEMBER,
+    MAX_MEMBERS,
+    MAX_PACKAGE_BYTES,
+    MAX_TOTAL_BYTES,
+    PackageError,
+)
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
@@ -145,7 +152,7 @@ def _check_entries(infos: list[zipfile.ZipInfo], where: str) -> None:
                 where,
                 f"membre « {info.filename} » : méthode de compression non prise en charge",
             )
-    missing = [m for m in ALL_MEMBERS if m not in seen]
+    missing = [m for m in ALL_MEMBERS if m not in seen and m != FOLLOWUP_MEMBER]  # format 1 has none
     if missing:
         raise PackageError(where, f"membre « {missing[0]} » absent")
     declared = sum(info.file_size for info in infos)

@@ -11,7 +11,16 @@ from typing import Any
 
 from pnae_desktop.exports.package.container import read_container
 from pnae_desktop.exports.package.places import place
-from pnae_desktop.exports.package.spec import FORMAT, FORMAT_VERSION, MANIFEST, MEMBERS, PackageError, sha256
+from pnae_desktop.exports.package.spec import (
+    FOLLOWUP_MEMBER,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    READABLE_VERSIONS,
+    PackageError,
+    members_of,
+    sha256,
+)
 from pnae_desktop.exports.package.validation import check_schema, parse_json
 from pnae_desktop.schema_messages import kind, short
 
@@ -25,6 +34,7 @@ class Documents:
     actions: dict
     budget: dict
     convention: dict
+    followup: dict | None = None  # format 2 on; None in a format 1 package
 
 
 def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
@@ -32,7 +42,19 @@ def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
     schema versions this application knows (a package from a newer one is refused)."""
     raw = read_container(path)
     manifest = _read_manifest(raw[MANIFEST], known_revisions)
-    for member in MEMBERS:
+    members = members_of(manifest["format_version"])
+    if FOLLOWUP_MEMBER in raw and FOLLOWUP_MEMBER not in members:
+        raise PackageError(FOLLOWUP_MEMBER, "membre inattendu dans un paquet au format n° 1", FOLLOWUP_MEMBER)
+    if sorted(manifest["members"]) != sorted(members):
+        raise PackageError(
+            place(MANIFEST, ["members"], manifest),
+            f"liste des membres inattendue pour le format n° {manifest['format_version']} "
+            f"(attendus : {', '.join(members)})",
+            MANIFEST,
+        )
+    for member in members:
+        if member not in raw:
+            raise PackageError(member, "membre absent", member)
         if sha256(raw[member]) != manifest["members"][member]:
             raise PackageError(
                 member,
@@ -41,7 +63,7 @@ def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
                 member,
             )
     docs = {}
-    for member in MEMBERS:
+    for member in members:
         document = parse_json(member, raw[member])
         check_schema(member, document)
         docs[member] = document
@@ -54,7 +76,9 @@ def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
             "ne correspond pas à celle de manifest.json",
             "prae.json",
         )
-    return Documents(manifest, prae, docs["actions.json"], docs["budget.json"], docs["convention.json"])
+    return Documents(
+        manifest, prae, docs["actions.json"], docs["budget.json"], docs["convention.json"], docs.get(FOLLOWUP_MEMBER)
+    )
 
 
 def _read_manifest(data: bytes, known_revisions: Collection[str]) -> dict[str, Any]:
@@ -76,7 +100,7 @@ def _read_manifest(data: bytes, known_revisions: Collection[str]) -> dict[str, A
             f"(cette version lit le format n° {FORMAT_VERSION}) : mettez l'application à jour",
             MANIFEST,
         )
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise PackageError(MANIFEST, f"version de format « {short(version)} » inconnue", MANIFEST)
     check_schema(MANIFEST, manifest)
     schema_version = manifest["schema_version"]

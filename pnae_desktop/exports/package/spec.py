@@ -10,17 +10,27 @@ from typing import Any
 from pnae_desktop.errors import UserError
 
 FORMAT = "pnae-desktop-package"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: followup.json (the realised years and the FEC mapping); 1 is still read
+READABLE_VERSIONS = (1, 2)
 SUFFIX = ".prae"
 MANIFEST = "manifest.json"
-MEMBERS = ("prae.json", "actions.json", "budget.json", "convention.json")
+FOLLOWUP_MEMBER = "followup.json"
+V1_MEMBERS = ("prae.json", "actions.json", "budget.json", "convention.json")
+MEMBERS = (*V1_MEMBERS, FOLLOWUP_MEMBER)  # what this version writes
 ALL_MEMBERS = (MANIFEST, *MEMBERS)
+
+
+def members_of(version: int) -> tuple[str, ...]:
+    """The members after the manifest of a package of that format version."""
+    return V1_MEMBERS if version == 1 else MEMBERS
+
+
 SCHEMA_FILE = "package.schema.json"
 
 # Limits: a real package is a few hundred kilobytes.
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024  # the .prae file itself
 MAX_TOTAL_BYTES = 50 * 1024 * 1024  # all members, uncompressed
-MAX_MEMBERS = 16  # entries in the zip (5 are expected; more is refused before reading any)
+MAX_MEMBERS = 16  # entries in the zip (6 are expected; more is refused before reading any)
 
 # An action in actions.json (format version 1): what serialize.action_to_dict gives, less ids.
 ACTION_KEYS = (

@@ -12,9 +12,19 @@ from typing import Any
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import PraeDetail
+from pnae_desktop.domain.followup import FollowUp
 from pnae_desktop.domain.money import cents_to_decimal_str
 from pnae_desktop.exports.package.container import write_container
-from pnae_desktop.exports.package.spec import ACTION_KEYS, FORMAT, FORMAT_VERSION, MANIFEST, dumps, sha256
+from pnae_desktop.exports.package.followup_doc import followup_document
+from pnae_desktop.exports.package.spec import (
+    ACTION_KEYS,
+    FOLLOWUP_MEMBER,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    dumps,
+    sha256,
+)
 from pnae_desktop.exports.serialize import action_to_dict, decimal_str
 
 _STORE_FUNDER_KEY = re.compile(r"^financeur_(\d+)$")
@@ -33,6 +43,7 @@ class PackageContent:
     budget: dom.Budget
     settings: dict[str, Any] | None = None
     state: cv.ConventionState | None = None
+    followup: FollowUp | None = None  # format 2: followup.json (None: an empty follow-up)
 
 
 def write_package(content: PackageContent, out_path: Path | str, *, app_version: str, schema_version: str) -> Path:
@@ -55,13 +66,14 @@ def write_package(content: PackageContent, out_path: Path | str, *, app_version:
 
 
 def documents(content: PackageContent) -> dict[str, bytes]:
-    """The four members after the manifest, as bytes."""
+    """The members after the manifest, as bytes."""
     funder_position = {f.id: i for i, f in enumerate(content.budget.funders)}
     return {
         "prae.json": dumps(prae_document(content.uid, content.detail)),
         "actions.json": dumps({"actions": action_documents(content.detail)}),
         "budget.json": dumps(budget_document(content.detail, content.budget)),
         "convention.json": dumps(convention_document(content.settings, content.state, funder_position)),
+        FOLLOWUP_MEMBER: dumps(followup_document(content.detail, content.budget, content.followup)),
     }
 
 

@@ -36,7 +36,7 @@ def _catalogue(edition: str) -> Catalogue:
 
 # Members whose texts may hold tabs and line breaks (fiche texts, articles), and the keys of
 # the other members' long texts; every other text is one line.
-LONG_TEXT_MEMBERS = frozenset({"actions.json", "convention.json"})
+LONG_TEXT_MEMBERS = frozenset({"actions.json", "convention.json", "followup.json"})
 LONG_TEXT_KEYS = frozenset({"address", "comment"})
 
 
@@ -65,6 +65,7 @@ def check(docs: Documents) -> Plan:
         ("actions.json", docs.actions),
         ("budget.json", docs.budget),
         ("convention.json", docs.convention),
+        ("followup.json", docs.followup),
     ):
         check_texts(member, document)
     p = docs.prae
@@ -109,6 +110,7 @@ def check(docs: Documents) -> Plan:
         allocation_keys=keys,
         settings=settings,
         state=state,
+        followup=docs.followup,
     )
 
 

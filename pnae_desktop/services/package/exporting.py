@@ -10,6 +10,7 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.exports.package import PackageContent, write_package
 from pnae_desktop.services import budget, praes
 from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
+from pnae_desktop.services.followup import load_followup
 from pnae_desktop.services.outputs import check_output
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ConventionRow
@@ -22,12 +23,13 @@ def read_content(store: Store, prae_id: int) -> PackageContent:
         detail = praes.get_prae(store, prae_id)
         uid = praes.prae_row(session, prae_id).uid
         prae_budget = budget.load_budget(store, prae_id)
+        followup = load_followup(store, prae_id)
         row = session.get(ConventionRow, prae_id)
         if row is None:  # never touched: the package says so (null), not the defaults
-            return PackageContent(uid, detail, prae_budget)
+            return PackageContent(uid, detail, prae_budget, followup=followup)
         settings = settings_to_dict(settings_from_dict(json.loads(row.settings_json)))
         state = cv.state_from_dict(json.loads(row.articles_json))
-        return PackageContent(uid, detail, prae_budget, settings, state)
+        return PackageContent(uid, detail, prae_budget, settings, state, followup)
 
 
 def export_package(

@@ -25,6 +25,7 @@ from pnae_desktop.exports.package import FUNDER_REF, Documents, PackageError, re
 from pnae_desktop.services.convention import settings_to_dict
 from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
+from pnae_desktop.services.package.followup_import import write_followup
 from pnae_desktop.services.package.plan import Plan
 from pnae_desktop.store.backup import backup_now
 from pnae_desktop.store.database import Store
@@ -167,7 +168,7 @@ def import_package(
                 plan.uid = new_uid()
                 plan.title = plan.title[: 300 - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
                 existing = None
-            prae_id = _write(session, plan, existing)
+            prae_id = _write(store, session, plan, existing)
             faults.checkpoint("package.before_commit")
             return prae_id
     except SQLAlchemyError as exc:
@@ -182,7 +183,7 @@ def import_package(
 # -- the rows ------------------------------------------------------------------------------------
 
 
-def _write(session: Session, plan: Plan, old: Any) -> int:
+def _write(store: Store, session: Session, plan: Plan, old: Any) -> int:
     """Write the plan; `old`: the (id, title, created_at) of the PRAE it replaces, or None."""
     now = utcnow()
     prae_id = created_at = None
@@ -222,6 +223,8 @@ def _write(session: Session, plan: Plan, old: Any) -> int:
     if plan.settings is not None and plan.state is not None:
         session.add(_convention_row(prae.id, plan, funders))
     session.flush()
+    if plan.followup is not None:
+        write_followup(store, prae.id, plan.followup, [a.id for a in actions], [f.id for f in funders])
     return prae.id
 
 

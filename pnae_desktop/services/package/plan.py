@@ -33,6 +33,7 @@ class Plan:
     allocation_keys: list[tuple[int, str, list[tuple[int, Decimal]]]]
     settings: ConventionSettings | None  # payments' funders as the package says them ("financeur#N")
     state: cv.ConventionState | None
+    followup: dict | None = None  # followup.json (format 2), written through the follow-up services
 
 
 def refuse(where: str, exc: Exception) -> PackageError:
