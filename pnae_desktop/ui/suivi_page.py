@@ -49,6 +49,7 @@ from pnae_desktop.ui.suivi_tables import (
     REALISED_COLUMN,
     TextColumnsModel,
     contribution_sheet,
+    contributions_summary,
     gap_sheet,
     gaps_summary,
     indicator_sheet,
@@ -237,10 +238,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self._fill_others(followup, year)
         self.contributions = tuple(c for c in followup.contributions if c.year == year)
         self.contribution_model.show(contribution_sheet(self.contributions))
-        total = sum(c.amount_cents for c in self.contributions)
-        self.contributionsTotalLabel.setText(
-            f"Total {year} : {format_amount(total)} (86 emplois = 87 contributions, hors budget en numéraire)"
-        )
+        self.contributionsTotalLabel.setText(contributions_summary(self.contributions, year))
         for view in (self.indicatorsView, self.chargesView, self.financingView, self.contributionsView):
             self._size(view)
         self._fill_charts(snap, year)
@@ -258,6 +256,8 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         if view is self.contributionsView:
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        elif view is self.indicatorsView:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         else:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(EXPLANATION_COLUMN, QHeaderView.ResizeMode.Stretch)

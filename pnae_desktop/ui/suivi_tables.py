@@ -178,17 +178,31 @@ def gap_sheet(
 
 
 def contribution_sheet(contributions: Sequence[fu.ContributionInKind]) -> SheetContent:
+    """The 86/87 lines, then their two totals: emplois (86) and contributions (87)."""
     headers = ["Compte", "Libellé", "Montant"]
     content = SheetContent(headers)
     for r, c in enumerate(contributions):
         content.rows.append([c.account, c.label, format_amount(c.amount_cents)])
         content.edit_values.append([c.account, c.label, edit_text(c.amount_cents)])
         content.editable.update({(r, 0), (r, 1), (r, 2)})
-    total = sum(c.amount_cents for c in contributions)
-    content.rows.append(["", "Total des contributions en nature", format_amount(total)])
-    content.edit_values.append(["", "", ""])
-    content.footer = 1
+    for side, label in (("86", "Total des emplois (86)"), ("87", "Total des contributions (87)")):
+        total = sum(c.amount_cents for c in contributions if c.account.startswith(side))
+        content.rows.append(["", label, format_amount(total)])
+        content.edit_values.append(["", "", ""])
+    content.footer = 2
     return content
+
+
+def contributions_summary(contributions: Sequence[fu.ContributionInKind], year: int) -> str:
+    """« 2018 : contributions (87) 8 000,00 € · emplois (86) 8 000,00 € — équilibrés »."""
+    uses = sum(c.amount_cents for c in contributions if c.account.startswith("86"))
+    given = sum(c.amount_cents for c in contributions if c.account.startswith("87"))
+    balance = (
+        "équilibrés"
+        if uses == given
+        else f"⚠ écart de {format_amount(abs(given - uses))} : les emplois (86) doivent égaler les contributions (87)"
+    )
+    return f"{year} : contributions (87) {format_amount(given)} · emplois (86) {format_amount(uses)} — {balance}"
 
 
 def gaps_summary(gaps: fu.YearGaps) -> str:
