@@ -121,6 +121,16 @@ def test_a_refused_amount_stays_in_its_cell_with_a_french_message(qtbot, window,
     assert window.session(page.prae_id).depth == depth and stored(window) == before
     assert not watchdog.messages  # no message box for a typo
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    view = page.chargesView
+    view.setFocus()
+    view.setCurrentIndex(page.charges.index(row, EXPLANATION_COLUMN))
+    qtbot.keyClick(view, "R")
+    editor = QApplication.focusWidget()
+    editor.insert("etard\x07")  # a control character pasted from elsewhere
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is editor and "U+0007" in message.text()
+    assert stored(window) == before and not watchdog.messages
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
 
 
 def test_the_threshold_is_edited_on_the_page_and_a_bad_one_is_kept_with_its_reason(qtbot, window):

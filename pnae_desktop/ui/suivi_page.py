@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.domain import followup as fu
+from pnae_desktop.domain import rules
 from pnae_desktop.domain.budget.chart import chart
 from pnae_desktop.domain.drafting import parse_number
 from pnae_desktop.domain.followup_axes import execution_by_axis
@@ -56,6 +57,14 @@ from pnae_desktop.ui.suivi_tables import (
     number_text,
     signed_number,
 )
+
+
+def checked_text(text: str, where: str, limit: int) -> str:
+    """A typed text the store will take (no control character, not too long), else ValidationError."""
+    rules.check_text(text, where, long_text=True)
+    if len(text) > limit:
+        raise ValidationError(f"{where} : texte trop long ({limit} caractères au plus).")
+    return text
 
 
 def unit_suffix(unit: str) -> str:
@@ -101,6 +110,8 @@ class SuiviPageForm(Form):
     indicatorsTab: QWidget
     indicatorsView: SheetView
     budgetTab: QWidget
+    budgetScroll: QScrollArea
+    chartsScroll: QScrollArea
     addChargeButton: QPushButton
     chargesView: SheetView
     financingView: SheetView
@@ -324,7 +335,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             line = self._gap_line(model, row)
             if col == REALISED_COLUMN:
                 return parse_amount(text, f"Réalisé {year} « {line.label} »") if text.strip() else None
-            return text
+            return checked_text(text, f"Explication de l'écart « {line.label} »", 20_000)
         if model is self.contribution_model:
             where = f"Contribution en nature, ligne {row + 1}"
             if col == 0:
@@ -335,7 +346,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             if col == 1:
                 if not text.strip():
                     raise ValidationError(f"{where} : un libellé est attendu.")
-                return text.strip()
+                return checked_text(text.strip(), f"{where}, libellé", 300)
             return parse_amount(text, where)
         return text
 
