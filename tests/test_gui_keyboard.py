@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from test_gui_screen import fec_preview
 
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain import followup as fu
@@ -200,6 +201,7 @@ def test_tab_walks_every_dialog(qtbot, window, catalogue):
         HistoryDialog(session, window.history.step, window),
         BackupsDialog(window),
         MappingDialog(suivi, (fu.MappingRule("account", "62", 1),)),
+        fec_preview(window, suivi),
     ):
         dialog.show()
         qtbot.waitExposed(dialog)

@@ -299,7 +299,19 @@ def every_dialog(window: MainWindow) -> list[QWidget]:
         BackupsDialog(window),
         HistoryDialog(window.session(prae_page.prae.summary.id), lambda _kind: None, window),
         MappingDialog(suivi, (fu.MappingRule("account", "62", 1),)),
+        fec_preview(window, suivi),
     ]
+
+
+def fec_preview(window: MainWindow, suivi) -> QWidget:
+    """The FEC import's preview, on the demo's FEC of 2018."""
+    from pnae_desktop.services import realised_import
+    from pnae_desktop.services.demo_followup import demo_fec
+    from pnae_desktop.ui.fec_dialog import FecPreviewDialog
+
+    text = demo_fec(window.workspace.store, suivi.prae_id, 2018)[0]
+    prepared = realised_import.prepare_fec(window.workspace.store, suivi.prae_id, 2018, text.encode("iso8859-15"))
+    return FecPreviewDialog(suivi, prepared, "Importer le FEC 2018 — aperçu")
 
 
 def test_every_dialog_fits_the_small_screen(small_window, qtbot):

@@ -397,3 +397,22 @@ def test_a_nature_without_forecast_is_added_then_its_realised_asks_for_an_explan
     row = next(r for r, line in enumerate(page.rows_of[id(page.charges)]) if line is not None and line.key == key)
     assert text_of(page.charges, row, 1).startswith("0,00") and text_of(page.charges, row, 4) == "sans prévu"
     assert text_of(page.charges, row, EXPLANATION_COLUMN) == REQUIRED
+
+
+def test_an_account_being_typed_is_saved_when_the_window_closes(qtbot, window, db_path):
+    from pnae_desktop.store.database import open_store
+
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.actionsTab)
+    action_id, prae_id = page.actionCombo.currentData(), page.prae_id
+    box = page.difficultiesEdit
+    box.setFocus()
+    box.moveCursor(box.textCursor().MoveOperation.End)
+    qtbot.keyClicks(box, " Greve des transports.")
+    window.close()  # before the pause that would have saved it
+    store = open_store(db_path)
+    try:
+        report = followup_service.load_followup(store, prae_id).report(action_id, 2018)
+    finally:
+        store.close()
+    assert report is not None and report.difficulties.endswith(" Greve des transports.")
