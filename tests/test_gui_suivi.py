@@ -355,6 +355,10 @@ def test_the_fec_is_previewed_then_applied_and_undone(qtbot, window, tmp_path):
     assert window.session(page.prae_id).depth == depth + 1
     rent = [c for c in stored(window).charges if c.action_id == 1 and c.year == 2018 and c.account == "613200"]
     assert [(c.amount_cents, c.source) for c in rent] == [(150_000, "fec")]
+    rows = page.rows_of[id(page.charges)]
+    row = next(r for r, line in enumerate(rows) if line is not None and line.key == fu.charge_key(1, "61"))
+    tooltip = page.charges.index(row, REALISED_COLUMN).data(Qt.ItemDataRole.ToolTipRole)
+    assert "613200 Locations immobilières" in tooltip and "(FEC)" in tooltip  # what the amount is made of
     window.actionUndo.trigger()
     assert sorted(map(repr, stored(window).charges)) == sorted(map(repr, original.charges))
 

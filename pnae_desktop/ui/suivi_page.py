@@ -58,6 +58,25 @@ from pnae_desktop.ui.suivi_tables import (
     signed_number,
 )
 
+SOURCES = {"fec": "FEC", "import": "fichier importé", "saisie": "saisi"}
+
+
+def add_detail(content, by_row: list, followup: fu.FollowUp, year: int) -> None:
+    """Each realised cell says what it is made of (the FEC's accounts, a typed amount), and that
+    typing a new amount there replaces them with that one amount."""
+    lines: dict[str, list[str]] = {}
+    for c in followup.charges:
+        if c.year == year:
+            text = f"{c.account} {c.label} : {format_amount(c.amount_cents)} ({SOURCES.get(c.source, c.source)})"
+            lines.setdefault(fu.charge_key(c.action_id, c.nature), []).append(text)
+    for row, line in enumerate(by_row):
+        if line is not None and line.key in lines:
+            content.tooltips[(row, REALISED_COLUMN)] = (
+                "Réalisé composé de :\n"
+                + "\n".join(lines[line.key])
+                + "\nUn montant tapé ici remplace ces lignes par ce seul montant (Ctrl+Z pour revenir)."
+            )
+
 
 def checked_text(text: str, where: str, limit: int) -> str:
     """A typed text the store will take (no control character, not too long), else ValidationError."""
@@ -242,6 +261,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.gaps = gaps = fu.year_gaps(snap.budget, followup, year)
         titles = {a.id: f"Fiche {n} – {a.title}" for n, a in enumerate(snap.detail.actions, start=1)}
         charges = gap_sheet(gaps.charges, "Action et nature de charge", "Total des charges directes", titles)
+        add_detail(charges[0], charges[1], followup, year)
         self._show(self.charges, self.chargesView, *charges)
         financing = all_funders(snap, gaps, followup.threshold_pct)
         self._show(self.financing, self.financingView, *gap_sheet(financing, "Financeur", "Total des financements"))
