@@ -246,7 +246,7 @@ def _targets() -> PraeTargets:
 def test_variants_read_the_same_entries():
     lines = (GOOD[0], GOOD[1])
     base = read_fec(_fec(*lines))
-    assert not base.errors and len(base.entries) == 2
+    assert not base.errors and len(base.entries) == 1 and base.balance_lines == 1  # 401000: balance only
     pipe = read_fec(_fec(*(line.replace("\t", "|") for line in lines), sep="|"))
     bom = read_fec(b"\xef\xbb\xbf" + _fec(*lines))
     point = read_fec(_fec(*(line.replace("100,00", "100.00") for line in lines)))
@@ -260,12 +260,12 @@ def test_variants_read_the_same_entries():
         )
     )
     crlf = read_fec(_fec(*lines).replace(b"\n", b"\r\n"))
+    tab_in_label = read_fec(_fec(*(line.replace("\t", "|").replace("Achat", "A\tB") for line in lines), sep="|"))
+    assert tab_in_label.errors[0] == "Ligne 2 : caractère de contrôle dans la ligne (fichier abîmé ?)."
     for variant in (pipe, bom, point, sens, crlf, latin):
         assert not variant.errors, variant.errors
-        assert [(e.account, e.debit_cents, e.credit_cents) for e in variant.entries] == [
-            ("625100", 10000, 0),
-            ("401000", 0, 10000),
-        ]
+        assert [(e.account, e.debit_cents, e.credit_cents) for e in variant.entries] == [("625100", 10000, 0)]
+        assert (variant.debit_cents, variant.credit_cents, variant.balance_lines) == (10000, 10000, 1)
     assert latin.entries[0].label == "Dépense" and latin.encoding == "ISO 8859-15"
     assert sens.variant == "Montant/Sens" and pipe.separator == "|"
 
@@ -378,3 +378,34 @@ def test_bad_simple_file_is_refused_by_line(store_path, tmp_path, capsys, text, 
     code, _, err = run(capsys, "import-realised", "--db", str(store_path), "--prae", "1", "--year", "2018", str(path))
     assert code == 2 and message in err, err
     assert dump(store_path) == before
+
+
+def test_import_fec_on_postgresql_then_undo_through_the_session(pg_url, capsys, catalogue):
+    from pnae_desktop.services.realised_import import prepare_fec
+    from pnae_desktop.services.session import PraeSession
+
+    assert main(["demo", "--db-url", pg_url]) == 0
+    capsys.readouterr()
+    bad = SHIPPED_FEC.read_bytes().replace(b"45000,00", b"45000,01", 1)  # one à-nouveau line off by a cent
+    store = open_store(url=pg_url)
+    try:
+        prepared = prepare_fec(store, 1, 2018, bad, SHIPPED_MAPPING.read_text(encoding="utf-8"))
+        assert prepared.errors and prepared.errors[0].startswith(
+            "Ligne 2 : écriture AN00001 du journal AN déséquilibrée"
+        )
+        before = service.load_followup(store, 1)
+        session = PraeSession(store, catalogue, 1)
+        edited = (
+            SHIPPED_FEC.read_bytes()
+            .replace(b"3000,00\t0,00", b"3100,00\t0,00", 1)
+            .replace(b"0,00\t3000,00", b"0,00\t3100,00", 1)
+        )
+        prepared = prepare_fec(store, 1, 2018, edited, SHIPPED_MAPPING.read_text(encoding="utf-8"))
+        assert prepared.ok, prepared.errors
+        session.apply(prepared.edit())
+        after = service.load_followup(store, 1)
+        assert sum(c.amount_cents for c in after.charges) == sum(c.amount_cents for c in before.charges) + 10000
+        session.undo()
+        assert service.load_followup(store, 1) == before
+    finally:
+        store.close()

@@ -46,7 +46,9 @@ SENS_COLUMNS = (*COLUMNS[:11], "Montant", "Sens", *COLUMNS[13:])
 MAX_ERRORS = 200  # beyond this, a count: the file is not a FEC of this kind
 _DIGITS = frozenset("0123456789")
 _AMOUNT = re.compile(r"([+-]?)([0-9]*)(?:[.,]([0-9]{0,2}))?", re.ASCII)
-_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# What the store refuses in a text (pnae_desktop.text), tab aside when it separates the cells.
+_CONTROL_RE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CONTROL_PIPE_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass
@@ -57,6 +59,7 @@ class FecFile:
     separator: str = "\t"
     variant: str = "Debit/Credit"
     lines: int = 0  # data lines read
+    balance_lines: int = 0  # lines on classes 1-5: checked for the balance, not kept in `entries`
     debit_cents: int = 0
     credit_cents: int = 0
 
@@ -159,7 +162,7 @@ def read_fec(data: bytes) -> FecFile:
     # distinct text is parsed once. Invalid amounts are cached as -1 (FEC amounts are >= 0).
     dates: dict[str, date | None] = {}
     amounts: dict[str, int] = {}
-    control = _CONTROL_RE.search
+    control = (_CONTROL_RE if sep == "\t" else _CONTROL_PIPE_RE).search
     for line_no, raw in enumerate(lines[1:], start=2):
         if not raw or raw.isspace():
             continue
@@ -224,6 +227,9 @@ def read_fec(data: bytes) -> FecFile:
             balance[1] += credit
         total_debit += debit
         total_credit += credit
+        if account[0] in "12345":  # balance sheet accounts: they count in the balance, never in the import
+            out.balance_lines += 1
+            continue
         entries.append(
             Entry(
                 line_no,

@@ -22,6 +22,7 @@ from pnae_desktop.domain.money import MAX_LINE_CENTS
 from pnae_desktop.domain.realised_import import RealisedRow
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.fec import decode
+from pnae_desktop.text import control_character
 
 ALIASES = {
     "action": "action",
@@ -157,7 +158,7 @@ def _rows(table: list[list[Any]]) -> RealisedFile:
         if cents is None:
             out.errors.append(f"Ligne {line} : montant « {_text(cell('amount'))} » invalide (par ex. 1234,56).")
             continue
-        if len(label) > 300 or any(ord(c) < 32 for c in label):
+        if len(label) > 300 or control_character(label) is not None:
             out.errors.append(f"Ligne {line} : libellé trop long ou avec des caractères de contrôle.")
             continue
         out.rows.append(RealisedRow(line, action, account, label, int(year_text), cents))

@@ -104,6 +104,7 @@ def prepare_fec(store: Store, prae_id: int, year: int, data: bytes, mapping_text
         )
         return Prepared(ri.ImportResult(year, "fec"), mapping, (message,), (), header)
     result = ri.classify(fec.entries, rules, targets, year, "fec")
+    result.ignored += fec.balance_lines
     return Prepared(result, mapping, tuple(result.errors), tuple(ri.summary_lines(result, actions, funders)), header)
 
 
