@@ -420,3 +420,14 @@ def test_an_account_being_typed_is_saved_when_the_window_closes(qtbot, window, d
     finally:
         store.close()
     assert report is not None and report.difficulties.endswith(" Greve des transports.")
+
+
+def test_another_year_shows_its_own_follow_up(qtbot, window):
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.budgetTab)
+    assert "Exécution 2018" in page.gapsLabel.text()
+    page.yearCombo.setCurrentIndex(page.yearCombo.findData(2019))
+    assert page.year == 2019 and "Exécution 2019" in page.gapsLabel.text()
+    assert all(line.realised_cents == 0 for line in page.gaps.charges)  # nothing realised yet in 2019
+    assert "Statuts 2019" in page.statusesLabel.text()
+    assert page.indicators.headerData(3, Qt.Orientation.Horizontal) == "Cible 2019"

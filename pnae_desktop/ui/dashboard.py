@@ -93,6 +93,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
         self.summary_provider = None  # set by the window: prae id -> French sentence
         self.followup_provider = None  # set by the window: prae id -> the follow-up in words
+        self._followup_of: int | None = None  # the PRAE whose follow-up line is still to be read
         self.praeTable.selectionModel().currentRowChanged.connect(self._show_summary)
         self.demoButton.clicked.connect(self.demo_requested)
 
@@ -121,8 +122,18 @@ class DashboardPage(DashboardPageForm, QWidget):
         prae = self.model.rows[self.proxy.mapToSource(current).row()]
         summary = self.summary_provider(prae.id)
         self.coverageLabel.setText(f"<b>{escape_markup(prae.title)}</b> — {escape_markup(summary)}")
-        followup = self.followup_provider(prae.id) if self.followup_provider is not None else ""
-        self.followupLabel.setText(escape_markup(followup))
+        self._followup_of = prae.id
+        if self.isVisible():  # hidden: read when shown (edits elsewhere would pay for it each time)
+            self._show_followup()
+
+    def _show_followup(self) -> None:
+        prae_id, self._followup_of = self._followup_of, None
+        if prae_id is not None and self.followup_provider is not None:
+            self.followupLabel.setText(escape_markup(self.followup_provider(prae_id)))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._show_followup()
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()
