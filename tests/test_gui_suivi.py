@@ -431,3 +431,36 @@ def test_another_year_shows_its_own_follow_up(qtbot, window):
     assert all(line.realised_cents == 0 for line in page.gaps.charges)  # nothing realised yet in 2019
     assert "Statuts 2019" in page.statusesLabel.text()
     assert page.indicators.headerData(3, Qt.Orientation.Horizontal) == "Cible 2019"
+
+
+def test_the_import_button_asks_for_the_file_then_shows_the_preview(qtbot, window, tmp_path):
+    from conftest import answer_next_dialog
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QFileDialog
+
+    from pnae_desktop.ui.fec_dialog import FecPreviewDialog
+
+    page = window.page("suivi")
+    fec = tmp_path / "fec.txt"
+    fec.write_bytes(demo_fec_text(window).replace("\t1200,00\t", "\t1300,00\t").encode("iso8859-15"))
+    seen = []
+
+    def choose(dialog):
+        assert isinstance(dialog, QFileDialog)
+        dialog.selectFile(str(fec))
+        dialog.accept()
+        answer_next_dialog(preview)
+
+    def preview(dialog):
+        if not isinstance(dialog, FecPreviewDialog):  # the file dialog, still closing
+            QTimer.singleShot(20, lambda: answer_next_dialog(preview))
+            return
+        seen.append(type(dialog))
+        dialog.applyButton.click()
+
+    answer_next_dialog(choose)
+    page.importButton.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [FecPreviewDialog]
+    rent = [c for c in stored(window).charges if c.action_id == 1 and c.year == 2018 and c.account == "613200"]
+    assert [c.amount_cents for c in rent] == [130_000]
