@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,6 +33,7 @@ from pnae_desktop.ui.sheet import ComboDelegate, text_at
 
 MATCHES = {"analytic": "code analytique", "label": "libellé contient", "account": "compte commence par"}
 MATCH, PATTERN, ACTION, SHARE, FUNDER = range(5)
+WRAP = int((Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft).value)
 NO_ACTION = ""
 
 
@@ -119,13 +120,28 @@ class MappingDialog(QDialog):
         for rule in rules:
             self.add_row(rule)
         self.table.setWordWrap(True)
-        self.table.resizeRowsToContents()  # whole action titles, wrapped
-        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.fit_rows()  # whole action titles, wrapped
+        header.sectionResized.connect(lambda *_: self.fit_rows())
         if rules:
             self.table.setCurrentCell(0, PATTERN)
         tidy(self)
         chain([self.table, self.addButton, self.removeButton, self.csvButton, self.box])
         self.resize(900, 520)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit_rows()
+
+    def fit_rows(self) -> None:
+        """Each row as tall as its action's title wrapped at the column's width (Qt's own
+        measure of a wrapped cell leaves some titles cut with « … »)."""
+        table, metrics = self.table, self.table.fontMetrics()
+        width = max(40, table.columnWidth(ACTION) - 24)  # the cell's margins and frame
+        for row in range(table.rowCount()):
+            text = text_at(table, row, ACTION)
+            needed = metrics.boundingRect(QRect(0, 0, width, 100_000), WRAP, text).height() + 10
+            table.setRowHeight(row, max(needed, metrics.height() + 10))
 
     def add_row(self, rule: fu.MappingRule) -> None:
         row = self.table.rowCount()
