@@ -467,3 +467,25 @@ def test_the_import_button_asks_for_the_file_then_shows_the_preview(qtbot, windo
     assert seen == [FecPreviewDialog]
     rent = [c for c in stored(window).charges if c.action_id == 1 and c.year == 2018 and c.account == "613200"]
     assert [c.amount_cents for c in rent] == [130_000]
+
+
+def test_a_simple_table_of_realised_amounts_is_previewed_and_applied(qtbot, window, tmp_path):
+    from pnae_desktop.ui.fec_dialog import import_fec
+
+    page = window.page("suivi")
+    table = tmp_path / "realise.csv"
+    table.write_text(
+        "action;account;label;year;amount\n2;6251;Déplacements du réseau;2018;1 234,56\n", encoding="utf-8"
+    )
+    seen = {}
+
+    def look_then_apply(dialog) -> bool:
+        seen["summary"] = [dialog.summary.item(i).text() for i in range(dialog.summary.count())]
+        return dialog.applyButton.isEnabled()
+
+    assert import_fec(page, str(table), confirm=look_then_apply, kind="file")
+    assert any("6251" in line for line in seen["summary"])
+    mine = [c for c in stored(window).charges if c.source == "import"]
+    assert [(c.action_id, c.account, c.amount_cents) for c in mine] == [(page.actionCombo.itemData(1), "6251", 123_456)]
+    window.actionUndo.trigger()
+    assert not [c for c in stored(window).charges if c.source == "import"]

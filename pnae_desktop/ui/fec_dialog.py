@@ -6,6 +6,7 @@ funder) stored with the PRAE."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
@@ -270,24 +271,34 @@ class FecPreviewDialog(QDialog):
         self.resize(860, 560)
 
 
-def import_fec(page, path: str | None = None, confirm=None) -> bool:
-    """Read a FEC for the page's year, preview it, apply it once confirmed. `confirm(dialog)`
-    replaces the modal run (tests); it returns whether « Appliquer » was chosen."""
+def import_fec(page, path: str | None = None, confirm=None, kind: str = "fec") -> bool:
+    """Read a FEC (kind "fec") or a simple CSV/xlsx of realised amounts (kind "file") for the
+    page's year, preview it, apply it once confirmed. `confirm(dialog)` replaces the modal run
+    (tests); it returns whether « Appliquer » was chosen."""
     from pnae_desktop.services import realised_import  # start-up: the FEC reader on use only
 
+    fec = kind == "fec"
+    what = f"le FEC {page.year}" if fec else f"le réalisé {page.year} (tableau)"
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(
-            page, f"Importer le FEC {page.year}", "", "FEC (*.txt *.csv *.tsv);;Tous les fichiers (*)"
+        filters = (
+            "FEC (*.txt *.csv *.tsv);;Tous les fichiers (*)"
+            if fec
+            else "Tableaux (*.xlsx *.csv);;Tous les fichiers (*)"
         )
+        path, _ = QFileDialog.getOpenFileName(page, f"Importer {what}", "", filters)
         if not path:
             return False
     try:
-        data = realised_import.read_bytes(path, "Fichier des écritures comptables")
-        prepared = realised_import.prepare_fec(page.store, page.prae_id, page.year, data)
+        name = "Fichier des écritures comptables" if fec else "Tableau du réalisé"
+        data = realised_import.read_bytes(path, name)
+        if fec:
+            prepared = realised_import.prepare_fec(page.store, page.prae_id, page.year, data)
+        else:
+            prepared = realised_import.prepare_file(page.store, page.prae_id, page.year, data, Path(path).name)
     except UserError as exc:
         page.show_error(str(exc))
         return False
-    dialog = FecPreviewDialog(page, prepared, f"Importer le FEC {page.year} — aperçu")
+    dialog = FecPreviewDialog(page, prepared, f"Importer {what} — aperçu")
     chosen = confirm(dialog) if confirm is not None else dialog.exec() == QDialog.DialogCode.Accepted
     if not chosen or not prepared.ok:
         return False

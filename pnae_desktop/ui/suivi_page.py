@@ -114,6 +114,7 @@ class SuiviPageForm(Form):
     yearCombo: QComboBox
     thresholdEdit: QLineEdit
     importButton: QPushButton
+    importFileButton: QPushButton
     mappingButton: QPushButton
     tabs: QTabWidget
     actionsTab: QWidget
@@ -197,12 +198,14 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.addContributionButton.clicked.connect(self.add_contribution)
         self.removeContributionButton.clicked.connect(self.remove_contribution)
         self.importButton.clicked.connect(lambda: self.import_fec())
+        self.importFileButton.clicked.connect(lambda: self.import_fec(kind="file"))
         self.mappingButton.clicked.connect(lambda: self.edit_mapping())
         chain(
             [
                 self.yearCombo,
                 self.thresholdEdit,
                 self.importButton,
+                self.importFileButton,
                 self.mappingButton,
                 self.actionCombo,
                 self.statusCombo,
@@ -516,11 +519,12 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.report_editor.flush()
 
     # -- import ------------------------------------------------------------------------------
-    def import_fec(self, path: str | None = None) -> None:
+    def import_fec(self, path: str | None = None, kind: str = "fec") -> None:
+        """« Importer le FEC… » (kind "fec") or « Importer un tableau… » (kind "file")."""
         from pnae_desktop.ui.fec_dialog import import_fec  # start-up: on use only
 
         if self.prae_id is not None and self.year is not None:
-            import_fec(self, path)
+            import_fec(self, path, kind=kind)
 
     def edit_mapping(self) -> None:
         from pnae_desktop.ui.fec_dialog import MappingDialog  # start-up: on use only
