@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from test_gui_screen import fec_preview
 
 from pnae_desktop.domain import drafting
+from pnae_desktop.domain import followup as fu
 from pnae_desktop.services import demo
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
@@ -88,7 +90,7 @@ def first_input(root: QWidget) -> QWidget:
 
 def pages_and_tabs(window):
     """(name, page) for every page, and each tab of the pages that have tabs."""
-    for key in ("dashboard", "catalogue", "prae", "budget", "convention", "exports"):
+    for key in ("dashboard", "catalogue", "prae", "budget", "convention", "exports", "suivi"):
         window.go_to(key)
         page = window.page(key)
         tabs = [t for t in page.findChildren(QTabWidget) if t.isVisible()]
@@ -184,10 +186,13 @@ def test_ctrl_tab_switches_tabs_from_a_table_and_a_text_box(qtbot, window):
 
 def test_tab_walks_every_dialog(qtbot, window, catalogue):
     from pnae_desktop.ui.backups_dialog import BackupsDialog
+    from pnae_desktop.ui.fec_dialog import MappingDialog
     from pnae_desktop.ui.history_dialog import HistoryDialog
     from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
     from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
+    window.go_to("suivi")
+    suivi = window.page("suivi")
     window.go_to("prae")
     session = window.session(window.demo_id)
     for dialog in (
@@ -195,6 +200,8 @@ def test_tab_walks_every_dialog(qtbot, window, catalogue):
         MissionsLocalesDialog(window.page("prae")),
         HistoryDialog(session, window.history.step, window),
         BackupsDialog(window),
+        MappingDialog(suivi, (fu.MappingRule("account", "62", 1),)),
+        fec_preview(window, suivi),
     ):
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -205,3 +212,29 @@ def test_tab_walks_every_dialog(qtbot, window, catalogue):
         except AssertionError as exc:
             raise AssertionError(f"{type(dialog).__name__}: {exc}") from None
         dialog.close()
+
+
+def test_suivi_tab_order_follows_reading_order(qtbot, window):
+    window.go_to("suivi")
+    page = window.page("suivi")
+    page.tabs.setCurrentWidget(page.actionsTab)
+    seen = tab_walk(qtbot, page.yearCombo)
+    order = [
+        page.yearCombo,
+        page.thresholdEdit,
+        page.importButton,
+        page.mappingButton,
+        page.actionCombo,
+        page.statusCombo,
+        page.milestonesTable,
+        page.accountEdit,
+        page.difficultiesEdit,
+        page.deliverablesEdit,
+    ]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)
+    page.tabs.setCurrentWidget(page.budgetTab)
+    seen = tab_walk(qtbot, page.yearCombo)
+    order = [page.thresholdEdit, page.addChargeButton, page.chargesView, page.financingView]
+    positions = [seen.index(w) for w in order]
+    assert positions == sorted(positions)

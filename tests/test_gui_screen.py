@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop import paths
+from pnae_desktop.domain import followup as fu
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import praes
 from pnae_desktop.ui import palette
@@ -285,17 +286,32 @@ def every_dialog(window: MainWindow) -> list[QWidget]:
     """The app's own dialogs, built as the window builds them (not shown)."""
     # start-up: the dialogs are imported where the app opens them
     from pnae_desktop.ui.backups_dialog import BackupsDialog
+    from pnae_desktop.ui.fec_dialog import MappingDialog
     from pnae_desktop.ui.history_dialog import HistoryDialog
     from pnae_desktop.ui.missions_locales_dialog import MissionsLocalesDialog
     from pnae_desktop.ui.new_prae_dialog import NewPraeDialog
 
     prae_page = window.page("prae")
+    suivi = window.page("suivi")
     return [
         NewPraeDialog(prae_page.catalogue, window),
         MissionsLocalesDialog(prae_page),
         BackupsDialog(window),
         HistoryDialog(window.session(prae_page.prae.summary.id), lambda _kind: None, window),
+        MappingDialog(suivi, (fu.MappingRule("account", "62", 1),)),
+        fec_preview(window, suivi),
     ]
+
+
+def fec_preview(window: MainWindow, suivi) -> QWidget:
+    """The FEC import's preview, on the demo's FEC of 2018."""
+    from pnae_desktop.services import realised_import
+    from pnae_desktop.services.demo_followup import demo_fec
+    from pnae_desktop.ui.fec_dialog import FecPreviewDialog
+
+    text = demo_fec(window.workspace.store, suivi.prae_id, 2018)[0]
+    prepared = realised_import.prepare_fec(window.workspace.store, suivi.prae_id, 2018, text.encode("iso8859-15"))
+    return FecPreviewDialog(suivi, prepared, "Importer le FEC 2018 — aperçu")
 
 
 def test_every_dialog_fits_the_small_screen(small_window, qtbot):

@@ -27,7 +27,7 @@ def window(qtbot, db_path):
 
 def test_navigation_lists_every_page_in_french(window):
     labels = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert labels == ["Tableau de bord", "Catalogue PNAE", "PRAE", "Budget", "Convention CPO", "Exports"]
+    assert labels == ["Tableau de bord", "Catalogue PNAE", "PRAE", "Budget", "Convention CPO", "Exports", "Suivi"]
     window.go_to("exports")
     assert window.pages.currentWidget().objectName() == "ExportsPage"
 

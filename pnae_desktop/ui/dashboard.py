@@ -65,6 +65,7 @@ class DashboardPageForm(Form):
     countLabel: QLabel
     praeTable: QTableView
     coverageLabel: QLabel
+    followupLabel: QLabel  # per year followed: execution rate, gaps without explanation
     emptyLabel: QLabel
 
 
@@ -91,6 +92,8 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.newButton.clicked.connect(self.new_requested)
         self.praeTable.activated.connect(self._open)  # double-click or Entrée
         self.summary_provider = None  # set by the window: prae id -> French sentence
+        self.followup_provider = None  # set by the window: prae id -> the follow-up in words
+        self._followup_of: int | None = None  # the PRAE whose follow-up line is still to be read
         self.praeTable.selectionModel().currentRowChanged.connect(self._show_summary)
         self.demoButton.clicked.connect(self.demo_requested)
 
@@ -114,10 +117,23 @@ class DashboardPage(DashboardPageForm, QWidget):
             self.selected.emit(self.model.rows[self.proxy.mapToSource(current).row()].id)
         if not current.isValid() or self.summary_provider is None:
             self.coverageLabel.clear()
+            self.followupLabel.clear()
             return
         prae = self.model.rows[self.proxy.mapToSource(current).row()]
         summary = self.summary_provider(prae.id)
         self.coverageLabel.setText(f"<b>{escape_markup(prae.title)}</b> — {escape_markup(summary)}")
+        self._followup_of = prae.id
+        if self.isVisible():  # hidden: read when shown (edits elsewhere would pay for it each time)
+            self._show_followup()
+
+    def _show_followup(self) -> None:
+        prae_id, self._followup_of = self._followup_of, None
+        if prae_id is not None and self.followup_provider is not None:
+            self.followupLabel.setText(escape_markup(self.followup_provider(prae_id)))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._show_followup()
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()
@@ -134,6 +150,7 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.demoButton.setVisible(empty)
         self.countLabel.setText(f"{len(rows)} PRAE" if rows else "")
         self.coverageLabel.setVisible(not empty)
+        self.followupLabel.setVisible(not empty)
         self._show_summary(self.praeTable.currentIndex())
 
     def select_prae(self, prae_id: int) -> None:

@@ -22,15 +22,18 @@ if TYPE_CHECKING:
     from pnae_desktop.services.session import PraeSession
 from pnae_desktop.ui import palette
 from pnae_desktop.ui.dashboard import DashboardPage
+from pnae_desktop.ui.followup_summary import followup_summary
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.geometry import fits, initial_geometry
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
+    from pnae_desktop.ui.bound_pages import BoundPage
     from pnae_desktop.ui.budget_page import BudgetPage
     from pnae_desktop.ui.convention_page import ConventionPage
     from pnae_desktop.ui.exports_page import ExportsPage
     from pnae_desktop.ui.prae_page import PraePage
+    from pnae_desktop.ui.suivi_page import SuiviPage
 
 PAGES = (
     ("dashboard", "Tableau de bord"),
@@ -39,6 +42,7 @@ PAGES = (
     ("budget", "Budget"),
     ("convention", "Convention CPO"),
     ("exports", "Exports"),
+    ("suivi", "Suivi"),
 )
 
 
@@ -78,7 +82,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.current_prae_id: int | None = None
         self._page_widgets: dict[str, QWidget] = {}
         self._prae_page: PraePage | None = None  # built on first use, like every page but the dashboard
-        self._bound_pages: dict[str, BudgetPage | ConventionPage | ExportsPage] = {}
+        self._bound_pages: dict[str, BoundPage] = {}
         self._build_undo()
         self._build_navigation()
         self.dashboard = DashboardPage(self)
@@ -87,6 +91,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.dashboard.open_requested.connect(self.open_prae)
         self.dashboard.selected.connect(self.select_prae)
         self.dashboard.summary_provider = self.coverage_summary
+        self.dashboard.followup_provider = lambda prae_id: followup_summary(self.workspace, prae_id)
         self._add_page("dashboard", self.dashboard)
         self.actionNewPrae.triggered.connect(self.new_prae)
         self.actionOpenStore.triggered.connect(self.open_store_dialog)
@@ -167,6 +172,8 @@ class MainWindow(MainWindowForm, QMainWindow):
         """Save text still being typed in a fiche (before undo, closing, switching file)."""
         if self._prae_page is not None:
             self._prae_page.editor.flush()
+        if "suivi" in self._bound_pages:  # the Suivi page's account of an action
+            self._bound_pages["suivi"].flush()  # type: ignore[union-attr]
 
     # -- pages ---------------------------------------------------------------------------
     def _build_navigation(self) -> None:
@@ -194,13 +201,15 @@ class MainWindow(MainWindowForm, QMainWindow):
     @overload
     def page(self, key: Literal["exports"]) -> ExportsPage: ...
     @overload
+    def page(self, key: Literal["suivi"]) -> SuiviPage: ...
+    @overload
     def page(self, key: str) -> QWidget: ...
     def page(self, key: str) -> QWidget:
         """The page widget for `key`, built on first use (keeps start-up light)."""
         if key not in self._page_widgets:
             if key == "prae":
                 return self._build_prae_page()
-            elif key in ("budget", "convention", "exports"):
+            elif key in ("budget", "convention", "exports", "suivi"):
                 return self._build_bound_page(key)
             elif key == "catalogue":
                 # start-up: pages, services and dialogs load after the first paint
@@ -228,24 +237,11 @@ class MainWindow(MainWindowForm, QMainWindow):
             page.load(self.current_prae_id)
         return page
 
-    def _build_bound_page(self, key: str) -> BudgetPage | ConventionPage | ExportsPage:
-        """A page that shows the current PRAE (Budget, Convention, Exports)."""
-        page: BudgetPage | ConventionPage | ExportsPage
-        if key == "budget":
-            # start-up: pages, services and dialogs load after the first paint
-            from pnae_desktop.ui.budget_page import BudgetPage
+    def _build_bound_page(self, key: str) -> BoundPage:
+        """A page that shows the current PRAE (Budget, Convention, Exports, Suivi)."""
+        from pnae_desktop.ui.bound_pages import build  # start-up: pages load after the first paint
 
-            page = BudgetPage(self, self)
-        elif key == "convention":
-            # start-up: pages, services and dialogs load after the first paint
-            from pnae_desktop.ui.convention_page import ConventionPage
-
-            page = ConventionPage(self, self)
-        else:
-            # start-up: pages, services and dialogs load after the first paint
-            from pnae_desktop.ui.exports_page import ExportsPage
-
-            page = ExportsPage(self, self)
+        page = build(key, self)
         self._bound_pages[key] = page
         self._add_page(key, page)
         page.load(self.current_prae_id)
