@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QLabel, QMenu, QMessageBox
+from PySide6.QtWidgets import QLabel, QMenu
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import live, presence
 
 if TYPE_CHECKING:
+    from pnae_desktop.services import live
     from pnae_desktop.services.workspace import Workspace
     from pnae_desktop.ui.main_window import MainWindow
 
@@ -28,6 +28,8 @@ PLACES = {"budget": "le budget", "convention": "la convention", "exports": "les 
 
 def user_name() -> str:
     """« Votre nom » from the settings; the operating system's user name by default."""
+    from pnae_desktop.services import presence  # start-up: SQLAlchemy, only when asked
+
     name = QSettings().value(USER_NAME_KEY, "")
     return str(name).strip() or presence.default_user_name()
 
@@ -44,12 +46,12 @@ class TeamLink(QObject):
         self.window_ = window
         self.channel: live.LiveChannel | None = None
         self._workspace: Workspace | None = None
-        self.noticed.connect(self.dispatch, Qt.ConnectionType.QueuedConnection)
+        self._connected = False  # `noticed` is connected when a team store is first linked
         self.presence_label = QLabel()
         self.presence_label.setObjectName("presenceLabel")
         self.presence_label.setAccessibleName("Collègues connectés")
         window.statusBar().addPermanentWidget(self.presence_label)
-        self._beat = QTimer(self, interval=presence.BEAT_S * 1000)
+        self._beat = QTimer(self)  # its interval is set when a team store is linked
         self._beat.timeout.connect(self.heartbeat)
         self._follow = QTimer(self, interval=500)  # the window may switch to another store
         self._follow.timeout.connect(self.follow_workspace)
@@ -60,14 +62,12 @@ class TeamLink(QObject):
 
     def _add_menu_actions(self) -> None:
         """« Se connecter à une base d'équipe… » and « Votre nom… », after « Ouvrir un fichier de données… »."""
-        from pnae_desktop.ui import team_dialog  # its widgets: only once the window is up
-
         menu = self.window_.findChild(QMenu, "menuFile")
         if menu is None:
             return
         self.connect_action = QAction("Se connecter à une &base d'équipe…", self.window_)
         self.connect_action.setObjectName("actionConnectTeam")
-        self.connect_action.triggered.connect(lambda: team_dialog.connect_to_team_store(self.window_))
+        self.connect_action.triggered.connect(self.open_connect_dialog)
         self.name_action = QAction("&Votre nom…", self.window_)
         self.name_action.setObjectName("actionUserName")
         self.name_action.triggered.connect(lambda: ask_user_name(self.window_))
@@ -76,6 +76,11 @@ class TeamLink(QObject):
             (a for i, a in enumerate(actions) if i and actions[i - 1].objectName() == "actionOpenStore"), None
         )
         menu.insertActions(anchor, [self.connect_action, self.name_action])  # type: ignore[arg-type]
+
+    def open_connect_dialog(self) -> None:
+        from pnae_desktop.ui import team_dialog  # start-up: it loads SQLAlchemy; only when asked
+
+        team_dialog.connect_to_team_store(self.window_)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window_ and event.type() == QEvent.Type.Close:
@@ -91,7 +96,16 @@ class TeamLink(QObject):
         if workspace.url is None:
             warn_network_once(self.window_, workspace)
             return  # a SQLite file: one writer, nothing to listen to
+        # start-up: these load SQLAlchemy, needed on a team store only (a SQLite window starts without)
+        from PySide6.QtCore import Qt  # start-up: Qt's enums cost ~20 ms; a SQLite window needs none
+
+        from pnae_desktop.services import live, presence
+
+        if not self._connected:
+            self.noticed.connect(self.dispatch, Qt.ConnectionType.QueuedConnection)
+            self._connected = True
         store = workspace.store
+        self._beat.setInterval(presence.BEAT_S * 1000)
         self.channel = live.LiveChannel(store, on_notice=self.noticed.emit)
         for session in list(getattr(self.window_, "_sessions", {}).values()):
             self.channel.sessions.add(session)  # sessions opened before the link
@@ -116,6 +130,8 @@ class TeamLink(QObject):
     def heartbeat(self) -> None:
         if self.channel is None or not self.channel.live:
             return
+        from pnae_desktop.services import presence  # loaded with the channel already
+
         store = self.channel.store
         prae_id = self.window_.current_prae_id
         try:
@@ -132,6 +148,8 @@ class TeamLink(QObject):
         if channel is None:
             return
         channel.close()
+        from pnae_desktop.services import presence  # loaded with the channel already
+
         try:
             presence.leave(channel.store, channel.client_id)
         except Exception:  # noqa: BLE001 - the server may be gone: the row expires by itself
@@ -140,6 +158,8 @@ class TeamLink(QObject):
 
 def ask_user_name(window) -> bool:
     """« Votre nom… »: the name colleagues see in the status bar."""
+    from PySide6.QtWidgets import QInputDialog  # start-up: its enums, only when asked
+
     name, ok = QInputDialog.getText(
         window, "Votre nom", "Le nom que vos collègues voient quand vous modifiez un PRAE :", text=user_name()
     )
@@ -159,6 +179,8 @@ def warn_network_once(window: MainWindow, workspace: Workspace) -> bool:
     if str(workspace.path) in warned:
         return False
     settings.setValue(NETWORK_WARNED_KEY, [*warned, str(workspace.path)])
+    from PySide6.QtWidgets import QMessageBox  # start-up: its enums, only when there is a warning
+
     QMessageBox.warning(window, "Fichier de données sur un dossier réseau", message)
     return True
 
