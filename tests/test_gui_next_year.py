@@ -68,6 +68,7 @@ def test_prepare_2019_from_the_suivi_page_then_ctrl_z(qtbot, window):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: next_year.closed_years(store, prae) == (2018,))
     assert not button.isEnabled() and "clôturée" in button.toolTip()
+    assert page.closedYearNotice.isVisibleTo(page) and "Année 2018 clôturée" in page.closedYearNotice.text()
     assert any(c.label.startswith("Report 2018 : ") for c in budget.load_budget(store, prae).charges if c.year == 2019)
     assert window.session(prae).undo_label == "Préparer le PRAE 2019"
 
@@ -93,4 +94,4 @@ def test_prepare_2019_from_the_suivi_page_then_ctrl_z(qtbot, window):
     window.actionUndo.trigger()  # Ctrl+Z
     qtbot.waitUntil(lambda: next_year.closed_years(store, prae) == ())
     assert state(store, prae) == before
-    assert button.isEnabled()
+    assert button.isEnabled() and not page.closedYearNotice.isVisibleTo(page)

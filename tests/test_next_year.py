@@ -14,6 +14,7 @@ from pnae_desktop.cli.main import main
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import avenants, budget, demo, followup, next_year, praes, versions
+from pnae_desktop.services.edits import DeleteAction
 from pnae_desktop.services.edits_followup import SetActionReport, SetRealisedCharges
 from pnae_desktop.services.edits_nextyear import prepare_next_year
 from pnae_desktop.services.session import PraeSession
@@ -83,6 +84,8 @@ def test_prepare_2019_closes_2018_carries_the_reported_milestones_and_undo_resto
         session.apply(SetActionReport("Statut", replace(new_report, status="realisee")))
     with pytest.raises(ValidationError, match="l'année 2018 est clôturée"):
         session.apply(SetRealisedCharges("Charges", 2018, ()))
+    with pytest.raises(ValidationError, match="année clôturée : elle ne peut plus être supprimée"):
+        session.apply(DeleteAction("Supprimer", reported.id))  # its 2018 report would go with it
     assert state(store, prae) == closed
     # 2019 is still open.
     session.apply(SetActionReport("Statut", fu.ActionReport(reported.id, 2019, "en_cours")))

@@ -501,13 +501,25 @@ class ActionFollowUp:
 
 
 def action_followup(store: Store, prae_id: int, action_id: int) -> ActionFollowUp:
+    """The rows an action's deletion takes with it; refused when some are in a closed year
+    (that year's follow-up is read-only)."""
     followup = load_followup(store, prae_id)
-    return ActionFollowUp(
+    kept = ActionFollowUp(
         tuple(r for r in followup.reports if r.action_id == action_id),
         tuple(r for r in followup.indicators if r.action_id == action_id),
         tuple(c for c in followup.charges if c.action_id == action_id),
         tuple(f for f in followup.financing if f.action_id == action_id),
     )
+    years = {item.year for group in (kept.reports, kept.indicators, kept.charges, kept.financing) for item in group}
+    with store.transaction() as session:
+        c = ClosedYearRow
+        closed = sorted(set(session.scalars(select(c.year).where(c.prae_id == prae_id))) & years)
+    if closed:
+        raise ValidationError(
+            f"Cette action a un suivi réalisé en {', '.join(map(str, closed))}, année clôturée : elle ne peut "
+            "plus être supprimée. Rien n'a été changé."
+        )
+    return kept
 
 
 def restore_action_followup(store: Store, prae_id: int, action_id: int, kept: ActionFollowUp) -> None:

@@ -3,7 +3,8 @@ and carried forward (services/next_year.py), then one undoable edit (Ctrl+Z reop
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMessageBox, QPushButton
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import next_year
@@ -22,19 +23,33 @@ def install(page) -> QPushButton:
     )
     row = page.findChild(QHBoxLayout, "controlsRow")
     row.addWidget(button)
+    notice = QLabel(page)
+    notice.setObjectName("closedYearNotice")
+    notice.setWordWrap(True)
+    notice.setTextFormat(Qt.TextFormat.PlainText)
+    notice.setAccessibleName("Année clôturée")
+    notice.hide()
+    page.pageLayout.insertWidget(3, notice)
+    page.closedYearNotice = notice
     button.clicked.connect(lambda: prepare(page))
     return button
 
 
 def update(page) -> None:
     """Enable the button for a year that can be prepared; say why not otherwise."""
-    button = page.nextYearButton
+    button, notice = page.nextYearButton, page.closedYearNotice
     snap, year = page.snapshot, page.year
     if snap is None or year is None or page.prae_id is None:
         button.setEnabled(False)
+        notice.hide()
         return
     closed = next_year.closed_years(page.window_.session(page.prae_id).store, page.prae_id)
     last = snap.detail.summary.end_year
+    notice.setVisible(year in closed)
+    notice.setText(
+        f"Année {year} clôturée : le PRAE {year + 1} a été préparé, le suivi de {year} est en lecture "
+        "seule (Ctrl+Z annule la préparation)."
+    )
     if year in closed:
         button.setEnabled(False)
         button.setToolTip(f"L'année {year} est clôturée : le PRAE {year + 1} a été préparé (Ctrl+Z pour annuler).")
@@ -62,7 +77,11 @@ def prepare(page) -> bool:
         return False
     box = QMessageBox(QMessageBox.Icon.Question, f"Préparer le PRAE {year + 1}", "", parent=page)
     lines = [line for line in plan.describe() if not line.startswith("  ")]
-    box.setText(f"Préparer le PRAE {year + 1} à partir du réalisé {year} ?\n\n" + "\n".join(lines))
+    box.setText(
+        f"Préparer le PRAE {year + 1} à partir du réalisé {year} ?\n\n"
+        + lines[0]
+        + "".join(f"\n• {x}" for x in lines[1:])
+    )
     box.setInformativeText("Ctrl+Z (Annuler) rouvre l'année et remet tout comme avant.")
     budget_lines = [line.strip() for line in plan.describe() if line.startswith("  ")]
     if budget_lines:
