@@ -202,3 +202,24 @@ def test_prepare_and_undo_on_sqlite_and_postgresql(any_store, catalogue):
     assert state(any_store, prae) != before
     session.undo()
     assert state(any_store, prae) == before
+
+
+def test_cli_signed_then_prepared_then_annual_avenant_2019(material, tmp_path, capsys, catalogue):
+    db = str(material.store_copy(tmp_path))
+    prae = str(material.prae_id)
+    signed = tmp_path / "signee.pdf"
+    signed.write_bytes(material.sign(material.convention, "Signature_ARML"))
+    assert run(capsys, "mark-signed", "--db", db, "--prae", prae, str(signed))[0] == 0
+    code, out, _ = run(capsys, "prepare-next-year", "--db", db, "--prae", prae, "--year", "2018", "--carry-budget")
+    assert code == 0 and "Budget non consommé proposé en 2019" in out
+    yearly = tmp_path / "avenant-2019.pdf"
+    code, _, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--year", "2019", "--out", str(yearly))
+    assert code == 0
+    text = " ".join(pdf_text(yearly).split())
+    store = open_store(tmp_path / "store.sqlite")
+    try:
+        status = versions.working_status(store, material.prae_id, catalogue)
+    finally:
+        store.close()
+    changed = [c for c in status.diff.of_kind("montant") if c.key == "2019" and c.place.startswith("Coût complet")]
+    assert changed and all(c.after.replace("\u202f", " ").replace("\u00a0", " ") in text for c in changed)
