@@ -10,6 +10,7 @@ from conftest import answer_next_dialog, demo_page
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
+from test_next_year import one_milestone_left
 
 from pnae_desktop.services import budget, followup, next_year, praes
 
@@ -52,6 +53,8 @@ def answer(button, seen: list[str], *, carry: bool = False):
 def test_prepare_2019_from_the_suivi_page_then_ctrl_z(qtbot, window):
     page = window.page("suivi")
     store, prae = window.workspace.store, page.prae_id
+    left = one_milestone_left(store, prae)
+    page.refresh()
     before = state(store, prae)
     button = page.nextYearButton
     assert button.isEnabled() and button.text().replace("&", "") == "Préparer le PRAE N+1…"
@@ -60,7 +63,7 @@ def test_prepare_2019_from_the_suivi_page_then_ctrl_z(qtbot, window):
     answer(QMessageBox.StandardButton.Cancel, seen)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     assert seen and "Préparer le PRAE 2019 à partir du réalisé 2018" in seen[0]
-    assert "L'année 2018 sera clôturée" in seen[0] and "jalons reportés en 2019" in seen[0]
+    assert "L'année 2018 sera clôturée" in seen[0] and f"jalons reportés en 2019 : « {left} »" in seen[0]
     assert "abandonnée en 2018" in seen[0]
     assert state(store, prae) == before  # Annuler: nothing written
 

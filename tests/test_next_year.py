@@ -6,6 +6,7 @@ year's follow-up read-only, and the annual avenant of 2019 showing what was carr
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from versions_material import file_sha, make_material, pdf_text
@@ -51,8 +52,23 @@ def action(store, prae_id, title_start):
     return next(a for a in praes.get_prae(store, prae_id).actions if a.title.startswith(title_start))
 
 
+def one_milestone_left(store, prae_id) -> str:
+    """The reported action's first 2018 milestone not done (the demo's marks depend on the order
+    its calendar was built in), another one marked done in 2019's place too; its text."""
+    reported = action(store, prae_id, REPORTED)
+    first = next(i for i, m in enumerate(reported.milestones) if m.year == 2018)
+    report = followup.load_followup(store, prae_id).report(reported.id, 2018)
+    marks = {i: d for i, d in report.milestones_done if i != first}
+    marks.update({i: date(2018, 6, 15) for i, m in enumerate(reported.milestones) if m.year == 2018 and i != first})
+    later = [i for i, m in enumerate(reported.milestones) if m.year > 2018]
+    marks[later[-1]] = date(2018, 12, 15)  # a later milestone done early: its mark must follow it too
+    followup.set_action_report(store, prae_id, replace(report, milestones_done=tuple(sorted(marks.items()))))
+    return reported.milestones[first].text
+
+
 def test_prepare_2019_closes_2018_carries_the_reported_milestones_and_undo_restores(store, material, catalogue):
     prae = material.prae_id
+    left = one_milestone_left(store, prae)
     session = PraeSession(store, catalogue, prae)
     before = state(store, prae)
     reported = action(store, prae, REPORTED)
@@ -60,7 +76,7 @@ def test_prepare_2019_closes_2018_carries_the_reported_milestones_and_undo_resto
     assert report is not None and report.status == "reportee"
     done = {i for i, _ in report.milestones_done}
     not_done = [m.text for i, m in enumerate(reported.milestones) if m.year == 2018 and i not in done]
-    assert not_done  # the demo reports one 2018 milestone of this action as not reached
+    assert not_done == [left]
 
     plan, _ = prepare_next_year(session, 2018)
     assert next_year.closed_years(store, prae) == (2018,)
@@ -74,6 +90,20 @@ def test_prepare_2019_closes_2018_carries_the_reported_milestones_and_undo_resto
     assert {after.milestones[i].text for i, _ in new_report.milestones_done} == {
         reported.milestones[i].text for i in done
     }
+    moved = {i for i, m in enumerate(reported.milestones) if m.year == 2018 and i not in done}
+    now_detail, now_follow = praes.get_prae(store, prae), followup.load_followup(store, prae)
+    for old in before[2].reports:  # every year's done marks, of every action, still name the same milestones
+        origin, new = before[0].action(old.action_id), now_detail.action(old.action_id)
+
+        def key(m, year=None):
+            return (m.text, year or m.year, m.quarter)
+
+        expected = sorted(
+            (key(origin.milestones[i], 2019 if old.action_id == reported.id and i in moved else None), d)
+            for i, d in old.milestones_done
+        )
+        marks = now_follow.report(old.action_id, old.year).milestones_done
+        assert sorted((key(new.milestones[i]), d) for i, d in marks) == expected
     assert any(title.startswith(ABANDONED) for _, title in plan.abandoned)
     assert any(f"jalons reportés en 2019 : « {not_done[0]} »" in line for line in plan.describe())
     assert budget.load_budget(store, prae) == before[1]  # budget not carried unless asked
@@ -141,6 +171,7 @@ def test_signed_version_then_prepare_2019_shows_in_the_banner_and_the_annual_ave
     store, material, catalogue, tmp_path
 ):
     prae = material.prae_id
+    one_milestone_left(store, prae)
     versions.mark_signed(store, prae, material.sign(material.convention, "Signature_ARML"), catalogue=catalogue)
     assert not versions.working_status(store, prae, catalogue).modified
     signed_2019 = avenants.prepare_avenant(store, prae, tmp_path / "a0.pdf", year=2019, catalogue=catalogue)
@@ -177,6 +208,11 @@ def test_cli_prepare_next_year_and_show_json(material, tmp_path, capsys):
     db = str(material.store_copy(tmp_path))
     prae = str(material.prae_id)
     path = tmp_path / "store.sqlite"
+    opened = open_store(path)
+    try:
+        left = one_milestone_left(opened, material.prae_id)
+    finally:
+        opened.close()
     sha = file_sha(path)
     code, _, err = run(capsys, "prepare-next-year", "--db", db, "--prae", prae, "--year", "2020")
     assert code == 2 and "dernière année du PRAE" in err and file_sha(path) == sha
@@ -185,7 +221,8 @@ def test_cli_prepare_next_year_and_show_json(material, tmp_path, capsys):
     assert json.loads(run(capsys, "show", "--db", db, "--prae", prae, "--format", "json")[1])["closed_years"] == []
 
     code, out, _ = run(capsys, "prepare-next-year", "--db", db, "--prae", prae, "--year", "2018")
-    assert code == 0 and "PRAE 2019 préparé" in out and "jalons reportés en 2019" in out and "abandonnée" in out
+    assert code == 0 and "PRAE 2019 préparé" in out and f"jalons reportés en 2019 : « {left} »" in out
+    assert "abandonnée" in out
     assert json.loads(run(capsys, "show", "--db", db, "--prae", prae, "--format", "json")[1])["closed_years"] == [2018]
     sha = file_sha(path)
     code, _, err = run(capsys, "prepare-next-year", "--db", db, "--prae", prae, "--year", "2018")
