@@ -35,6 +35,19 @@ def add_commands(sub: Any, store: argparse.ArgumentParser) -> None:
     simple.add_argument("file", metavar="FICHIER.xlsx|FICHIER.csv")
     simple.add_argument("--dry-run", action="store_true", help="lister le résultat sans rien appliquer")
 
+    nxt = sub.add_parser(
+        "prepare-next-year",
+        parents=[store],
+        help="préparer le PRAE N+1 : clôturer l'année réalisée N et reporter en N+1 les actions « reportées »",
+    )
+    nxt.add_argument("--prae", metavar="ID", type=int, required=True)
+    nxt.add_argument("--year", metavar="ANNÉE", type=int, required=True, help="l'année réalisée N à clôturer")
+    nxt.add_argument(
+        "--carry-budget",
+        action="store_true",
+        help="proposer aussi en N+1 le budget N non consommé des actions reportées",
+    )
+
 
 def _run(args: argparse.Namespace, opened: Callable[..., Any], catalogues: Callable[[], Any], prepare: Any) -> int:
     from pnae_desktop.services import praes  # start-up: each command imports its own modules
@@ -81,3 +94,17 @@ def cmd_import_realised(args: argparse.Namespace, opened: Callable[..., Any], ca
     return _run(
         args, opened, catalogues, lambda store: realised_import.prepare_file(store, args.prae, args.year, data, name)
     )
+
+
+def cmd_prepare_next_year(args: argparse.Namespace, opened: Callable[..., Any], catalogues: Callable[[], Any]) -> int:
+    from pnae_desktop.services import praes  # start-up: this command only
+    from pnae_desktop.services.edits_nextyear import prepare_next_year  # start-up: as above
+    from pnae_desktop.services.session import PraeSession  # start-up: as above
+
+    with opened(args, write=True) as store:
+        catalogue = catalogues().get(praes.catalogue_edition(store, args.prae))
+        plan, _ = prepare_next_year(PraeSession(store, catalogue, args.prae), args.year, carry_budget=args.carry_budget)
+    for line in plan.describe():
+        print(line)
+    print(f"PRAE {plan.next_year} préparé : l'année {plan.year} est clôturée.")
+    return 0

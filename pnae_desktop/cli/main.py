@@ -252,6 +252,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _opened(args) as store:
         snap = load_snapshot(store, args.prae, _catalogues().get(praes.catalogue_edition(store, args.prae)))
+        from pnae_desktop.services.next_year import closed_years  # start-up: as above
+
+        closed = closed_years(store, args.prae)
     if args.format == "json":
         data = serialize.prae_to_dict(snap.detail)
         data["budget"] = serialize.budget_to_dict(snap.budget, snap.totals)
@@ -263,6 +266,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         from pnae_desktop.exports.followup_json import realised_to_dict  # start-up: as above
 
         data["realised"] = realised_to_dict(snap)
+        data["closed_years"] = list(closed)  # realised years closed by « Préparer le PRAE N+1 »
         print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         sys.stdout.write(serialize.prae_to_text(snap.detail))
@@ -390,6 +394,7 @@ COMMANDS = {
     "verify": _versions_command("verify"),
     "import-fec": lambda args: _followup_command("cmd_import_fec", args),
     "import-realised": lambda args: _followup_command("cmd_import_realised", args),
+    "prepare-next-year": lambda args: _followup_command("cmd_prepare_next_year", args),
 }
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.domain import rules
@@ -22,6 +22,7 @@ from pnae_desktop.services.rows import prae_row, touch
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
     ActionReportRow,
+    ClosedYearRow,
     FollowUpSettingsRow,
     FunderRow,
     GapExplanationRow,
@@ -144,6 +145,12 @@ def _year(prae: PraeRow, year: int, where: str) -> None:
         raise ValidationError(
             f"{where} : l'année {year} est hors de la période du PRAE ({prae.start_year}–{prae.end_year})."
         )
+    session = object_session(prae)
+    if session is not None and session.get(ClosedYearRow, (prae.id, year)) is not None:
+        raise ValidationError(
+            f"{where} : l'année {year} est clôturée (le PRAE {year + 1} a été préparé) ; son suivi ne peut "
+            "plus être modifié. Rien n'a été changé."
+        )
 
 
 def _text(value: str, field: str, limit: int = 20_000) -> str:
@@ -265,6 +272,7 @@ def set_realised_charges(
     source when `source` is given); return the ones replaced."""
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
+        _year(prae, year, "Charges réalisées")
         for charge in charges:
             action = _action(session, prae_id, charge.action_id)
             where = f"Charge réalisée « {charge.account} {charge.label} » de l'action « {action.title} »"
@@ -318,6 +326,7 @@ def set_realised_financing(
     """Replace the year's realised financing (of one source when given); return the replaced."""
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
+        _year(prae, year, "Financements réalisés")
         for fin in financing:
             funder = session.get(FunderRow, fin.funder_id)
             if funder is None or funder.prae_id != prae_id:
@@ -374,6 +383,7 @@ def set_realised_others(
     noun = "Ligne 68/78" if kind == "other" else "Contribution volontaire"
     with store.transaction() as session:
         prae = prae_row(session, prae_id)
+        _year(prae, year, noun)
         for line in lines:
             where = f"{noun} « {line.account} {line.label} » ({line.year})"
             if line.year != year or (source is not None and line.source != source):
@@ -491,13 +501,25 @@ class ActionFollowUp:
 
 
 def action_followup(store: Store, prae_id: int, action_id: int) -> ActionFollowUp:
+    """The rows an action's deletion takes with it; refused when some are in a closed year
+    (that year's follow-up is read-only)."""
     followup = load_followup(store, prae_id)
-    return ActionFollowUp(
+    kept = ActionFollowUp(
         tuple(r for r in followup.reports if r.action_id == action_id),
         tuple(r for r in followup.indicators if r.action_id == action_id),
         tuple(c for c in followup.charges if c.action_id == action_id),
         tuple(f for f in followup.financing if f.action_id == action_id),
     )
+    years = {item.year for group in (kept.reports, kept.indicators, kept.charges, kept.financing) for item in group}
+    with store.transaction() as session:
+        c = ClosedYearRow
+        closed = sorted(set(session.scalars(select(c.year).where(c.prae_id == prae_id))) & years)
+    if closed:
+        raise ValidationError(
+            f"Cette action a un suivi réalisé en {', '.join(map(str, closed))}, année clôturée : elle ne peut "
+            "plus être supprimée. Rien n'a été changé."
+        )
+    return kept
 
 
 def restore_action_followup(store: Store, prae_id: int, action_id: int, kept: ActionFollowUp) -> None:

@@ -483,3 +483,12 @@ class PresenceRow(Base):
     prae_id: Mapped[int | None] = mapped_column(Integer)
     place: Mapped[str] = mapped_column(String(200))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ClosedYearRow(Base):
+    """A realised year closed when the next year's PRAE was prepared: its follow-up is read-only."""
+
+    __tablename__ = "closed_years"
+
+    prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)

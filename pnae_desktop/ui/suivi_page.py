@@ -37,7 +37,7 @@ from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
 from pnae_desktop.services import edits_followup as fe
 from pnae_desktop.text import escape_markup
-from pnae_desktop.ui import palette
+from pnae_desktop.ui import next_year_action, palette
 from pnae_desktop.ui.fit import show_every_row
 from pnae_desktop.ui.followup_chart import Bar, BarChart, Group
 from pnae_desktop.ui.forms import Form, load_form
@@ -200,6 +200,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         self.importButton.clicked.connect(lambda: self.import_fec())
         self.importFileButton.clicked.connect(lambda: self.import_fec(kind="file"))
         self.mappingButton.clicked.connect(lambda: self.edit_mapping())
+        self.nextYearButton = next_year_action.install(self)  # « Préparer le PRAE N+1… »
         chain(
             [
                 self.yearCombo,
@@ -207,6 +208,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
                 self.importButton,
                 self.importFileButton,
                 self.mappingButton,
+                self.nextYearButton,
                 self.actionCombo,
                 self.statusCombo,
                 self.milestonesTable,
@@ -256,6 +258,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         if snap is None or year is None:
             return
         followup = snap.followup
+        next_year_action.update(self)
         focus = QApplication.focusWidget()
         self.statusesLabel.setText(statuses_summary(snap.detail, followup, year))
         self._show_report()
