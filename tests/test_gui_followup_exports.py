@@ -1,0 +1,89 @@
+"""The follow-up documents exported from the Exports page of the real window: the demo's 2018
+compte rendu financier and bilan read back, a year without realised data refused beside it."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from pnae_desktop.domain.followup import year_gaps
+from pnae_desktop.domain.followup_report import compte_rendu
+from pnae_desktop.domain.money import format_amount
+from pnae_desktop.services import demo
+from pnae_desktop.services.snapshot import load_snapshot
+from pnae_desktop.text import fold
+from pnae_desktop.ui.app import open_workspace
+from pnae_desktop.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def page(qtbot, tmp_path, catalogue, isolated_settings):
+    window = MainWindow(open_workspace(str(tmp_path / "pnae.sqlite"), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    prae_id = demo.create_demo(window.workspace.store, catalogue)
+    window.refresh()
+    window.open_prae(prae_id)
+    window.go_to("exports")
+    exports_page = window.page("exports")
+    yield exports_page
+    window.close()
+
+
+def squeeze(text: str) -> str:
+    """Text without any space (a wrapped cell or a narrow space still matches)."""
+    return "".join(fold(text).split()).replace("\u00a0", "").replace("\u202f", "")
+
+
+def _text(path) -> str:
+    return squeeze("".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def test_demo_2018_compte_rendu_and_bilan_from_the_window(qtbot, page, tmp_path, watchdog, monkeypatch):
+    box = page.followupBox
+    assert box.year() == 2018  # the latest year with realised data is chosen
+    assert "Compte rendu financier" in box.rows["compte-rendu-pdf"][1].text()
+    out = tmp_path / "suivi"
+    for key, (check, path, _browse, _status) in box.rows.items():
+        check.setChecked(key in ("compte-rendu-pdf", "compte-rendu-xlsx", "bilan"))
+        path.setText(str(out / f"{key}.{'xlsx' if key.endswith('xlsx') else 'pdf'}"))
+    assert box.rows["bilan"][3].text().count("prêt") == 1
+    messages = watchdog.messages
+    box.exportButton.click()
+    qtbot.waitUntil(lambda: page.openFileButton.isEnabled() or bool(messages), timeout=60_000)
+    assert page.openFileButton.isEnabled(), messages
+    assert [p.name for p in page.last_outputs] == ["compte-rendu-pdf.pdf", "compte-rendu-xlsx.xlsx", "bilan.pdf"]
+    # the realised totals of 2018, as the store has them, are in both PDFs
+    snap = load_snapshot(page.store, page.prae_id, page.catalogue, convention=False)
+    gaps = year_gaps(snap.budget, snap.followup, 2018)
+    cr = compte_rendu(snap.detail, snap.budget, snap.totals, snap.followup, 2018)
+    assert gaps.realised_total_cents > 0
+    cr_text, bilan_text = _text(out / "compte-rendu-pdf.pdf"), _text(out / "bilan.pdf")
+    assert squeeze("Compte rendu financier") in cr_text and "2018" in cr_text
+    for line in (cr.direct, cr.charges_total, cr.products_total):  # label, forecast, realised
+        row = squeeze(f"{line.label}{format_amount(line.forecast_cents)}{format_amount(line.realised_cents)}")
+        assert row in cr_text, line.label
+    total = squeeze(f"{format_amount(gaps.forecast_total_cents)}{format_amount(gaps.realised_total_cents)}")
+    assert total in bilan_text
+    assert openpyxl.load_workbook(out / "compte-rendu-xlsx.xlsx").sheetnames
+    # « Ouvrir le fichier » opens the new file
+    opened = []
+    monkeypatch.setattr("pnae_desktop.ui.exports_page.QDesktopServices.openUrl", lambda url: opened.append(url))
+    page.openFileButton.click()
+    assert opened and opened[0].toLocalFile() == str(out / "compte-rendu-pdf.pdf")
+
+
+def test_a_year_without_realised_data_is_refused_beside_it(qtbot, page, tmp_path, watchdog):
+    box = page.followupBox
+    box.yearCombo.setCurrentIndex(box.yearCombo.findData(2019))
+    status = box.rows["compte-rendu-pdf"][3].text()
+    assert "⛔" in status and "aucune donnée réalisée" in status and "2019" in status
+    assert "prêt" in box.rows["evaluation"][3].text()  # the évaluation covers the whole period
+    target = tmp_path / "suivi" / "cr-2019.pdf"
+    box.rows["compte-rendu-pdf"][1].setText(str(target))
+    messages = watchdog.messages
+    box.exportButton.click()
+    qtbot.waitUntil(lambda: bool(messages))
+    assert "Rien à exporter" in messages[0] and "aucune donnée réalisée" in messages[0]
+    assert not target.exists() and not target.parent.exists()
