@@ -87,3 +87,43 @@ def test_a_year_without_realised_data_is_refused_beside_it(qtbot, page, tmp_path
     qtbot.waitUntil(lambda: bool(messages))
     assert "Rien à exporter" in messages[0] and "aucune donnée réalisée" in messages[0]
     assert not target.exists() and not target.parent.exists()
+
+
+def test_an_existing_file_is_replaced_only_when_confirmed(qtbot, page, tmp_path, watchdog):
+    from conftest import answer_next_box
+    from PySide6.QtWidgets import QMessageBox
+
+    box = page.followupBox
+    target = tmp_path / "bilan.pdf"
+    target.write_bytes(b"ancien fichier")
+    for key, (check, _path, _browse, _status) in box.rows.items():
+        check.setChecked(key == "bilan")
+    box.rows["bilan"][1].setText(str(target))
+    asked = answer_next_box(QMessageBox.StandardButton.No)
+    box.exportButton.click()
+    qtbot.waitUntil(lambda: bool(asked))
+    assert "existe déjà" in asked[0] and "Le remplacer" in asked[0]
+    assert target.read_bytes() == b"ancien fichier" and not page.openFileButton.isEnabled()
+    asked = answer_next_box(QMessageBox.StandardButton.Yes)
+    box.exportButton.click()
+    qtbot.waitUntil(lambda: page.openFileButton.isEnabled(), timeout=60_000)
+    assert asked and target.read_bytes().startswith(b"%PDF")
+    assert page.last_outputs == [target]
+
+
+def test_the_year_stays_and_the_checks_follow_the_suivi_page(qtbot, page):
+    from pnae_desktop.domain import followup as fu
+    from pnae_desktop.services import followup as followup_service
+
+    window, box = page.window_, page.followupBox
+    box.yearCombo.setCurrentIndex(box.yearCombo.findData(2019))
+    assert "aucune donnée réalisée" in box.rows["bilan"][3].text()
+    # something realised in 2019 is recorded, then the page is shown again: same year, now ready
+    action_id = next(iter(followup_service.load_followup(page.store, page.prae_id).reports)).action_id
+    followup_service.set_action_report(
+        page.store, page.prae_id, fu.ActionReport(action_id, 2019, "en_cours", "", "", "", ())
+    )
+    window.go_to("suivi")
+    window.go_to("exports")
+    assert box.year() == 2019
+    assert "prêt" in box.rows["bilan"][3].text() and "⛔" not in box.rows["bilan"][3].text()

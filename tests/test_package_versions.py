@@ -260,3 +260,11 @@ def test_a_prae_without_versions_writes_no_versions_member(material, tmp_path):
     content = members(out)
     assert "versions.json" not in content and not [n for n in content if n.endswith(".pdf")]
     assert "versions.json" not in json.loads(content["manifest.json"])["members"]
+
+
+def test_the_versions_come_back_byte_identical_on_sqlite_and_postgresql(signed, any_store):
+    listed, pdfs, _snapshots, out = signed
+    prae_id = package.import_package(any_store, out)
+    again = versions.list_versions(any_store, prae_id)
+    assert [essentials(v) for v in again] == [essentials(v) for v in listed]
+    assert [versions.version_pdf(any_store, v.id) for v in again] == pdfs

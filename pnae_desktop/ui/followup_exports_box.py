@@ -97,6 +97,8 @@ class FollowupExportsBox(QGroupBox):
         return None if data is None else int(data)
 
     def load(self, prae_id: int | None) -> None:
+        """Show `prae_id` (each time the page is shown): the year chosen stays for the same PRAE."""
+        previous = self.year() if prae_id is not None and prae_id == self.prae_id else None
         self.prae_id = prae_id
         self.setEnabled(prae_id is not None)
         if prae_id is None:
@@ -109,6 +111,8 @@ class FollowupExportsBox(QGroupBox):
         for y in years:
             self.yearCombo.addItem(f"{y}" + ("" if y in realised else " (rien de réalisé)"), y)
         chosen = max(realised) if realised else years[0]  # the latest year with realised data
+        if previous in years:
+            chosen = previous
         self.yearCombo.setCurrentIndex(years.index(chosen))
         self.yearCombo.blockSignals(False)
         self._year_changed()
