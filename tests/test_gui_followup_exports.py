@@ -127,3 +127,30 @@ def test_the_year_stays_and_the_checks_follow_the_suivi_page(qtbot, page):
     window.go_to("exports")
     assert box.year() == 2019
     assert "prêt" in box.rows["bilan"][3].text() and "⛔" not in box.rows["bilan"][3].text()
+
+
+def test_cancel_keeps_nothing_and_leaves_an_existing_file_as_it_was(qtbot, page, tmp_path, watchdog, monkeypatch):
+    from pnae_desktop.services import followup_exports
+
+    box = page.followupBox
+    folder = tmp_path / "suivi"
+    folder.mkdir()
+    target = folder / "cr.pdf"
+    target.write_bytes(b"ancien fichier")
+    for key, (check, path, _browse, _status) in box.rows.items():
+        check.setChecked(key in ("compte-rendu-pdf", "bilan"))
+        path.setText(str(folder / ("cr.pdf" if key == "compte-rendu-pdf" else f"{key}.pdf")))
+    real = followup_exports.export_followup
+
+    def pressed_during_the_write(*args, **kwargs):  # the real export, « Annuler » pressed meanwhile
+        written = real(*args, **kwargs)
+        page._cancel.set()
+        return written
+
+    monkeypatch.setattr(followup_exports, "export_followup", pressed_during_the_write)
+    watchdog.answer_questions = True  # « Le remplacer ? » Oui
+    box.exportButton.click()
+    qtbot.waitUntil(lambda: "annulé" in page.resultLabel.text(), timeout=60_000)
+    assert target.read_bytes() == b"ancien fichier"
+    assert sorted(p.name for p in folder.iterdir()) == ["cr.pdf"]  # no bilan, no temporary file
+    assert page.last_outputs == [] and not page.openFileButton.isEnabled()

@@ -7,6 +7,7 @@ The writing is services.followup_exports' (the CLI's `export compte-rendu|bilan|
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from pnae_desktop.domain.summary import PraeSummary
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import followup_exports as fx
 from pnae_desktop.services import praes
+from pnae_desktop.services.outputs import check_output
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import jobs, palette
 
@@ -219,21 +221,21 @@ class FollowupExportsBox(QGroupBox):
                     return done, failed, True
                 label, document, _suffix = ROWS[key]
                 report(n / len(targets), label)
-                try:
-                    needs_year = fx.FOLLOWUP_DOCUMENTS[document][2]
-                    done.append(
-                        fx.export_followup(
-                            store,
-                            prae_id,
-                            catalogue,
-                            document,
-                            path,
-                            year=year if needs_year else None,
-                            overwrite=overwrite[key],
-                        )
+                needs_year = fx.FOLLOWUP_DOCUMENTS[document][2]
+
+                def write(temp: Path, document=document, needs_year=needs_year) -> Path:
+                    return fx.export_followup(
+                        store, prae_id, catalogue, document, temp, year=year if needs_year else None
                     )
+
+                try:
+                    written = _write_unless_cancelled(path, write, cancel, overwrite[key], store.path)
                 except UserError as exc:  # the next documents are still written
                     failed.append(f"{label} : {exc}")
+                    continue
+                if written is None:
+                    return done, failed, True
+                done.append(written)
             report(1.0, "Terminé")
             return done, failed, cancel.is_set()
 
@@ -264,6 +266,24 @@ class FollowupExportsBox(QGroupBox):
             lines = "<br>".join(f"Pas prêt, non exporté : {escape_markup(r)}" for r in refused)
             text = self.page.resultLabel.text()
             self.page.resultLabel.setText(f'{text}<br><span style="color:{palette.ERROR}">{lines}</span>')
+
+
+def _write_unless_cancelled(path: Path, write, cancel: threading.Event, overwrite: bool, store_path) -> Path | None:
+    """`write` the document beside `path` under a temporary name, then put it in place — unless
+    « Annuler l'export » was pressed meanwhile: then nothing is kept and an existing file stays
+    as it was (None)."""
+    target = check_output(path, overwrite=overwrite, store_path=store_path)  # never the store
+    temp = target.with_name(f".{target.stem}.{os.getpid()}.en-cours{target.suffix}")
+    try:
+        write(temp)
+        if cancel.is_set():
+            return None
+        os.replace(temp, target)
+    except OSError as exc:
+        raise UserError(f"Écriture impossible de « {target} » : {exc.strerror or exc}.") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return target
 
 
 def _documents_dir() -> Path:
