@@ -12,7 +12,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from pnae_desktop.errors import UserError
 from pnae_desktop.exports.package.spec import (
+    MAX_VERSIONS,
     VERSION_PDF,
     VERSIONS_MEMBER,
     PackageError,
@@ -28,6 +30,11 @@ def versions_members(versions: Sequence[Mapping[str, Any]]) -> dict[str, bytes]:
     first_revision_sha256, signed_fields (list) and snapshot (dict). Nothing when empty."""
     if not versions:
         return {}
+    if len(versions) > MAX_VERSIONS or max(v["number"] for v in versions) > 999:  # what a reader accepts
+        raise UserError(
+            f"Export impossible : ce PRAE a {len(versions)} versions signées, un paquet en porte "
+            f"{MAX_VERSIONS} au plus (numérotées jusqu'à 999)."
+        )
     entries, pdfs = [], {}
     for v in sorted(versions, key=lambda v: v["number"]):
         name = version_pdf_name(v["number"])
