@@ -503,7 +503,7 @@ BAD = {
         "présent deux fois",
     ),
     "too many members": (
-        lambda m: zip_bytes([*m.items(), *((f"x{i}.json", b"{}") for i in range(20))]),
+        lambda m: zip_bytes([*m.items(), *((f"x{i}.json", b"{}") for i in range(package.MAX_MEMBERS))]),
         "trop de fichiers",
     ),
     "too big once inflated": (_big_member, "trop volumineux"),

@@ -141,3 +141,24 @@ def export_followup(
         from pnae_desktop.services.exports import french_os_error  # the one French wording of OS errors
 
         raise UserError(f"Écriture impossible de « {target} » : {french_os_error(exc)}.") from None
+
+
+def refusals(
+    store: Store, prae_id: int, catalogue: Catalogue, requests: dict[str, tuple[str, int | None, str]]
+) -> dict[str, str | None]:
+    """For each key → (document, year, suffix): None when it can be written, else the French
+    reason it cannot (the same checks as `export_followup`, nothing written; the PRAE read once).
+    A PRAE that cannot be read gives its reason for every key."""
+    try:
+        snap = load_snapshot(store, prae_id, catalogue, convention=False)
+    except UserError as exc:
+        return dict.fromkeys(requests, str(exc))
+    answers: dict[str, str | None] = {}
+    for key, (document, year, suffix) in requests.items():
+        try:
+            check_request(snap, document, year, f"document{suffix}")
+        except UserError as exc:
+            answers[key] = str(exc)
+        else:
+            answers[key] = None
+    return answers

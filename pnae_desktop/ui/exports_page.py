@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QSettings, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QFileDialog,
     QGroupBox,
@@ -25,6 +27,7 @@ from pnae_desktop.errors import UserError
 from pnae_desktop.services import exports, praes
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import check_list, jobs, palette
+from pnae_desktop.ui.followup_exports_box import FollowupExportsBox
 from pnae_desktop.ui.forms import Form, load_form
 
 
@@ -82,6 +85,9 @@ class ExportsPage(ExportsPageForm, QWidget):
         self.openFileButton.setEnabled(False)
         self.openFolderButton.setEnabled(False)
         self.progress.hide()
+        self.followupBox = FollowupExportsBox(self)  # under « Documents à exporter »
+        layout = cast(QBoxLayout, self.layout())
+        layout.insertWidget(layout.indexOf(self.documentsBox) + 1, self.followupBox)
 
     @property
     def store(self):
@@ -96,6 +102,7 @@ class ExportsPage(ExportsPageForm, QWidget):
         enabled = prae_id is not None
         for widget in (self.documentsBox, self.checkButton, self.exportButton):
             widget.setEnabled(enabled)
+        self.followupBox.load(prae_id)
         if prae_id is None:
             self.praeLabel.setText("Aucun PRAE ouvert : choisissez-en un sur le tableau de bord.")
             return

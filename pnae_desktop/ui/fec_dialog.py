@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pnae_desktop import paths
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.domain.fec_mapping import check_rules, parse_mapping_csv
 from pnae_desktop.domain.money import parse_percentage
@@ -36,6 +37,24 @@ MATCHES = {"analytic": "code analytique", "label": "libellé contient", "account
 MATCH, PATTERN, ACTION, SHARE, FUNDER = range(5)
 WRAP = int((Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft).value)
 NO_ACTION = ""
+DEMO_FEC = "fec-2018-demo.txt"  # services.demo_followup.FEC_NAME, shipped in resources/demo/
+
+
+def start_folder(kind: str) -> tuple[str, bool]:
+    """Where the file chooser of `kind` ("fec", "file", "mapping") opens: the folder last used,
+    else — for a newcomer — the shipped demo folder, where the demo's FEC and its mapping are.
+    Also says whether it is the demo folder (the chooser's title then says so)."""
+    remembered = str(QSettings().value(f"suivi/{kind}/folder", "") or "")
+    if remembered and Path(remembered).is_dir():
+        return remembered, False
+    demo = paths.resources() / "demo"
+    if kind in ("fec", "mapping") and demo.is_dir():
+        return str(demo), True
+    return "", False
+
+
+def remember_folder(kind: str, path: str) -> None:
+    QSettings().setValue(f"suivi/{kind}/folder", str(Path(path).parent))
 
 
 def _error_label(parent: QWidget) -> QLabel:
@@ -171,9 +190,14 @@ class MappingDialog(QDialog):
     def read_csv(self, path: str | None = None) -> None:
         """Replace the rows with a mapping file (CSV: match,pattern,action,share[,funder])."""
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Lire une table de correspondance", "", "CSV (*.csv *.txt)")
+            folder, demo = start_folder("mapping")
+            title = "Lire une table de correspondance" + (
+                " (essai : celle de la démonstration est ici)" if demo else ""
+            )
+            path, _ = QFileDialog.getOpenFileName(self, title, folder, "CSV (*.csv *.txt)")
             if not path:
                 return
+            remember_folder("mapping", path)
         try:
             rules = parse_mapping_csv(read_text(path), len(self.action_names))
         except UserError as exc:
@@ -285,9 +309,12 @@ def import_fec(page, path: str | None = None, confirm=None, kind: str = "fec") -
             if fec
             else "Tableaux (*.xlsx *.csv);;Tous les fichiers (*)"
         )
-        path, _ = QFileDialog.getOpenFileName(page, f"Importer {what}", "", filters)
+        folder, demo = start_folder(kind)
+        title = f"Importer {what}" + (f" (essai : le FEC de démonstration est ici, {DEMO_FEC})" if demo else "")
+        path, _ = QFileDialog.getOpenFileName(page, title, folder, filters)
         if not path:
             return False
+        remember_folder(kind, path)
     try:
         name = "Fichier des écritures comptables" if fec else "Tableau du réalisé"
         data = realised_import.read_bytes(path, name)

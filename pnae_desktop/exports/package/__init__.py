@@ -13,6 +13,7 @@ This package knows bytes and documents only (it never touches a store):
 - `validation`: strict JSON and the JSON Schema, refusals in French (`places` says where);
 - `reader`: a file to checked plain `Documents`;
 - `writer`: a PRAE read as domain values (`PackageContent`) to a file.
+- `versions_doc`: the signed versions (format 2): versions.json and each PDF, SHA-256 checked.
 Reading a package into a store, and exporting one from it, are use cases: services.package.
 """
 

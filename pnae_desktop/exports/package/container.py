@@ -17,6 +17,8 @@ from pnae_desktop.exports.package.spec import (
     MAX_MEMBERS,
     MAX_PACKAGE_BYTES,
     MAX_TOTAL_BYTES,
+    VERSION_PDF,
+    VERSIONS_MEMBER,
     PackageError,
 )
 
@@ -140,10 +142,11 @@ def _check_entries(infos: list[zipfile.ZipInfo], where: str) -> None:
         if info.filename in seen:
             raise PackageError(where, f"membre « {info.filename} » présent deux fois")
         seen.add(info.filename)
-        if info.filename not in ALL_MEMBERS:
+        if info.filename not in ALL_MEMBERS and not _version_member(info.filename):
             raise PackageError(
                 where,
-                f"membre inattendu « {info.filename[:80]} » (attendus : {', '.join(ALL_MEMBERS)})",
+                f"membre inattendu « {info.filename[:80]} » (attendus : {', '.join(ALL_MEMBERS)}, "
+                f"et les versions signées : {VERSIONS_MEMBER}, version-N.pdf)",
             )
         if info.flag_bits & 0x1:
             raise PackageError(where, f"membre « {info.filename} » chiffré : non pris en charge")
@@ -162,6 +165,11 @@ def _check_entries(infos: list[zipfile.ZipInfo], where: str) -> None:
             f"contenu trop volumineux une fois décompressé ({declared // (1024 * 1024)} Mo annoncés, "
             f"{MAX_TOTAL_BYTES // (1024 * 1024)} Mo au plus)",
         )
+
+
+def _version_member(name: str) -> bool:
+    """versions.json or a signed version's PDF (format 2; the reader checks they belong)."""
+    return name == VERSIONS_MEMBER or VERSION_PDF.match(name) is not None
 
 
 def _read_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, left: int, where: str) -> bytes:

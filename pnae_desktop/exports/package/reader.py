@@ -4,7 +4,7 @@ checksums), every member's JSON and schema. What the documents mean is checked b
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,14 @@ from pnae_desktop.exports.package.spec import (
     FORMAT_VERSION,
     MANIFEST,
     READABLE_VERSIONS,
+    VERSION_PDF,
+    VERSIONS_MEMBER,
     PackageError,
     members_of,
     sha256,
 )
 from pnae_desktop.exports.package.validation import check_schema, parse_json
+from pnae_desktop.exports.package.versions_doc import version_pdfs
 from pnae_desktop.schema_messages import kind, short
 
 
@@ -35,6 +38,8 @@ class Documents:
     budget: dict
     convention: dict
     followup: dict | None = None  # format 2 on; None in a format 1 package
+    versions: dict | None = None  # versions.json (format 2, a PRAE with signed versions), else None
+    version_pdfs: dict[int, bytes] = field(default_factory=dict)  # each version's PDF, SHA-256 checked
 
 
 def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
@@ -45,6 +50,12 @@ def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
     members = members_of(manifest["format_version"])
     if FOLLOWUP_MEMBER in raw and FOLLOWUP_MEMBER not in members:
         raise PackageError(FOLLOWUP_MEMBER, "membre inattendu dans un paquet au format n° 1", FOLLOWUP_MEMBER)
+    if manifest["format_version"] == 1:
+        extra = next((n for n in raw if n == VERSIONS_MEMBER or VERSION_PDF.match(n)), None)
+        if extra is not None:
+            raise PackageError(extra, "membre inattendu dans un paquet au format n° 1", extra)
+    elif VERSIONS_MEMBER in manifest["members"] or VERSIONS_MEMBER in raw:
+        members = (*members, VERSIONS_MEMBER)  # a PRAE with signed versions
     if sorted(manifest["members"]) != sorted(members):
         raise PackageError(
             place(MANIFEST, ["members"], manifest),
@@ -76,8 +87,17 @@ def read_documents(path: Path, known_revisions: Collection[str]) -> Documents:
             "ne correspond pas à celle de manifest.json",
             "prae.json",
         )
+    versions = docs.get(VERSIONS_MEMBER)
+    pdfs = version_pdfs(versions, raw)
     return Documents(
-        manifest, prae, docs["actions.json"], docs["budget.json"], docs["convention.json"], docs.get(FOLLOWUP_MEMBER)
+        manifest,
+        prae,
+        docs["actions.json"],
+        docs["budget.json"],
+        docs["convention.json"],
+        docs.get(FOLLOWUP_MEMBER),
+        versions,
+        pdfs,
     )
 
 

@@ -20,6 +20,18 @@ MEMBERS = (*V1_MEMBERS, FOLLOWUP_MEMBER)  # what this version writes
 ALL_MEMBERS = (MANIFEST, *MEMBERS)
 
 
+# Format 2 also carries the PRAE's signed versions when it has any: versions.json (listed in the
+# manifest) and each version's signed PDF, byte for byte, as version-<number>.pdf (its SHA-256
+# in versions.json, checked on import).
+VERSIONS_MEMBER = "versions.json"
+VERSION_PDF = re.compile(r"^version-([1-9][0-9]{0,2})\.pdf$")
+MAX_VERSIONS = 100
+
+
+def version_pdf_name(number: int) -> str:
+    return f"version-{number}.pdf"
+
+
 def members_of(version: int) -> tuple[str, ...]:
     """The members after the manifest of a package of that format version."""
     return V1_MEMBERS if version == 1 else MEMBERS
@@ -30,7 +42,7 @@ SCHEMA_FILE = "package.schema.json"
 # Limits: a real package is a few hundred kilobytes.
 MAX_PACKAGE_BYTES = 50 * 1024 * 1024  # the .prae file itself
 MAX_TOTAL_BYTES = 50 * 1024 * 1024  # all members, uncompressed
-MAX_MEMBERS = 16  # entries in the zip (6 are expected; more is refused before reading any)
+MAX_MEMBERS = 16 + MAX_VERSIONS  # zip entries: 6 or 7 and the versions' PDFs; more refused before reading
 
 # An action in actions.json (format version 1): what serialize.action_to_dict gives, less ids.
 ACTION_KEYS = (

@@ -14,6 +14,7 @@ from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import PraeDetail
 from pnae_desktop.domain.followup import FollowUp
 from pnae_desktop.domain.money import cents_to_decimal_str
+from pnae_desktop.errors import UserError
 from pnae_desktop.exports.package.container import write_container
 from pnae_desktop.exports.package.followup_doc import followup_document
 from pnae_desktop.exports.package.spec import (
@@ -22,9 +23,12 @@ from pnae_desktop.exports.package.spec import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
+    MAX_TOTAL_BYTES,
+    VERSIONS_MEMBER,
     dumps,
     sha256,
 )
+from pnae_desktop.exports.package.versions_doc import versions_members
 from pnae_desktop.exports.serialize import action_to_dict, decimal_str
 
 _STORE_FUNDER_KEY = re.compile(r"^financeur_(\d+)$")
@@ -44,12 +48,15 @@ class PackageContent:
     settings: dict[str, Any] | None = None
     state: cv.ConventionState | None = None
     followup: FollowUp | None = None  # format 2: followup.json (None: an empty follow-up)
+    versions: tuple[dict[str, Any], ...] = ()  # signed versions: versions.json and their PDFs (versions_doc)
 
 
 def write_package(content: PackageContent, out_path: Path | str, *, app_version: str, schema_version: str) -> Path:
     """Write `content` as a package at `out_path` (temp file, then renamed); return its path."""
     out = Path(out_path).expanduser()
     members = documents(content)
+    signed = versions_members(content.versions)  # versions.json (in the manifest) and the PDFs
+    members.update({n: d for n, d in signed.items() if n == VERSIONS_MEMBER})
     created = datetime.now(timezone.utc).replace(microsecond=0)
     manifest = {
         "format": FORMAT,
@@ -61,7 +68,14 @@ def write_package(content: PackageContent, out_path: Path | str, *, app_version:
         "prae_uid": content.uid,
         "members": {name: sha256(data) for name, data in members.items()},
     }
-    write_container(out, {MANIFEST: dumps(manifest), **members}, created)
+    pdfs = {n: d for n, d in signed.items() if n != VERSIONS_MEMBER}  # checked through versions.json
+    size = sum(len(d) for d in (*members.values(), *pdfs.values()))
+    if size > MAX_TOTAL_BYTES:  # a package no one could import: not written
+        raise UserError(
+            f"Export impossible : le paquet pèserait {size // (1024 * 1024)} Mo une fois décompressé "
+            f"({MAX_TOTAL_BYTES // (1024 * 1024)} Mo au plus), surtout à cause des PDF de ses versions signées."
+        )
+    write_container(out, {MANIFEST: dumps(manifest), **members, **pdfs}, created)
     return out
 
 

@@ -18,6 +18,7 @@ from pnae_desktop.exports.package.places import place
 from pnae_desktop.services.drafting import check_mission_locale
 from pnae_desktop.services.package.budget_checks import check_budget, check_convention
 from pnae_desktop.services.package.plan import Plan, decimal, number, refuse, text
+from pnae_desktop.services.package.versions_io import plan_versions
 from pnae_desktop.services.praes import ORGANISATION_TEXT_FIELDS, check_organisation
 from pnae_desktop.store.models import FICHE_TEXT_FIELDS
 from pnae_desktop.text import control_character
@@ -36,7 +37,7 @@ def _catalogue(edition: str) -> Catalogue:
 
 # Members whose texts may hold tabs and line breaks (fiche texts, articles), and the keys of
 # the other members' long texts; every other text is one line.
-LONG_TEXT_MEMBERS = frozenset({"actions.json", "convention.json", "followup.json"})
+LONG_TEXT_MEMBERS = frozenset({"actions.json", "convention.json", "followup.json", "versions.json"})
 LONG_TEXT_KEYS = frozenset({"address", "comment"})
 
 
@@ -66,6 +67,7 @@ def check(docs: Documents) -> Plan:
         ("budget.json", docs.budget),
         ("convention.json", docs.convention),
         ("followup.json", docs.followup),
+        ("versions.json", docs.versions),
     ):
         check_texts(member, document)
     p = docs.prae
@@ -111,6 +113,7 @@ def check(docs: Documents) -> Plan:
         settings=settings,
         state=state,
         followup=docs.followup,
+        versions=plan_versions(docs),
     )
 
 

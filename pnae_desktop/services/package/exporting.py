@@ -12,6 +12,7 @@ from pnae_desktop.services import budget, praes
 from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
 from pnae_desktop.services.followup import load_followup
 from pnae_desktop.services.outputs import check_output
+from pnae_desktop.services.package.versions_io import read_versions
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ConventionRow
 from pnae_desktop.store.schema import HEAD_REVISION
@@ -24,12 +25,13 @@ def read_content(store: Store, prae_id: int) -> PackageContent:
         uid = praes.prae_row(session, prae_id).uid
         prae_budget = budget.load_budget(store, prae_id)
         followup = load_followup(store, prae_id)
+        signed = read_versions(session, prae_id)
         row = session.get(ConventionRow, prae_id)
         if row is None:  # never touched: the package says so (null), not the defaults
-            return PackageContent(uid, detail, prae_budget, followup=followup)
+            return PackageContent(uid, detail, prae_budget, followup=followup, versions=signed)
         settings = settings_to_dict(settings_from_dict(json.loads(row.settings_json)))
         state = cv.state_from_dict(json.loads(row.articles_json))
-        return PackageContent(uid, detail, prae_budget, settings, state, followup)
+        return PackageContent(uid, detail, prae_budget, settings, state, followup, signed)
 
 
 def export_package(

@@ -28,6 +28,7 @@ from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
 from pnae_desktop.services.package.followup_import import write_followup
 from pnae_desktop.services.package.plan import Plan
+from pnae_desktop.services.package.versions_io import write_versions
 from pnae_desktop.store.backup import backup_now
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import (
@@ -228,6 +229,7 @@ def _write(store: Store, session: Session, plan: Plan, old: Any) -> int:
     session.flush()
     if old is not None:
         versions.reattach_versions(session, prae.id, kept_versions)
+    write_versions(session, prae.id, plan.versions)  # the package's signed versions, PDFs checked
     if plan.followup is not None:
         write_followup(store, prae.id, plan.followup, [a.id for a in actions], [f.id for f in funders])
     return prae.id

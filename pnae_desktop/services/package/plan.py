@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from pnae_desktop.domain import convention as cv
@@ -34,6 +34,7 @@ class Plan:
     settings: ConventionSettings | None  # payments' funders as the package says them ("financeur#N")
     state: cv.ConventionState | None
     followup: dict | None = None  # followup.json (format 2), written through the follow-up services
+    versions: list[dict] = field(default_factory=list)  # signed versions to re-create (versions_io)
 
 
 def refuse(where: str, exc: Exception) -> PackageError:
