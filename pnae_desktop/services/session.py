@@ -17,12 +17,14 @@ from pnae_desktop import faults
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ConflictError
-from pnae_desktop.services.edits import Composite, Context, Edit, aspects_of
+from pnae_desktop.services import concurrency
+from pnae_desktop.services.edits import EVERYTHING, Composite, Context, Edit, aspects_of
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
 MERGE_WINDOW_S = 2.0  # consecutive typing in one field within this delay is one undo step
 HISTORY_LIMIT = 500  # undo steps kept per PRAE
+ATTEMPTS = 3  # an edit whose transaction a colleague's concurrent commit got in the way of
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class Changed:
     aspects: frozenset[str]
     action_ids: frozenset[int]
     label: str
-    kind: str  # "edit", "undo" or "redo"
+    kind: str  # "edit", "undo", "redo" or "refresh" (someone else's changes, taken on)
 
 
 @dataclass
@@ -59,6 +61,10 @@ class PraeSession:
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
+        # The rows' versions as this session last saw them: an edit based on an older one is
+        # refused (services/concurrency.py). Taken now, then at each snapshot() and rebase().
+        self.baseline = concurrency.Baseline()
+        self.rebase()
 
     @property
     def context(self) -> Context:
@@ -113,28 +119,48 @@ class PraeSession:
         self._undo.clear()
         self._redo.clear()
 
-    def _run(self, edit: Edit, based_on: Edit | None = None) -> Edit:
+    def _run(self, edit: Edit, based_on: Edit | None = None, *, check: bool = True) -> Edit:
         """Apply `edit` in one transaction and return its inverse; on failure nothing is written.
         With `based_on`, the values `edit` overwrites must be those `based_on` wrote: else
-        someone changed them since, and the step is refused (ConflictError)."""
-        with self.store.transaction():
-            inverse = edit.apply(self.context)
-            if based_on is not None:
-                mine, theirs = based_on.state_key(), inverse.state_key()
-                if mine is not None and theirs is not None and mine != theirs:
-                    raise ConflictError(
-                        f"« {edit.label} » : la valeur a été modifiée entre-temps (dans une autre fenêtre, "
-                        "sur un autre poste ou par un script). Rien n'a été changé.",
-                        theirs=theirs,
-                        mine=mine,
-                    )
-            faults.checkpoint("session.before_commit")
+        someone changed them since, and the step is refused (ConflictError). With `check`, so
+        must every row it writes be as this session last saw it (its baseline). A concurrent
+        commit that gets in the way (a row changed under the UPDATE, a line created meanwhile,
+        a serialization failure) is retried, then refused as a ConflictError: never a raw
+        database error."""
+        attempts = 1 if self.store.in_transaction else ATTEMPTS  # a joined transaction cannot retry
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.store.transaction() as session:
+                    baseline = self.baseline if check else concurrency.Baseline()
+                    with concurrency.guard(session, baseline, edit.label) as run:
+                        inverse = edit.apply(self.context)
+                        if based_on is not None:
+                            mine, theirs = based_on.state_key(), inverse.state_key()
+                            if mine is not None and theirs is not None and mine != theirs:
+                                raise ConflictError(
+                                    f"« {edit.label} » : la valeur a été modifiée entre-temps (dans une autre "
+                                    "fenêtre, sur un autre poste ou par un script). Rien n'a été changé.",
+                                    theirs=theirs,
+                                    mine=mine,
+                                )
+                        written = run.finish(session, self.prae_id)
+                    faults.checkpoint("session.before_commit")
+            except Exception as exc:
+                if not concurrency.is_retryable(exc):
+                    raise
+                if attempt == attempts:
+                    raise concurrency.race_conflict(edit.label) from None
+                continue
+            self.baseline.record(written)
             return inverse
+        raise AssertionError("unreachable")
 
-    def apply(self, edit: Edit, *, merge_key: object = None) -> Changed:
+    def apply(self, edit: Edit, *, merge_key: object = None, force: bool = False) -> Changed:
         """Apply a new edit and record its inverse. Edits with the same `merge_key` made within
-        MERGE_WINDOW_S of each other are one undo step (typing in one field)."""
-        inverse = self._run(edit)
+        MERGE_WINDOW_S of each other are one undo step (typing in one field). An edit of a row
+        someone changed since this session last saw it is refused (ConflictError); `force`
+        applies it on the fresh value (« Appliquer la mienne »)."""
+        inverse = self._run(edit, check=not force)
         now = self._clock()
         top = self._undo[-1] if self._undo else None
         if (
@@ -177,6 +203,27 @@ class PraeSession:
     # -- reading ---------------------------------------------------------------------------
     def snapshot(self, *, convention: bool = True) -> Snapshot:
         """The PRAE, its budget with totals and (unless `convention` is False) its rendered
-        convention, read in one transaction."""
+        convention, read in one transaction; the rows' versions read with it become the
+        session's baseline: later edits are checked against what this snapshot showed."""
+        outermost = not self.store.in_transaction
+        with self.store.transaction() as session:
+            if outermost and self.store.dialect == "postgresql":  # one instant, as load_snapshot
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            versions = concurrency.read_versions(session, self.prae_id)
+            snap = load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)
+        self.baseline.reset(versions)
+        return snap
 
-        return load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)
+    def rebase(self) -> None:
+        """Take the rows as they are now as the baseline (after the user saw someone else's
+        values: a refresh, « Garder la leur »)."""
+        with self.store.transaction() as session:
+            self.baseline.reset(concurrency.read_versions(session, self.prae_id))
+
+    def refresh(self) -> Changed:
+        """Someone else's changes are taken on: rebase, and tell every view to read again."""
+        self.rebase()
+        changed = Changed(self.prae_id, EVERYTHING, frozenset(), "Actualiser", "refresh")
+        for listener in list(self._listeners):
+            listener(changed)
+        return changed
