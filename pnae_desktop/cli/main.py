@@ -194,24 +194,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    import json  # start-up: each command imports its own modules
-
-    from pnae_desktop.exports import serialize  # start-up: as above
-    from pnae_desktop.services import convention, praes
-    from pnae_desktop.services.checks import document_checks  # start-up: as above
+    from pnae_desktop.exports import serialize  # start-up: each command imports its own modules
+    from pnae_desktop.services import prae_json, praes
     from pnae_desktop.services.snapshot import load_snapshot  # start-up: as above
 
     with _opened(args) as store:
         snap = load_snapshot(store, args.prae, _catalogues().get(praes.catalogue_edition(store, args.prae)))
-    if args.format == "json":
-        data = serialize.prae_to_dict(snap.detail)
-        data["budget"] = serialize.budget_to_dict(snap.budget, snap.totals)
-        data["budget"]["problems"] = [p.message for p in snap.problems]
-        assert snap.convention is not None
-        data["convention"] = convention.convention_to_dict(*snap.convention)
-        # The one list of checks the Convention and Exports pages show (services.checks).
-        data["convention"]["checks"] = [p.to_dict() for p in document_checks(snap)]
-        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    if args.format == "json":  # the same document as the scripting API's snapshot() (services.prae_json)
+        print(prae_json.snapshot_to_json(snap))
     else:
         sys.stdout.write(serialize.prae_to_text(snap.detail))
     return 0
