@@ -141,19 +141,25 @@ def _import_package(url: str, who: int, path: str, barrier, out) -> None:
 
 
 def test_concurrent_package_imports_one_wins_the_other_is_refused(pg_url, catalogue, tmp_path):
+    """Two `package import` (mode new) of one PRAE at once: one imports it, the other is
+    refused as « déjà présent » (its uid taken meanwhile is retried, then seen)."""
     source = open_store(tmp_path / "source.sqlite")
     try:
         prae_id = demo.create_demo(source, catalogue, demo.DEFAULT_REGION)
         path = package.export_package(source, prae_id, tmp_path / "demo.prae", app_version="test")
     finally:
         source.close()
-    open_store(url=pg_url).close()  # initialised, empty
     for _ in range(5):
+        open_store(url=pg_url).close()  # initialised
         results = _run(_import_package, pg_url, str(path))
-        outcomes = sorted(r[0][0] for r in results.values())
-        assert outcomes in (["imported", "refused"], ["refused", "refused"]) or outcomes.count("imported") == 1
+        outcomes = sorted(r[0] for r in results.values())
+        assert [o[0] for o in outcomes] == ["imported", "refused"], outcomes
+        assert "contient déjà ce PRAE" in outcomes[1][1]
         with api.open(pg_url) as store:
             assert len(store.praes()) == 1
+        from conftest import _reset_pg
+
+        _reset_pg(pg_url)
 
 
 def test_same_cell_conflict_on_sqlite(tmp_path, catalogue):
@@ -170,10 +176,103 @@ def test_same_cell_conflict_on_sqlite(tmp_path, catalogue):
         a.set_charge(1, "62", "Cellule", 2019, "10")
         with pytest.raises(api.ConflictError) as exc:
             b.set_charge(1, "62", "Cellule", 2019, "20")  # created by a since b's snapshot
-        assert exc.value.theirs == {"amount": Decimal("10.00"), "etp": None, "annual_cost": None} or exc.value.theirs
+        assert exc.value.theirs == {"amount": Decimal("10.00")} and exc.value.mine == {"amount": Decimal("20.00")}
+        assert "quelqu'un a créé la ligne de charges « 2019 / 62 / Cellule »" in str(exc.value)
         b.snapshot()
         b.set_charge(1, "62", "Cellule", 2019, "20")
         with pytest.raises(api.ConflictError) as exc:
             a.set_charge(1, "62", "Cellule", 2019, "30")
         assert exc.value.theirs == {"amount": Decimal("20.00")} and exc.value.mine == {"amount": Decimal("30.00")}
     assert _charges(str(path))["Cellule"] == "20.00"
+
+
+def _edited_workbook(store, prae_id: int, path, old_cents: int, new_euros: int):
+    from openpyxl import load_workbook
+
+    from pnae_desktop import __version__
+    from pnae_desktop.exports import workbook
+    from pnae_desktop.services import exports
+
+    exports.write_budget_workbook(store, prae_id, path, app_version=__version__)
+    wb = load_workbook(path)
+    typed = [
+        c
+        for row in wb[workbook.BY_ACTION].iter_rows()
+        for c in row
+        if c.value == old_cents / 100 and not c.protection.locked
+    ]
+    typed[0].value = new_euros
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def pg_workbooks(pg_url, catalogue, tmp_path):
+    """The demo PRAE on PostgreSQL with one marked cell, and two workbooks setting it to 111 / 222."""
+    from pnae_desktop.services import budget as budget_service
+
+    store = open_store(url=pg_url)
+    try:
+        prae_id = demo.create_demo(store, catalogue, demo.DEFAULT_REGION)
+        action_id = budget_service.load_budget(store, prae_id).charges[0].action_id
+        cell = budget_service.ChargeCell(action_id, "62", "Marquée", 2019, budget_service.ChargeValue(12_345_67))
+        budget_service.set_charge_cells(store, [cell])
+        books = [_edited_workbook(store, prae_id, tmp_path / f"b{n}.xlsx", 12_345_67, n) for n in (111, 222)]
+    finally:
+        store.close()
+    return pg_url, prae_id, books
+
+
+def _marked(url: str, prae_id: int) -> str:
+    with api.open(url) as store, store.session(prae_id) as s:
+        return next(c["amount"] for c in s.snapshot()["budget"]["charges"] if c["label"] == "Marquée")
+
+
+def test_workbook_imports_interleaved_the_second_is_refused(pg_workbooks, catalogue):
+    """Two posts read their workbook against the same state, then apply one after the other:
+    the second is refused (ConflictError), not applied over the first."""
+    from pnae_desktop.services import edits, workbook_import
+    from pnae_desktop.services.session import PraeSession
+
+    url, prae_id, books = pg_workbooks
+    posts = [open_store(url=url), open_store(url=url)]
+    try:
+        sessions = [PraeSession(s, catalogue, prae_id) for s in posts]
+        changes = [workbook_import.read_budget_workbook(b, s, prae_id) for b, s in zip(books, posts, strict=True)]
+        sessions[0].apply(edits.ApplyWorkbook("Classeur", tuple(changes[0])))
+        with pytest.raises(api.ConflictError, match="entre-temps"):
+            sessions[1].apply(edits.ApplyWorkbook("Classeur", tuple(changes[1])))
+    finally:
+        for s in posts:
+            s.close()
+    assert _marked(url, prae_id) == "111.00"
+
+
+def test_concurrent_import_budget_commands_never_overwrite_silently(pg_workbooks):
+    """Two `import-budget` processes at once: each is applied on top of the other's state or
+    refused with a French message; never a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    url, prae_id, books = pg_workbooks
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "pnae_desktop", "import-budget", "--db-url", url, "--prae", str(prae_id), str(b)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=dict(os.environ),
+        )
+        for b in books
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    codes = [p.returncode for p in procs]
+    for (out, err), code in zip(outs, codes, strict=True):
+        assert "Traceback" not in err
+        assert code == 0 or (code == 2 and ("entre-temps" in err or "en même temps" in err)), err
+    final = _marked(url, prae_id)
+    assert final in {"111.00", "222.00"}
+    if codes == [0, 0]:  # both applied: the second on top of the first, whose cell it re-set
+        assert all("1 différence(s) appliquée(s)" in out for out, _ in outs)

@@ -209,9 +209,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_import_budget(args: argparse.Namespace) -> int:
     from pnae_desktop.services import edits, praes, workbook_import  # start-up: openpyxl, this command only
-    from pnae_desktop.services.session import PraeSession
+    from pnae_desktop.services.session import PraeSession, take_baseline
 
     with _opened(args, write=not args.dry_run) as store:
+        # The rows as they are before the workbook is compared: a colleague's import committed
+        # meanwhile makes this one a conflict instead of applying over it.
+        baseline = take_baseline(store, args.prae)
         changes = workbook_import.read_budget_workbook(args.workbook, store, args.prae)
         for change in changes:
             print(change.description)
@@ -222,7 +225,7 @@ def cmd_import_budget(args: argparse.Namespace) -> int:
         else:
             # The same edit as the Budget page's: all of the workbook in one transaction, or nothing.
             catalogue = _catalogues().get(praes.catalogue_edition(store, args.prae))
-            session = PraeSession(store, catalogue, args.prae)
+            session = PraeSession(store, catalogue, args.prae, baseline=baseline)
             session.apply(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
             print(f"{len(changes)} différence(s) appliquée(s).")
     return 0

@@ -37,6 +37,7 @@ from pnae_desktop.errors import ConflictError
 from pnae_desktop.store.models import Base, IndicatorRow, PraeActionRow, PraeRow
 
 Key = tuple[str, tuple[Any, ...]]
+Seen = tuple[int, dict[str, Any]]  # a row's version and its values, as a session last saw it
 
 # Lines found by what they are rather than by id: the services look them up by these columns
 # and create the row when it is not there.
@@ -49,18 +50,18 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 PLACES = {
     "organisations": "l'association",
     "praes": "le PRAE",
-    "funders": "un financeur",
-    "charge_lines": "une ligne de charges",
-    "financing_lines": "une ligne de financement",
-    "structural_costs": "une charge de structure",
-    "allocation_keys": "une clé de répartition",
-    "allocation_shares": "une clé de répartition",
+    "funders": "le financeur",
+    "charge_lines": "la ligne de charges",
+    "financing_lines": "la ligne de financement",
+    "structural_costs": "la charge de structure",
+    "allocation_keys": "la clé de répartition",
+    "allocation_shares": "la clé de répartition",
     "missions_locales": "l'annuaire des missions locales",
-    "prae_actions": "une fiche action",
-    "action_objectives": "les objectifs d'une action",
-    "indicators": "les indicateurs d'une action",
-    "indicator_targets": "les cibles d'un indicateur",
-    "calendar_items": "le calendrier d'une action",
+    "prae_actions": "la fiche action",
+    "action_objectives": "les objectifs de l'action",
+    "indicators": "les indicateurs de l'action",
+    "indicator_targets": "les cibles de l'indicateur",
+    "calendar_items": "le calendrier de l'action",
     "conventions": "la convention",
 }
 
@@ -92,36 +93,35 @@ def _scope(table: Table, prae_id: int) -> Any:
     return c.indicator_id.in_(select(IndicatorRow.id).where(IndicatorRow.action_id.in_(actions)))
 
 
-def read_versions(session: Session, prae_id: int) -> dict[Key, int]:
-    """The version of every row of the PRAE, by table and key."""
-    versions: dict[Key, int] = {}
+def read_versions(session: Session, prae_id: int) -> dict[Key, Seen]:
+    """Every row of the PRAE, by table and key: its version and its values."""
+    seen: dict[Key, Seen] = {}
     for name, table in _versioned_tables().items():
         cols = _key_columns(table)
-        query = select(*(table.c[k] for k in cols), table.c.version).where(_scope(table, prae_id))
-        for row in session.execute(query):
-            versions[(name, tuple(row[:-1]))] = row[-1]
-    return versions
+        for row in session.execute(select(table).where(_scope(table, prae_id))).mappings():
+            seen[(name, tuple(row[k] for k in cols))] = (row["version"], dict(row))
+    return seen
 
 
 @dataclass
 class Baseline:
-    """What a session's user has seen: each row's version (None = no baseline yet: the first
-    edit of a session opened without a snapshot is checked by the database only)."""
+    """What a session's user has seen: each row's version and values (None = no baseline:
+    edits are checked by the database only, `apply(force=True)`)."""
 
-    versions: dict[Key, int] | None = None
+    versions: dict[Key, Seen] | None = None
 
-    def reset(self, versions: dict[Key, int]) -> None:
+    def reset(self, versions: dict[Key, Seen]) -> None:
         self.versions = versions
 
-    def record(self, written: dict[Key, int | None]) -> None:
+    def record(self, written: dict[Key, Seen | None]) -> None:
         """After an edit commits: its rows as it left them (None: removed)."""
         if self.versions is None:
             return
-        for key, version in written.items():
-            if version is None:
+        for key, seen in written.items():
+            if seen is None:
                 self.versions.pop(key, None)
             else:
-                self.versions[key] = version
+                self.versions[key] = seen
 
 
 def _values(obj: Any, names: list[str], *, old: bool) -> dict[str, Any]:
@@ -170,28 +170,39 @@ def _place(obj: Any) -> str:
     if name == "structural_costs":
         return f"la charge de structure « {obj.year} / {obj.label} »"
     if name == "financing_lines":
-        return f"le financement {obj.year} d'une action"
+        return f"le financement {obj.year} de l'action"
+    if name == "prae_actions":
+        return f"la fiche action n° {obj.position + 1}"
+    if name == "funders":
+        return f"le financeur « {obj.name} »"
     return PLACES.get(name, name)
 
 
 def conflict(place: str, label: str, theirs: Any, mine: Any, what: str) -> ConflictError:
+    """`what`: "modifié", "créé" or "supprimé" (quelqu'un a … `place`)."""
     return ConflictError(
-        f"« {label} » : {place} {what} entre-temps (dans une autre fenêtre, sur un autre poste ou par un "
-        "script). Rien n'a été enregistré : gardez sa valeur ou appliquez la vôtre.",
+        f"« {label} » : quelqu'un a {what} {place} entre-temps (dans une autre fenêtre, sur un autre poste "
+        "ou par un script). Rien n'a été enregistré : gardez sa valeur ou appliquez la vôtre.",
         theirs=theirs,
         mine=mine,
     )
+
+
+def _loaded(obj: Any, name: str) -> Any:
+    """The value the transaction read (before this edit set it)."""
+    history = inspect(obj).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(obj, name)
 
 
 @dataclass
 class _Run:
     baseline: Baseline
     label: str
-    written: dict[Key, int | None] = field(default_factory=dict)
-    pending: list[tuple[Any, Key, Key | None]] = field(default_factory=list)
+    written: dict[Key, Seen | None] = field(default_factory=dict)
+    pending: list[tuple[Any, Key, Key | None, list[str]]] = field(default_factory=list)
     deleted_any: bool = False
 
-    def finish(self, session: Session, prae_id: int) -> dict[Key, int | None]:
+    def finish(self, session: Session, prae_id: int) -> dict[Key, Seen | None]:
         """The rows this edit wrote. A deletion also removes rows by ON DELETE CASCADE, which
         the ORM never sees: after one, the PRAE's rows that are gone are marked removed."""
         session.flush()
@@ -202,11 +213,25 @@ class _Run:
                     self.written[key] = None
         return self.written
 
-    def expected(self, key: Key) -> int | None:
+    def expected(self, key: Key) -> Seen | None:
         if key in self.written:
             return self.written[key]
         assert self.baseline.versions is not None
         return self.baseline.versions.get(key)
+
+    def _stale(self, obj: Any, key: Key, names: list[str]) -> tuple[str, list[str]] | None:
+        """Why writing `names` of `obj` would overwrite someone's change, if it would: the row
+        is not the one seen ("créé"), or one of these fields changed since ("modifié").
+        Another field of the same row changed by someone else is no conflict: the UPDATE
+        writes only the fields this edit changes."""
+        seen = self.expected(key)
+        if seen is None:
+            return "créé", names
+        version, values = seen
+        if version == obj.version:
+            return None
+        changed = [n for n in names if n in values and _loaded(obj, n) != values[n]]
+        return ("modifié", changed) if changed else None
 
     def before_flush(self, session: Session, _context: object, _instances: object) -> None:
         versioned = self.baseline.versions is not None
@@ -216,37 +241,37 @@ class _Run:
             if inspect(obj).mapper.version_id_col is None or not session.is_modified(obj):
                 continue
             old_key, new_key = _key(obj, old=True), _key(obj, old=False)
-            if versioned:
-                changed = _changed(obj)
-                expected = self.expected(old_key)
-                if expected is None or expected != obj.version:
-                    what = "a été créée" if expected is None else "a été modifiée"
-                    raise conflict(
-                        _place(obj), self.label, _values(obj, changed, old=True), _values(obj, changed, old=False), what
-                    )
-            self.pending.append((obj, old_key, new_key))
+            changed = [n for n in _changed(obj) if n != "version"]
+            stale = self._stale(obj, old_key, changed) if versioned else None
+            if stale is not None:
+                what, names = stale
+                raise conflict(
+                    _place(obj), self.label, _values(obj, names, old=True), _values(obj, names, old=False), what
+                )
+            self.pending.append((obj, old_key, new_key, changed))
         for obj in list(session.deleted):
             if inspect(obj).mapper.version_id_col is None:
                 continue
             key = _key(obj, old=True)
-            if versioned and self.expected(key) != obj.version:
-                what = "a été créée" if self.expected(key) is None else "a été modifiée"
-                raise conflict(_place(obj), self.label, _values(obj, _columns(obj), old=True), None, what)
-            self.pending.append((obj, key, None))
+            stale = self._stale(obj, key, _columns(obj)) if versioned else None
+            if stale is not None:
+                raise conflict(_place(obj), self.label, _values(obj, _columns(obj), old=True), None, stale[0])
+            self.pending.append((obj, key, None, []))
         for obj in list(session.new):
             if inspect(obj).mapper.version_id_col is None:
                 continue
             key = _key(obj, old=False)
             table = key[0]
             if versioned and table in NATURAL_KEYS and key not in deleted_now and self.expected(key) is not None:
-                raise conflict(_place(obj), self.label, None, _values(obj, _columns(obj), old=False), "a été supprimée")
-            self.pending.append((obj, key, key))
+                raise conflict(_place(obj), self.label, None, _values(obj, _columns(obj), old=False), "supprimé")
+            self.pending.append((obj, key, key, _columns(obj)))
 
     def deleted(self, _session: Session, _instance: object) -> None:
         self.deleted_any = True  # orphans too, which are no part of session.deleted before the flush
 
     def after_flush(self, _session: Session, _context: object) -> None:
-        for obj, old_key, new_key in self.pending:
+        for obj, old_key, new_key, names in self.pending:
+            before = self.expected(old_key) if self.baseline.versions is not None else None
             if old_key != new_key or new_key is None:
                 self.written[old_key] = None
             if new_key is not None:
@@ -257,7 +282,11 @@ class _Run:
                     and new_key[0] not in NATURAL_KEYS
                 ):
                     new_key = (new_key[0], tuple(state.identity))  # a new row: its id is known now
-                self.written[new_key] = obj.version
+                # What this session has seen of the row: the fields it wrote, and for the others
+                # what it saw before (a colleague's change to another field stays unseen).
+                values = dict(before[1]) if before is not None else {}
+                values.update({n: getattr(obj, n) for n in (names if before is not None else _columns(obj))})
+                self.written[new_key] = (obj.version, values)
         self.pending.clear()
 
 

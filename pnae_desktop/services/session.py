@@ -50,9 +50,22 @@ class _Step:
 Listener = Callable[[Changed], None]
 
 
+def take_baseline(store: Store, prae_id: int) -> concurrency.Baseline:
+    """The PRAE's rows as they are now: what a session created later is based on (a command
+    that reads a file against the store takes it before reading, then makes its session)."""
+    with store.transaction() as session:
+        return concurrency.Baseline(concurrency.read_versions(session, prae_id))
+
+
 class PraeSession:
     def __init__(
-        self, store: Store, catalogue: Catalogue, prae_id: int, *, clock: Callable[[], float] = time.monotonic
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        prae_id: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        baseline: concurrency.Baseline | None = None,
     ):
         self.store = store
         self.catalogue = catalogue
@@ -62,9 +75,9 @@ class PraeSession:
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
         # The rows' versions as this session last saw them: an edit based on an older one is
-        # refused (services/concurrency.py). Taken now, then at each snapshot() and rebase().
-        self.baseline = concurrency.Baseline()
-        self.rebase()
+        # refused (services/concurrency.py). Taken now (or given: see take_baseline), then at
+        # each snapshot() and rebase().
+        self.baseline = baseline if baseline is not None else take_baseline(store, prae_id)
 
     @property
     def context(self) -> Context:
@@ -217,8 +230,7 @@ class PraeSession:
     def rebase(self) -> None:
         """Take the rows as they are now as the baseline (after the user saw someone else's
         values: a refresh, « Garder la leur »)."""
-        with self.store.transaction() as session:
-            self.baseline.reset(concurrency.read_versions(session, self.prae_id))
+        self.baseline.reset(take_baseline(self.store, self.prae_id).versions or {})
 
     def refresh(self) -> Changed:
         """Someone else's changes are taken on: rebase, and tell every view to read again."""
