@@ -85,6 +85,7 @@ def test_thousand_interleaved_edits_none_lost_every_conflict_reported(pg_demo):
         for label, value in own.items():  # its last value of each own cell is there
             assert final[label] == f"{value}.00"
     assert total == 1000
+    print("applied / conflicts per process:", {w: (len(r[0]), len(r[1])) for w, r in results.items()})
     for _account, label in SHARED:  # the last applied edit of one of the two
         lasts = {
             f"{[v for lab, v in r[0] if lab == label][-1]}.00"
