@@ -65,6 +65,27 @@ PLACES = {
     "conventions": "la convention",
 }
 
+# The tables behind each aspect a view shows (services/edits.py): a view that reads its aspect
+# again takes those rows as seen (PraeSession.rebase(aspects)), and only those.
+ASPECT_TABLES = {
+    "title": frozenset({"praes"}),
+    "actions": frozenset(
+        {"prae_actions", "action_objectives", "indicators", "indicator_targets", "calendar_items", "missions_locales"}
+    ),
+    "budget": frozenset(
+        {
+            "funders",
+            "charge_lines",
+            "financing_lines",
+            "structural_costs",
+            "allocation_keys",
+            "allocation_shares",
+            "action_objectives",
+        }
+    ),
+    "convention": frozenset({"conventions", "organisations"}),
+}
+
 _SKIPPED = {"version", "id", "prae_id", "action_id", "updated_at", "created_at", "uid"}
 _RETRY_SQLSTATES = {"40001", "40P01", "23505"}  # serialization failure, deadlock, unique violation
 
@@ -110,8 +131,14 @@ class Baseline:
 
     versions: dict[Key, Seen] | None = None
 
-    def reset(self, versions: dict[Key, Seen]) -> None:
-        self.versions = versions
+    def reset(self, versions: dict[Key, Seen], tables: frozenset[str] | None = None) -> None:
+        """Take `versions` as seen: all of them, or only the rows of `tables`."""
+        if tables is None or self.versions is None:
+            self.versions = versions
+            return
+        kept = {k: v for k, v in self.versions.items() if k[0] not in tables}
+        kept.update({k: v for k, v in versions.items() if k[0] in tables})
+        self.versions = kept
 
     def record(self, written: dict[Key, Seen | None]) -> None:
         """After an edit commits: its rows as it left them (None: removed)."""

@@ -10,7 +10,7 @@ what it shows. Nothing here knows Qt.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from pnae_desktop import faults
@@ -227,10 +227,12 @@ class PraeSession:
         self.baseline.reset(versions)
         return snap
 
-    def rebase(self) -> None:
+    def rebase(self, aspects: Collection[str] | None = None) -> None:
         """Take the rows as they are now as the baseline (after the user saw someone else's
-        values: a refresh, « Garder la leur »)."""
-        self.baseline.reset(take_baseline(self.store, self.prae_id).versions or {})
+        values: « Garder la leur », a view reading its `aspects` again — call it before
+        reading, so a commit in between makes a conflict, never a lost update)."""
+        tables = None if aspects is None else frozenset().union(*(concurrency.ASPECT_TABLES[a] for a in aspects))
+        self.baseline.reset(take_baseline(self.store, self.prae_id).versions or {}, tables)
 
     def refresh(self) -> Changed:
         """Someone else's changes are taken on: rebase, and tell every view to read again."""

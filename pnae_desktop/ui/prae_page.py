@@ -274,6 +274,7 @@ class PraePage(PraePageForm, QWidget):
         if self.prae is None:
             return
         current = self.current_action_id()
+        self.session().rebase({edits.ACTIONS, edits.TITLE})  # what is shown is what edits are based on
         self.prae = praes.get_prae(self.store, self.prae.summary.id)
         self._show(select_id=current)
         self.changed.emit()
