@@ -243,11 +243,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    import json  # start-up: each command imports its own modules
-
-    from pnae_desktop.exports import serialize  # start-up: as above
-    from pnae_desktop.services import convention, praes
-    from pnae_desktop.services.checks import document_checks  # start-up: as above
+    from pnae_desktop.exports import serialize  # start-up: each command imports its own modules
+    from pnae_desktop.services import prae_json, praes
     from pnae_desktop.services.snapshot import load_snapshot  # start-up: as above
 
     with _opened(args) as store:
@@ -255,19 +252,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         from pnae_desktop.services.next_year import closed_years  # start-up: as above
 
         closed = closed_years(store, args.prae)
-    if args.format == "json":
-        data = serialize.prae_to_dict(snap.detail)
-        data["budget"] = serialize.budget_to_dict(snap.budget, snap.totals)
-        data["budget"]["problems"] = [p.message for p in snap.problems]
-        assert snap.convention is not None
-        data["convention"] = convention.convention_to_dict(*snap.convention)
-        # The one list of checks the Convention and Exports pages show (services.checks).
-        data["convention"]["checks"] = [p.to_dict() for p in document_checks(snap)]
-        from pnae_desktop.exports.followup_json import realised_to_dict  # start-up: as above
-
-        data["realised"] = realised_to_dict(snap)
-        data["closed_years"] = list(closed)  # realised years closed by « Préparer le PRAE N+1 »
-        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    if args.format == "json":  # the same document as the scripting API's snapshot() (services.prae_json)
+        print(prae_json.snapshot_to_json(snap, closed))
     else:
         sys.stdout.write(serialize.prae_to_text(snap.detail))
     return 0
@@ -275,9 +261,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_import_budget(args: argparse.Namespace) -> int:
     from pnae_desktop.services import edits, praes, workbook_import  # start-up: openpyxl, this command only
-    from pnae_desktop.services.session import PraeSession
+    from pnae_desktop.services.session import PraeSession, take_baseline
 
     with _opened(args, write=not args.dry_run) as store:
+        # The rows as they are before the workbook is compared: a colleague's import committed
+        # meanwhile makes this one a conflict instead of applying over it.
+        baseline = take_baseline(store, args.prae)
         changes = workbook_import.read_budget_workbook(args.workbook, store, args.prae)
         for change in changes:
             print(change.description)
@@ -288,7 +277,7 @@ def cmd_import_budget(args: argparse.Namespace) -> int:
         else:
             # The same edit as the Budget page's: all of the workbook in one transaction, or nothing.
             catalogue = _catalogues().get(praes.catalogue_edition(store, args.prae))
-            session = PraeSession(store, catalogue, args.prae)
+            session = PraeSession(store, catalogue, args.prae, baseline=baseline)
             session.apply(edits.ApplyWorkbook("Reprendre un classeur budgétaire", tuple(changes)))
             print(f"{len(changes)} différence(s) appliquée(s).")
     return 0

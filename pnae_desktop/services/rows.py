@@ -3,6 +3,7 @@ them (budget would otherwise import praes while praes imports budget)."""
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pnae_desktop.errors import ValidationError
@@ -17,7 +18,6 @@ def prae_row(session: Session, prae_id: int) -> PraeRow:
 
 
 def touch(session: Session, prae_id: int) -> None:
-    """Record that the PRAE changed (shown on the dashboard)."""
-    prae = session.get(PraeRow, prae_id)
-    if prae is not None:
-        prae.updated_at = utcnow()
+    """Record that the PRAE changed (shown on the dashboard). A bulk UPDATE, so the PRAE row's
+    `version` does not move: two colleagues editing different cells do not conflict on it."""
+    session.execute(update(PraeRow).where(PraeRow.id == prae_id).values(updated_at=utcnow()))

@@ -10,21 +10,28 @@ what it shows. Nothing here knows Qt.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from pnae_desktop import faults
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ConflictError
-from pnae_desktop.services import live
-from pnae_desktop.services.edits import ACTIONS, BUDGET, CONVENTION, TITLE, Composite, Context, Edit, aspects_of
+from pnae_desktop.services import concurrency, live
+from pnae_desktop.services.edits import (
+    EVERYTHING,
+    Composite,
+    Context,
+    Edit,
+    aspects_of,
+)
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
 
 MERGE_WINDOW_S = 2.0  # consecutive typing in one field within this delay is one undo step
 HISTORY_LIMIT = 500  # undo steps kept per PRAE
 REMOTE_LABEL = "Modification faite par un collègue"
+ATTEMPTS = 3  # an edit whose transaction a colleague's concurrent commit got in the way of
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,7 @@ class Changed:
     aspects: frozenset[str]
     action_ids: frozenset[int]
     label: str
-    kind: str  # "edit", "undo", "redo", or "remote" (a colleague's, on a team store)
+    kind: str  # "edit", "undo", "redo", "refresh" (someone else's changes, taken on) or "remote" (a colleague's, on a team store)
 
 
 @dataclass
@@ -50,9 +57,22 @@ class _Step:
 Listener = Callable[[Changed], None]
 
 
+def take_baseline(store: Store, prae_id: int) -> concurrency.Baseline:
+    """The PRAE's rows as they are now: what a session created later is based on (a command
+    that reads a file against the store takes it before reading, then makes its session)."""
+    with store.transaction() as session:
+        return concurrency.Baseline(concurrency.read_versions(session, prae_id))
+
+
 class PraeSession:
     def __init__(
-        self, store: Store, catalogue: Catalogue, prae_id: int, *, clock: Callable[[], float] = time.monotonic
+        self,
+        store: Store,
+        catalogue: Catalogue,
+        prae_id: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        baseline: concurrency.Baseline | None = None,
     ):
         self.store = store
         self.catalogue = catalogue
@@ -62,6 +82,10 @@ class PraeSession:
         self._redo: list[_Step] = []
         self._listeners: list[Listener] = []
         live.track(self)  # on a team store, a colleague's change of this PRAE reaches the subscribers
+        # The rows' versions as this session last saw them: an edit based on an older one is
+        # refused (services/concurrency.py). Taken now (or given: see take_baseline), then at
+        # each snapshot() and rebase().
+        self.baseline = baseline if baseline is not None else take_baseline(store, prae_id)
 
     @property
     def context(self) -> Context:
@@ -88,7 +112,7 @@ class PraeSession:
         """A colleague's committed change of this PRAE (services.live); None: too many actions
         to name, so every view reads everything back."""
         if action_ids is None:
-            aspects, action_ids = aspects | {TITLE, ACTIONS, BUDGET, CONVENTION}, frozenset()
+            aspects, action_ids = aspects | EVERYTHING, frozenset()
         self.receive(Changed(self.prae_id, aspects, action_ids, REMOTE_LABEL, "remote"))
 
     # -- history ---------------------------------------------------------------------------
@@ -127,30 +151,50 @@ class PraeSession:
         self._undo.clear()
         self._redo.clear()
 
-    def _run(self, edit: Edit, based_on: Edit | None = None) -> Edit:
+    def _run(self, edit: Edit, based_on: Edit | None = None, *, check: bool = True) -> Edit:
         """Apply `edit` in one transaction and return its inverse; on failure nothing is written.
         With `based_on`, the values `edit` overwrites must be those `based_on` wrote: else
-        someone changed them since, and the step is refused (ConflictError)."""
-        with self.store.transaction():
-            inverse = edit.apply(self.context)
-            if based_on is not None:
-                mine, theirs = based_on.state_key(), inverse.state_key()
-                if mine is not None and theirs is not None and mine != theirs:
-                    raise ConflictError(
-                        f"« {edit.label} » : la valeur a été modifiée entre-temps (dans une autre fenêtre, "
-                        "sur un autre poste ou par un script). Rien n'a été changé.",
-                        theirs=theirs,
-                        mine=mine,
-                    )
-            # Colleagues are told in the same transaction: PostgreSQL delivers it only on commit.
-            live.announce(self.store, self.prae_id, aspects_of(edit), edit.action_ids | inverse.action_ids)
-            faults.checkpoint("session.before_commit")
+        someone changed them since, and the step is refused (ConflictError). With `check`, so
+        must every row it writes be as this session last saw it (its baseline). A concurrent
+        commit that gets in the way (a row changed under the UPDATE, a line created meanwhile,
+        a serialization failure) is retried, then refused as a ConflictError: never a raw
+        database error."""
+        attempts = 1 if self.store.in_transaction else ATTEMPTS  # a joined transaction cannot retry
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.store.transaction() as session:
+                    baseline = self.baseline if check else concurrency.Baseline()
+                    with concurrency.guard(session, baseline, edit.label) as run:
+                        inverse = edit.apply(self.context)
+                        if based_on is not None:
+                            mine, theirs = based_on.state_key(), inverse.state_key()
+                            if mine is not None and theirs is not None and mine != theirs:
+                                raise ConflictError(
+                                    f"« {edit.label} » : la valeur a été modifiée entre-temps (dans une autre "
+                                    "fenêtre, sur un autre poste ou par un script). Rien n'a été changé.",
+                                    theirs=theirs,
+                                    mine=mine,
+                                )
+                        written = run.finish(session, self.prae_id)
+                    # Colleagues are told in the same transaction: PostgreSQL delivers it only on commit.
+                    live.announce(self.store, self.prae_id, aspects_of(edit), edit.action_ids | inverse.action_ids)
+                    faults.checkpoint("session.before_commit")
+            except Exception as exc:
+                if not concurrency.is_retryable(exc):
+                    raise
+                if attempt == attempts:
+                    raise concurrency.race_conflict(edit.label) from None
+                continue
+            self.baseline.record(written)
             return inverse
+        raise AssertionError("unreachable")
 
-    def apply(self, edit: Edit, *, merge_key: object = None) -> Changed:
+    def apply(self, edit: Edit, *, merge_key: object = None, force: bool = False) -> Changed:
         """Apply a new edit and record its inverse. Edits with the same `merge_key` made within
-        MERGE_WINDOW_S of each other are one undo step (typing in one field)."""
-        inverse = self._run(edit)
+        MERGE_WINDOW_S of each other are one undo step (typing in one field). An edit of a row
+        someone changed since this session last saw it is refused (ConflictError); `force`
+        applies it on the fresh value (« Appliquer la mienne »)."""
+        inverse = self._run(edit, check=not force)
         now = self._clock()
         top = self._undo[-1] if self._undo else None
         if (
@@ -193,6 +237,28 @@ class PraeSession:
     # -- reading ---------------------------------------------------------------------------
     def snapshot(self, *, convention: bool = True) -> Snapshot:
         """The PRAE, its budget with totals and (unless `convention` is False) its rendered
-        convention, read in one transaction."""
+        convention, read in one transaction; the rows' versions read with it become the
+        session's baseline: later edits are checked against what this snapshot showed."""
+        outermost = not self.store.in_transaction
+        with self.store.transaction() as session:
+            if outermost and self.store.dialect == "postgresql":  # one instant, as load_snapshot
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            versions = concurrency.read_versions(session, self.prae_id)
+            snap = load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)
+        self.baseline.reset(versions)
+        return snap
 
-        return load_snapshot(self.store, self.prae_id, self.catalogue, convention=convention)
+    def rebase(self, aspects: Collection[str] | None = None) -> None:
+        """Take the rows as they are now as the baseline (after the user saw someone else's
+        values: « Garder la leur », a view reading its `aspects` again — call it before
+        reading, so a commit in between makes a conflict, never a lost update)."""
+        tables = None if aspects is None else frozenset().union(*(concurrency.ASPECT_TABLES[a] for a in aspects))
+        self.baseline.reset(take_baseline(self.store, self.prae_id).versions or {}, tables)
+
+    def refresh(self) -> Changed:
+        """Someone else's changes are taken on: rebase, and tell every view to read again."""
+        self.rebase()
+        changed = Changed(self.prae_id, EVERYTHING, frozenset(), "Actualiser", "refresh")
+        for listener in list(self._listeners):
+            listener(changed)
+        return changed

@@ -72,6 +72,9 @@ class Base(DeclarativeBase):
 
 class OrganisationRow(Base):
     __tablename__ = "organisations"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
@@ -92,6 +95,9 @@ def new_uid() -> str:
 
 class PraeRow(Base):
     __tablename__ = "praes"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # The same PRAE across stores and packages (ids are per store).
@@ -129,6 +135,9 @@ class PraeRow(Base):
 
 class FunderRow(Base):
     __tablename__ = "funders"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -143,6 +152,9 @@ class ChargeLineRow(Base):
 
     __tablename__ = "charge_lines"
     __table_args__ = (UniqueConstraint("action_id", "year", "account", "label"),)
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
@@ -157,6 +169,9 @@ class ChargeLineRow(Base):
 class FinancingLineRow(Base):
     __tablename__ = "financing_lines"
     __table_args__ = (UniqueConstraint("action_id", "year", "funder_id"),)
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
@@ -171,6 +186,9 @@ class StructuralCostRow(Base):
 
     __tablename__ = "structural_costs"
     __table_args__ = (UniqueConstraint("prae_id", "year", "label"),)
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -182,6 +200,9 @@ class StructuralCostRow(Base):
 
 class AllocationKeyRow(Base):
     __tablename__ = "allocation_keys"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -198,6 +219,9 @@ class AllocationShareRow(Base):
             ["prae_id", "year"], ["allocation_keys.prae_id", "allocation_keys.year"], ondelete="CASCADE"
         ),
     )
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     prae_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -209,6 +233,9 @@ class MissionLocaleRow(Base):
     """The PRAE's directory of the region's missions locales, kept by the team."""
 
     __tablename__ = "missions_locales"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -231,6 +258,9 @@ class ActionMissionLocaleRow(Base):
 
 class PraeActionRow(Base):
     __tablename__ = "prae_actions"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -282,6 +312,9 @@ class ActionObjectiveRow(Base):
     """A PRAE action serves a CPO objective; `share` splits its cost across objectives (NULL = equal)."""
 
     __tablename__ = "action_objectives"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
     objective_code: Mapped[str] = mapped_column(String(10), primary_key=True)
@@ -290,6 +323,9 @@ class ActionObjectiveRow(Base):
 
 class IndicatorRow(Base):
     __tablename__ = "indicators"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
@@ -308,6 +344,9 @@ class IndicatorRow(Base):
 
 class IndicatorTargetRow(Base):
     __tablename__ = "indicator_targets"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -317,6 +356,9 @@ class IndicatorTargetRow(Base):
 class CalendarItemRow(Base):
     __tablename__ = "calendar_items"
     __table_args__ = (UniqueConstraint("action_id", "year", "position"),)
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), index=True)
@@ -335,6 +377,9 @@ class ConventionRow(Base):
     validated by the services (see services/convention.py)."""
 
     __tablename__ = "conventions"
+    # Optimistic concurrency: every UPDATE/DELETE checks and increments it (migration 0002).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
     template_key: Mapped[str] = mapped_column(String(50))
@@ -492,3 +537,11 @@ class ClosedYearRow(Base):
 
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+# Tables whose rows carry a `version` (migration 0002): every row a user edits.
+VERSIONED_TABLES = frozenset(
+    mapper.local_table.name  # type: ignore[attr-defined]
+    for mapper in Base.registry.mappers
+    if mapper.version_id_col is not None
+)

@@ -141,6 +141,7 @@ class BudgetPage(BudgetPageForm, PraeBoundPage, QWidget):
     def refresh(self) -> None:
         if self.prae_id is None:
             return
+        self.window_.session(self.prae_id).rebase({edits.BUDGET})  # what is shown is what edits are based on
         self.budget, self.totals, self.problems = service.totals(self.store, self.prae_id)
         current = self.actionCombo.currentData()
         self.actionCombo.blockSignals(True)

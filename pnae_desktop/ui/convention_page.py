@@ -215,6 +215,7 @@ class ConventionPage(ConventionPageForm, PraeBoundPage, QWidget):
         if self.prae_id is None:
             return
         self._typing.stop()
+        self.window_.session(self.prae_id).rebase({edits.CONVENTION})  # what is shown is what edits are based on
         snap = load_snapshot(self.store, self.prae_id, self.catalogue, convention=False)
         self.settings, self.state, self.context = service.load_view(
             self.store, self.prae_id, self.catalogue, detail=snap.detail, budget=(snap.budget, snap.totals)

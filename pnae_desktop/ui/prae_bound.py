@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QTabWidget, QWidget
 
-from pnae_desktop.errors import UserError
+from pnae_desktop.errors import ConflictError, UserError
 from pnae_desktop.services.edits import Edit
 from pnae_desktop.text import escape_markup
 
@@ -64,6 +64,11 @@ class PraeBoundPage:
         the stored state again (nothing was written, the history did not move)."""
         try:
             self.window_.session(self.prae_id).apply(edit, merge_key=merge_key)
+        except ConflictError as exc:  # someone changed it since: ask (ui/conflict_dialog.py)
+            from pnae_desktop.ui.conflict_dialog import resolve  # start-up: on a conflict only
+
+            session = self.window_.session(self.prae_id)
+            return resolve(cast(QWidget, self), session, edit, exc, merge_key) is not None
         except UserError as exc:
             self.show_error(str(exc))
             self.refresh()

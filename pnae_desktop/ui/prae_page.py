@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain.entities import PraeAction, PraeDetail
 from pnae_desktop.domain.rules import PRAE_STATUSES
-from pnae_desktop.errors import UserError
+from pnae_desktop.errors import ConflictError, UserError
 from pnae_desktop.services import edits, praes
 from pnae_desktop.services.session import Changed, PraeSession
 from pnae_desktop.ui import palette
@@ -209,6 +209,10 @@ class PraePage(PraePageForm, QWidget):
         refusal is shown in French and the page shows the stored state again."""
         try:
             return self.session().apply(edit, merge_key=merge_key)
+        except ConflictError as exc:  # someone changed it since: ask (ui/conflict_dialog.py)
+            from pnae_desktop.ui.conflict_dialog import resolve  # start-up: on a conflict only
+
+            return resolve(self, self.session(), edit, exc, merge_key)
         except UserError as exc:
             self.show_error(str(exc))
             self._read_back(edit.action_ids)
@@ -270,6 +274,7 @@ class PraePage(PraePageForm, QWidget):
         if self.prae is None:
             return
         current = self.current_action_id()
+        self.session().rebase({edits.ACTIONS, edits.TITLE})  # what is shown is what edits are based on
         self.prae = praes.get_prae(self.store, self.prae.summary.id)
         self._show(select_id=current)
         self.changed.emit()

@@ -23,6 +23,7 @@ from pnae_desktop import faults
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.exports.package import FUNDER_REF, Documents, PackageError, read_documents
 from pnae_desktop.services import versions
+from pnae_desktop.services.concurrency import is_retryable
 from pnae_desktop.services.convention import settings_to_dict
 from pnae_desktop.services.drafting import indicator_rows, milestone_rows
 from pnae_desktop.services.package.checks import check
@@ -158,28 +159,33 @@ def import_package(
     if mode not in MODES:
         raise ValueError(f"unknown import mode {mode!r}")
     _, plan = _load(path)
-    try:
-        with store.transaction() as session:
-            existing = _find(session, plan.uid)
-            if mode == "new" and existing is not None:
-                raise _already_there(existing[1])
-            if mode == "replace" and existing is not None and store_path is not None:
-                backup_now(store_path, BACKUP_REASON)  # a StoreError here stops the import: nothing written
-                faults.checkpoint("package.after_backup")
-            if mode == "copy":
-                plan.uid = new_uid()
-                plan.title = plan.title[: 300 - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
-                existing = None
-            prae_id = _write(store, session, plan, existing)
-            faults.checkpoint("package.before_commit")
-            return prae_id
-    except SQLAlchemyError as exc:
-        raise PackageError(
-            "Import",
-            f"la base de données a refusé l'écriture ({exc.__class__.__name__}) ; "
-            "le fichier de données est resté tel quel",
-            None,
-        ) from None
+    if mode == "copy":
+        plan.uid = new_uid()
+        plan.title = plan.title[: 300 - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+    for attempt in (1, 2):
+        try:
+            with store.transaction() as session:
+                existing = None if mode == "copy" else _find(session, plan.uid)
+                if mode == "new" and existing is not None:
+                    raise _already_there(existing[1])
+                if mode == "replace" and existing is not None and store_path is not None:
+                    backup_now(store_path, BACKUP_REASON)  # a StoreError here stops the import: nothing written
+                    faults.checkpoint("package.after_backup")
+                prae_id = _write(store, session, plan, existing)
+                faults.checkpoint("package.before_commit")
+                return prae_id
+        except SQLAlchemyError as exc:
+            # Another import of the same PRAE committed meanwhile (its uid taken, its row
+            # changed): once more, which now sees it (« déjà présent », or replaced on top).
+            if attempt == 1 and not store.in_transaction and is_retryable(exc):
+                continue
+            raise PackageError(
+                "Import",
+                f"la base de données a refusé l'écriture ({exc.__class__.__name__}) ; "
+                "le fichier de données est resté tel quel",
+                None,
+            ) from None
+    raise AssertionError("unreachable")
 
 
 # -- the rows ------------------------------------------------------------------------------------
