@@ -28,6 +28,7 @@ VIEWS = {
     "placeholder_page.ui": ("placeholder_page", "PlaceholderPage"),
     "prae_page.ui": ("prae_page", "PraePage"),
     "sign_dialog.ui": ("sign_dialog", "SignDialog"),
+    "suivi_page.ui": ("suivi_page", "SuiviPage"),
     "text_field.ui": ("fiche_editor", "TextFieldBlock"),
 }
 CUSTOM = {"SheetView": SheetView, "ArticleEditor": ArticleEditor}

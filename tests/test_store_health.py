@@ -108,7 +108,9 @@ def test_index_out_of_step_and_the_duplicate_it_hides_are_found(demo_file, capsy
 
 def test_undecodable_text_is_named_by_table_row_and_column(demo_file, capsys):
     _sql(demo_file, "UPDATE prae_actions SET title = CAST(x'ff' AS TEXT) WHERE id = (SELECT min(id) FROM prae_actions)")
-    (row,) = sqlite3.connect(demo_file).execute("SELECT min(id) FROM prae_actions").fetchone()
+    connection = sqlite3.connect(demo_file)  # closed now: left to the garbage collector, its WAL
+    (row,) = connection.execute("SELECT min(id) FROM prae_actions").fetchone()  # would vanish mid-check
+    connection.close()
     code, _out, err = _check(demo_file, capsys)
     assert code == 1
     assert f"table « prae_actions », ligne n° {row}, colonne « title » : texte illisible" in err

@@ -3,16 +3,19 @@
 application's database and a newer version's; the password kept in the credential store (an
 in-memory keyring backend here: the Windows Credential Manager cannot be exercised on this
 machine); an empty database initialised only by an explicit act; a migration preceded by a
-backup (pg_dump, else a .prae package of every PRAE)."""
+backup (pg_dump, else a dump of every table)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import socket
 import subprocess
 import sys
 
 import keyring
 import pytest
+from alembic import command as alembic_command
 from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, make_url, text
 
@@ -179,13 +182,17 @@ def test_demo_on_an_empty_database_says_it_initialised_it(pg_url, tmp_path):
 
 @pytest.fixture
 def old_database(pg_url, catalogue):
-    """A database at revision 0001 holding the demo PRAE (made before the presence table)."""
+    """A database at revision 0001 holding the demo PRAE: written by today's services at the
+    head revision, then taken down to 0001 by the migrations' own downgrades."""
     engine = create_engine(pg_url)
     with engine.begin() as con:
-        migrate.upgrade(con, "0001")
-    engine.dispose()
-    raw = Store(create_engine(pg_url), "old")  # the 0001 tables, written by today's services
+        migrate.upgrade(con, "head")
+    raw = Store(engine, "old")
     prae_id = demo.create_demo(raw, catalogue)
+    with engine.begin() as con:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = con
+        alembic_command.downgrade(config, "0001")
     raw.close()
     return prae_id
 
@@ -203,12 +210,22 @@ def test_migrating_saves_a_pg_dump_first(pg_url, old_database, tmp_path, monkeyp
         assert con.execute(text("SELECT version_num FROM alembic_version")).scalar() == HEAD_REVISION
 
 
-def test_without_pg_dump_every_prae_is_saved_as_a_package(pg_url, old_database, tmp_path, monkeypatch):
+def test_without_pg_dump_every_table_is_dumped_as_it_stands(pg_url, old_database, tmp_path, monkeypatch):
     monkeypatch.setattr(store_team.shutil, "which", lambda _name: None)
     monkeypatch.setattr(store_team, "backups_folder", lambda: tmp_path / "sauvegardes")
+    with create_engine(pg_url).connect() as con:
+        charges_before = con.execute(text("SELECT count(*) FROM charge_lines")).scalar()
     store = team.open_team_store(pg_url)
     try:
         saved = store.migration_backup
-        assert saved is not None and [p.name for p in saved.iterdir()] == [f"prae-{old_database}.prae"]
+        assert saved is not None and saved.name.endswith(".json.gz")
+        assert praes.list_praes(store)[0].id == old_database
     finally:
         store.close()
+    with gzip.open(saved, "rt", encoding="utf-8") as file:
+        dump = json.load(file)
+    tables = dump["tables"]
+    assert "version" not in tables["charge_lines"]["columns"]  # the 0001 schema, as it stood
+    assert "presence" not in tables and tables["alembic_version"]["rows"] == [["0001"]]
+    assert len(tables["charge_lines"]["rows"]) == charges_before > 0
+    assert [row[tables["praes"]["columns"].index("id")] for row in tables["praes"]["rows"]] == [old_database]

@@ -1,17 +1,15 @@
 """Connecting to a team store: the password in the operating system's credential store (the
 `keyring` library: Windows Credential Manager, macOS Keychain, Secret Service), never in a
 settings file; checking what the database holds before opening it; initialising an empty one
-only on request; and the backup before a migration (pg_dump, else a .prae package per PRAE)."""
+only on request; and the backup before a migration (pg_dump, else a dump of every table)."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
-from pnae_desktop import __version__
 from pnae_desktop.errors import StoreError
 from pnae_desktop.store import team as store_team
 from pnae_desktop.store.database import Store, open_url
@@ -81,23 +79,12 @@ def initialise(connection: TeamConnection, password: str | None) -> None:
 
 # -- the backup before a migration -------------------------------------------------------------
 def migration_backup(engine: Engine, folder: Path | None = None) -> Path | None:
-    """pg_dump when it is on PATH; otherwise a .prae package of every PRAE, in a dated folder.
-    Returns where the backup is."""
+    """pg_dump when it is on PATH; otherwise every table's rows in one gzipped JSON file, read
+    through the database's own (older) schema. Returns where the backup is."""
     dumped = store_team.pg_dump_backup(engine, folder)
     if dumped is not None:
         return dumped
-    return package_backup(Store(engine, engine.url.render_as_string(hide_password=True)), folder)
-
-
-def package_backup(store: Store, folder: Path | None = None) -> Path:
-    from pnae_desktop.services import package, praes  # the package writer: only for this backup
-
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    out = (folder or store_team.backups_folder()) / f"{store.engine.url.database}-avant-mise-a-niveau-{stamp}"
-    out.mkdir(parents=True, exist_ok=True)
-    for summary in praes.list_praes(store):
-        package.export_package(store, summary.id, out / f"prae-{summary.id}.prae", app_version=__version__)
-    return out
+    return store_team.table_dump_backup(engine, folder)
 
 
 def open_team_store(url: str, *, initialise: bool = False) -> Store:

@@ -127,7 +127,7 @@ def backups_folder() -> Path:
 
 def pg_dump_backup(engine: Engine, folder: Path | None = None) -> Path | None:
     """A full copy of the database by pg_dump before a migration; None when pg_dump is not on
-    PATH (the caller then saves the PRAE packages). Raises StoreError if pg_dump fails."""
+    PATH (the caller then dumps the tables: table_dump_backup). Raises StoreError if pg_dump fails."""
     program = shutil.which("pg_dump")
     if program is None:
         return None
@@ -146,4 +146,38 @@ def pg_dump_backup(engine: Engine, folder: Path | None = None) -> Path | None:
             "La sauvegarde avant mise à niveau a échoué (pg_dump) ; la base n'a pas été modifiée : "
             + (result.stderr.strip().splitlines() or ["erreur inconnue"])[-1]
         )
+    return out
+
+
+def table_dump_backup(engine: Engine, folder: Path | None = None) -> Path:
+    """Without pg_dump: every table's rows as they are, read through the database's own schema
+    (reflected, so an older revision is read as it stands, which today's models could not do),
+    into one gzipped JSON file: {"tables": {name: {"columns": [...], "rows": [[...], ...]}}}.
+    Decimals, dates and bytes are written as strings (bytes in base64)."""
+    import base64
+    import gzip
+    import json
+
+    from sqlalchemy import MetaData, select
+
+    def plain(value: object) -> object:
+        if isinstance(value, (bytes, memoryview)):
+            return base64.b64encode(bytes(value)).decode("ascii")
+        if isinstance(value, (str, int, float, bool)) or value is None:
+            return value
+        return str(value)  # Decimal, date, datetime
+
+    metadata = MetaData()
+    metadata.reflect(engine)
+    tables: dict[str, object] = {}
+    with engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            rows = connection.execute(select(table)).all()
+            tables[table.name] = {"columns": list(table.columns.keys()), "rows": [[plain(v) for v in r] for r in rows]}
+    folder = folder or backups_folder()
+    paths.make_private_dirs(folder)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out = folder / f"{make_url(engine.url).database}-avant-mise-a-niveau-{stamp}.json.gz"
+    with gzip.open(out, "wt", encoding="utf-8") as file:
+        json.dump({"format": "pnae-desktop-table-dump", "tables": tables}, file, ensure_ascii=False)
     return out

@@ -1,6 +1,5 @@
-"""Convention CPO page: parties and signatories, the articles (adapt, restore, add, remove,
-reorder) with a live preview of the filled text, the amounts read from the budget, and the
-checks before export. Every change is saved at once as an undoable edit of the PRAE."""
+"""Convention CPO page: parties and signatories, the articles (adapt, restore, add, remove, reorder)
+with a live preview, the amounts read from the budget, the checks; every change an undoable edit."""
 
 from __future__ import annotations
 
