@@ -3,6 +3,9 @@ real store, with PDFs signed by the local test CA."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 from versions_material import file_sha, make_material, pdf_text
 
@@ -41,6 +44,16 @@ def test_mark_signed_verify_and_avenant_from_the_command_line(material, tmp_path
     assert code == 0 and "version signée n° 1" in out and out.count("certificat de confiance") == 3
     code, out, _ = run(capsys, "verify", "--db", db, "--prae", prae, str(returned), "--require-trusted")
     assert code == 1 and "n'est pas de confiance" in out
+    # In its own process (pytest's log capture hides it here): pyHanko's English path-building
+    # tracebacks for an untrusted certificate never reach the user's terminal.
+    alone = subprocess.run(
+        [sys.executable, "-m", "pnae_desktop", "verify", "--db", db, "--prae", prae, str(returned)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert alone.returncode == 0 and "non reconnu" in alone.stdout
+    assert "Traceback" not in alone.stderr and "PathBuildingError" not in alone.stderr
 
     tampered = tmp_path / "altere.pdf"
     data = bytearray(returned.read_bytes())

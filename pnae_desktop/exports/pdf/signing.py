@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.pdf.signing_keys import load_pkcs11_signer, load_pkcs12_signer
+
+# pyHanko logs an untrusted certificate's path-building failure as a warning with an English
+# traceback; the report says it in French. Without this, Python's last-resort handler printed
+# those tracebacks on the command line's standard error.
+for _name in ("pyhanko", "pyhanko_certvalidator"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.reader import PdfFileReader
