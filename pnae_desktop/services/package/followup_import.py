@@ -13,6 +13,8 @@ from pnae_desktop.domain.money import cents_from_decimal_str
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.package import PackageError
 from pnae_desktop.services import followup as service
+from pnae_desktop.services import next_year
+from pnae_desktop.services.rows import prae_row
 from pnae_desktop.store.database import Store
 
 MEMBER = "followup.json"
@@ -122,3 +124,27 @@ def write_followup(
             service.set_explanation(store, prae_id, e["year"], key, e["text"])
     except ValidationError as exc:
         raise _refuse(step, str(exc)) from None
+    _close_years(store, prae_id, doc.get("closed_years", []))
+
+
+def _close_years(store: Store, prae_id: int, years: list[int]) -> None:
+    """Close the package's closed years, after their follow-up is written (a closed year's
+    follow-up is read-only). A closed year is a year of the PRAE before its last (its next
+    year was prepared), named once."""
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        start, end = prae.start_year, prae.end_year
+    seen: set[int] = set()
+    for n, year in enumerate(years):
+        where = f"années clôturées, n° {n + 1}"
+        if year in seen:
+            raise _refuse(where, f"l'année {year} figure deux fois")
+        if not start <= year < end:
+            raise _refuse(
+                where,
+                f"l'année {year} ne peut pas être clôturée : seules les années {start} à {end - 1} du PRAE "
+                f"({start}–{end}) le peuvent (la suivante a été préparée)",
+            )
+        seen.add(year)
+    for year in sorted(seen):
+        next_year.set_year_closed(store, prae_id, year, True)
