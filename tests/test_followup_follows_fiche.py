@@ -1,7 +1,7 @@
 """Indicator results and « milestones done » marks follow the fiche's indicators and milestones
 when the fiche's lists are edited (reorder, removal, addition), undo and redo exact; removing
 one with realised data in a closed year is refused; the demo's marks name the right milestones
-(real SQLite file)."""
+(real SQLite file, and real PostgreSQL when PNAE_TEST_PG_URL is set)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,9 @@ C = Indicator("Partenaires", "nombre", "autre")
 
 
 @pytest.fixture
-def session(sqlite_store, catalogue):
-    prae_id = praes.create_prae(sqlite_store, catalogue, NewPrae("32", 2018, 2020, (1, 2)))
-    return PraeSession(sqlite_store, catalogue, prae_id)
+def session(any_store, catalogue):
+    prae_id = praes.create_prae(any_store, catalogue, NewPrae("32", 2018, 2020, (1, 2)))
+    return PraeSession(any_store, catalogue, prae_id)
 
 
 def state(session) -> str:
