@@ -1,6 +1,7 @@
 """The .prae package (format 2) carries the closed years (closed_years table) in followup.json:
 written, read back, the follow-up of a closed year still imported; a bad entry is refused in
-French naming it, the store unchanged (real SQLite files)."""
+French naming it, the store unchanged; « milestones done » marks name the right milestones
+when a package lists a calendar out of year order (real SQLite files)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import pytest
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.package.spec import dumps
-from pnae_desktop.services import demo, package
+from pnae_desktop.services import demo, package, praes
 from pnae_desktop.services import next_year as ny
 from pnae_desktop.services.followup import load_followup
 from pnae_desktop.store.database import open_store
@@ -128,5 +129,36 @@ def test_format_2_without_closed_years_is_refused(exported, tmp_path):
     try:
         with pytest.raises(UserError, match="followup.json"):
             package.import_package(store, bad)
+    finally:
+        store.close()
+
+
+def test_done_marks_follow_a_calendar_not_ordered_by_year(exported, tmp_path):
+    """A hand-made package may list an action's calendar out of year order; its marks name
+    positions in that list, and the store keeps calendars by year: each mark still names its
+    milestone once imported."""
+    content = members(exported)
+    actions = json.loads(content["actions.json"])
+    follow = json.loads(content["followup.json"])
+    report = next(r for r in follow["reports"] if r["milestones_done"])
+    calendar = actions["actions"][report["action"]]["calendar"]
+    done_texts = {calendar[m["milestone"]]["text"] for m in report["milestones_done"]}
+    order = sorted(range(len(calendar)), key=lambda i: -calendar[i]["year"])  # latest years first
+    assert order != sorted(order)
+    actions["actions"][report["action"]]["calendar"] = [calendar[i] for i in order]
+    for m in report["milestones_done"]:
+        m["milestone"] = order.index(m["milestone"])
+    manifest = json.loads(content["manifest.json"])
+    for name, doc in (("actions.json", actions), ("followup.json", follow)):
+        content[name] = dumps(doc)
+        manifest["members"][name] = hashlib.sha256(content[name]).hexdigest()
+    content["manifest.json"] = dumps(manifest)
+    store = open_store(tmp_path / "target.sqlite")
+    try:
+        prae_id = package.import_package(store, rezip(tmp_path, content))
+        action = praes.get_prae(store, prae_id).actions[report["action"]]
+        stored = load_followup(store, prae_id).report(action.id, report["year"])
+        assert stored is not None
+        assert {action.milestones[i].text for i, _ in stored.milestones_done} == done_texts
     finally:
         store.close()
