@@ -287,3 +287,63 @@ def summary_lines(result: ImportResult, action_names: dict[int, str], funder_nam
     lines.extend(result.notes)
     lines.extend(result.outside_year)
     return lines
+
+
+def keep_typed(
+    result: ImportResult,
+    stored_charges: tuple[RealisedCharge, ...],
+    stored_financing: tuple[RealisedFinancing, ...],
+    action_names: dict[int, str],
+    funder_names: dict[int, str],
+) -> None:
+    """A realised amount typed on the Suivi page wins over an import on the line it covers.
+
+    Typing the realised amount of an action and nature (or of a funder) replaces that line's
+    amounts, imported ones included, with one line of source « saisie ». A later import of the
+    year replaces the lines of its own source only; where a typed line covers what the import
+    would write — same action and nature for a charge, same funder for financing — the import's
+    amounts are left out (never counted next to the typed one) and a note says so, with both
+    amounts: the user erases the typed amount on the Suivi page and imports again to take the
+    file's. Changes `result` in place."""
+    year = result.year
+    typed_charges: dict[tuple[int, str], int] = {}
+    for c in stored_charges:
+        if c.year == year and c.source == "saisie":
+            typed_charges[(c.action_id, c.nature)] = typed_charges.get((c.action_id, c.nature), 0) + c.amount_cents
+    typed_funders: dict[int, int] = {}
+    for f in stored_financing:
+        if f.year == year and f.source == "saisie":
+            typed_funders[f.funder_id] = typed_funders.get(f.funder_id, 0) + f.amount_cents
+    left_charges: dict[tuple[int, str], int] = {}
+    kept_charges = []
+    for c in result.charges:
+        key = (c.action_id, c.nature)
+        if key in typed_charges:
+            left_charges[key] = left_charges.get(key, 0) + c.amount_cents
+        else:
+            kept_charges.append(c)
+    left_funders: dict[int, int] = {}
+    kept_financing = []
+    for f in result.financing:
+        if f.funder_id in typed_funders:
+            left_funders[f.funder_id] = left_funders.get(f.funder_id, 0) + f.amount_cents
+        else:
+            kept_financing.append(f)
+    result.charges, result.financing = kept_charges, kept_financing
+    if not left_charges and not left_funders:
+        return
+    notes = ["Montants saisis conservés (page Suivi) : l'import ne les remplace pas et ne s'y ajoute pas."]
+    for (action_id, nature), cents in sorted(left_charges.items()):
+        notes.append(
+            f"  {action_names.get(action_id, action_id)}, nature {nature} : saisi "
+            f"{format_amount(typed_charges[(action_id, nature)])}, le fichier donne {format_amount(cents)} (non repris)"
+        )
+    for funder_id, cents in sorted(left_funders.items()):
+        notes.append(
+            f"  {funder_names.get(funder_id, funder_id)} : saisi {format_amount(typed_funders[funder_id])}, "
+            f"le fichier donne {format_amount(cents)} (non repris)"
+        )
+    notes.append(
+        "  Pour reprendre le montant du fichier, effacez la saisie dans la page Suivi puis importez de nouveau."
+    )
+    result.notes.extend(notes)

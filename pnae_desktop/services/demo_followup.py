@@ -23,6 +23,7 @@ from pnae_desktop.services import budget as budget_service
 from pnae_desktop.services import followup as followup_service
 from pnae_desktop.services import praes, realised_import
 from pnae_desktop.services.edits import Context
+from pnae_desktop.services.followup_remap import stored_order
 from pnae_desktop.services.outputs import check_output
 from pnae_desktop.store.database import Store
 
@@ -170,7 +171,8 @@ def fill_followup(store: Store, catalogue: Catalogue, prae_id: int) -> None:
     for rank, action in enumerate(detail.actions):
         done = tuple(
             (index, date(year, 3 * (m.quarter or 2), 15))
-            for index, m in enumerate(action.milestones)
+            # numbered as stored (by year): inside this transaction the list keeps the order given
+            for index, m in enumerate(stored_order(action.milestones))
             if m.year == year and rank % 4 != 2
         )
         status = STATUS_CYCLE[rank % len(STATUS_CYCLE)]

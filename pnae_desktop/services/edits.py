@@ -19,7 +19,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, Organisation, PraeAction
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services import budget, drafting, followup, praes
+from pnae_desktop.services import budget, drafting, followup, followup_remap, praes
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ACTION_LINE_FIELDS
@@ -330,21 +330,28 @@ class SetObjectives(_ActionList):
 @dataclass(frozen=True)
 class SetMilestones(_ActionList):
     milestones: tuple[Milestone, ...] = ()
-    aspects = frozenset({ACTIONS, CONVENTION})  # the convention's annex prints the calendar
+    kept: tuple[followup_remap.MilestoneRowKept, ...] = ()  # marks of removed milestones, put back by undo
+    remap: bool = True  # False: the caller moves the « done » marks itself (services/edits_nextyear.py)
+    aspects = frozenset({ACTIONS, CONVENTION, FOLLOWUP})  # the convention's annex prints the calendar
 
     def apply(self, ctx: Context) -> Edit:
         previous = drafting.set_milestones(ctx.store, self.action_id, list(self.milestones))
-        return SetMilestones(self.label, self.action_id, tuple(previous))
+        if not self.remap:
+            return SetMilestones(self.label, self.action_id, tuple(previous), remap=False)
+        dropped = followup_remap.milestones_changed(ctx.store, self.action_id, previous, self.milestones, self.kept)
+        return SetMilestones(self.label, self.action_id, tuple(previous), dropped)
 
 
 @dataclass(frozen=True)
 class SetIndicators(_ActionList):
     indicators: tuple[Indicator, ...] = ()
-    aspects = frozenset({ACTIONS, CONVENTION})
+    kept: tuple[followup_remap.IndicatorRowKept, ...] = ()  # results of removed indicators, put back by undo
+    aspects = frozenset({ACTIONS, CONVENTION, FOLLOWUP})
 
     def apply(self, ctx: Context) -> Edit:
         previous = drafting.set_indicators(ctx.store, self.action_id, list(self.indicators))
-        return SetIndicators(self.label, self.action_id, tuple(previous))
+        dropped = followup_remap.indicators_changed(ctx.store, self.action_id, previous, self.indicators, self.kept)
+        return SetIndicators(self.label, self.action_id, tuple(previous), dropped)
 
 
 @dataclass(frozen=True)

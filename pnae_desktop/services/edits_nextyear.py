@@ -70,7 +70,7 @@ class PrepareNextYear(Edit):
         edits: list[Edit] = []
         for action in plan.carried:
             edits.append(RenumberDoneMilestones(self.label, action.action_id, action.renumbering))
-            edits.append(SetMilestones(self.label, action.action_id, action.new_calendar))
+            edits.append(SetMilestones(self.label, action.action_id, action.new_calendar, remap=False))
         cells = tuple(cell for action in plan.carried for cell in action.budget)
         if cells:
             edits.append(SetChargeCells(self.label, cells))

@@ -105,6 +105,7 @@ def prepare_fec(store: Store, prae_id: int, year: int, data: bytes, mapping_text
         return Prepared(ri.ImportResult(year, "fec"), mapping, (message,), (), header)
     result = ri.classify(fec.entries, rules, targets, year, "fec")
     result.ignored += fec.balance_lines
+    _keep_typed(store, prae_id, result, actions, funders)
     return Prepared(result, mapping, tuple(result.errors), tuple(ri.summary_lines(result, actions, funders)), header)
 
 
@@ -117,4 +118,15 @@ def prepare_file(store: Store, prae_id: int, year: int, data: bytes, name: str) 
     if table.errors:
         return Prepared(ri.ImportResult(year, "import"), None, tuple(table.errors), (), header)
     result = ri.classify_rows(table.rows, targets, year, "import")
+    _keep_typed(store, prae_id, result, actions, funders)
     return Prepared(result, None, tuple(result.errors), tuple(ri.summary_lines(result, actions, funders)), header)
+
+
+def _keep_typed(
+    store: Store, prae_id: int, result: ri.ImportResult, actions: dict[int, str], funders: dict[int, str]
+) -> None:
+    """Leave out what typed amounts cover (domain.realised_import.keep_typed; docs/fec-import.md)."""
+    if result.errors:
+        return
+    stored = followup_service.load_followup(store, prae_id)
+    ri.keep_typed(result, stored.charges, stored.financing, actions, funders)

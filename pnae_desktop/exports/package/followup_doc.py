@@ -17,7 +17,9 @@ def _signed(value: Any) -> str:
     return f"-{text}" if value < 0 else str(text)
 
 
-def followup_document(detail: PraeDetail, budget: dom.Budget, followup: fu.FollowUp | None) -> dict[str, Any]:
+def followup_document(
+    detail: PraeDetail, budget: dom.Budget, followup: fu.FollowUp | None, closed_years: tuple[int, ...] = ()
+) -> dict[str, Any]:
     followup = followup or fu.FollowUp()
     action = {a.id: i for i, a in enumerate(detail.actions)}
     funder = {f.id: i for i, f in enumerate(budget.funders)}
@@ -39,6 +41,7 @@ def followup_document(detail: PraeDetail, budget: dom.Budget, followup: fu.Follo
     return {
         "explanations": explanations,
         "threshold_pct": str(decimal_str(followup.threshold_pct)),
+        "closed_years": sorted(closed_years),
         "mapping": [
             {
                 "match": r.match,

@@ -49,6 +49,7 @@ class PackageContent:
     state: cv.ConventionState | None = None
     followup: FollowUp | None = None  # format 2: followup.json (None: an empty follow-up)
     versions: tuple[dict[str, Any], ...] = ()  # signed versions: versions.json and their PDFs (versions_doc)
+    closed_years: tuple[int, ...] = ()  # format 2: realised years closed (followup.json)
 
 
 def write_package(content: PackageContent, out_path: Path | str, *, app_version: str, schema_version: str) -> Path:
@@ -87,7 +88,9 @@ def documents(content: PackageContent) -> dict[str, bytes]:
         "actions.json": dumps({"actions": action_documents(content.detail)}),
         "budget.json": dumps(budget_document(content.detail, content.budget)),
         "convention.json": dumps(convention_document(content.settings, content.state, funder_position)),
-        FOLLOWUP_MEMBER: dumps(followup_document(content.detail, content.budget, content.followup)),
+        FOLLOWUP_MEMBER: dumps(
+            followup_document(content.detail, content.budget, content.followup, content.closed_years)
+        ),
     }
 
 

@@ -11,6 +11,7 @@ from pnae_desktop.exports.package import PackageContent, write_package
 from pnae_desktop.services import budget, praes
 from pnae_desktop.services.convention import settings_from_dict, settings_to_dict
 from pnae_desktop.services.followup import load_followup
+from pnae_desktop.services.next_year import closed_years
 from pnae_desktop.services.outputs import check_output
 from pnae_desktop.services.package.versions_io import read_versions
 from pnae_desktop.store.database import Store
@@ -26,12 +27,13 @@ def read_content(store: Store, prae_id: int) -> PackageContent:
         prae_budget = budget.load_budget(store, prae_id)
         followup = load_followup(store, prae_id)
         signed = read_versions(session, prae_id)
+        closed = closed_years(store, prae_id)
         row = session.get(ConventionRow, prae_id)
         if row is None:  # never touched: the package says so (null), not the defaults
-            return PackageContent(uid, detail, prae_budget, followup=followup, versions=signed)
+            return PackageContent(uid, detail, prae_budget, followup=followup, versions=signed, closed_years=closed)
         settings = settings_to_dict(settings_from_dict(json.loads(row.settings_json)))
         state = cv.state_from_dict(json.loads(row.articles_json))
-        return PackageContent(uid, detail, prae_budget, settings, state, followup, signed)
+        return PackageContent(uid, detail, prae_budget, settings, state, followup, signed, closed)
 
 
 def export_package(

@@ -9,10 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from pnae_desktop.domain import followup as fu
+from pnae_desktop.domain.entities import Milestone
 from pnae_desktop.domain.money import cents_from_decimal_str
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.exports.package import PackageError
 from pnae_desktop.services import followup as service
+from pnae_desktop.services import next_year
+from pnae_desktop.services.rows import prae_row
 from pnae_desktop.store.database import Store
 
 MEMBER = "followup.json"
@@ -23,8 +26,17 @@ def _refuse(where: str, why: str) -> PackageError:
 
 
 def write_followup(
-    store: Store, prae_id: int, doc: dict[str, Any], action_ids: list[int], funder_ids: list[int]
+    store: Store,
+    prae_id: int,
+    doc: dict[str, Any],
+    action_ids: list[int],
+    funder_ids: list[int],
+    calendars: list[list[Milestone]] | None = None,
 ) -> None:
+    """`calendars`: each action's calendar as the package lists it; a mark names a position
+    there, and the store numbers a calendar by year (services/followup_remap.stored_order)."""
+    stored_index = [_stored_index(c) for c in calendars or []]
+
     def action(index: int, where: str) -> int:
         if not 0 <= index < len(action_ids):
             raise _refuse(where, f"action n° {index} inconnue (actions.json en compte {len(action_ids)})")
@@ -51,8 +63,12 @@ def write_followup(
             service.set_mapping(store, prae_id, rules)
         for n, r in enumerate(doc["reports"]):
             step = f"comptes rendus, n° {n + 1}"
+            moves = stored_index[r["action"]] if 0 <= r["action"] < len(stored_index) else {}
             done = tuple(
-                (m["milestone"], None if m["date"] is None else date.fromisoformat(m["date"]))
+                (
+                    moves.get(m["milestone"], m["milestone"]),
+                    None if m["date"] is None else date.fromisoformat(m["date"]),
+                )
                 for m in r["milestones_done"]
             )
             report = fu.ActionReport(
@@ -122,3 +138,33 @@ def write_followup(
             service.set_explanation(store, prae_id, e["year"], key, e["text"])
     except ValidationError as exc:
         raise _refuse(step, str(exc)) from None
+    _close_years(store, prae_id, doc.get("closed_years", []))
+
+
+def _stored_index(calendar: list[Milestone]) -> dict[int, int]:
+    """Position in the package's list → position in the stored calendar (by year)."""
+    order = sorted(range(len(calendar)), key=lambda i: calendar[i].year)
+    return {package: stored for stored, package in enumerate(order)}
+
+
+def _close_years(store: Store, prae_id: int, years: list[int]) -> None:
+    """Close the package's closed years, after their follow-up is written (a closed year's
+    follow-up is read-only). A closed year is a year of the PRAE before its last (its next
+    year was prepared), named once."""
+    with store.transaction() as session:
+        prae = prae_row(session, prae_id)
+        start, end = prae.start_year, prae.end_year
+    seen: set[int] = set()
+    for n, year in enumerate(years):
+        where = f"années clôturées, n° {n + 1}"
+        if year in seen:
+            raise _refuse(where, f"l'année {year} figure deux fois")
+        if not start <= year < end:
+            raise _refuse(
+                where,
+                f"l'année {year} ne peut pas être clôturée : seules les années {start} à {end - 1} du PRAE "
+                f"({start}–{end}) le peuvent (la suivante a été préparée)",
+            )
+        seen.add(year)
+    for year in sorted(seen):
+        next_year.set_year_closed(store, prae_id, year, True)

@@ -237,7 +237,8 @@ def _write(store: Store, session: Session, plan: Plan, old: Any) -> int:
         versions.reattach_versions(session, prae.id, kept_versions)
     write_versions(session, prae.id, plan.versions)  # the package's signed versions, PDFs checked
     if plan.followup is not None:
-        write_followup(store, prae.id, plan.followup, [a.id for a in actions], [f.id for f in funders])
+        calendars = [a["milestones"] for a in plan.actions]  # marks name positions in the package's lists
+        write_followup(store, prae.id, plan.followup, [a.id for a in actions], [f.id for f in funders], calendars)
     return prae.id
 
 
