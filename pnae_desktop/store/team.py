@@ -4,6 +4,9 @@ application's, a newer version's), and the backup taken before a migration (pg_d
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import URL, inspect, make_url, text
+from sqlalchemy import URL, MetaData, inspect, make_url, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -154,11 +157,6 @@ def table_dump_backup(engine: Engine, folder: Path | None = None) -> Path:
     (reflected, so an older revision is read as it stands, which today's models could not do),
     into one gzipped JSON file: {"tables": {name: {"columns": [...], "rows": [[...], ...]}}}.
     Decimals, dates and bytes are written as strings (bytes in base64)."""
-    import base64
-    import gzip
-    import json
-
-    from sqlalchemy import MetaData, select
 
     def plain(value: object) -> object:
         if isinstance(value, (bytes, memoryview)):
