@@ -6,8 +6,9 @@ Run by hand:  .venv/bin/python bench/versions.py [--runs 5]
 Measures (median of --runs, after a warm-up):
 - verify, PDF of a marked version: services.verify.verify — its first signed revision is the
   stored one, so the printed fingerprints need not be read again; close to the floor;
-- verify, PDF of the working version (never marked): reads the text of every page (pypdf) to
-  find the fingerprints;
+- verify, PDF of the working version (never marked): reads the strings every page's content
+  stream shows (exports.pdf.shown_text) to find the fingerprints; read_marks alone is printed too
+  (it is also what mark_signed reads);
 - working_status: the banner's diff against the signed version, after each edit, against
   load_snapshot as the floor.
 Prints each figure and its ratio to its floor. Certificates come from tests/pki.py (a local CA).
@@ -26,6 +27,7 @@ from pki import make_pki  # tests/pki.py: the local test CA
 from timing import median_s  # bench/timing.py (scripts run from bench/)
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
+from pnae_desktop.exports.pdf.convention_marks import read_marks
 from pnae_desktop.exports.pdf.signing import read_signatures, sign_pdf
 from pnae_desktop.services import demo, verify, versions
 from pnae_desktop.services import exports as export_services
@@ -52,6 +54,7 @@ def main() -> int:
                 pdf = sign_pdf(pdf, field=field, pkcs12=pki.issue(name).read_bytes(), passphrase=b"secret")
             roots = [pki.root_pem]
             floor = median_s(lambda: read_signatures(pdf, roots), runs)
+            marks = median_s(lambda: read_marks(pdf), runs)
             working = median_s(lambda: verify.verify(store, prae_id, pdf, roots, catalogue=catalogue), runs)
             versions.mark_signed(store, prae_id, pdf, catalogue=catalogue)
             marked = median_s(lambda: verify.verify(store, prae_id, pdf, roots, catalogue=catalogue), runs)
@@ -62,6 +65,7 @@ def main() -> int:
     print(f"read_signatures (floor)            {floor * 1000:7.0f} ms")
     print(f"verify, a marked version           {marked * 1000:7.0f} ms  ×{marked / floor:.2f}")
     print(f"verify, the working version        {working * 1000:7.0f} ms  ×{working / floor:.2f}")
+    print(f"read_marks (printed fingerprints)  {marks * 1000:7.0f} ms  ×{marks / floor:.2f}")
     print(f"load_snapshot (floor)              {snap * 1000:7.0f} ms")
     print(f"working_status (banner and diff)   {status * 1000:7.0f} ms  ×{status / snap:.2f}")
     return 0

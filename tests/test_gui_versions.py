@@ -73,7 +73,9 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     window.go_to("convention")
     window.grab().save(str(tmp_path / "convention.png"))
 
+    watchdog.answer_questions = True  # the raised 2019 charge unbalances the budget: asked first
     avenant = dialog.prepare_avenant(str(tmp_path / "avenant.pdf"))
+    assert any(m.startswith("Attention : la convention de travail n'est pas prête") for m in watchdog.messages)
     assert avenant is not None and "Avenant n° 1" in pdf_text(avenant)
     assert "Avenant n° 1 écrit" in watchdog.messages[-1]
     annual = dialog.prepare_annual(str(tmp_path / "avenant-2019.pdf"), year=2019)
@@ -93,3 +95,35 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
     bad = dialog.verify_pdf(str(tmp_path / "altere.pdf"), modal=False)
     assert bad is not None and not bad.ok and "Vérification ÉCHOUÉE." in dialog.property("last_report")
     dialog.grab().save(str(tmp_path / "versions.png"))
+
+
+def test_an_avenant_of_a_convention_with_blocking_problems_is_asked_about_first(window, qtbot, tmp_path, catalogue):
+    from conftest import MessageWatchdog, answer_next_box
+    from PySide6.QtWidgets import QMessageBox
+
+    from pnae_desktop.services import edits, praes, versions
+    from pnae_desktop.services.session import PraeSession
+
+    store, prae_id = window.workspace.store, window.current_prae_id
+    pki = make_pki(tmp_path)
+    exported = export_services.export(store, prae_id, catalogue, "convention", tmp_path / "c.pdf", force=True)
+    arml = sign_pdf(exported.read_bytes(), field="Signature_ARML", pkcs12=pki.issue("A").read_bytes(), passphrase=PASS)
+    versions.mark_signed(store, prae_id, arml, catalogue=catalogue)
+    action = praes.get_prae(store, prae_id).actions[0]
+    PraeSession(store, catalogue, prae_id).apply(edits.SetObjectives("Objectifs", action.id, {}))
+    dialog = VersionsDialog(window, prae_id)
+    qtbot.addWidget(dialog)
+
+    asked = answer_next_box(QMessageBox.StandardButton.No)
+    assert dialog.prepare_avenant(str(tmp_path / "non.pdf")) is None
+    assert asked and asked[0].startswith("Attention : la convention de travail n'est pas prête :")
+    assert action.title in asked[0] and "L'écrire quand même ?" in asked[0]
+    assert not (tmp_path / "non.pdf").exists()
+
+    dog = MessageWatchdog(answer_questions=True)
+    try:
+        written = dialog.prepare_avenant(str(tmp_path / "oui.pdf"))
+    finally:
+        dog.stop()
+    assert written is not None and "Avenant n° 1" in pdf_text(written)
+    assert "n'est pas prête" in dog.messages[0] and "Avenant n° 1 écrit" in dog.messages[1]

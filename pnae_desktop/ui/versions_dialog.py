@@ -221,7 +221,30 @@ class VersionsDialog(QDialog):
             dialog.show()
         return dialog
 
+    def _write_despite_problems(self) -> bool:
+        """The working convention's blocking problems (the export's checks, as `pnae export
+        avenant` prints them), asked about before the avenant is written: it prints the working
+        version as it is. True when there are none or the user writes anyway."""
+        from pnae_desktop.services import exports  # start-up: dialogs load after the first paint
+
+        catalogue = versions.catalogue_of(self.store, self.prae_id)
+        errors = exports.preflight(self.store, self.prae_id, catalogue, "convention").errors
+        if not errors:
+            return True
+        listed = "\n".join(f"• {e}" for e in errors)
+        answer = QMessageBox.question(
+            self,
+            "Avenant",
+            f"Attention : la convention de travail n'est pas prête :\n{listed}\n\n"
+            "L'avenant reprend la version de travail telle qu'elle est. L'écrire quand même ?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def prepare_avenant(self, path: str | None = None, year: int | None = None) -> Path | None:
+        if not self._write_despite_problems():
+            return None
         name = f"avenant-{year}.pdf" if year else "avenant.pdf"
         path = path or self._ask_save("Préparer un avenant", name)
         if not path:

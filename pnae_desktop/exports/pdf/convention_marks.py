@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pnae_desktop.errors import UserError
+from pnae_desktop.exports.pdf import shown_text
 
 SHORT = 12
 _TEXT_FP = re.compile(r"Empreinte (?:numérique )?du texte de la convention \(SHA-256\)\s*:\s*([0-9a-f\s]{64,80})")
@@ -87,24 +88,44 @@ def _page_text(page: object) -> str:
         return ""
 
 
+def _shown(page: object, cache: dict[int, Any]) -> str:
+    """The strings the page's content stream shows (exports.pdf.shown_text, ~1 ms a page);
+    "" when the stream cannot be read that way (the caller then asks pypdf)."""
+    try:
+        return shown_text.shown_text(page, cache)
+    except Exception:  # noqa: BLE001 — any damage only sends the page to pypdf's slower reading
+        return ""
+
+
 def read_marks(pdf: bytes) -> ConventionMarks:
-    """The marks a convention prints. The title page is read first: without the convention's
-    fingerprint there (another document, an avenant) the other pages are not read (~45 ms a page)."""
+    """The marks a convention prints. Each page's text is first read from its content stream's
+    text-show operators (shown_text); a page where that finds no fingerprint is read again by
+    pypdf's layout-aware extraction (~45 ms a page), so a PDF written by another tool is judged
+    as before. Without the convention's fingerprint on the title page (another document, an
+    avenant) the other pages are not read."""
     pages = _pages(pdf)
-    first_text = _page_text(pages[0]) if pages else ""
+    cache: dict[int, Any] = {}
+    first_text = _shown(pages[0], cache) if pages else ""
+    if _hex(_TEXT_FP.search(first_text)) is None and _AVENANT.search(first_text) is None:
+        first_text = _page_text(pages[0]) if pages else ""
     if _hex(_TEXT_FP.search(first_text)) is None:
         avenant = _AVENANT.search(first_text)
         return ConventionMarks(None, None, len(pages), 0, int(avenant.group(1)) if avenant else None)
-    texts = [first_text, *(_page_text(p) for p in pages[1:])]
+    texts = [first_text, *(_shown(p, cache) for p in pages[1:])]
     whole = "\n".join(texts)
     fingerprint = _hex(_TEXT_FP.search(whole))
+    annex_fp = _hex(_ANNEX_FP.search(whole))
+    if fingerprint is None or (annex_fp is None and "annexes I à III" in whole):
+        texts = [first_text, *(_page_text(p) for p in pages[1:])]  # another tool's PDF: pypdf
+        whole = "\n".join(texts)
+        fingerprint = _hex(_TEXT_FP.search(whole))
+        annex_fp = _hex(_ANNEX_FP.search(whole))
     short = fingerprint[:SHORT] if fingerprint else None
-    first = texts[0] if texts else ""
-    avenant = _AVENANT.search(first)
+    avenant = _AVENANT.search(first_text)
     return ConventionMarks(
         fingerprint=fingerprint,
-        annex_fingerprint=_hex(_ANNEX_FP.search(whole)),
+        annex_fingerprint=annex_fp,
         page_count=len(texts),
-        pages_with_short=sum(1 for t in texts if short and short in t),
+        pages_with_short=sum(1 for p, t in zip(pages, texts) if short and (short in t or short in _page_text(p))),
         avenant_number=int(avenant.group(1)) if avenant else None,
     )
