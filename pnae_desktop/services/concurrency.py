@@ -262,12 +262,16 @@ def _loaded(obj: Any, name: str) -> Any:
     return history.deleted[0] if history.deleted else getattr(obj, name)
 
 
+UNSEEN = -1  # the version recorded for a row written on top of a change this session never saw
+
+
 @dataclass
 class _Run:
     baseline: Baseline
     label: str
     written: dict[Key, Seen | None] = field(default_factory=dict)
-    pending: list[tuple[Any, Key, Key | None, list[str]]] = field(default_factory=list)
+    # (row, its key before, after (None: deleted), fields written, version it had when read)
+    pending: list[tuple[Any, Key, Key | None, list[str], int | None]] = field(default_factory=list)
     deleted_any: bool = False
     bulk_deleted: set[str] = field(default_factory=set)  # tables a DELETE statement emptied rows of
 
@@ -317,7 +321,7 @@ class _Run:
                 raise conflict(
                     _place(obj), self.label, _values(obj, names, old=True), _values(obj, names, old=False), what
                 )
-            self.pending.append((obj, old_key, new_key, changed))
+            self.pending.append((obj, old_key, new_key, changed, obj.version))
         for obj in list(session.deleted):
             if inspect(obj).mapper.version_id_col is None:
                 continue
@@ -326,7 +330,7 @@ class _Run:
             if stale is not None:
                 theirs = _values(obj, _columns(obj), old=True)
                 raise conflict(_place(obj), self.label, theirs, _twin(session, obj, theirs), stale[0])
-            self.pending.append((obj, key, None, []))
+            self.pending.append((obj, key, None, [], None))
         for obj in list(session.new):
             if inspect(obj).mapper.version_id_col is None:
                 continue
@@ -341,7 +345,7 @@ class _Run:
                 and self.expected(key) is not None
             ):
                 raise conflict(_place(obj), self.label, None, _values(obj, _columns(obj), old=False), "supprimé")
-            self.pending.append((obj, key, key, _columns(obj)))
+            self.pending.append((obj, key, key, _columns(obj), None))
 
     def executed(self, state: Any) -> None:
         """A bulk DELETE (no ORM object): the rows it removes may be written again by this edit."""
@@ -353,7 +357,7 @@ class _Run:
         self.deleted_any = True  # orphans too, which are no part of session.deleted before the flush
 
     def after_flush(self, _session: Session, _context: object) -> None:
-        for obj, old_key, new_key, names in self.pending:
+        for obj, old_key, new_key, names, read in self.pending:
             before = self.expected(old_key) if self.baseline.versions is not None else None
             if old_key != new_key or new_key is None:
                 self.written[old_key] = None
@@ -369,7 +373,12 @@ class _Run:
                 # what it saw before (a colleague's change to another field stays unseen).
                 values = dict(before[1]) if before is not None else {}
                 values.update({n: getattr(obj, n) for n in (names if before is not None else _columns(obj))})
-                self.written[new_key] = (obj.version, values)
+                version = obj.version
+                if before is not None and read is not None and read != before[0]:
+                    # Someone else changed the row since (another field): its version now
+                    # covers their change, unseen. The next edit of the row compares fields.
+                    version = UNSEEN
+                self.written[new_key] = (version, values)
         self.pending.clear()
 
 
