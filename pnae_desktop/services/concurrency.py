@@ -403,10 +403,13 @@ def guard(session: Session, baseline: Baseline, label: str) -> Iterator[_Run]:
 
 def is_retryable(exc: BaseException) -> bool:
     """A concurrent commit got in the way: a row changed under our UPDATE, a unique key taken
-    meanwhile, a serialization failure or deadlock on PostgreSQL. Worth one more try."""
+    meanwhile, a serialization failure or deadlock on PostgreSQL; or the server dropped the
+    connection (nothing was committed). Worth one more try."""
     if isinstance(exc, StaleDataError):
         return True
     if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True  # the server dropped the connection (restarted): a new one is taken
         code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if code in _RETRY_SQLSTATES:
             return True
