@@ -96,10 +96,9 @@ class TeamLink(QObject):
         if workspace.url is None:
             warn_network_once(self.window_, workspace)
             return  # a SQLite file: one writer, nothing to listen to
-        # start-up: these load SQLAlchemy, needed on a team store only (a SQLite window starts without)
         from PySide6.QtCore import Qt  # start-up: Qt's enums cost ~20 ms; a SQLite window needs none
 
-        from pnae_desktop.services import live, presence
+        from pnae_desktop.services import live, presence  # start-up: they load SQLAlchemy (team store only)
 
         if not self._connected:
             self.noticed.connect(self.dispatch, Qt.ConnectionType.QueuedConnection)
