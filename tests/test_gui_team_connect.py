@@ -126,6 +126,9 @@ def test_the_window_switches_to_the_team_store(qtbot, pg_url, memory_keyring, tm
     assert window.open_store(Workspace(url=dialog.url))
     link.follow_workspace()
     assert window.workspace.url == dialog.url and link.channel is not None and link.channel.live
-    assert ":***@" in window.statusBar().currentMessage() and ":pnae@" not in window.statusBar().currentMessage()
+    assert (
+        window.statusBar().currentMessage().startswith("Base d'équipe : ")
+        and "@" not in window.statusBar().currentMessage()
+    )
     assert len(window.workspace.prae_summaries()) == 1  # the team's demo PRAE
     window.close()

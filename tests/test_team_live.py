@@ -149,3 +149,44 @@ def test_on_sqlite_nothing_is_announced_and_edits_work(tmp_path, catalogue):
         channel.close()
     finally:
         store.close()
+
+
+def test_a_colleagues_notice_neither_makes_a_false_conflict_nor_hides_a_real_one(two_clients, catalogue):
+    """The notice only tells the views to read again; what the user saw (the session's baseline)
+    moves when a page re-reads (rebase), never on the notice itself."""
+    from decimal import Decimal
+
+    from pnae_desktop.domain import followup as fu
+    from pnae_desktop.errors import ConflictError
+    from pnae_desktop.services import edits_followup as fe
+
+    first, second, prae_id, (_mine, theirs) = two_clients
+    marie = PraeSession(first, catalogue, prae_id)
+    paul = PraeSession(second, catalogue, prae_id)
+    received: list = []
+    paul.subscribe(received.append)
+    prae = praes.get_prae(first, prae_id)
+    year, action_ids = prae.summary.start_year, [a.id for a in prae.actions]
+
+    marie.apply(e.UpdateAction("Titre", action_ids[0], {"title": "Titre de Marie"}))
+    marie.apply(fe.SetIndicatorResult("Indicateur", fu.IndicatorResult(action_ids[0], 0, year, Decimal("7"))))
+    assert wait_for(lambda: bool(theirs.dispatch()) and len(received) >= 2 or len(received) >= 2)
+    assert {c.kind for c in received} == {"remote"}
+
+    # Paul's pages were not read again: other cells are no conflict…
+    paul.apply(e.UpdateAction("Pilote", action_ids[0], {"pilot": "Paul"}))
+    paul.apply(fe.SetIndicatorResult("Indicateur", fu.IndicatorResult(action_ids[1], 0, year, Decimal("9"))))
+    # …and the very cells Marie changed are, with both values.
+    with pytest.raises(ConflictError) as title:
+        paul.apply(e.UpdateAction("Titre", action_ids[0], {"title": "Titre de Paul"}))
+    assert (title.value.theirs, title.value.mine) == ({"title": "Titre de Marie"}, {"title": "Titre de Paul"})
+    with pytest.raises(ConflictError) as value:
+        paul.apply(fe.SetIndicatorResult("Indicateur", fu.IndicatorResult(action_ids[0], 0, year, Decimal("8"))))
+    assert value.value.theirs == {"value": Decimal("7")} and value.value.mine["value"] == Decimal("8")
+
+    # Once the page re-reads (rebase of its aspects, as the pages do before reading), Paul's
+    # edit is on top of Marie's value: no conflict.
+    paul.rebase({e.ACTIONS, e.FOLLOWUP})
+    paul.apply(e.UpdateAction("Titre", action_ids[0], {"title": "Titre de Paul"}))
+    paul.apply(fe.SetIndicatorResult("Indicateur", fu.IndicatorResult(action_ids[0], 0, year, Decimal("8"))))
+    assert praes.get_action(first, action_ids[0]).title == "Titre de Paul"

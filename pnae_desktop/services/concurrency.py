@@ -63,7 +63,22 @@ PLACES = {
     "indicator_targets": "les cibles de l'indicateur",
     "calendar_items": "le calendrier de l'action",
     "conventions": "la convention",
+    "followup_settings": "le seuil d'écart",
+    "action_reports": "le compte rendu de l'action",
+    "report_milestones": "les jalons réalisés de l'action",
+    "indicator_results": "la valeur réalisée de l'indicateur",
+    "realised_charges": "les charges réalisées",
+    "realised_financing": "les financements reçus",
+    "realised_others": "les lignes réalisées hors actions",
+    "gap_explanations": "l'explication de l'écart",
+    "mapping_rules": "la table de correspondance",
 }
+
+# Rows found by a key that says what they are (their primary key is no counter): one created
+# again under a key the baseline knew was removed by someone else since.
+KEYED_TABLES = frozenset(
+    {"followup_settings", "action_reports", "report_milestones", "indicator_results", "gap_explanations"}
+)
 
 # The tables behind each aspect a view shows (services/edits.py): a view that reads its aspect
 # again takes those rows as seen (PraeSession.rebase(aspects)), and only those.
@@ -84,6 +99,19 @@ ASPECT_TABLES = {
         }
     ),
     "convention": frozenset({"conventions", "organisations"}),
+    "followup": frozenset(
+        {
+            "followup_settings",
+            "action_reports",
+            "report_milestones",
+            "indicator_results",
+            "realised_charges",
+            "realised_financing",
+            "realised_others",
+            "gap_explanations",
+            "mapping_rules",
+        }
+    ),
 }
 
 _SKIPPED = {"version", "id", "prae_id", "action_id", "updated_at", "created_at", "uid"}
@@ -205,6 +233,19 @@ def _place(obj: Any) -> str:
     return PLACES.get(name, name)
 
 
+def _twin(session: Session, obj: Any, theirs: dict[str, Any]) -> dict[str, Any] | None:
+    """What a replacing edit writes in place of the deleted row `obj` (the values it wants):
+    a new row of the same table that differs from it in its amount / value / text only."""
+    table = inspect(obj).mapper.local_table
+    loose = {"amount", "value", "text", "label"}
+    for new in session.new:
+        if inspect(new).mapper.local_table is table:
+            mine = _values(new, _columns(new), old=False)
+            if all(mine.get(k) == v for k, v in theirs.items() if k not in loose):
+                return mine
+    return None
+
+
 def conflict(place: str, label: str, theirs: Any, mine: Any, what: str) -> ConflictError:
     """`what`: "modifié", "créé" or "supprimé" (quelqu'un a … `place`)."""
     return ConflictError(
@@ -221,13 +262,18 @@ def _loaded(obj: Any, name: str) -> Any:
     return history.deleted[0] if history.deleted else getattr(obj, name)
 
 
+UNSEEN = -1  # the version recorded for a row written on top of a change this session never saw
+
+
 @dataclass
 class _Run:
     baseline: Baseline
     label: str
     written: dict[Key, Seen | None] = field(default_factory=dict)
-    pending: list[tuple[Any, Key, Key | None, list[str]]] = field(default_factory=list)
+    # (row, its key before, after (None: deleted), fields written, version it had when read)
+    pending: list[tuple[Any, Key, Key | None, list[str], int | None]] = field(default_factory=list)
     deleted_any: bool = False
+    bulk_deleted: set[str] = field(default_factory=set)  # tables a DELETE statement emptied rows of
 
     def finish(self, session: Session, prae_id: int) -> dict[Key, Seen | None]:
         """The rows this edit wrote. A deletion also removes rows by ON DELETE CASCADE, which
@@ -275,29 +321,43 @@ class _Run:
                 raise conflict(
                     _place(obj), self.label, _values(obj, names, old=True), _values(obj, names, old=False), what
                 )
-            self.pending.append((obj, old_key, new_key, changed))
+            self.pending.append((obj, old_key, new_key, changed, obj.version))
         for obj in list(session.deleted):
             if inspect(obj).mapper.version_id_col is None:
                 continue
             key = _key(obj, old=True)
             stale = self._stale(obj, key, _columns(obj)) if versioned else None
             if stale is not None:
-                raise conflict(_place(obj), self.label, _values(obj, _columns(obj), old=True), None, stale[0])
-            self.pending.append((obj, key, None, []))
+                theirs = _values(obj, _columns(obj), old=True)
+                raise conflict(_place(obj), self.label, theirs, _twin(session, obj, theirs), stale[0])
+            self.pending.append((obj, key, None, [], None))
         for obj in list(session.new):
             if inspect(obj).mapper.version_id_col is None:
                 continue
             key = _key(obj, old=False)
             table = key[0]
-            if versioned and table in NATURAL_KEYS and key not in deleted_now and self.expected(key) is not None:
+            recreated = table in NATURAL_KEYS or table in KEYED_TABLES
+            if (
+                versioned
+                and recreated
+                and key not in deleted_now
+                and table not in self.bulk_deleted
+                and self.expected(key) is not None
+            ):
                 raise conflict(_place(obj), self.label, None, _values(obj, _columns(obj), old=False), "supprimé")
-            self.pending.append((obj, key, key, _columns(obj)))
+            self.pending.append((obj, key, key, _columns(obj), None))
+
+    def executed(self, state: Any) -> None:
+        """A bulk DELETE (no ORM object): the rows it removes may be written again by this edit."""
+        if state.is_delete:
+            self.deleted_any = True
+            self.bulk_deleted.add(state.statement.table.name)
 
     def deleted(self, _session: Session, _instance: object) -> None:
         self.deleted_any = True  # orphans too, which are no part of session.deleted before the flush
 
     def after_flush(self, _session: Session, _context: object) -> None:
-        for obj, old_key, new_key, names in self.pending:
+        for obj, old_key, new_key, names, read in self.pending:
             before = self.expected(old_key) if self.baseline.versions is not None else None
             if old_key != new_key or new_key is None:
                 self.written[old_key] = None
@@ -313,7 +373,12 @@ class _Run:
                 # what it saw before (a colleague's change to another field stays unseen).
                 values = dict(before[1]) if before is not None else {}
                 values.update({n: getattr(obj, n) for n in (names if before is not None else _columns(obj))})
-                self.written[new_key] = (obj.version, values)
+                version = obj.version
+                if before is not None and read is not None and read != before[0]:
+                    # Someone else changed the row since (another field): its version now
+                    # covers their change, unseen. The next edit of the row compares fields.
+                    version = UNSEEN
+                self.written[new_key] = (version, values)
         self.pending.clear()
 
 
@@ -326,20 +391,25 @@ def guard(session: Session, baseline: Baseline, label: str) -> Iterator[_Run]:
     event.listen(session, "before_flush", run.before_flush)
     event.listen(session, "after_flush_postexec", run.after_flush)
     event.listen(session, "persistent_to_deleted", run.deleted)
+    event.listen(session, "do_orm_execute", run.executed)
     try:
         yield run
     finally:
         event.remove(session, "before_flush", run.before_flush)
         event.remove(session, "after_flush_postexec", run.after_flush)
         event.remove(session, "persistent_to_deleted", run.deleted)
+        event.remove(session, "do_orm_execute", run.executed)
 
 
 def is_retryable(exc: BaseException) -> bool:
     """A concurrent commit got in the way: a row changed under our UPDATE, a unique key taken
-    meanwhile, a serialization failure or deadlock on PostgreSQL. Worth one more try."""
+    meanwhile, a serialization failure or deadlock on PostgreSQL; or the server dropped the
+    connection (nothing was committed). Worth one more try."""
     if isinstance(exc, StaleDataError):
         return True
     if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True  # the server dropped the connection (restarted): a new one is taken
         code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
         if code in _RETRY_SQLSTATES:
             return True

@@ -7,10 +7,12 @@ was there before (the edits in services/edits_followup.py build their inverse fr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from pnae_desktop.domain import followup as fu
@@ -207,12 +209,20 @@ def set_action_report(store: Store, prae_id: int, report: fu.ActionReport) -> fu
                 session.add(row)
             row.status, row.account = report.status, report.account
             row.difficulties, row.deliverables = report.difficulties, report.deliverables
+        # Row by row (not a bulk DELETE): each is checked against what the user saw (concurrency).
         r = ReportMilestoneRow
-        session.execute(delete(r).where(r.action_id == report.action_id, r.year == report.year))
+        marks = {
+            m.milestone_index: m
+            for m in session.scalars(select(r).where(r.action_id == report.action_id, r.year == report.year))
+        }
         for index, day in report.milestones_done:
-            session.add(
-                ReportMilestoneRow(action_id=report.action_id, year=report.year, milestone_index=index, done_on=day)
-            )
+            mark = marks.pop(index, None)
+            if mark is None:
+                session.add(r(action_id=report.action_id, year=report.year, milestone_index=index, done_on=day))
+            else:
+                mark.done_on = day
+        for mark in marks.values():
+            session.delete(mark)
         session.flush()
         touch(session, prae_id)
         return previous
@@ -291,9 +301,7 @@ def set_realised_charges(
             query = query.where(c.source == source)
         rows = session.scalars(query.order_by(c.id)).all()
         previous = [fu.RealisedCharge(r.action_id, r.year, r.account, r.label, r.amount_cents, r.source) for r in rows]
-        for r in rows:
-            session.delete(r)
-        for charge in charges:
+        for charge in _replace(session, rows, previous, charges, lambda c: replace(c, label=c.label.strip())):
             session.add(
                 RealisedChargeRow(
                     prae_id=prae_id,
@@ -308,6 +316,20 @@ def set_realised_charges(
         session.flush()
         touch(session, prae_id)
         return previous
+
+
+def _replace(session: Session, rows: Sequence[Any], current: list, wanted: Sequence, norm=lambda x: x) -> list:
+    """Replace the lines `rows` (read as `current`) by `wanted`: a line already there as it is
+    wanted stays untouched (its version too: a colleague editing another line of the same set
+    is no conflict); the others are deleted; return the wanted lines still to add."""
+    left = list(wanted)
+    for row, line in zip(rows, current, strict=True):
+        match = next((i for i, w in enumerate(left) if norm(w) == line), None)
+        if match is None:
+            session.delete(row)
+        else:
+            del left[match]
+    return left
 
 
 def _check_line(prae: PraeRow, year: int, account: str, label: str, cents: int, source: str, where: str) -> None:
@@ -346,9 +368,7 @@ def set_realised_financing(
             query = query.where(f.source == source)
         rows = session.scalars(query.order_by(f.id)).all()
         previous = [fu.RealisedFinancing(r.year, r.funder_id, r.amount_cents, r.action_id, r.source) for r in rows]
-        for r in rows:
-            session.delete(r)
-        for fin in financing:
+        for fin in _replace(session, rows, previous, financing):
             session.add(
                 RealisedFinancingRow(
                     prae_id=prae_id,
@@ -397,9 +417,7 @@ def set_realised_others(
             query = query.where(o.source == source)
         rows = session.scalars(query.order_by(o.id)).all()
         previous = [make(r.year, r.account, r.label, r.amount_cents, r.source) for r in rows]
-        for r in rows:
-            session.delete(r)
-        for line in lines:
+        for line in _replace(session, rows, previous, lines, lambda x: replace(x, label=x.label.strip())):
             session.add(
                 RealisedOtherRow(
                     prae_id=prae_id,
@@ -469,7 +487,8 @@ def set_mapping(store: Store, prae_id: int, rules_: tuple[fu.MappingRule, ...]) 
         count = len(session.scalars(select(PraeActionRow.id).where(PraeActionRow.prae_id == prae_id)).all())
         check_rules(rules_, count)
         previous = load_mapping(store, prae_id)
-        session.execute(delete(MappingRuleRow).where(MappingRuleRow.prae_id == prae_id))
+        for row in session.scalars(select(MappingRuleRow).where(MappingRuleRow.prae_id == prae_id)):
+            session.delete(row)  # row by row: each is checked against what the user saw (concurrency)
         for position, rule in enumerate(rules_):
             session.add(
                 MappingRuleRow(

@@ -20,4 +20,5 @@ def prae_row(session: Session, prae_id: int) -> PraeRow:
 def touch(session: Session, prae_id: int) -> None:
     """Record that the PRAE changed (shown on the dashboard). A bulk UPDATE, so the PRAE row's
     `version` does not move: two colleagues editing different cells do not conflict on it."""
-    session.execute(update(PraeRow).where(PraeRow.id == prae_id).values(updated_at=utcnow()))
+    stmt = update(PraeRow).where(PraeRow.id == prae_id).values(updated_at=utcnow())
+    session.execute(stmt, execution_options={"synchronize_session": False})  # nothing reads it back

@@ -110,7 +110,9 @@ class PraeSession:
 
     def receive_remote(self, aspects: frozenset[str], action_ids: frozenset[int] | None) -> None:
         """A colleague's committed change of this PRAE (services.live); None: too many actions
-        to name, so every view reads everything back."""
+        to name, so every view reads everything back. The baseline stays as it is: a page
+        takes the rows as seen when it reads them again (rebase), so a cell of a page not read
+        again is still checked against what its user saw."""
         if action_ids is None:
             aspects, action_ids = aspects | EVERYTHING, frozenset()
         self.receive(Changed(self.prae_id, aspects, action_ids, REMOTE_LABEL, "remote"))

@@ -35,6 +35,7 @@ class Workspace:
         self._lock = threading.RLock()
         self.writer_lock: WriterLock | None = None
         self.backup_problem: str | None = None
+        self._migration_told = False
 
     @property
     def label(self) -> str:
@@ -43,6 +44,29 @@ class Workspace:
         from sqlalchemy import make_url  # a database URL: SQLAlchemy is loaded to open it anyway
 
         return make_url(str(self.url)).render_as_string(hide_password=True)  # never the password on screen
+
+    @property
+    def place(self) -> str:
+        """Where the data is, for the status bar: the file, or the team base as « serveur/base »
+        (never the user name nor the password)."""
+        if self.path is not None:
+            return f"Fichier de données : {self.path}"
+        from sqlalchemy import make_url  # a database URL: SQLAlchemy is loaded to open it anyway
+
+        url = make_url(str(self.url))
+        server = url.host or "localhost"
+        if url.port:
+            server = f"{server}:{url.port}"
+        return f"Base d'équipe : {server}/{url.database or ''}"
+
+    def migration_notice(self) -> str | None:
+        """Once, after the store was upgraded on opening: where the backup taken before was saved."""
+        store = self._store
+        saved = None if store is None else store.migration_backup
+        if saved is None or self._migration_told:
+            return None
+        self._migration_told = True
+        return f"Base mise à niveau ; sauvegarde faite avant : {saved}"
 
     def prepare(self, announce: Callable[[str], None] | None = None) -> None:
         """Check the store can be opened; raise StoreError (file untouched) if not: damaged,

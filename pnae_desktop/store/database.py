@@ -11,16 +11,17 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -257,6 +258,33 @@ class EmptyDatabaseError(StoreError):
 BackupFn = Callable[[Engine], "Path | None"]
 
 
+IDLE_PING_S = 10.0  # a pooled connection unused this long is checked before use
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection (one round trip) only when it comes back after IDLE_PING_S
+    unused: the server may have restarted meanwhile. A connection in steady use is not pinged
+    before every edit (`pool_pre_ping` did, one more round trip each time); one the server
+    dropped anyway fails its statement, is invalidated, and the session retries the edit
+    (services/concurrency.is_retryable)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: object, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool opens a new connection
+            raise DisconnectionError() from exc
+        if not alive:
+            raise DisconnectionError()
+
+
 def open_url(url: str, read_only: bool = False, initialise: bool = True, backup: BackupFn | None = None) -> Store:
     """Any SQLAlchemy URL (PostgreSQL in practice). An empty database gets its tables only with
     `initialise`; a database at an older schema is first saved by `backup` (pg_dump by default;
@@ -265,7 +293,8 @@ def open_url(url: str, read_only: bool = False, initialise: bool = True, backup:
     if path is not None:
         return open_sqlite(path, read_only=read_only)
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
+        _ping_when_idle(engine)
         revision = _inspect_url(engine, read_only)
     except SQLAlchemyError as exc:
         raise StoreError(connection_message(exc, _safe_label(url))) from None

@@ -417,6 +417,8 @@ class FollowUpSettingsRow(Base):
     """The PRAE's follow-up settings: the gap threshold above which an explanation is required."""
 
     __tablename__ = "followup_settings"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
     threshold_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
@@ -424,6 +426,8 @@ class FollowUpSettingsRow(Base):
 
 class ActionReportRow(Base):
     __tablename__ = "action_reports"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -437,6 +441,8 @@ class ReportMilestoneRow(Base):
     """A milestone of the action (its index in the action's calendar) done in that year."""
 
     __tablename__ = "report_milestones"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -446,6 +452,8 @@ class ReportMilestoneRow(Base):
 
 class IndicatorResultRow(Base):
     __tablename__ = "indicator_results"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     action_id: Mapped[int] = mapped_column(ForeignKey("prae_actions.id", ondelete="CASCADE"), primary_key=True)
     indicator_index: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -455,6 +463,8 @@ class IndicatorResultRow(Base):
 
 class RealisedChargeRow(Base):
     __tablename__ = "realised_charges"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -468,6 +478,8 @@ class RealisedChargeRow(Base):
 
 class RealisedFinancingRow(Base):
     __tablename__ = "realised_financing"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -483,6 +495,8 @@ class RealisedOtherRow(Base):
     "contribution") of a year, outside the actions' charges."""
 
     __tablename__ = "realised_others"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)
@@ -496,6 +510,8 @@ class RealisedOtherRow(Base):
 
 class GapExplanationRow(Base):
     __tablename__ = "gap_explanations"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -507,6 +523,8 @@ class MappingRuleRow(Base):
     """A rule of the PRAE's mapping of accounting entries to actions and funders."""
 
     __tablename__ = "mapping_rules"
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prae_id: Mapped[int] = mapped_column(ForeignKey("praes.id", ondelete="CASCADE"), index=True)

@@ -270,9 +270,12 @@ class MainWindow(MainWindowForm, QMainWindow):
     # -- workspace -----------------------------------------------------------------------
     def _show_workspace(self) -> None:
         self.setWindowTitle(f"{APP_NAME} — {self.workspace.label}")
-        self.statusBar().showMessage(f"Fichier de données : {self.workspace.label}")
+        self.statusBar().showMessage(self.workspace.place)
         self.show_backup_problem()  # another store: the previous one's backup problem is not this one's
         self.refresh()
+        notice = self.workspace.migration_notice()  # where the backup before an upgrade went: said once
+        if notice is not None:
+            self.statusBar().showMessage(notice)
 
     def refresh(self) -> None:
         summaries = self.workspace.prae_summaries()

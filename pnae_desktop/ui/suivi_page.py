@@ -36,6 +36,7 @@ from pnae_desktop.domain.snapshot import Snapshot
 from pnae_desktop.errors import ValidationError
 from pnae_desktop.services import edits
 from pnae_desktop.services import edits_followup as fe
+from pnae_desktop.services import followup as followup_service
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui import next_year_action, palette
 from pnae_desktop.ui.fit import show_every_row
@@ -419,11 +420,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         assert self.snapshot is not None and self.year is not None and line.action_id is not None
         nature = line.key.rsplit(":", 1)[1]
         year, action_id = self.year, line.action_id
-        kept = [
-            c
-            for c in self.snapshot.followup.charges
-            if c.year == year and c.action_id == action_id and c.nature != nature
-        ]
+        kept = [c for c in self._stored().charges if c.year == year and c.action_id == action_id and c.nature != nature]
         if cents is not None:
             title = chart().by_code[nature].title if nature in chart().by_code else nature
             kept.append(fu.RealisedCharge(action_id, year, nature, title, cents))
@@ -433,10 +430,16 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
         assert self.snapshot is not None and self.year is not None
         funder_id = int(line.key.rsplit(":", 1)[1])
         year = self.year
-        kept = [f for f in self.snapshot.followup.financing if f.year == year and f.funder_id != funder_id]
+        kept = [f for f in self._stored().financing if f.year == year and f.funder_id != funder_id]
         if cents is not None:
             kept.append(fu.RealisedFinancing(year, funder_id, cents))
         self.apply_edit(fe.SetRealisedFinancing("Saisir un financement reçu", year, tuple(kept)))
+
+    def _stored(self) -> fu.FollowUp:
+        """The follow-up as stored now: the lines an amount's edit keeps are kept as they are
+        (a colleague's change of another line since the page was read is no conflict)."""
+        assert self.prae_id is not None
+        return followup_service.load_followup(self.store, self.prae_id)
 
     def add_unplanned_charge(self, choice: tuple[int, str] | None = None) -> None:
         """A line (action, nature) with nothing forecast, to type what was spent on it: asks

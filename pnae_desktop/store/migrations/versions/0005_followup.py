@@ -31,12 +31,18 @@ def _index(table: str, column: str) -> None:
         batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
 
 
+def _version() -> sa.Column[int]:
+    """Optimistic concurrency, as every other row a user edits (0002, services/concurrency.py)."""
+    return sa.Column("version", sa.Integer(), nullable=False, server_default="1")
+
+
 def upgrade() -> None:
     op.create_table(
         "followup_settings",
         sa.Column("prae_id", sa.Integer(), nullable=False),
         sa.Column("threshold_pct", sa.Numeric(precision=5, scale=2), nullable=False),
         _prae_fk("followup_settings"),
+        _version(),
         sa.PrimaryKeyConstraint("prae_id", name=op.f("pk_followup_settings")),
     )
     op.create_table(
@@ -48,6 +54,7 @@ def upgrade() -> None:
         sa.Column("difficulties", sa.Text(), nullable=False),
         sa.Column("deliverables", sa.Text(), nullable=False),
         _action_fk("action_reports"),
+        _version(),
         sa.PrimaryKeyConstraint("action_id", "year", name=op.f("pk_action_reports")),
     )
     op.create_table(
@@ -57,6 +64,7 @@ def upgrade() -> None:
         sa.Column("milestone_index", sa.Integer(), nullable=False),
         sa.Column("done_on", sa.Date(), nullable=True),
         _action_fk("report_milestones"),
+        _version(),
         sa.PrimaryKeyConstraint("action_id", "year", "milestone_index", name=op.f("pk_report_milestones")),
     )
     op.create_table(
@@ -66,6 +74,7 @@ def upgrade() -> None:
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("value", sa.Numeric(precision=14, scale=2), nullable=False),
         _action_fk("indicator_results"),
+        _version(),
         sa.PrimaryKeyConstraint("action_id", "indicator_index", "year", name=op.f("pk_indicator_results")),
     )
     op.create_table(
@@ -80,6 +89,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=20), nullable=False),
         _prae_fk("realised_charges"),
         _action_fk("realised_charges"),
+        _version(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_realised_charges")),
     )
     _index("realised_charges", "prae_id")
@@ -98,6 +108,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["funder_id"], ["funders.id"], name=op.f("fk_realised_financing_funder_id_funders"), ondelete="CASCADE"
         ),
+        _version(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_realised_financing")),
     )
     _index("realised_financing", "prae_id")
@@ -113,6 +124,7 @@ def upgrade() -> None:
         sa.Column("amount_cents", sa.BigInteger(), nullable=False),
         sa.Column("source", sa.String(length=20), nullable=False),
         _prae_fk("realised_others"),
+        _version(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_realised_others")),
     )
     _index("realised_others", "prae_id")
@@ -123,6 +135,7 @@ def upgrade() -> None:
         sa.Column("key", sa.String(length=60), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         _prae_fk("gap_explanations"),
+        _version(),
         sa.PrimaryKeyConstraint("prae_id", "year", "key", name=op.f("pk_gap_explanations")),
     )
     op.create_table(
@@ -136,6 +149,7 @@ def upgrade() -> None:
         sa.Column("share", sa.Numeric(precision=5, scale=2), nullable=False),
         sa.Column("funder", sa.String(length=200), nullable=False),
         _prae_fk("mapping_rules"),
+        _version(),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mapping_rules")),
     )
     _index("mapping_rules", "prae_id")
