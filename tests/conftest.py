@@ -7,7 +7,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import keyring
 import pytest
+from keyring.backend import KeyringBackend
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.store.database import open_store
@@ -260,3 +262,31 @@ def pytest_unconfigure(config):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_EXIT_STATUS["status"])
+
+
+# An in-memory credential store for the team-store tests (the Windows Credential Manager,
+# macOS Keychain or Secret Service cannot be exercised here).
+class MemoryKeyring(KeyringBackend):
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self):
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def set_password(self, service, username, password):
+        self.passwords[(service, username)] = password
+
+    def get_password(self, service, username):
+        return self.passwords.get((service, username))
+
+    def delete_password(self, service, username):
+        self.passwords.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -7,45 +7,24 @@ exact (real SQLite file, real CLI)."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import asdict
 from pathlib import Path
 
-import pytest
+import test_fec_import as fec_import
 
 from pnae_desktop.catalogue.loader import shipped_catalogues
 from pnae_desktop.cli.main import main
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.domain.money import format_amount
-from pnae_desktop.services import budget, demo_followup, praes, realised_import
+from pnae_desktop.services import budget, praes, realised_import
 from pnae_desktop.services import edits_followup as ef
 from pnae_desktop.services import followup as service
 from pnae_desktop.services.session import PraeSession
 from pnae_desktop.store.database import open_store
 
-SHIPPED_FEC = Path(demo_followup.resource(demo_followup.FEC_NAME))
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("typed") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
-
-@pytest.fixture
-def store_path(demo_file, tmp_path) -> Path:
-    path = tmp_path / "pnae.sqlite"
-    path.write_bytes(demo_file.read_bytes())
-    return path
-
-
-def dump(path: Path) -> list[str]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return list(con.iterdump())
-    finally:
-        con.close()
+# The demo store, its copy per test and the SQL dump: the same as the FEC import's tests.
+SHIPPED_FEC, dump = fec_import.SHIPPED_FEC, fec_import.dump
+demo_file, store_path = fec_import.demo_file, fec_import.store_path  # fixtures
 
 
 def realised(store, action_id: int, nature: str) -> tuple[int, set[str]]:

@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import QSettings
 from sqlalchemy import create_engine, inspect, make_url
 
@@ -20,32 +18,6 @@ from pnae_desktop.ui.team import install_team
 from pnae_desktop.ui.team_dialog import LAST_KEYS, TeamConnectDialog
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service, username, password):
-        self.passwords[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.passwords.get((service, username))
-
-    def delete_password(self, service, username):
-        self.passwords.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def fill(dialog: TeamConnectDialog, url: str, password: str) -> None:

@@ -13,10 +13,8 @@ import socket
 import subprocess
 import sys
 
-import keyring
 import pytest
 from alembic import command as alembic_command
-from keyring.backend import KeyringBackend
 from sqlalchemy import create_engine, make_url, text
 
 from pnae_desktop.errors import StoreError
@@ -27,32 +25,6 @@ from pnae_desktop.store import team as store_team
 from pnae_desktop.store.database import EmptyDatabaseError, Store
 from pnae_desktop.store.opening import open_for_reading, open_for_writing
 from pnae_desktop.store.schema import HEAD_REVISION
-
-
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self):
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def set_password(self, service, username, password):
-        self.passwords[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.passwords.get((service, username))
-
-    def delete_password(self, service, username):
-        self.passwords.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def connection_of(url: str, database: str | None = None, user: str | None = None) -> team.TeamConnection:
