@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QBoxLayout, QFileDialog, QLabel, QLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QPushButton, QWidget
 
 from pnae_desktop.errors import UserError
 
@@ -65,6 +65,8 @@ class VersionsBanner(QLabel):
 
 def _need_prae(window) -> int | None:
     if window.current_prae_id is None:
+        from PySide6.QtWidgets import QMessageBox  # start-up: its enums, only when there is a message
+
         QMessageBox.information(window, "Signatures", "Ouvrez d'abord un PRAE.")
     return window.current_prae_id
 
@@ -86,6 +88,8 @@ def open_versions(window, *, modal: bool = True):
 
 
 def import_trust_root(window, path: str | None = None) -> Path | None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox  # start-up: their enums, only when used
+
     from pnae_desktop.services import trust  # start-up: services load after the first paint
 
     if path is None:
@@ -116,7 +120,7 @@ def install(window) -> None:
         ("actionTrustRoot", "Importer une &racine de confiance…", lambda: import_trust_root(window)),
     )
     for name, label, slot in entries:
-        action = QAction(label, window)
+        action = QAction(window, text=label)  # this overload does not build QIcon's enums at start-up
         action.setObjectName(name)
         action.triggered.connect(slot)
         menu.addAction(action)
