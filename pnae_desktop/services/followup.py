@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from pnae_desktop.domain import followup as fu
@@ -83,15 +83,27 @@ def load_followup(store: Store, prae_id: int) -> fu.FollowUp:
                 select(i).where(i.action_id.in_(action_ids)).order_by(i.year, i.action_id, i.indicator_index)
             )
         )
+        # Charges and financing read back in a canonical order, not their insertion order: undo
+        # and re-import re-insert lines under new ids, and the same set must read back the same
+        # (the page shows them summed per action and funder). Other lines keep their typed order:
+        # the contributions table shows them one by one and a line must not jump while typed in.
         c = RealisedChargeRow
         charges = tuple(
             fu.RealisedCharge(r.action_id, r.year, r.account, r.label, r.amount_cents, r.source)
-            for r in session.scalars(select(c).where(c.prae_id == prae_id).order_by(c.year, c.id))
+            for r in session.scalars(
+                select(c)
+                .where(c.prae_id == prae_id)
+                .order_by(c.year, c.action_id, c.account, c.label, c.source, c.amount_cents, c.id)
+            )
         )
         f = RealisedFinancingRow
         financing = tuple(
             fu.RealisedFinancing(r.year, r.funder_id, r.amount_cents, r.action_id, r.source)
-            for r in session.scalars(select(f).where(f.prae_id == prae_id).order_by(f.year, f.id))
+            for r in session.scalars(
+                select(f)
+                .where(f.prae_id == prae_id)
+                .order_by(f.year, func.coalesce(f.action_id, 0), f.funder_id, f.source, f.amount_cents, f.id)
+            )
         )
         o = RealisedOtherRow
         other_rows = session.scalars(select(o).where(o.prae_id == prae_id).order_by(o.year, o.id)).all()
