@@ -32,7 +32,7 @@ def test_mark_signed_verify_and_avenant_from_the_command_line(material, tmp_path
 
     assert run(capsys, "versions", "--db", db, "--prae", prae)[1].startswith("Aucune version signée")
     code, out, _ = run(capsys, "mark-signed", "--db", db, "--prae", prae, str(signed))
-    assert code == 0 and "Version n° 1 enregistrée : signée partiellement (Signature_ARML)" in out
+    assert code == 0 and "Version n° 1 enregistrée : convention signée partiellement (Signature_ARML)" in out
     code, out, _ = run(capsys, "versions", "--db", db, "--prae", prae)
     assert code == 0 and out.splitlines()[0].split("\t")[2] == "signée partiellement"
     assert "identique à la dernière version signée" in out
@@ -142,6 +142,32 @@ def test_the_whole_life_through_the_command_line(material, tmp_path, capsys, cat
     avenant = tmp_path / "avenant-1.pdf"
     code, out, _ = run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(avenant))
     assert code == 0 and "Avenant n° 1" in pdf_text(avenant)
+
+    # The avenant signed by the three parties in turn, marked signed: it becomes version n° 2.
+    previous = avenant
+    for i, field in enumerate(("Signature_ARML", "Signature_Etat", "Signature_Region"), start=1):
+        signed = tmp_path / f"a{i}.pdf"
+        code, _, err = run(
+            capsys, "sign", "--db", db, "--prae", prae, "--pdf", str(previous), "--out", str(signed),
+            "--pkcs12", str(p12[field]), "--field", field,
+        )  # fmt: skip
+        assert code == 0, err
+        previous = signed
+    code, out, err = run(capsys, "mark-signed", "--db", db, "--prae", prae, str(previous))
+    assert code == 0 and "Version n° 2 enregistrée : avenant n° 1 signé (Signature_ARML" in out, err
+    code, out, _ = run(capsys, "verify", "--db", db, "--prae", prae, str(previous), "--trust", trust)
+    assert code == 0 and "version signée n° 2, avenant n° 1" in out, out
+    code, out, _ = run(capsys, "versions", "--db", db, "--prae", prae)
+    assert out.splitlines()[1].split("\t")[2] == "avenant n° 1 signé"
+    assert "identique à la dernière version signée" in out
+    store = open_store(db)
+    try:
+        raise_2019_amount(store, catalogue, material.prae_id, 100_000)
+    finally:
+        store.close()
+    second = tmp_path / "avenant-2.pdf"
+    assert run(capsys, "export", "avenant", "--db", db, "--prae", prae, "--out", str(second))[0] == 0
+    assert "Avenant n° 2" in pdf_text(second)
 
 
 def test_received_files_that_are_no_pdf_are_refused_before_reading(material, tmp_path, capsys):

@@ -16,7 +16,7 @@ from versions_material import make_material
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.pdf import convention_marks as marks_mod
 from pnae_desktop.exports.pdf import shown_text
-from pnae_desktop.services import verify, versions
+from pnae_desktop.services import marking, verify, versions
 from pnae_desktop.store.database import open_store
 
 
@@ -101,7 +101,7 @@ def test_a_page_whose_footer_was_changed_is_counted_out_even_with_the_fingerprin
         report = verify.verify(store, material.prae_id, signed, [material.pki.root_pem], catalogue=catalogue)
         assert any("page" in p for p in report.problems), report.problems
         with pytest.raises(UserError, match="page"):
-            versions.mark_signed(store, material.prae_id, signed, catalogue=catalogue)
+            marking.mark_signed(store, material.prae_id, signed, catalogue=catalogue)
         assert versions.list_versions(store, material.prae_id) == []
     finally:
         store.close()

@@ -8,7 +8,7 @@ import pytest
 from test_package_versions import members, rezip
 from versions_material import make_material
 
-from pnae_desktop.services import package, praes, versions
+from pnae_desktop.services import marking, package, praes, versions
 from pnae_desktop.store.database import open_store
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
@@ -23,7 +23,7 @@ def signed_package(tmp_path_factory, catalogue):
     store = open_store(material.store_copy(folder))
     try:
         pdf = material.sign(material.convention, "Signature_ARML")
-        versions.mark_signed(store, material.prae_id, pdf, catalogue=catalogue, marked_by="Marie")
+        marking.mark_signed(store, material.prae_id, pdf, catalogue=catalogue, marked_by="Marie")
         out = package.export_package(store, material.prae_id, folder / "signe.prae", app_version="test")
     finally:
         store.close()

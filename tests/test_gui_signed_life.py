@@ -1,8 +1,8 @@
 """Issue 16's whole life through the real window, one step after the other: the demo convention
 signed by the ARML in « Signer la convention… », marked signed in the Versions dialog, signed
 by the État and the Région through the same dialog, verified when it comes back, a 2019 amount
-typed on the Budget page, the banner « modifié depuis la version signée du … », and avenant
-n° 1 written and read back with the new amount."""
+typed on the Budget page, the banner « modifié depuis la version signée du … », avenant n° 1
+written and read back with the new amount, then signed by the three parties and marked signed."""
 
 from __future__ import annotations
 
@@ -89,4 +89,17 @@ def test_sign_mark_countersign_verify_change_and_amend_through_the_window(
     full_2019 = budget.totals(store, prae_id)[1].full_by_year[2019]  # the new annual cost, printed in full
     printed = f"{full_2019 // 100:,}".replace(",", " ") + f",{full_2019 % 100:02d}"
     assert "Avenant n° 1" in text and printed in text and "un avenant est nécessaire" in text
+
+    # The avenant signed by the three parties in the same dialog, then marked signed: version n° 2.
+    signed = avenant
+    for i, (field, who) in enumerate(
+        (("Signature_ARML", "Président ARML"), ("Signature_Etat", "Préfète"), ("Signature_Region", "Président"))
+    ):
+        signed = sign_through_dialog(page, signed, field, pki.issue(f"{who} {i}"), tmp_path / f"a{i}.pdf")
+    marked = dialog.mark_signed(str(signed))
+    assert marked is not None and "Version n° 2 enregistrée : avenant n° 1 signé." in watchdog.messages[-1]
+    assert dialog.table.rowCount() == 2 and dialog.table.item(0, 2).text() == "avenant n° 1 signé"  # newest first
+    window.versions_banner.refresh()
+    assert "Identique à la version signée du" in window.versions_banner.text()
+    assert "(n° 2, avenant n° 1)" in window.versions_banner.text()
     window.close()

@@ -101,14 +101,14 @@ def test_an_avenant_of_a_convention_with_blocking_problems_is_asked_about_first(
     from conftest import MessageWatchdog, answer_next_box
     from PySide6.QtWidgets import QMessageBox
 
-    from pnae_desktop.services import edits, praes, versions
+    from pnae_desktop.services import edits, marking, praes
     from pnae_desktop.services.session import PraeSession
 
     store, prae_id = window.workspace.store, window.current_prae_id
     pki = make_pki(tmp_path)
     exported = export_services.export(store, prae_id, catalogue, "convention", tmp_path / "c.pdf", force=True)
     arml = sign_pdf(exported.read_bytes(), field="Signature_ARML", pkcs12=pki.issue("A").read_bytes(), passphrase=PASS)
-    versions.mark_signed(store, prae_id, arml, catalogue=catalogue)
+    marking.mark_signed(store, prae_id, arml, catalogue=catalogue)
     action = praes.get_prae(store, prae_id).actions[0]
     PraeSession(store, catalogue, prae_id).apply(edits.SetObjectives("Objectifs", action.id, {}))
     dialog = VersionsDialog(window, prae_id)

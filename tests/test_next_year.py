@@ -14,7 +14,7 @@ from versions_material import file_sha, make_material, pdf_text
 from pnae_desktop.cli.main import main
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services import avenants, budget, demo, followup, next_year, praes, versions
+from pnae_desktop.services import avenants, budget, demo, followup, marking, next_year, praes, versions
 from pnae_desktop.services.edits import DeleteAction
 from pnae_desktop.services.edits_followup import SetActionReport, SetRealisedCharges
 from pnae_desktop.services.edits_nextyear import prepare_next_year
@@ -172,7 +172,7 @@ def test_signed_version_then_prepare_2019_shows_in_the_banner_and_the_annual_ave
 ):
     prae = material.prae_id
     one_milestone_left(store, prae)
-    versions.mark_signed(store, prae, material.sign(material.convention, "Signature_ARML"), catalogue=catalogue)
+    marking.mark_signed(store, prae, material.sign(material.convention, "Signature_ARML"), catalogue=catalogue)
     assert not versions.working_status(store, prae, catalogue).modified
     signed_2019 = avenants.prepare_avenant(store, prae, tmp_path / "a0.pdf", year=2019, catalogue=catalogue)
     before_text = " ".join(pdf_text(signed_2019.path).split())

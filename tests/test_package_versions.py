@@ -16,7 +16,7 @@ import pytest
 from versions_material import file_sha, make_material
 
 from pnae_desktop.exports.package.spec import dumps
-from pnae_desktop.services import package, versions
+from pnae_desktop.services import marking, package, versions
 from pnae_desktop.store.database import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,9 +34,9 @@ def signed(material, tmp_path_factory, catalogue):
     store = open_store(material.store_copy(folder))
     try:
         arml = material.sign(material.convention, "Signature_ARML")
-        versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue, marked_by="Marie Dupont")
+        marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue, marked_by="Marie Dupont")
         everyone = material.sign(arml, "Signature_Etat", "Signature_Region")
-        versions.mark_signed(store, material.prae_id, everyone, catalogue=catalogue, marked_by="Paul")
+        marking.mark_signed(store, material.prae_id, everyone, catalogue=catalogue, marked_by="Paul")
         listed = versions.list_versions(store, material.prae_id)
         pdfs = [versions.version_pdf(store, v.id) for v in listed]
         snapshots = [versions.version_snapshot(store, v.id) for v in listed]

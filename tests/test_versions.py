@@ -13,7 +13,7 @@ from versions_material import file_sha, make_material, pdf_text, raise_2019_amou
 
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.pdf.signing import read_signatures
-from pnae_desktop.services import avenants, verify, versions
+from pnae_desktop.services import avenants, marking, verify, versions
 from pnae_desktop.store.database import open_store
 
 
@@ -31,7 +31,7 @@ def store(material, tmp_path):
 
 def test_mark_signed_freezes_the_working_version_and_gives_back_the_same_bytes(material, store, catalogue):
     arml = material.sign(material.convention, "Signature_ARML")
-    first = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue, marked_by="Marie")
+    first = marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue, marked_by="Marie")
     assert (first.number, first.kind_label, first.signed_fields, first.marked_by) == (
         1,
         "signée partiellement",
@@ -43,7 +43,7 @@ def test_mark_signed_freezes_the_working_version_and_gives_back_the_same_bytes(m
     assert first.first_revision_sha256 == read_signatures(arml).first_signed_revision_sha256
     # The two other parties sign in turn: a second version, « signée ».
     all_three = material.sign(arml, "Signature_Etat", "Signature_Region")
-    second = versions.mark_signed(store, material.prae_id, all_three, catalogue=catalogue)
+    second = marking.mark_signed(store, material.prae_id, all_three, catalogue=catalogue)
     assert (second.number, second.kind_label) == (2, "signée")
     assert [v.number for v in versions.list_versions(store, material.prae_id)] == [1, 2]
     frozen = versions.version_snapshot(store, second.id)
@@ -80,7 +80,7 @@ def test_bad_pdfs_are_refused_in_french_and_the_store_is_unchanged(material, tmp
     store = open_store(path)
     try:
         with pytest.raises(UserError) as error:
-            versions.mark_signed(store, material.prae_id, pdf, catalogue=catalogue)
+            marking.mark_signed(store, material.prae_id, pdf, catalogue=catalogue)
         assert versions.list_versions(store, material.prae_id) == []
     finally:
         store.close()
@@ -91,7 +91,7 @@ def test_bad_pdfs_are_refused_in_french_and_the_store_is_unchanged(material, tmp
 
 
 def test_edit_2019_then_avenant_1_prints_the_new_amounts_and_articles(material, store, catalogue, tmp_path):
-    versions.mark_signed(
+    marking.mark_signed(
         store, material.prae_id, material.sign(material.convention, "Signature_ARML"), catalogue=catalogue
     )
     raise_2019_amount(store, catalogue, material.prae_id)
@@ -147,7 +147,7 @@ def test_verify_two_signatures_and_what_is_not_a_version(material, store, catalo
     # Before marking: the working version, signed.
     report = verify.verify(store, material.prae_id, arml, [root], catalogue=catalogue)
     assert report.ok and report.matched == "version de travail"
-    versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
     raise_2019_amount(store, catalogue, material.prae_id)  # the working version moves on
     two_more = material.sign(arml, "Signature_Etat", "Signature_Region")
     report = verify.verify(store, material.prae_id, two_more, [root], catalogue=catalogue)
@@ -182,14 +182,14 @@ def test_versions_keep_the_exact_bytes_on_sqlite_and_postgresql(material, any_st
         any_store, prae_id, catalogue, "convention", material.folder / f"pg-{any_store.dialect}.pdf", force=True
     )
     signed = material.sign(out.read_bytes(), "Signature_ARML", "Signature_Etat", "Signature_Region")
-    version = versions.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
+    version = marking.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
     assert version.kind_label == "signée" and versions.version_pdf(any_store, version.id) == signed
     assert versions.list_versions(any_store, prae_id)[0].marked_at == version.marked_at
 
 
 def test_saving_a_version_never_targets_the_store_nor_replaces_silently(material, store, catalogue, tmp_path):
     arml = material.sign(material.convention, "Signature_ARML")
-    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    version = marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
     before = file_sha(store.path)
     with pytest.raises(UserError, match="données"):
         versions.save_version_pdf(store, version.id, store.path, overwrite=True)
@@ -207,7 +207,7 @@ def test_replacing_the_prae_from_a_package_keeps_its_signed_versions(material, s
     from pnae_desktop.services import package
 
     arml = material.sign(material.convention, "Signature_ARML")
-    version = versions.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    version = marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
     out = package.export_package(store, material.prae_id, tmp_path / "p.prae", app_version="0.1.0")
     raise_2019_amount(store, catalogue, material.prae_id)
     assert versions.working_status(store, material.prae_id, catalogue).modified
@@ -217,3 +217,104 @@ def test_replacing_the_prae_from_a_package_keeps_its_signed_versions(material, s
     assert kept == version and versions.version_pdf(store, kept.id) == arml
     status = versions.working_status(store, prae_id, catalogue)
     assert not status.modified, status.diff.changes[:3]  # the package's working version
+
+
+def avenant_number_printed(path) -> int:
+    return int(re.search(r"Avenant n° (\d+)", " ".join(pdf_text(path).split())).group(1))
+
+
+def test_a_signed_avenant_becomes_a_version_and_the_next_avenant_is_n_2(material, store, catalogue, tmp_path):
+    """Convention signed by all three; 2019 changed; avenant n° 1 signed by the ARML, then by the
+    État and the Région: two versions « avenant n° 1 … »; the next avenant is n° 2; a package
+    carries the avenant numbers to another store."""
+    from pnae_desktop.services import package
+
+    everyone = ("Signature_ARML", "Signature_Etat", "Signature_Region")
+    marking.mark_signed(store, material.prae_id, material.sign(material.convention, *everyone), catalogue=catalogue)
+    raise_2019_amount(store, catalogue, material.prae_id)
+    first = avenants.prepare_avenant(store, material.prae_id, tmp_path / "avenant-1.pdf", catalogue=catalogue)
+    unsigned_check = verify.verify(store, material.prae_id, first.path.read_bytes(), catalogue=catalogue)
+    assert unsigned_check.matched == "avenant n° 1 de la version de travail" and not unsigned_check.problems
+
+    arml = material.sign(first.path.read_bytes(), "Signature_ARML")
+    partial = marking.mark_signed(store, material.prae_id, arml, catalogue=catalogue)
+    assert (partial.number, partial.avenant_number, partial.kind_label) == (2, 1, "avenant n° 1 signé partiellement")
+    assert versions.version_pdf(store, partial.id) == arml
+    status = versions.working_status(store, material.prae_id, catalogue)
+    assert not status.modified and "(n° 2, avenant n° 1)" in status.banner()
+
+    raise_2019_amount(store, catalogue, material.prae_id, 100_000)  # edited meanwhile: the avenant still completes
+    whole = material.sign(arml, "Signature_Etat", "Signature_Region")
+    full = marking.mark_signed(store, material.prae_id, whole, catalogue=catalogue, marked_by="Paul")
+    assert (full.number, full.avenant_number, full.kind_label) == (3, 1, "avenant n° 1 signé")
+    assert versions.version_snapshot(store, full.id) == versions.version_snapshot(store, partial.id)
+    report = verify.verify(store, material.prae_id, whole, catalogue=catalogue)
+    assert report.ok and report.matched.startswith("version signée n° 3, avenant n° 1 (du ")
+
+    second = avenants.prepare_avenant(store, material.prae_id, tmp_path / "avenant-2.pdf", catalogue=catalogue)
+    assert second.plan.number == 2 and avenant_number_printed(second.path) == 2
+    assert second.plan.diff.amount_years == (2019,)  # against avenant n° 1's content, not the convention's
+
+    out = package.export_package(store, material.prae_id, tmp_path / "avec-avenant.prae", app_version="test")
+    other = open_store(tmp_path / "other.sqlite")
+    try:
+        copied = package.import_package(other, out)
+        assert [(v.number, v.avenant_number, v.kind_label) for v in versions.list_versions(other, copied)] == [
+            (1, None, "signée"),
+            (2, 1, "avenant n° 1 signé partiellement"),
+            (3, 1, "avenant n° 1 signé"),
+        ]
+    finally:
+        other.close()
+
+
+def test_an_annual_avenant_signed_counts_even_when_nothing_else_changed(material, store, catalogue, tmp_path):
+    everyone = ("Signature_ARML", "Signature_Etat", "Signature_Region")
+    marking.mark_signed(store, material.prae_id, material.sign(material.convention, *everyone), catalogue=catalogue)
+    annual = avenants.prepare_avenant(store, material.prae_id, tmp_path / "a2019.pdf", year=2019, catalogue=catalogue)
+    marked = marking.mark_signed(store, material.prae_id, material.sign(annual.path.read_bytes(), *everyone))
+    assert (marked.avenant_number, marked.kind_label) == (1, "avenant n° 1 signé")
+    assert avenants.plan(store, material.prae_id, catalogue).number == 2
+
+
+@pytest.mark.parametrize("case", ["stale", "foreign", "unsigned"])
+def test_an_avenant_that_is_not_the_working_versions_is_refused_and_nothing_written(
+    material, tmp_path, catalogue, case
+):
+    path = material.store_copy(tmp_path)
+    store = open_store(path)
+    try:
+        everyone = ("Signature_ARML", "Signature_Etat", "Signature_Region")
+        marking.mark_signed(store, material.prae_id, material.sign(material.convention, *everyone), catalogue=catalogue)
+        raise_2019_amount(store, catalogue, material.prae_id)
+        prepared = avenants.prepare_avenant(store, material.prae_id, tmp_path / "a.pdf", catalogue=catalogue)
+        pdf = material.sign(prepared.path.read_bytes(), "Signature_ARML")
+        if case == "stale":  # prepared, then the budget changed again: it no longer says what the PRAE is
+            raise_2019_amount(store, catalogue, material.prae_id, 100_000)
+            expected = "préparé avant d'autres modifications"
+        elif case == "foreign":  # the other region's avenant n° 1, marked on this PRAE
+            other = material.other_prae_id
+            marking.mark_signed(store, other, material.sign(material.other_convention, *everyone), catalogue=catalogue)
+            raise_2019_amount(store, catalogue, other)
+            foreign = avenants.prepare_avenant(store, other, tmp_path / "o.pdf", catalogue=catalogue)
+            pdf = material.sign(foreign.path.read_bytes(), "Signature_ARML")
+            expected = "avenant d'un autre PRAE"
+        else:
+            pdf = prepared.path.read_bytes()
+            expected = "aucune signature intacte"
+        before = versions.list_versions(store, material.prae_id)
+    finally:
+        store.close()
+    sha = file_sha(path)
+    store = open_store(path)
+    try:
+        with pytest.raises(UserError) as error:
+            marking.mark_signed(store, material.prae_id, pdf, catalogue=catalogue)
+        assert versions.list_versions(store, material.prae_id) == before
+        if case != "unsigned":
+            problems = verify.verify(store, material.prae_id, pdf, catalogue=catalogue).problems
+            assert any("ni un avenant enregistré" in p for p in problems), problems
+    finally:
+        store.close()
+    assert expected in str(error.value) and "Rien n'a été enregistré" in str(error.value)
+    assert file_sha(path) == sha

@@ -65,12 +65,12 @@ def cmd_versions(args: argparse.Namespace, opened) -> int:
 
 
 def cmd_mark_signed(args: argparse.Namespace, opened) -> int:
-    from pnae_desktop.services import versions  # start-up: each command imports its own modules
+    from pnae_desktop.services import marking  # start-up: each command imports its own modules
 
     pdf = _read_pdf(args.pdf)
     with opened(args, write=True) as store:
-        v = versions.mark_signed(store, args.prae, pdf)
-    print(f"Version n° {v.number} enregistrée : {v.kind_label} ({', '.join(v.signed_fields)}), SHA-256 {v.pdf_sha256}")
+        v = marking.mark_signed(store, args.prae, pdf)
+    print(f"Version n° {v.number} enregistrée : {v.described} ({', '.join(v.signed_fields)}), SHA-256 {v.pdf_sha256}")
     return 0
 
 

@@ -6,7 +6,7 @@ documents `show --format json` prints), plain data out: no store, no Qt.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -16,6 +16,24 @@ from pnae_desktop.domain.money import cents_from_decimal_str, format_amount
 KIND_SIGNED = "signee"
 KIND_PARTIAL = "signee_partiellement"
 KIND_LABELS = {KIND_SIGNED: "signée", KIND_PARTIAL: "signée partiellement"}
+
+
+def kind_label(kind: str, avenant_number: int | None = None) -> str:
+    """« signée », or for a signed avenant « avenant n° 2 signé partiellement »."""
+    label = KIND_LABELS.get(kind, kind)
+    if avenant_number is None:
+        return label
+    return f"avenant n° {avenant_number} " + label.replace("signée", "signé")
+
+
+def next_avenant_number(versions: Sequence[tuple[str, int | None]]) -> int:
+    """The number of the next avenant, from the versions' (fingerprint, avenant number): one more
+    than the last avenant recorded, or than the changes of content a re-signed convention
+    carries (each convention fingerprint after the first is an avenant's effect)."""
+    recorded = [n for _, n in versions if n is not None]
+    conventions = len({fp for fp, n in versions if n is None})
+    return max([*recorded, conventions - 1, 0]) + 1
+
 
 # Article 4 of the model: « … dans la limite de 15 % du coût annuel … »
 _LIMIT = re.compile(r"dans la limite de\s*(\d+(?:[,.]\d+)?)\s*%\s*du coût annuel")

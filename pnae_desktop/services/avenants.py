@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from pnae_desktop import __version__
 from pnae_desktop.catalogue.model import Catalogue
@@ -49,14 +50,43 @@ def plan(store: Store, prae_id: int, catalogue: Catalogue | None = None) -> Aven
             "(« Marquer comme signée… ») avant de préparer un avenant."
         )
     signed = found[-1]
-    # The convention is version 1's content; each later signed content (an avenant's effect) counts.
-    number = len(dict.fromkeys(v.fingerprint for v in found))
+    number = dv.next_avenant_number([(v.fingerprint, v.avenant_number) for v in found])
     first = versions.version_snapshot(store, found[0].id)
     iso = first.get("convention", {}).get("signature_date")
     convention_day = date.fromisoformat(iso) if iso else found[0].marked_at.astimezone().date()
     status = versions.working_status(store, prae_id, catalogue)
     assert status.article4 is not None
     return AvenantPlan(number, french_date(convention_day), signed, status.diff, status.article4)
+
+
+def _avenant_data(store: Store, prae_id: int, catalogue: Catalogue, year: int | None) -> tuple[AvenantPlan, Any, Any]:
+    """(plan, AvenantData, snapshot) of the avenant the working version gives now; UserError
+    when there is none to prepare (never signed, a year outside the period, nothing changed)."""
+    the_plan = plan(store, prae_id, catalogue)
+    snap = load_snapshot(store, prae_id, catalogue)
+    return the_plan, _data(the_plan, snap, year), snap
+
+
+def _data(the_plan: AvenantPlan, snap: Any, year: int | None) -> Any:
+    from pnae_desktop.exports.pdf import avenant as avenant_pdf  # start-up: reportlab on use only
+
+    if year is not None and year not in snap.detail.years:
+        first, last = snap.detail.years[0], snap.detail.years[-1]
+        raise UserError(f"Année {year} hors de la période de la convention ({first}-{last}).")
+    if year is None and the_plan.diff.empty:
+        raise UserError(
+            f"Aucune modification depuis la version signée du {the_plan.signed.date_label} : "
+            "pas d'avenant à préparer (l'avenant financier annuel se prépare avec une année)."
+        )
+    assert snap.convention is not None
+    return avenant_pdf.AvenantData(
+        number=the_plan.number,
+        convention_date=the_plan.convention_date,
+        rendered=snap.convention[0],
+        article_keys=the_plan.diff.article_keys,
+        year=year,
+        article4_note=the_plan.article4.summary() if year is None else "",
+    )
 
 
 def prepare_avenant(
@@ -75,26 +105,26 @@ def prepare_avenant(
 
     check_output(out, overwrite=overwrite, store_path=store.path)
     catalogue = catalogue or versions.catalogue_of(store, prae_id)
-    the_plan = plan(store, prae_id, catalogue)
-    snap = load_snapshot(store, prae_id, catalogue)
-    if year is not None and year not in snap.detail.years:
-        first, last = snap.detail.years[0], snap.detail.years[-1]
-        raise UserError(f"Année {year} hors de la période de la convention ({first}-{last}).")
-    if year is None and the_plan.diff.empty:
-        raise UserError(
-            f"Aucune modification depuis la version signée du {the_plan.signed.date_label} : "
-            "pas d'avenant à préparer (l'avenant financier annuel se prépare avec une année)."
-        )
-    assert snap.convention is not None
-    rendered = snap.convention[0]
-    data = avenant_pdf.AvenantData(
-        number=the_plan.number,
-        convention_date=the_plan.convention_date,
-        rendered=rendered,
-        article_keys=the_plan.diff.article_keys,
-        year=year,
-        article4_note=the_plan.article4.summary() if year is None else "",
-    )
-    meta = avenant_pdf.avenant_meta(data, convention_meta(rendered, snap.detail, __version__))
+    the_plan, data, snap = _avenant_data(store, prae_id, catalogue, year)
+    meta = avenant_pdf.avenant_meta(data, convention_meta(data.rendered, snap.detail, __version__))
     path = avenant_pdf.build_avenant_pdf(data, out, meta=meta)
     return PreparedAvenant(path, the_plan, year)
+
+
+def working_avenant(store: Store, prae_id: int, fingerprint: str, catalogue: Catalogue | None = None) -> int | None:
+    """The number of the avenant with this printed fingerprint when the working version gives
+    it now (the modification avenant, or an annual one); None otherwise."""
+    from pnae_desktop.exports.pdf.avenant import avenant_fingerprint  # start-up: reportlab on use only
+
+    catalogue = catalogue or versions.catalogue_of(store, prae_id)
+    try:
+        the_plan = plan(store, prae_id, catalogue)
+    except UserError:
+        return None
+    snap = load_snapshot(store, prae_id, catalogue)
+    years: list[int | None] = [None] if not the_plan.diff.empty else []
+    for year in [*years, *snap.detail.years]:
+        data = _data(the_plan, snap, year)
+        if avenant_fingerprint(data) == fingerprint:
+            return int(data.number)
+    return None

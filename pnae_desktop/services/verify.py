@@ -136,31 +136,58 @@ def verify(
         if require_trusted and not s.trusted:
             problems.append(f"le certificat de la signature « {s.field} » n'est pas de confiance (--require-trusted)")
     matched, number = "", None
-    if marks.avenant_number is not None:
-        problems.append(f"c'est l'avenant n° {marks.avenant_number}, pas la convention")
+    if known is not None:
+        if not marks.on_every_page:
+            problems.append("l'empreinte ne figure pas au pied de chaque page")
+        matched, number = f"version signée {known.number_label} (du {known.date_label})", known.number
+    elif marks.avenant_number is not None:
+        problems += _avenant_problems(store, prae_id, marks, catalogue)
+        if not problems:
+            matched = f"avenant n° {marks.avenant_number} de la version de travail"
     elif marks.fingerprint is None:
         problems.append("ce PDF n'est pas une convention exportée par PNAE Desktop (aucune empreinte imprimée)")
     else:
         if not marks.on_every_page:
             problems.append("l'empreinte de la convention ne figure pas au pied de chaque page")
-        if known is not None:
-            matched, number = f"version signée n° {known.number} (du {known.date_label})", known.number
+        data = versions.snapshot_dict(store, prae_id, catalogue)
+        working = data["convention"]["fingerprint"]
+        if marks.fingerprint == working and marks.annex_fingerprint in (None, _annex_fp(store, prae_id, catalogue)):
+            matched = "version de travail"
+        elif any(v.fingerprint == marks.fingerprint for v in versions.list_versions(store, prae_id)):
+            problems.append(
+                "son texte a l'empreinte d'une version signée, mais sa première révision signée "
+                "n'est pas celle de cette version : document modifié ou signé à nouveau"
+            )
         else:
-            data = versions.snapshot_dict(store, prae_id, catalogue)
-            working = data["convention"]["fingerprint"]
-            if marks.fingerprint == working and marks.annex_fingerprint in (None, _annex_fp(store, prae_id, catalogue)):
-                matched = "version de travail"
-            elif any(v.fingerprint == marks.fingerprint for v in versions.list_versions(store, prae_id)):
-                problems.append(
-                    "son texte a l'empreinte d'une version signée, mais sa première révision signée "
-                    "n'est pas celle de cette version : document modifié ou signé à nouveau"
-                )
-            else:
-                problems.append(
-                    "ce n'est aucune des versions de ce PRAE (empreinte "
-                    f"{marks.fingerprint[:12]}… inconnue) : document étranger ou modifié"
-                )
+            problems.append(
+                "ce n'est aucune des versions de ce PRAE (empreinte "
+                f"{marks.fingerprint[:12]}… inconnue) : document étranger ou modifié"
+            )
     return VerifyReport(checks, matched, number, tuple(problems), require_trusted)
+
+
+def _avenant_problems(store: Store, prae_id: int, marks: Any, catalogue: Catalogue | None) -> list[str]:
+    """What keeps an avenant PDF from being one of this PRAE's: a recorded avenant (its first
+    signed revision then differs), or the one the working version gives now."""
+    from pnae_desktop.services import avenants  # start-up: reportlab on use only
+
+    number, printed = marks.avenant_number, marks.avenant_fingerprint
+    if printed is None:
+        return [f"l'empreinte de l'avenant n° {number} est illisible sur sa première page"]
+    problems = [] if marks.on_every_page else ["l'empreinte de l'avenant ne figure pas au pied de chaque page"]
+    if any((v.avenant_number, v.fingerprint) == (number, printed) for v in versions.list_versions(store, prae_id)):
+        return [
+            *problems,
+            f"son texte est celui de l'avenant n° {number} enregistré, mais sa première révision signée "
+            "n'est pas celle de cette version : document modifié ou signé à nouveau",
+        ]
+    if avenants.working_avenant(store, prae_id, printed, catalogue) != number:
+        return [
+            *problems,
+            f"c'est un avenant n° {number}, mais ni un avenant enregistré de ce PRAE ni celui que donne "
+            f"sa version de travail (empreinte {printed[:12]}… inconnue) : document étranger ou modifié",
+        ]
+    return problems
 
 
 def _annex_fp(store: Store, prae_id: int, catalogue: Catalogue | None) -> str:

@@ -1,6 +1,6 @@
-"""Signed versions of a PRAE's convention: freezing the working version when a signed PDF of
-it comes back, listing the versions, giving back their PDFs byte for byte, and comparing the
-working version with the last signed one.
+"""Signed versions of a PRAE's convention: recording one (services/marking decides what a
+returned PDF is), listing the versions, giving back their PDFs byte for byte, and comparing
+the working version with the last signed one.
 
 A version is only ever inserted: this module has no function that changes or deletes one
 (a PRAE's deletion takes its versions with it). The PRAE rows stay the working version.
@@ -62,10 +62,28 @@ class VersionInfo:
     signed_fields: tuple[str, ...]
     marked_at: datetime
     marked_by: str
+    avenant_number: int | None = None  # a signed « Avenant n° N » rather than the convention
 
     @property
     def kind_label(self) -> str:
-        return dv.KIND_LABELS.get(self.kind, self.kind)
+        return dv.kind_label(self.kind, self.avenant_number)
+
+    @property
+    def described(self) -> str:
+        """« convention signée », « avenant n° 1 signé partiellement »."""
+        return self.kind_label if self.avenant_number else f"convention {self.kind_label}"
+
+    @property
+    def file_name(self) -> str:
+        """A default name for its PDF: « convention-signee-v2.pdf », « avenant-1-signe-v3.pdf »."""
+        if self.avenant_number:
+            return f"avenant-{self.avenant_number}-signe-v{self.number}.pdf"
+        return f"convention-signee-v{self.number}.pdf"
+
+    @property
+    def number_label(self) -> str:
+        """« n° 3 », or « n° 3, avenant n° 1 » for a signed avenant."""
+        return f"n° {self.number}" + (f", avenant n° {self.avenant_number}" if self.avenant_number else "")
 
     @property
     def date_label(self) -> str:
@@ -88,8 +106,8 @@ class WorkingStatus:
         if self.signed is None:
             return ""
         if self.diff.empty:
-            return f"Identique à la version signée du {self.signed.date_label} (n° {self.signed.number})."
-        return f"modifié depuis la version signée du {self.signed.date_label} (n° {self.signed.number})"
+            return f"Identique à la version signée du {self.signed.date_label} ({self.signed.number_label})."
+        return f"modifié depuis la version signée du {self.signed.date_label} ({self.signed.number_label})"
 
 
 def catalogue_of(store: Store, prae_id: int) -> Catalogue:
@@ -129,6 +147,7 @@ def _info(row: PraeVersionRow) -> VersionInfo:
         tuple(json.loads(row.signed_fields)),
         row.marked_at,
         row.marked_by,
+        row.avenant_number,
     )
 
 
@@ -194,63 +213,28 @@ def marked_by_default() -> str:
         return "inconnu"
 
 
-def _refuse(reason: str) -> UserError:
+def refusal(reason: str) -> UserError:
     return UserError(f"Ce PDF ne peut pas être marqué comme signé : {reason}. Rien n'a été enregistré.")
 
 
-def mark_signed(
+def record(
     store: Store,
     prae_id: int,
+    kind: str,
+    data: dict[str, Any],
     pdf: bytes,
-    *,
-    catalogue: Catalogue | None = None,
-    marked_by: str | None = None,
+    fingerprint: str,
+    report: Any,
+    fields: list[str],
+    marked_by: str | None,
+    avenant_number: int | None = None,
 ) -> VersionInfo:
-    """Freeze the working version as signed version n° N+1 with `pdf`'s exact bytes.
-
-    Refused (UserError, nothing written) unless the PDF is a readable convention whose printed
-    fingerprint is the working version's and which holds at least one intact signature."""
-    from pnae_desktop.exports.pdf import convention_marks as marks_mod  # start-up: pypdf on use only
-    from pnae_desktop.exports.pdf import signing  # start-up: pyHanko on use only
-    from pnae_desktop.exports.pdf.signature_fields import field_name_for  # start-up: as above
-
-    catalogue = catalogue or catalogue_of(store, prae_id)
+    """Insert the next version (the only way a version is written); refused when another
+    version of the PRAE was recorded at the same time."""
     try:
-        report = signing.read_signatures(pdf)
-    except UserError as exc:
-        raise _refuse(str(exc).rstrip(".")) from None
-    if any(not s.intact for s in report.signatures):
-        raise _refuse("une de ses signatures n'est pas intacte (document modifié après signature)")
-    try:
-        marks = marks_mod.read_marks(pdf)
-    except marks_mod.UnreadablePdf as exc:
-        raise _refuse(str(exc)) from None
-    if marks.avenant_number is not None:
-        raise _refuse(f"c'est l'avenant n° {marks.avenant_number}, pas la convention")
-    if marks.fingerprint is None:
-        raise _refuse("ce n'est pas une convention exportée par PNAE Desktop (aucune empreinte imprimée)")
-    data = snapshot_dict(store, prae_id, catalogue)
-    working = data["convention"]["fingerprint"]
-    if marks.fingerprint != working:
-        raise _refuse(
-            f"son empreinte ({marks.fingerprint[:12]}…) n'est pas celle de la version de travail "
-            f"de ce PRAE ({working[:12]}…) : c'est une autre convention ou une version antérieure"
-        )
-    if not marks.on_every_page:
-        raise _refuse("l'empreinte n'apparaît pas au pied de chaque page")
-    intact = [s for s in report.signatures if s.intact]
-    if not intact:
-        raise _refuse("il ne contient aucune signature intacte")
-    if not report.first_signed_revision_sha256:
-        raise _refuse("sa première révision signée est introuvable")
-    expected = {s["party"] for s in data["convention"]["signatures"]}
-
-    fields = sorted({s.field for s in intact})
-    kind = dv.KIND_SIGNED if {field_name_for(p) for p in expected} <= set(fields) else dv.KIND_PARTIAL
-    try:
-        return _insert(store, prae_id, kind, data, pdf, marks.fingerprint, report, fields, marked_by)
+        return _insert(store, prae_id, kind, data, pdf, fingerprint, report, fields, marked_by, avenant_number)
     except IntegrityError:
-        raise _refuse("une autre version de ce PRAE vient d'être enregistrée en même temps ; réessayez") from None
+        raise refusal("une autre version de ce PRAE vient d'être enregistrée en même temps ; réessayez") from None
 
 
 def _insert(
@@ -263,6 +247,7 @@ def _insert(
     report: Any,
     fields: list[str],
     marked_by: str | None,
+    avenant_number: int | None,
 ) -> VersionInfo:
     from pnae_desktop.exports.pdf import convention_marks as marks_mod  # start-up: pypdf on use only
 
@@ -281,6 +266,7 @@ def _insert(
             first_revision_sha256=report.first_signed_revision_sha256,
             signed_fields=json.dumps(fields),
             marked_by=(marked_by or marked_by_default())[:200],
+            avenant_number=avenant_number,
         )
         session.add(row)
         session.flush()

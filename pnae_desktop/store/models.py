@@ -403,7 +403,9 @@ class PraeVersionRow(Base):
     snapshot_json: Mapped[str] = mapped_column(Text)
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     pdf_sha256: Mapped[str] = mapped_column(String(64))
-    fingerprint: Mapped[str] = mapped_column(String(64))  # the convention text's, printed on its pages
+    fingerprint: Mapped[str] = mapped_column(String(64))  # the text's, printed on its pages
+    # None: the convention itself; N: « Avenant n° N », whose own fingerprint is `fingerprint`
+    avenant_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     first_revision_sha256: Mapped[str] = mapped_column(String(64))
     signed_fields: Mapped[str] = mapped_column(Text)  # JSON list of the signed fields' names
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

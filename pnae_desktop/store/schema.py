@@ -3,8 +3,8 @@ keeping them here spares importing Alembic when a store is already up to date.""
 
 from pnae_desktop.errors import StoreError
 
-HEAD_REVISION = "0006"
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+HEAD_REVISION = "0007"
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
 
 # `PRAGMA application_id` of every store this app creates: "PNAE" in ASCII (0x504E4145), a
 # positive 32-bit integer. 0 is an older store (made before the id), recognised by its Alembic

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from pnae_desktop.errors import UserError
-from pnae_desktop.services import avenants, trust, verify, versions
+from pnae_desktop.services import avenants, marking, trust, verify, versions
 from pnae_desktop.text import escape_markup
 from pnae_desktop.ui.diff_view import diff_html
 
@@ -183,18 +183,16 @@ class VersionsDialog(QDialog):
         return path or None
 
     def mark_signed(self, path: str | None = None) -> versions.VersionInfo | None:
-        path = path or self._ask_open("Marquer comme signée : PDF signé reçu")
+        path = path or self._ask_open("Marquer comme signée : convention ou avenant signé reçu (PDF)")
         if not path:
             return None
         try:
-            done = versions.mark_signed(self.store, self.prae_id, versions.read_pdf_file(path))
+            done = marking.mark_signed(self.store, self.prae_id, versions.read_pdf_file(path))
         except UserError as exc:
             self._warn(exc)
             return None
         self.refresh()
-        QMessageBox.information(
-            self, "Versions", f"Version n° {done.number} enregistrée : convention {done.kind_label}."
-        )
+        QMessageBox.information(self, "Versions", f"Version n° {done.number} enregistrée : {done.described}.")
         return done
 
     def save_pdf(self, path: str | None = None, *, overwrite: bool = True) -> Path | None:
@@ -202,7 +200,7 @@ class VersionsDialog(QDialog):
         version = self.selected()
         if version is None:
             return None
-        path = path or self._ask_save("Enregistrer le PDF signé", f"convention-signee-v{version.number}.pdf")
+        path = path or self._ask_save("Enregistrer le PDF signé", version.file_name)
         if not path:
             return None
         try:

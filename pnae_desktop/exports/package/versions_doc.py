@@ -27,7 +27,8 @@ from pnae_desktop.exports.package.spec import (
 def versions_members(versions: Sequence[Mapping[str, Any]]) -> dict[str, bytes]:
     """versions.json then each version's PDF; `versions` as services.package reads them from
     the store: number, kind, marked_at (datetime), marked_by, pdf (bytes), fingerprint,
-    first_revision_sha256, signed_fields (list) and snapshot (dict). Nothing when empty."""
+    first_revision_sha256, signed_fields (list), snapshot (dict) and avenant_number (None for the
+    convention). Nothing when empty."""
     if not versions:
         return {}
     if len(versions) > MAX_VERSIONS or max(v["number"] for v in versions) > 999:  # what a reader accepts
@@ -53,6 +54,8 @@ def versions_members(versions: Sequence[Mapping[str, Any]]) -> dict[str, bytes]:
                 "first_revision_sha256": v["first_revision_sha256"],
                 "signed_fields": list(v["signed_fields"]),
                 "snapshot": v["snapshot"],
+                # only on a signed avenant: a package without one stays readable by older versions
+                **({"avenant_number": v["avenant_number"]} if v.get("avenant_number") else {}),
             }
         )
         pdfs[name] = bytes(v["pdf"])

@@ -20,6 +20,7 @@ SHORT = 12
 _TEXT_FP = re.compile(r"Empreinte (?:numérique )?du texte de la convention \(SHA-256\)\s*:\s*([0-9a-f\s]{64,80})")
 _ANNEX_FP = re.compile(r"Empreinte numérique du contenu des annexes I à III \(SHA-256\)\s*:\s*([0-9a-f\s]{64,80})")
 _AVENANT = re.compile(r"Avenant n°\s*(\d+)")
+_AVENANT_FP = re.compile(r"Empreinte du texte de l'avenant \(SHA-256\)\s*:\s*([0-9a-f\s]{64,80})")
 
 
 class UnreadablePdf(UserError):
@@ -33,10 +34,13 @@ class ConventionMarks:
     page_count: int
     pages_with_short: int  # pages whose footer shows the fingerprint's first 12 characters
     avenant_number: int | None  # "Avenant n° N" on the first page: an avenant, not the convention
+    avenant_fingerprint: str | None = None  # an avenant's own text fingerprint, printed in full
 
     @property
     def on_every_page(self) -> bool:
-        return self.fingerprint is not None and self.pages_with_short == self.page_count
+        """The fingerprint printed in full (the convention's, or the avenant's) is in every footer."""
+        printed = self.fingerprint or self.avenant_fingerprint
+        return printed is not None and self.pages_with_short == self.page_count
 
 
 def sha256(data: bytes) -> str:
@@ -110,7 +114,9 @@ def read_marks(pdf: bytes) -> ConventionMarks:
         first_text = _page_text(pages[0]) if pages else ""
     if _hex(_TEXT_FP.search(first_text)) is None:
         avenant = _AVENANT.search(first_text)
-        return ConventionMarks(None, None, len(pages), 0, int(avenant.group(1)) if avenant else None)
+        if avenant is None:
+            return ConventionMarks(None, None, len(pages), 0, None)
+        return _avenant_marks(pages, first_text, int(avenant.group(1)), cache)
     texts = [first_text, *(_shown(p, cache) for p in pages[1:])]
     whole = "\n".join(texts)
     fingerprint = _hex(_TEXT_FP.search(whole))
@@ -129,3 +135,16 @@ def read_marks(pdf: bytes) -> ConventionMarks:
         pages_with_short=sum(1 for p, t in zip(pages, texts) if short and (short in t or short in _page_text(p))),
         avenant_number=int(avenant.group(1)) if avenant else None,
     )
+
+
+def _avenant_marks(pages: list[Any], first_text: str, number: int, cache: dict[int, Any]) -> ConventionMarks:
+    """An avenant's marks: its own fingerprint in full on its title page, its first 12
+    characters in every footer."""
+    fingerprint = _hex(_AVENANT_FP.search(first_text))
+    if fingerprint is None:
+        first_text = _page_text(pages[0])
+        fingerprint = _hex(_AVENANT_FP.search(first_text))
+    short = fingerprint[:SHORT] if fingerprint else None
+    texts = [first_text, *(_shown(p, cache) for p in pages[1:])]
+    with_short = sum(1 for p, t in zip(pages, texts) if short and (short in t or short in _page_text(p)))
+    return ConventionMarks(None, None, len(pages), with_short, number, avenant_fingerprint=fingerprint)

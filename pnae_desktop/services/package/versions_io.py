@@ -37,6 +37,7 @@ def read_versions(session: Session, prae_id: int) -> tuple[dict[str, Any], ...]:
             "first_revision_sha256": r.first_revision_sha256,
             "signed_fields": json.loads(r.signed_fields),
             "snapshot": json.loads(r.snapshot_json),
+            "avenant_number": r.avenant_number,
         }
         for r in rows
     )
@@ -60,6 +61,7 @@ def plan_versions(docs: Documents) -> list[dict[str, Any]]:
                 "first_revision_sha256": entry["first_revision_sha256"],
                 "signed_fields": json.dumps(entry["signed_fields"]),
                 "snapshot_json": json.dumps(entry["snapshot"], ensure_ascii=False, sort_keys=True),
+                "avenant_number": entry.get("avenant_number"),
             }
         )
     return planned
