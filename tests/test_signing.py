@@ -394,3 +394,43 @@ def test_poppler_pdfsig_reads_both_signatures_as_valid(tmp_path, convention, pki
     assert "Signer Certificate Common Name: Claire Modèle" in out
     assert "Not total document signed" in out and "Total document signed" in out
     assert "Signature_Region" in out and "The signature form field is not signed." in out
+
+
+def appearance_text(pdf: bytes, field: str) -> str:
+    """The text the signature field's visible appearance shows, decoded as its font reads it
+    (WinAnsi): what a reader sees printed in the box."""
+    import re
+
+    from pypdf import PdfReader
+
+    def streams(xobject):
+        yield xobject.get_data()
+        resources = xobject.get("/Resources")
+        for child in (resources.get_object().get("/XObject", {}) if resources else {}).values():
+            yield from streams(child.get_object())
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if annot.get("/T") == field and "/AP" in annot:
+                data = b" ".join(streams(annot["/AP"]["/N"].get_object()))
+                shown = b" ".join(re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", data))
+                unescaped = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), shown)
+                return unescaped.decode("cp1252")
+    raise AssertionError(f"no appearance for {field}")
+
+
+@pytest.mark.parametrize(
+    "name, printed",
+    [
+        ("Françoise Lœuvre", "Françoise Lœuvre"),  # œ is in both the text encoding and the font's
+        ("ŒDIPE Sœur", "OEDIPE Sœur"),
+        ("Nguyễn Thị Ánh", "Nguyen Thi Ánh"),
+        ("José Ñúñez", "José Ñúñez"),
+    ],
+)
+def test_the_visible_signature_prints_the_signers_name_whole(convention, pki, name, printed):
+    signed = sign_pdf(convention, field="Signature_ARML", pkcs12=pki.issue(name).read_bytes(), passphrase=b"secret")
+    shown = appearance_text(signed, "Signature_ARML")
+    assert f"Signé par : {printed}" in shown, shown
+    assert "?" not in shown

@@ -283,15 +283,27 @@ def check_field(pdf: bytes, field: str) -> None:
         )
 
 
+# Characters with no decomposition to fold (« Œ » would otherwise print as « ? »).
+_FOLDS = {"Œ": "OE", "€": "EUR", "–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "•": "-"}
+
+
 def _stamp_text(value: str) -> str:
-    """Text the appearance's standard font (WinAnsi) can show: accents kept, others folded."""
+    """Text the appearance's standard font can show. pyHanko writes it in PDFDocEncoding and the
+    font reads it as WinAnsi: a character is kept when both give the same byte (every Latin-1
+    accent, « œ »), otherwise folded (« Œ » → « OE », « ā » → « a »), and « ? » as a last resort."""
+    from pyhanko.pdf_utils.generic import encode_pdfdocencoding  # start-up: pyHanko on use only
+
     out = []
     for ch in value:
-        if ord(ch) < 256:
+        try:
+            same = encode_pdfdocencoding(ch) == ch.encode("cp1252")
+        except UnicodeEncodeError:
+            same = False
+        if same:
             out.append(ch)
         else:
-            folded = unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
-            out.append(folded or "?")
+            folded = _FOLDS.get(ch) or unicodedata.normalize("NFKD", ch).encode("latin-1", "ignore").decode("latin-1")
+            out.append(_stamp_text(folded) if folded and folded != ch else "?")
     return "".join(out)
 
 
