@@ -34,7 +34,7 @@ def test_mark_signed_verify_and_avenant_from_the_command_line(material, tmp_path
     code, out, _ = run(capsys, "mark-signed", "--db", db, "--prae", prae, str(signed))
     assert code == 0 and "Version n° 1 enregistrée : convention signée partiellement (Signature_ARML)" in out
     code, out, _ = run(capsys, "versions", "--db", db, "--prae", prae)
-    assert code == 0 and out.splitlines()[0].split("\t")[2] == "signée partiellement"
+    assert code == 0 and out.splitlines()[0].split("\t")[2] == "convention signée partiellement"
     assert "identique à la dernière version signée" in out
 
     # Returned with two more signatures: intact, version n° 1.

@@ -51,7 +51,7 @@ def test_sign_mark_countersign_verify_change_and_amend_through_the_window(
     dialog = VersionsDialog(window, prae_id)
     qtbot.addWidget(dialog)
     assert dialog.mark_signed(str(arml)) is not None
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "signée partiellement"
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "convention signée partiellement"
 
     etat = sign_through_dialog(page, arml, "Signature_Etat", pki.issue("Préfète de région"), tmp_path / "s2.pdf")
     region = sign_through_dialog(page, etat, "Signature_Region", pki.issue("Président Région"), tmp_path / "s3.pdf")

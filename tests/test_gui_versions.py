@@ -50,7 +50,7 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
 
     version = dialog.mark_signed(str(tmp_path / "signee.pdf"))
     assert version is not None and "Version n° 1 enregistrée : convention signée partiellement" in watchdog.messages[-1]
-    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "signée partiellement"
+    assert dialog.table.rowCount() == 1 and dialog.table.item(0, 2).text() == "convention signée partiellement"
     saved = dialog.save_pdf(str(tmp_path / "copie.pdf"))
     assert saved is not None and saved.read_bytes() == arml
 

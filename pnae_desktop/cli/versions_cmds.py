@@ -48,7 +48,7 @@ def cmd_versions(args: argparse.Namespace, opened) -> int:
         return 0
     for v in found:
         fields = ", ".join(v.signed_fields) or "–"
-        print(f"{v.number}\t{v.date_label}\t{v.kind_label}\t{v.marked_by}\t{v.pdf_sha256}\t{fields}")
+        print(f"{v.number}\t{v.date_label}\t{v.described}\t{v.marked_by}\t{v.pdf_sha256}\t{fields}")
     assert status is not None
     if status.modified:
         print(f"Version de travail : {status.banner()} ({len(status.diff.changes)} différence(s))")

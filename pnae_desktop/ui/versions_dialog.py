@@ -123,7 +123,7 @@ class VersionsDialog(QDialog):
             ("diff", "Voir les différences", lambda: self.show_diff()),
             ("avenant", "Préparer un avenant…", lambda: self.prepare_avenant()),
             ("annual", "Avenant financier annuel…", lambda: self.prepare_annual()),
-            ("verify", "Vérifier une convention signée…", lambda: self.verify_pdf()),
+            ("verify", "Vérifier un PDF signé…", lambda: self.verify_pdf()),
         ):
             button = QPushButton(label, self)
             button.clicked.connect(slot)
@@ -147,7 +147,7 @@ class VersionsDialog(QDialog):
         self.status = versions.working_status(self.store, self.prae_id) if self.found else None
         self.table.setRowCount(len(self.found))
         for r, v in enumerate(reversed(self.found)):
-            cells = (str(v.number), v.date_label, v.kind_label, ", ".join(v.signed_fields), v.marked_by, v.pdf_sha256)
+            cells = (str(v.number), v.date_label, v.described, ", ".join(v.signed_fields), v.marked_by, v.pdf_sha256)
             for c, text in enumerate(cells):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()  # every text whole
@@ -273,7 +273,7 @@ class VersionsDialog(QDialog):
         return list(praes.get_prae(self.store, self.prae_id).years)
 
     def verify_pdf(self, path: str | None = None, modal: bool = True) -> verify.VerifyReport | None:
-        path = path or self._ask_open("Vérifier une convention signée")
+        path = path or self._ask_open("Vérifier une convention ou un avenant signé (PDF)")
         if not path:
             return None
         return verify_and_show(self, self.store, self.prae_id, path, modal=modal)

@@ -115,7 +115,7 @@ def install(window) -> None:
     entries = (
         ("actionVersions", "&Versions de la convention…", lambda: open_versions(window)),
         ("actionMarkSigned", "&Marquer comme signée…", lambda: _dialog_then(window, "mark_signed")),
-        ("actionVerify", "V&érifier une convention signée…", lambda: _dialog_then(window, "verify_pdf")),
+        ("actionVerify", "V&érifier un PDF signé…", lambda: _dialog_then(window, "verify_pdf")),
         ("actionAvenant", "&Préparer un avenant…", lambda: _dialog_then(window, "prepare_avenant")),
         ("actionTrustRoot", "Importer une &racine de confiance…", lambda: import_trust_root(window)),
     )
