@@ -11,6 +11,7 @@ import re
 import pytest
 from versions_material import file_sha, make_material, pdf_text, raise_2019_amount
 
+from pnae_desktop.domain.convention import french_date
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.pdf.signing import read_signatures
 from pnae_desktop.services import avenants, marking, verify, versions
@@ -253,6 +254,10 @@ def test_a_signed_avenant_becomes_a_version_and_the_next_avenant_is_n_2(material
 
     second = avenants.prepare_avenant(store, material.prae_id, tmp_path / "avenant-2.pdf", catalogue=catalogue)
     assert second.plan.number == 2 and avenant_number_printed(second.path) == 2
+    day = full.marked_at.astimezone().date()
+    assert f"Vu l'avenant n° 1 à cette convention, signé le {french_date(day)} ;" in " ".join(
+        pdf_text(second.path).split()
+    )
     assert second.plan.diff.amount_years == (2019,)  # against avenant n° 1's content, not the convention's
 
     out = package.export_package(store, material.prae_id, tmp_path / "avec-avenant.prae", app_version="test")

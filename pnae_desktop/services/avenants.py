@@ -31,6 +31,7 @@ class AvenantPlan:
     signed: versions.VersionInfo
     diff: dv.VersionDiff
     article4: dv.Article4
+    previous: tuple[tuple[int, str], ...] = ()  # the signed avenants so far: (number, date)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,20 @@ def plan(store: Store, prae_id: int, catalogue: Catalogue | None = None) -> Aven
     convention_day = date.fromisoformat(iso) if iso else found[0].marked_at.astimezone().date()
     status = versions.working_status(store, prae_id, catalogue)
     assert status.article4 is not None
-    return AvenantPlan(number, french_date(convention_day), signed, status.diff, status.article4)
+    return AvenantPlan(number, french_date(convention_day), signed, status.diff, status.article4, _avenant_dates(found))
+
+
+def _avenant_dates(found: list[versions.VersionInfo]) -> tuple[tuple[int, str], ...]:
+    """Each signed avenant's number and date: when it was first recorded with every signature
+    (when first recorded, while only partially signed)."""
+    dates: dict[int, tuple[bool, str]] = {}
+    for v in found:
+        if v.avenant_number is None:
+            continue
+        whole = v.kind == dv.KIND_SIGNED
+        if v.avenant_number not in dates or (whole and not dates[v.avenant_number][0]):
+            dates[v.avenant_number] = (whole, french_date(v.marked_at.astimezone().date()))
+    return tuple((number, day) for number, (_, day) in sorted(dates.items()))
 
 
 def _avenant_data(store: Store, prae_id: int, catalogue: Catalogue, year: int | None) -> tuple[AvenantPlan, Any, Any]:
@@ -86,6 +100,7 @@ def _data(the_plan: AvenantPlan, snap: Any, year: int | None) -> Any:
         article_keys=the_plan.diff.article_keys,
         year=year,
         article4_note=the_plan.article4.summary() if year is None else "",
+        previous=the_plan.previous,
     )
 
 

@@ -46,6 +46,7 @@ class AvenantData:
     article_keys: tuple[str, ...]  # the articles modified since the signed version
     year: int | None = None  # the annual financial avenant: confirms this year's amounts
     article4_note: str = ""  # the article 4 rule, as computed (printed under the visas)
+    previous: tuple[tuple[int, str], ...] = ()  # earlier signed avenants: (number, « 3 décembre 2026 »)
 
     @property
     def title(self) -> str:
@@ -110,6 +111,7 @@ def _visas(data: AvenantData) -> list[Flowable]:
     visas = [
         f"Vu la convention pluriannuelle d'objectifs du {data.convention_date} conclue entre les parties, "
         f"notamment {avenant_ref} ;",
+        *(f"Vu l'avenant n° {number} à cette convention, signé le {day} ;" for number, day in data.previous),
         f"Vu {_article_ref(data.rendered, 'cout')} de la convention relatif aux conditions de détermination "
         "du coût du programme d'actions ;",
         "Vu l'avis du comité de pilotage régional ;",
