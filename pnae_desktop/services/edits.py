@@ -19,7 +19,7 @@ from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import convention as cv
 from pnae_desktop.domain.entities import Indicator, Milestone, MissionLocale, Organisation, PraeAction
 from pnae_desktop.errors import ValidationError
-from pnae_desktop.services import budget, drafting, followup, followup_remap, praes
+from pnae_desktop.services import budget, drafting, followup, followup_remap, mapping_remap, praes
 from pnae_desktop.services import convention as convention_service
 from pnae_desktop.store.database import Store
 from pnae_desktop.store.models import ACTION_LINE_FIELDS
@@ -369,7 +369,9 @@ class ReorderActions(Edit):
     aspects = frozenset({ACTIONS, BUDGET, CONVENTION})
 
     def apply(self, ctx: Context) -> Edit:
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
         previous = drafting.reorder_actions(ctx.store, ctx.prae_id, list(self.ordered_ids))
+        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
         return ReorderActions(self.label, tuple(previous))
 
 
@@ -382,7 +384,9 @@ class AddPnaeAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
         action_id = drafting.add_pnae_action(ctx.store, ctx.catalogue, ctx.prae_id, self.number, self.position)
+        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
         return DeleteAction(self.label, action_id)
 
 
@@ -393,7 +397,10 @@ class AddBlankAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
-        return DeleteAction(self.label, drafting.add_blank_action(ctx.store, ctx.prae_id, self.title, self.position))
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
+        action_id = drafting.add_blank_action(ctx.store, ctx.prae_id, self.title, self.position)
+        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        return DeleteAction(self.label, action_id)
 
 
 @dataclass(frozen=True)
@@ -402,7 +409,10 @@ class DuplicateAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
-        return DeleteAction(self.label, drafting.duplicate_action(ctx.store, self.action_id))
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
+        action_id = drafting.duplicate_action(ctx.store, self.action_id)
+        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        return DeleteAction(self.label, action_id)
 
 
 @dataclass(frozen=True)
@@ -454,7 +464,10 @@ class DeleteAction(Edit):
     def apply(self, ctx: Context) -> Edit:
         kept = _action_budget(ctx, self.action_id)  # the lines go with the action (ON DELETE CASCADE)
         realised = followup.action_followup(ctx.store, ctx.prae_id, self.action_id)  # so do its realised rows
-        return RestoreAction(self.label, drafting.delete_action(ctx.store, self.action_id), kept, realised)
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
+        snapshot = drafting.delete_action(ctx.store, self.action_id)
+        rules = mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)  # and its mapping rules
+        return RestoreAction(self.label, snapshot, kept, realised, rules)
 
     @property
     def action_ids(self) -> frozenset[int]:
@@ -469,11 +482,15 @@ class RestoreAction(Edit):
     snapshot: PraeAction | None = None
     kept: ActionBudget = field(default_factory=ActionBudget)
     realised: followup.ActionFollowUp | None = None
+    rules: tuple[mapping_remap.RuleKept, ...] = ()  # the FEC mapping's rules that named it
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
         assert self.snapshot is not None
+        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
         action_id = drafting.restore_action(ctx.store, ctx.prae_id, self.snapshot)
+        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        mapping_remap.put_back(ctx.store, ctx.prae_id, self.rules)
         _restore_budget(ctx, self.snapshot.id, action_id, self.kept)
         if self.realised is not None:
             followup.restore_action_followup(ctx.store, ctx.prae_id, action_id, self.realised)

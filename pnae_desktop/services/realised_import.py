@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pnae_desktop.domain import realised_import as ri
-from pnae_desktop.domain.fec_mapping import parse_mapping_csv
+from pnae_desktop.domain.fec_mapping import check_rules, parse_mapping_csv
 from pnae_desktop.domain.followup import MappingRule
-from pnae_desktop.errors import UserError
+from pnae_desktop.errors import UserError, ValidationError
 from pnae_desktop.exports.fec import decode, read_fec
 from pnae_desktop.exports.realised_file import read_realised
 from pnae_desktop.services import budget as budget_service
@@ -103,6 +103,12 @@ def prepare_fec(store: Store, prae_id: int, year: int, data: bytes, mapping_text
             "match,pattern,action,share,funder) ou saisissez-la dans la page Suivi."
         )
         return Prepared(ri.ImportResult(year, "fec"), mapping, (message,), (), header)
+    if mapping is None:  # the stored one: an action deleted since may have taken rules with it
+        try:
+            check_rules(rules, len(targets.action_ids))
+        except ValidationError as exc:
+            message = f"{exc} Corrigez la table de correspondance (page Suivi, « Table de correspondance… »)."
+            return Prepared(ri.ImportResult(year, "fec"), mapping, (message,), (), header)
     result = ri.classify(fec.entries, rules, targets, year, "fec")
     result.ignored += fec.balance_lines
     _keep_typed(store, prae_id, result, actions, funders)
