@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -86,29 +86,18 @@ def indicators_changed(
     """Move the action's indicator results from `old` to `new` and put back `kept` (rows of
     `new`'s items taken out by an earlier edit); return the rows of the items removed."""
     mapping = match(old, new, lambda i: (i.label.strip(), i.unit))
-    with store.transaction() as session:
-        r = IndicatorResultRow
-        rows = [
-            (x.indicator_index, x.year, x.value) for x in session.scalars(select(r).where(r.action_id == action_id))
-        ]
-        dropped = tuple(sorted(row for row in rows if row[0] not in mapping))
-        closed = _closed(session, action_id)
-        for index, year, _value in dropped:
-            if year in closed:
-                raise ValidationError(
-                    f"Indicateur « {old[index].label} » : il a une valeur réalisée en {year}, année clôturée ; "
-                    "il ne peut pas être retiré. Rien n'a été changé."
-                )
-        if not dropped and not kept and all(i == j for i, j in mapping.items()):
-            return ()
-        values = {(mapping[i], year): value for i, year, value in rows if i in mapping}
-        values.update({(i, year): value for i, year, value in kept})
-        session.execute(delete(r).where(r.action_id == action_id))
-        session.flush()
-        for (index, year), value in sorted(values.items()):
-            session.add(r(action_id=action_id, indicator_index=index, year=year, value=value))
-        session.flush()
-        return dropped
+    return _move_rows(
+        store,
+        action_id,
+        IndicatorResultRow,
+        ("indicator_index", "value"),
+        mapping,
+        kept,
+        lambda index, year: (
+            f"Indicateur « {old[index].label} » : il a une valeur réalisée en {year}, année "
+            "clôturée ; il ne peut pas être retiré. Rien n'a été changé."
+        ),
+    )
 
 
 def milestones_changed(
@@ -123,30 +112,48 @@ def milestones_changed(
     milestones removed, as (milestone index, year of the report, day)."""
     before, after = stored_order(old), stored_order(new)
     mapping = match(before, after, lambda m: (m.year, m.text.strip()))
+    return _move_rows(
+        store,
+        action_id,
+        ReportMilestoneRow,
+        ("milestone_index", "done_on"),
+        mapping,
+        kept,
+        lambda index, year: (
+            f"Jalon « {before[index].text} » : il est marqué réalisé dans le suivi {year}, année "
+            "clôturée ; il ne peut pas être retiré. Rien n'a été changé."
+        ),
+    )
+
+
+def _move_rows(
+    store: Store,
+    action_id: int,
+    row_type: Any,
+    names: tuple[str, str],
+    mapping: dict[int, int],
+    kept: Sequence[tuple[int, int, Any]],
+    refusal: Callable[[int, int], str],
+) -> tuple[Any, ...]:
+    """Rewrite the action's rows of `row_type` (read as (index, year, value) through the
+    column `names`) at their items' new indexes, with `kept` put back; return the rows of the
+    items removed. Refused (`refusal(index, year)`) when one of those is in a closed year."""
+    index_name, value_name = names
     with store.transaction() as session:
-        r = ReportMilestoneRow
-        rows = [
-            (x.milestone_index, x.year, x.done_on) for x in session.scalars(select(r).where(r.action_id == action_id))
-        ]
-        dropped = _sorted(rows, mapping)
+        found = session.scalars(select(row_type).where(row_type.action_id == action_id))
+        rows = [(getattr(x, index_name), x.year, getattr(x, value_name)) for x in found]
+        dropped = tuple(sorted((row for row in rows if row[0] not in mapping), key=lambda row: (row[0], row[1])))
         closed = _closed(session, action_id)
-        for index, year, _day in dropped:
+        for index, year, _value in dropped:
             if year in closed:
-                raise ValidationError(
-                    f"Jalon « {before[index].text} » : il est marqué réalisé dans le suivi {year}, année clôturée ; "
-                    "il ne peut pas être retiré. Rien n'a été changé."
-                )
+                raise ValidationError(refusal(index, year))
         if not dropped and not kept and all(i == j for i, j in mapping.items()):
             return ()
-        days = {(mapping[i], year): day for i, year, day in rows if i in mapping}
-        days.update({(i, year): day for i, year, day in kept})
-        session.execute(delete(r).where(r.action_id == action_id))
+        values = {(mapping[i], year): value for i, year, value in rows if i in mapping}
+        values.update({(i, year): value for i, year, value in kept})
+        session.execute(delete(row_type).where(row_type.action_id == action_id))
         session.flush()
-        for (index, year), day in sorted(days.items()):
-            session.add(r(action_id=action_id, year=year, milestone_index=index, done_on=day))
+        for (index, year), value in sorted(values.items()):
+            session.add(row_type(action_id=action_id, year=year, **{index_name: index, value_name: value}))
         session.flush()
         return dropped
-
-
-def _sorted(rows: list[MilestoneRowKept], mapping: dict[int, int]) -> tuple[MilestoneRowKept, ...]:
-    return tuple(sorted((row for row in rows if row[0] not in mapping), key=lambda row: (row[0], row[1])))
