@@ -215,6 +215,72 @@ def demo_page(qtbot, db_path, catalogue, page: str, region: str | None = None):
     return window
 
 
+@pytest.fixture
+def office_window(qtbot, db_path, watchdog):
+    """The real window on an empty store, shown and active as on a desk; no message box may
+    have opened by the end of the test (a typo or a save never asks anything)."""
+    from pnae_desktop.ui.app import open_workspace  # GUI tests only: the other suites never open a window
+    from pnae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    yield window
+    assert not watchdog.messages
+    window.close()
+
+
+def new_window_prae(window, catalogue, actions=(1, 2), title="") -> int:
+    """A new PRAE (Hauts-de-France, 2018-2020) with PNAE `actions`, shown on the dashboard."""
+    from pnae_desktop.domain.entities import NewPrae
+    from pnae_desktop.services import praes
+
+    prae_id = praes.create_prae(
+        window.workspace.store,
+        catalogue,
+        NewPrae(region_code="32", start_year=2018, end_year=2020, pnae_actions=actions, title=title),
+    )
+    window.refresh()
+    return prae_id
+
+
+def type_in(qtbot, view, text):
+    """The first key opens the cell editor (as in a spreadsheet), the rest goes into it."""
+    from PySide6.QtWidgets import QApplication, QLineEdit
+
+    qtbot.keyClick(view, text[0])
+    field = QApplication.focusWidget()
+    assert isinstance(field, QLineEdit)
+    qtbot.keyClicks(field, text[1:])
+    return field
+
+
+def stored_action(window, prae_id):
+    """The PRAE's first action as stored."""
+    from pnae_desktop.services import praes
+
+    return praes.get_prae(window.workspace.store, prae_id).actions[0]
+
+
+@pytest.fixture
+def office_budget(office_window, catalogue):
+    """The Budget page of a new one-action PRAE with a 1 000 € 2018 travel charge."""
+    from pnae_desktop.services import budget
+
+    office_window.open_prae(new_window_prae(office_window, catalogue, actions=(2,)))
+    office_window.go_to("budget")
+    page = office_window.page("budget")
+    budget.set_charge_cells(
+        page.store,
+        [budget.ChargeCell(page.action_id(), "62", "Déplacements", 2018, budget.ChargeValue(amount_cents=1000_00))],
+    )
+    page.refresh()
+    return page
+
+
 def demo_material(folder: Path, db_name: str, *, edit_financing: bool = False) -> Path:
     """A demo store in `folder`, its `.prae` package (prae.prae), its workbook (budget.xlsx) and a
     copy of it edited as a funder would (edited.xlsx: a charge, and optionally a financing line)."""

@@ -7,56 +7,23 @@ import re
 from datetime import datetime
 
 import pytest
+from conftest import new_window_prae, stored_action, type_in
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
 
-from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget as service
-from pnae_desktop.services import praes
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow, french_time
+from pnae_desktop.ui.main_window import french_time
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
-def window(qtbot, db_path, watchdog):
-    w = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    yield w
-    assert not watchdog.messages  # no message box in any of these flows
-    w.close()
-
-
-def new_prae(window, catalogue, actions=(1, 2), title="") -> int:
-    prae_id = praes.create_prae(
-        window.workspace.store,
-        catalogue,
-        NewPrae(region_code="32", start_year=2018, end_year=2020, pnae_actions=actions, title=title),
-    )
-    window.refresh()
-    return prae_id
-
-
-def type_in(qtbot, view, text):
-    """The first key opens the cell editor (as in a spreadsheet), the rest goes into it."""
-    qtbot.keyClick(view, text[0])
-    field = QApplication.focusWidget()
-    assert isinstance(field, QLineEdit)
-    qtbot.keyClicks(field, text[1:])
-    return field
-
-
-def stored_action(window, prae_id):
-    return praes.get_prae(window.workspace.store, prae_id).actions[0]
+def window(office_window):
+    return office_window
 
 
 def test_added_milestone_is_edited_on_its_own_row(qtbot, window, catalogue):
-    prae_id = new_prae(window, catalogue)
+    prae_id = new_window_prae(window, catalogue)
     window.open_prae(prae_id)
     editor = window.page("prae").editor
     before = stored_action(window, prae_id).milestones
@@ -79,18 +46,8 @@ def test_added_milestone_is_edited_on_its_own_row(qtbot, window, catalogue):
 
 
 @pytest.fixture
-def budget(qtbot, window, catalogue):
-    prae_id = new_prae(window, catalogue, actions=(2,))
-    window.open_prae(prae_id)
-    window.go_to("budget")
-    page = window.page("budget")
-    action_id = page.action_id()
-    service.set_charge_cells(
-        page.store,
-        [service.ChargeCell(action_id, "62", "Déplacements", 2018, service.ChargeValue(amount_cents=1000_00))],
-    )
-    page.refresh()
-    return page
+def budget(office_budget):
+    return office_budget
 
 
 def test_financing_status_opens_on_its_value_wide_enough_and_is_saved(qtbot, budget):
@@ -142,7 +99,7 @@ def test_a_refused_amount_stays_in_its_cell_with_the_reason_beside_it(qtbot, bud
 
 
 def test_a_refused_indicator_target_stays_in_its_cell(qtbot, window, catalogue):
-    prae_id = new_prae(window, catalogue)
+    prae_id = new_window_prae(window, catalogue)
     window.open_prae(prae_id)
     editor = window.page("prae").editor
     editor.addIndicatorButton.click()
@@ -163,7 +120,7 @@ def test_a_refused_indicator_target_stays_in_its_cell(qtbot, window, catalogue):
 
 
 def test_an_empty_budget_says_so_and_is_not_balanced_in_green(qtbot, window, catalogue):
-    window.open_prae(new_prae(window, catalogue, actions=(2,)))
+    window.open_prae(new_window_prae(window, catalogue, actions=(2,)))
     window.go_to("budget")
     page = window.page("budget")
     assert "aucun montant saisi" in page.balanceLabel.text() and "équilibré" not in page.balanceLabel.text()
@@ -172,8 +129,8 @@ def test_an_empty_budget_says_so_and_is_not_balanced_in_green(qtbot, window, cat
 
 
 def test_the_dashboard_selection_is_the_current_prae_of_every_page(qtbot, window, catalogue):
-    first = new_prae(window, catalogue, title="PRAE Hauts-de-France 2018")
-    second = new_prae(window, catalogue, title="PRAE Hauts-de-France bis")
+    first = new_window_prae(window, catalogue, title="PRAE Hauts-de-France 2018")
+    second = new_window_prae(window, catalogue, title="PRAE Hauts-de-France bis")
     table = window.dashboard.praeTable
     table.setFocus()
     row = next(r for r, p in enumerate(window.dashboard.model.rows) if p.id == second)
@@ -196,7 +153,7 @@ def test_the_dashboard_selection_is_the_current_prae_of_every_page(qtbot, window
 def test_each_save_is_shown_with_its_french_time(qtbot, window, catalogue):
     assert french_time(datetime(2026, 3, 2, 9, 5)) == "9 h 05"
     assert french_time(datetime(2026, 3, 2, 14, 32)) == "14 h 32"
-    window.open_prae(new_prae(window, catalogue))
+    window.open_prae(new_window_prae(window, catalogue))
     editor = window.page("prae").editor
     assert window.saved_label is None or not window.saved_label.text()
     editor.pilotEdit.setFocus()

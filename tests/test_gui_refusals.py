@@ -7,66 +7,25 @@ before its fix."""
 from __future__ import annotations
 
 import pytest
+from conftest import new_window_prae, stored_action, type_in
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLabel, QLineEdit, QTabWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLabel, QTabWidget
 
-from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget as service
-from pnae_desktop.services import praes
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
-def new_prae(window, catalogue, actions=(1, 2)) -> int:
-    prae_id = praes.create_prae(
-        window.workspace.store,
-        catalogue,
-        NewPrae(region_code="32", start_year=2018, end_year=2020, pnae_actions=actions),
-    )
-    window.refresh()
-    return prae_id
-
-
-def stored_action(window, prae_id):
-    return praes.get_prae(window.workspace.store, prae_id).actions[0]
-
-
-def type_in(qtbot, view, text):
-    """The first key opens the cell editor (as in a spreadsheet), the rest goes into it."""
-    qtbot.keyClick(view, text[0])
-    field = QApplication.focusWidget()
-    assert isinstance(field, QLineEdit)
-    qtbot.keyClicks(field, text[1:])
-    return field
+@pytest.fixture
+def window(office_window):
+    return office_window
 
 
 @pytest.fixture
-def window(qtbot, db_path, watchdog):
-    w = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    yield w
-    assert not watchdog.messages  # no message box for a typo
-    w.close()
-
-
-@pytest.fixture
-def budget(qtbot, window, catalogue):
-    prae_id = new_prae(window, catalogue, actions=(2,))
-    window.open_prae(prae_id)
-    window.go_to("budget")
-    page = window.page("budget")
-    service.set_charge_cells(
-        page.store,
-        [service.ChargeCell(page.action_id(), "62", "Déplacements", 2018, service.ChargeValue(amount_cents=1000_00))],
-    )
-    page.refresh()
-    return page
+def budget(office_budget):
+    return office_budget
 
 
 def click_cell(qtbot, view, index) -> None:
@@ -105,7 +64,7 @@ def test_a_refused_amount_stays_when_another_cell_is_clicked(qtbot, budget):
 
 
 def test_a_refused_indicator_target_stays_when_another_cell_is_clicked(qtbot, window, catalogue):
-    prae_id = new_prae(window, catalogue)
+    prae_id = new_window_prae(window, catalogue)
     window.open_prae(prae_id)
     editor = window.page("prae").editor
     editor.addIndicatorButton.click()
@@ -119,7 +78,7 @@ def test_a_refused_indicator_target_stays_when_another_cell_is_clicked(qtbot, wi
 
 
 def test_a_refused_fiche_title_is_explained_beside_the_field(qtbot, window, catalogue, watchdog):
-    prae_id = new_prae(window, catalogue)
+    prae_id = new_window_prae(window, catalogue)
     window.open_prae(prae_id)
     editor = window.page("prae").editor
     title = stored_action(window, prae_id).title
