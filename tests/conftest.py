@@ -281,6 +281,38 @@ def office_budget(office_window, catalogue):
     return page
 
 
+@pytest.fixture
+def two_action_window(qtbot, db_path, catalogue):
+    """The real window showing a new PRAE with PNAE actions 1 and 2."""
+    from pnae_desktop.domain.entities import NewPrae
+    from pnae_desktop.services import praes
+    from pnae_desktop.ui.app import open_workspace  # GUI tests only: the other suites never open a window
+    from pnae_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
+    qtbot.addWidget(window)
+    window.show()
+    prae_id = praes.create_prae(window.workspace.store, catalogue, NewPrae("32", 2018, 2020, (1, 2)))
+    window.open_prae(prae_id)
+    yield window
+    window.close()
+
+
+def travel_cell(action_id: int, cents: int):
+    """The action's 2018 travel charge (account 62) at `cents`."""
+    from pnae_desktop.services import budget
+
+    return budget.ChargeCell(action_id, "62", "Déplacements", 2018, budget.ChargeValue(amount_cents=cents))
+
+
+def stored_travel(window, action_id: int) -> int | None:
+    """The cents of the action's first charge line, as stored."""
+    from pnae_desktop.services import budget
+
+    plan = budget.load_budget(window.workspace.store, window.current_prae_id)
+    return next((c.amount_cents for c in plan.charges if c.action_id == action_id), None)
+
+
 def demo_material(folder: Path, db_name: str, *, edit_financing: bool = False) -> Path:
     """A demo store in `folder`, its `.prae` package (prae.prae), its workbook (budget.xlsx) and a
     copy of it edited as a funder would (edited.xlsx: a charge, and optionally a financing line)."""

@@ -5,42 +5,25 @@ history and the file as they were."""
 from __future__ import annotations
 
 import pytest
-from conftest import MessageWatchdog, answer_next_dialog
+from conftest import MessageWatchdog, answer_next_dialog, stored_travel, travel_cell
 from PySide6.QtCore import Qt
 
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget, edits, praes
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
-def window(qtbot, db_path, catalogue):
-    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(window)
-    window.show()
-    prae_id = praes.create_prae(window.workspace.store, catalogue, NewPrae("32", 2018, 2020, (1, 2)))
-    window.open_prae(prae_id)
-    yield window
-    window.close()
-
-
-def charge(action_id: int, cents: int) -> budget.ChargeCell:
-    return budget.ChargeCell(action_id, "62", "Déplacements", 2018, budget.ChargeValue(amount_cents=cents))
-
-
-def stored(window, action_id: int) -> int | None:
-    plan = budget.load_budget(window.workspace.store, window.current_prae_id)
-    return next((c.amount_cents for c in plan.charges if c.action_id == action_id), None)
+def window(two_action_window):
+    return two_action_window
 
 
 def test_menu_names_the_steps_and_the_history_dialog_goes_back_several(qtbot, window):
     session = window.session(window.current_prae_id)
     a1 = window.page("prae").prae.actions[0].id
     for cents in (100, 200, 300):
-        session.apply(edits.SetChargeCells(f"Charge à {cents // 100} €", (charge(a1, cents),)))
+        session.apply(edits.SetChargeCells(f"Charge à {cents // 100} €", (travel_cell(a1, cents),)))
     assert window.actionUndo.text() == "Annuler « Charge à 3 € »" and window.actionUndo.isEnabled()
     assert not window.actionRedo.isEnabled()
 
@@ -55,27 +38,27 @@ def test_menu_names_the_steps_and_the_history_dialog_goes_back_several(qtbot, wi
 
     answer_next_dialog(undo_two)
     window.history.history.trigger()
-    assert stored(window, a1) == 300 and session.depth == 3
+    assert stored_travel(window, a1) == 300 and session.depth == 3
 
 
 def test_refused_undo_says_why_and_keeps_history(qtbot, window):
     session = window.session(window.current_prae_id)
     a1 = window.page("prae").prae.actions[0].id
-    session.apply(edits.SetChargeCells("Modifier une charge", (charge(a1, 100),)))
-    budget.set_charge_cells(window.workspace.store, [charge(a1, 999)])  # a colleague, a script…
+    session.apply(edits.SetChargeCells("Modifier une charge", (travel_cell(a1, 100),)))
+    budget.set_charge_cells(window.workspace.store, [travel_cell(a1, 999)])  # a colleague, a script…
     dog = MessageWatchdog()
     window.actionUndo.trigger()
     qtbot.waitUntil(lambda: bool(dog.messages))
     dog.stop()
     assert "entre-temps" in dog.messages[0] and "L'historique n'a pas changé" in dog.messages[0]
-    assert stored(window, a1) == 999 and session.depth == 1
+    assert stored_travel(window, a1) == 999 and session.depth == 1
     assert window.actionUndo.text() == "Annuler « Modifier une charge »"
 
 
 def test_history_is_per_prae_and_follows_the_open_one(qtbot, window, catalogue):
     first = window.current_prae_id
     a1 = window.page("prae").prae.actions[0].id
-    window.session(first).apply(edits.SetChargeCells("Charge du premier", (charge(a1, 100),)))
+    window.session(first).apply(edits.SetChargeCells("Charge du premier", (travel_cell(a1, 100),)))
     other = praes.create_prae(window.workspace.store, catalogue, NewPrae("11", 2018, 2020, (3,)))
     window.refresh()
     window.open_prae(other)
