@@ -138,6 +138,15 @@ def _line(
 GOOD = (_line("1", "20180315", "625100", "100,00", "0"), _line("1", "20180315", "401000", "0", "100,00"))
 
 
+def import_fec(store_path: Path, tmp_path: Path, capsys, data: bytes, mapping_csv: str) -> tuple[int, str, str]:
+    """`import-fec` of `data` into PRAE 1's 2018 with the mapping `mapping_csv`, as typed."""
+    fec, mapping = tmp_path / "FEC.txt", tmp_path / "m.csv"
+    fec.write_bytes(data)
+    mapping.write_text(mapping_csv, encoding="utf-8")
+    args = ["--db", str(store_path), "--prae", "1", "--year", "2018", str(fec), "--mapping", str(mapping)]
+    return run(capsys, "import-fec", *args)
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -192,23 +201,9 @@ GOOD = (_line("1", "20180315", "625100", "100,00", "0"), _line("1", "20180315", 
     ],
 )
 def test_each_fec_defect_is_refused_by_line_and_the_store_is_unchanged(store_path, tmp_path, capsys, data, message):
-    fec = tmp_path / "FEC.txt"
-    fec.write_bytes(data)
-    mapping = tmp_path / "m.csv"
-    mapping.write_text("match,pattern,action,share\naccount,625,1,60\naccount,625,2,40\n", encoding="utf-8")
     before = dump(store_path)
-    code, _, err = run(
-        capsys,
-        "import-fec",
-        "--db",
-        str(store_path),
-        "--prae",
-        "1",
-        "--year",
-        "2018",
-        str(fec),
-        "--mapping",
-        str(mapping),
+    code, _, err = import_fec(
+        store_path, tmp_path, capsys, data, "match,pattern,action,share\naccount,625,1,60\naccount,625,2,40\n"
     )
     assert code == 2
     assert message in err, err
@@ -217,23 +212,9 @@ def test_each_fec_defect_is_refused_by_line_and_the_store_is_unchanged(store_pat
 
 
 def test_bad_mapping_is_refused_by_line(store_path, tmp_path, capsys):
-    fec = tmp_path / "FEC.txt"
-    fec.write_bytes(_fec(*GOOD))
-    mapping = tmp_path / "m.csv"
-    mapping.write_text("match,pattern,action,share\naccount,625,1,60\naccount,62x,2,40\n", encoding="utf-8")
     before = dump(store_path)
-    code, _, err = run(
-        capsys,
-        "import-fec",
-        "--db",
-        str(store_path),
-        "--prae",
-        "1",
-        "--year",
-        "2018",
-        str(fec),
-        "--mapping",
-        str(mapping),
+    code, _, err = import_fec(
+        store_path, tmp_path, capsys, _fec(*GOOD), "match,pattern,action,share\naccount,625,1,60\naccount,62x,2,40\n"
     )
     assert code == 2 and "Table de correspondance, ligne 3 : un motif de compte" in err
     assert dump(store_path) == before
