@@ -8,6 +8,7 @@ No SQL, no Qt.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -30,6 +31,8 @@ DEFAULT_THRESHOLD_PCT = Decimal(15)
 
 # Natures of charges followed per action (the CERFA's 60–67 lines).
 CHARGE_NATURES = ("60", "61", "62", "63", "64", "65", "66", "67")
+OTHER_NATURES = ("68", "78")  # dotations and reprises, shown on their own lines
+CONTRIBUTION_NATURES = ("86", "87")  # contributions in kind: emplois (86) = contributions (87)
 
 MAPPING_MATCHES = ("analytic", "label", "account")
 
@@ -115,6 +118,17 @@ class ContributionInKind:
     label: str
     amount_cents: int
     source: str = "saisie"
+
+
+def contribution_sides(contributions: Iterable[ContributionInKind]) -> tuple[int, int]:
+    """(emplois 86, contributions 87) in cents: a balanced year has both equal."""
+    uses = given = 0
+    for c in contributions:
+        if c.account.startswith("86"):
+            uses += c.amount_cents
+        elif c.account.startswith("87"):
+            given += c.amount_cents
+    return uses, given
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import budget as dom
 from pnae_desktop.domain.entities import PraeDetail
-from pnae_desktop.domain.followup import CHARGE_NATURES, FollowUp, YearGaps, percent, year_gaps
+from pnae_desktop.domain.followup import CHARGE_NATURES, FollowUp, YearGaps, contribution_sides, percent, year_gaps
 from pnae_desktop.domain.money import format_amount, split_cents
 
 ALLOCATION_LABELS = {
@@ -163,9 +163,8 @@ def compte_rendu(
     products = _products(budget, totals, followup, year, gaps)
     products_total = total_line("total:produits", "Total des produits", products)
     f86 = _budget_charges(budget, year, "86")
-    r86 = sum(c.amount_cents for c in followup.contributions if c.year == year and c.account.startswith("86"))
     f87 = totals.resources_by_line_year.get(("87", year), 0)
-    r87 = sum(c.amount_cents for c in followup.contributions if c.year == year and c.account.startswith("87"))
+    r86, r87 = contribution_sides(c for c in followup.contributions if c.year == year)
     items = tuple((c.account, c.label, c.amount_cents) for c in followup.contributions if c.year == year)
     return CompteRendu(
         year,

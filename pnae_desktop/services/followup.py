@@ -396,7 +396,7 @@ def set_realised_financing(
         return previous
 
 
-_OTHER_KINDS = {"other": ("68", "78"), "contribution": ("86", "87")}
+_OTHER_KINDS = {"other": fu.OTHER_NATURES, "contribution": fu.CONTRIBUTION_NATURES}
 
 
 def set_realised_others(

@@ -367,7 +367,7 @@ class SuiviPage(SuiviPageForm, PraeBoundPage, QWidget):
             where = f"Contribution en nature, ligne {row + 1}"
             if col == 0:
                 account = text.strip()
-                if not (account.isdigit() and account[:2] in ("86", "87")):
+                if not (account.isdigit() and account[:2] in fu.CONTRIBUTION_NATURES):
                     raise ValidationError(f"{where} : le compte doit commencer par 86 ou 87 (ex. 864, 870).")
                 return account
             if col == 1:

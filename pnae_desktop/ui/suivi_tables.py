@@ -185,8 +185,9 @@ def contribution_sheet(contributions: Sequence[fu.ContributionInKind]) -> SheetC
         content.rows.append([c.account, c.label, format_amount(c.amount_cents)])
         content.edit_values.append([c.account, c.label, edit_text(c.amount_cents)])
         content.editable.update({(r, 0), (r, 1), (r, 2)})
-    for side, label in (("86", "Total des emplois (86)"), ("87", "Total des contributions (87)")):
-        total = sum(c.amount_cents for c in contributions if c.account.startswith(side))
+    for total, label in zip(
+        fu.contribution_sides(contributions), ("Total des emplois (86)", "Total des contributions (87)")
+    ):
         content.rows.append(["", label, format_amount(total)])
         content.edit_values.append(["", "", ""])
     content.footer = 2
@@ -195,8 +196,7 @@ def contribution_sheet(contributions: Sequence[fu.ContributionInKind]) -> SheetC
 
 def contributions_summary(contributions: Sequence[fu.ContributionInKind], year: int) -> str:
     """« 2018 : contributions (87) 8 000,00 € · emplois (86) 8 000,00 € — équilibrés »."""
-    uses = sum(c.amount_cents for c in contributions if c.account.startswith("86"))
-    given = sum(c.amount_cents for c in contributions if c.account.startswith("87"))
+    uses, given = fu.contribution_sides(contributions)
     balance = (
         "équilibrés"
         if uses == given
