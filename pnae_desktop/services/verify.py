@@ -111,8 +111,9 @@ def verify(
     except UserError as exc:
         raise UnreadableInput(f"PDF illisible : {exc}") from None
     first = report.first_signed_revision_sha256
+    found = versions.list_versions(store, prae_id)
     known = next(
-        (v for v in reversed(versions.list_versions(store, prae_id)) if first and v.first_revision_sha256 == first),
+        (v for v in reversed(found) if first and v.first_revision_sha256 == first),
         None,
     )
     if known is not None:
@@ -141,7 +142,7 @@ def verify(
             problems.append("l'empreinte ne figure pas au pied de chaque page")
         matched, number = f"version signée {known.number_label} (du {known.date_label})", known.number
     elif marks.avenant_number is not None:
-        problems += _avenant_problems(store, prae_id, marks, catalogue)
+        problems += _avenant_problems(store, prae_id, marks, found, catalogue)
         if not problems:
             matched = f"avenant n° {marks.avenant_number} de la version de travail"
     elif marks.fingerprint is None:
@@ -153,7 +154,7 @@ def verify(
         working = data["convention"]["fingerprint"]
         if marks.fingerprint == working and marks.annex_fingerprint in (None, _annex_fp(store, prae_id, catalogue)):
             matched = "version de travail"
-        elif any(v.fingerprint == marks.fingerprint for v in versions.list_versions(store, prae_id)):
+        elif any(v.fingerprint == marks.fingerprint for v in found):
             problems.append(
                 "son texte a l'empreinte d'une version signée, mais sa première révision signée "
                 "n'est pas celle de cette version : document modifié ou signé à nouveau"
@@ -166,7 +167,9 @@ def verify(
     return VerifyReport(checks, matched, number, tuple(problems), require_trusted)
 
 
-def _avenant_problems(store: Store, prae_id: int, marks: Any, catalogue: Catalogue | None) -> list[str]:
+def _avenant_problems(
+    store: Store, prae_id: int, marks: Any, found: list[versions.VersionInfo], catalogue: Catalogue | None
+) -> list[str]:
     """What keeps an avenant PDF from being one of this PRAE's: a recorded avenant (its first
     signed revision then differs), or the one the working version gives now."""
     from pnae_desktop.services import avenants  # start-up: reportlab on use only
@@ -175,7 +178,7 @@ def _avenant_problems(store: Store, prae_id: int, marks: Any, catalogue: Catalog
     if printed is None:
         return [f"l'empreinte de l'avenant n° {number} est illisible sur sa première page"]
     problems = [] if marks.on_every_page else ["l'empreinte de l'avenant ne figure pas au pied de chaque page"]
-    if any((v.avenant_number, v.fingerprint) == (number, printed) for v in versions.list_versions(store, prae_id)):
+    if any((v.avenant_number, v.fingerprint) == (number, printed) for v in found):
         return [
             *problems,
             f"son texte est celui de l'avenant n° {number} enregistré, mais sa première révision signée "

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import versions as dv
@@ -154,8 +155,9 @@ def _info(row: PraeVersionRow) -> VersionInfo:
 def list_versions(store: Store, prae_id: int) -> list[VersionInfo]:
     """The PRAE's signed versions, oldest first."""
     with store.transaction() as session:
-        rows = session.scalars(
-            select(PraeVersionRow).where(PraeVersionRow.prae_id == prae_id).order_by(PraeVersionRow.number)
+        v = PraeVersionRow
+        rows = session.scalars(  # without the PDFs and snapshots: a list is read on every banner refresh
+            select(v).options(defer(v.pdf), defer(v.snapshot_json)).where(v.prae_id == prae_id).order_by(v.number)
         )
         return [_info(r) for r in rows]
 
