@@ -175,6 +175,18 @@ BAD = {
         _versions_edit(lambda d: d["versions"][0].update(kind="brouillon")),
         "versions.json",
     ),
+    "an avenant number of thousands of digits": (
+        _versions_edit(lambda d: d["versions"][1].update(avenant_number=int("9" * 4000))),
+        "versions.json",
+    ),
+    "an avenant number as text": (
+        _versions_edit(lambda d: d["versions"][1].update(avenant_number="1=1")),
+        "versions.json",
+    ),
+    "an avenant number of 0": (
+        _versions_edit(lambda d: d["versions"][1].update(avenant_number=0)),
+        "versions.json",
+    ),
     "versions.json without the manifest listing it": (
         lambda c: {
             **c,

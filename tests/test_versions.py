@@ -282,7 +282,7 @@ def test_an_annual_avenant_signed_counts_even_when_nothing_else_changed(material
     assert avenants.plan(store, material.prae_id, catalogue).number == 2
 
 
-@pytest.mark.parametrize("case", ["stale", "foreign", "unsigned"])
+@pytest.mark.parametrize("case", ["stale", "foreign", "unsigned", "truncated", "tampered"])
 def test_an_avenant_that_is_not_the_working_versions_is_refused_and_nothing_written(
     material, tmp_path, catalogue, case
 ):
@@ -304,6 +304,11 @@ def test_an_avenant_that_is_not_the_working_versions_is_refused_and_nothing_writ
             foreign = avenants.prepare_avenant(store, other, tmp_path / "o.pdf", catalogue=catalogue)
             pdf = material.sign(foreign.path.read_bytes(), "Signature_ARML")
             expected = "avenant d'un autre PRAE"
+        elif case == "truncated":
+            pdf, expected = pdf[: len(pdf) // 2], "tronqué"
+        elif case == "tampered":  # one byte of the signed avenant's text changed
+            at = len(prepared.path.read_bytes()) // 2
+            pdf, expected = bytes(b ^ 1 if i == at else b for i, b in enumerate(pdf)), "intacte"
         else:
             pdf = prepared.path.read_bytes()
             expected = "aucune signature intacte"
@@ -316,7 +321,7 @@ def test_an_avenant_that_is_not_the_working_versions_is_refused_and_nothing_writ
         with pytest.raises(UserError) as error:
             marking.mark_signed(store, material.prae_id, pdf, catalogue=catalogue)
         assert versions.list_versions(store, material.prae_id) == before
-        if case != "unsigned":
+        if case in ("stale", "foreign"):
             problems = verify.verify(store, material.prae_id, pdf, catalogue=catalogue).problems
             assert any("ni un avenant enregistré" in p for p in problems), problems
     finally:
