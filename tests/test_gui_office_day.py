@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QLineEdit
 
 from pnae_desktop.services import budget as service
-from pnae_desktop.ui.main_window import french_time
+from pnae_desktop.ui.locale import french_time
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 

@@ -12,7 +12,7 @@ from pnae_desktop.services import demo, praes
 from pnae_desktop.services import edits as e
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
-from pnae_desktop.ui.team import install_team, set_user_name, user_name
+from pnae_desktop.ui.team import attach, install_team, set_user_name, user_name
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
@@ -118,7 +118,7 @@ def test_a_file_on_a_network_folder_is_warned_about_once(qtbot, tmp_path, monkey
     for _ in range(2):  # opened twice: said once
         window = MainWindow(open_workspace(str(folder / "pnae.sqlite"), None, with_demo=False))
         qtbot.addWidget(window)
-        install_team(window)
+        attach(window)  # as run_gui does after the first paint
         window.close()
     assert len(watchdog.messages) == 1 and "dossier réseau" in watchdog.messages[0]
     assert "Se connecter à une base d'équipe" in watchdog.messages[0]

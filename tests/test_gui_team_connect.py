@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, inspect, make_url
 from pnae_desktop.services import team
 from pnae_desktop.ui.app import open_workspace
 from pnae_desktop.ui.main_window import MainWindow
-from pnae_desktop.ui.team import install_team
+from pnae_desktop.ui.team import attach
 from pnae_desktop.ui.team_dialog import LAST_KEYS, TeamConnectDialog
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
@@ -87,16 +87,17 @@ def test_the_window_switches_to_the_team_store(qtbot, pg_url, memory_keyring, tm
     store.close()
     window = MainWindow(open_workspace(str(tmp_path / "pnae.sqlite"), None, with_demo=False))
     qtbot.addWidget(window)
-    link = install_team(window)
-    assert link.connect_action in window.findChild(type(window.menuEdit), "menuFile").actions()
+    attach(window)  # as run_gui does after the first paint
+    assert window.actionConnectTeam in window.findChild(type(window.menuEdit), "menuFile").actions()
+    assert getattr(window, "team", None) is None  # a SQLite file: no link to build
     dialog = TeamConnectDialog(window)
     qtbot.addWidget(dialog)
     fill(dialog, pg_url, "pnae")
     assert dialog.try_connect() is True
     from pnae_desktop.services.workspace import Workspace
 
-    assert window.open_store(Workspace(url=dialog.url))
-    link.follow_workspace()
+    assert window.open_store(Workspace(url=dialog.url))  # the link is built on the switch
+    link = window.team
     assert window.workspace.url == dialog.url and link.channel is not None and link.channel.live
     assert (
         window.statusBar().currentMessage().startswith("Base d'équipe : ")

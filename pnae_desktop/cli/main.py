@@ -12,6 +12,7 @@ import time
 _STARTED = time.perf_counter()
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -414,8 +415,14 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `pnae-desktop X.prae` (a double-click on a package, see the installer) opens it in the GUI.
     to_open = argv.pop() if argv and argv[-1].lower().endswith(".prae") and argv[0] not in COMMANDS else None
-    args = build_parser(with_commands=not _is_gui_launch(argv)).parse_args(argv)
+    gui = _is_gui_launch(argv)
+    if gui:
+        # Start-up allocates a great many long-lived objects (modules, Qt wrappers): scanning them
+        # again and again is ~5 ms of garbage collection for nothing. run_gui resumes it, the
+        # start-up objects frozen, once the window is painted; `finally` covers every other exit.
+        gc.disable()
     try:
+        args = build_parser(with_commands=not gui).parse_args(argv)
         if args.command is None:
             from pnae_desktop.ui.app import run_gui  # Qt: only when the GUI starts
 
@@ -434,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

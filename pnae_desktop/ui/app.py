@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -196,10 +197,19 @@ def _recover(error: UserError, db, db_url, with_demo) -> Workspace | None:
 
 
 def link_team(window) -> None:
-    """On a team store: colleagues' changes refresh the pages, the status bar says who is there."""
-    from pnae_desktop.ui.team import install_team  # start-up: after the first paint
+    """The File menu's team actions; on a team store, colleagues' changes refresh the pages and
+    the status bar says who is there."""
+    from pnae_desktop.ui import team  # start-up: after the first paint
 
-    install_team(window)
+    team.attach(window)
+
+
+def resume_garbage_collection() -> None:
+    """After the first paint: the start-up objects (modules, the window's widgets) live as long
+    as the app, so they are frozen out of every later collection, then collection resumes
+    (cli.main pauses it for the start-up)."""
+    gc.freeze()
+    gc.enable()
 
 
 def run_gui(
@@ -233,6 +243,7 @@ def run_gui(
 
     versions_menu.install(window)  # « Signatures » menu and the signed-version banner
     window.show()
+    QTimer.singleShot(0, resume_garbage_collection)
     QTimer.singleShot(0, lambda: link_team(window))
     splash.close(window)
     QTimer.singleShot(0, install_window_icon)

@@ -12,3 +12,8 @@ FRENCH = QLocale(QLocale.Language.French, QLocale.Country.France)
 def format_datetime(value: datetime) -> str:
     qdt = QDateTime.fromSecsSinceEpoch(int(value.timestamp()))  # local time
     return FRENCH.toString(qdt, "d MMM yyyy, HH:mm")
+
+
+def french_time(moment: datetime) -> str:
+    """A time of day as French writes it: « 9 h 05 », « 14 h 32 »."""
+    return f"{moment.hour} h {moment.minute:02d}"

@@ -25,6 +25,7 @@ from pnae_desktop.ui.dashboard import DashboardPage
 from pnae_desktop.ui.followup_summary import followup_summary
 from pnae_desktop.ui.forms import Form, load_form
 from pnae_desktop.ui.geometry import fits, initial_geometry
+from pnae_desktop.ui.locale import french_time
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
@@ -46,11 +47,6 @@ PAGES = (
 )
 
 
-def french_time(moment: datetime) -> str:
-    """A time of day as French writes it: « 9 h 05 », « 14 h 32 »."""
-    return f"{moment.hour} h {moment.minute:02d}"
-
-
 class MainWindowForm(Form):
     """The widgets forms/main_window.ui provides (checked by load_form)."""
 
@@ -60,6 +56,8 @@ class MainWindowForm(Form):
     menuView: QMenu
     actionNewPrae: QAction
     actionOpenStore: QAction
+    actionConnectTeam: QAction
+    actionUserName: QAction
     actionBackups: QAction
     actionExportPackage: QAction
     actionImportPackage: QAction
@@ -70,6 +68,7 @@ class MainWindowForm(Form):
 
 class MainWindow(MainWindowForm, QMainWindow):
     warmed_up = QtCore.Signal()  # from the warm-up thread: its results are shown on the GUI thread
+    store_changed = QtCore.Signal()  # another file or team store is open (ui.team follows it)
 
     def __init__(self, workspace: Workspace, parent=None):
         super().__init__(parent)
@@ -434,6 +433,7 @@ class MainWindow(MainWindowForm, QMainWindow):
         self.workspace.close()
         self.workspace = candidate
         self._show_workspace()
+        self.store_changed.emit()
         return True
 
     def _announce_long_work(self, message: str) -> None:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtWidgets import QLabel
 
 from pnae_desktop.errors import UserError
 
@@ -53,34 +52,8 @@ class TeamLink(QObject):
         window.statusBar().addPermanentWidget(self.presence_label)
         self._beat = QTimer(self)  # its interval is set when a team store is linked
         self._beat.timeout.connect(self.heartbeat)
-        self._follow = QTimer(self, interval=500)  # the window may switch to another store
-        self._follow.timeout.connect(self.follow_workspace)
-        self._follow.start()
         window.installEventFilter(self)
-        self._add_menu_actions()
         self.follow_workspace()
-
-    def _add_menu_actions(self) -> None:
-        """« Se connecter à une base d'équipe… » and « Votre nom… », after « Ouvrir un fichier de données… »."""
-        menu = self.window_.findChild(QMenu, "menuFile")
-        if menu is None:
-            return
-        self.connect_action = QAction("Se connecter à une &base d'équipe…", self.window_)
-        self.connect_action.setObjectName("actionConnectTeam")
-        self.connect_action.triggered.connect(self.open_connect_dialog)
-        self.name_action = QAction("&Votre nom…", self.window_)
-        self.name_action.setObjectName("actionUserName")
-        self.name_action.triggered.connect(lambda: ask_user_name(self.window_))
-        actions = menu.actions()
-        anchor = next(
-            (a for i, a in enumerate(actions) if i and actions[i - 1].objectName() == "actionOpenStore"), None
-        )
-        menu.insertActions(anchor, [self.connect_action, self.name_action])  # type: ignore[arg-type]
-
-    def open_connect_dialog(self) -> None:
-        from pnae_desktop.ui import team_dialog  # start-up: it loads SQLAlchemy; only when asked
-
-        team_dialog.connect_to_team_store(self.window_)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window_ and event.type() == QEvent.Type.Close:
@@ -187,3 +160,30 @@ def warn_network_once(window: MainWindow, workspace: Workspace) -> bool:
 def install_team(window: MainWindow) -> TeamLink:
     window.team = TeamLink(window)  # type: ignore[attr-defined]
     return window.team  # type: ignore[attr-defined]
+
+
+def attach(window: MainWindow) -> None:
+    """After the first paint: the File menu's team actions, and a link that follows the window
+    from store to store."""
+    window.actionConnectTeam.triggered.connect(lambda: connect_to_team_store(window))
+    window.actionUserName.triggered.connect(lambda: ask_user_name(window))
+    window.store_changed.connect(lambda: follow(window))
+    follow(window)
+
+
+def connect_to_team_store(window: MainWindow) -> bool:
+    from pnae_desktop.ui import team_dialog  # start-up: it loads SQLAlchemy; only when asked
+
+    return team_dialog.connect_to_team_store(window)
+
+
+def follow(window: MainWindow) -> None:
+    """The window's store changed (or start-up): the link follows it. It is only built for a team
+    store: a SQLite file has no colleagues to listen to (and start-up stays light)."""
+    link: TeamLink | None = getattr(window, "team", None)
+    if link is not None:
+        link.follow_workspace()
+    elif window.workspace.url is not None:
+        install_team(window)
+    else:
+        warn_network_once(window, window.workspace)
