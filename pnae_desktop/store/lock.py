@@ -254,11 +254,9 @@ def acquire_writer_lock(store_path: Path | str) -> WriterLock | None:
         data = _encode(holder)
         os.lseek(fd, 0, os.SEEK_SET)
         os.ftruncate(fd, 0)
+        # No fsync: the holder's details only word the other instance's message, and a crash
+        # loses the lock with them; a sync waits for the disk (or the share) at every start.
         os.write(fd, data)
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
     except OSError as exc:
         os.close(fd)
         raise StoreError(
