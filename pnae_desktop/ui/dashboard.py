@@ -124,16 +124,14 @@ class DashboardPage(DashboardPageForm, QWidget):
         self.coverageLabel.setText(f"<b>{escape_markup(prae.title)}</b> — {escape_markup(summary)}")
         self._followup_of = prae.id
         if self.isVisible():  # hidden: read when shown (edits elsewhere would pay for it each time)
-            self._show_followup()
+            self.show_followup()
 
-    def _show_followup(self) -> None:
+    def show_followup(self) -> None:
+        """Read the follow-up line of the PRAE chosen while the page was hidden (the window calls
+        it on showing the page: no showEvent override, whose first call costs start-up ~2 ms)."""
         prae_id, self._followup_of = self._followup_of, None
         if prae_id is not None and self.followup_provider is not None:
             self.followupLabel.setText(escape_markup(self.followup_provider(prae_id)))
-
-    def showEvent(self, event) -> None:
-        super().showEvent(event)
-        self._show_followup()
 
     def _open(self, index) -> None:
         row = self.proxy.mapToSource(index).row()

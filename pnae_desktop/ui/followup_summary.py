@@ -4,7 +4,10 @@ so the services are imported only when a PRAE is chosen."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # start-up: the window imports this module; decimal is needed only when a PRAE is chosen
+    from decimal import Decimal
 
 
 def followup_years(workspace, prae_id: int) -> list[tuple[int, Decimal | None, int]]:

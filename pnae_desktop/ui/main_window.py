@@ -17,9 +17,6 @@ from PySide6.QtWidgets import QListWidget, QMainWindow, QMenu, QStackedWidget, Q
 from pnae_desktop import APP_NAME, __version__
 from pnae_desktop.errors import UserError
 from pnae_desktop.services.workspace import Workspace
-
-if TYPE_CHECKING:
-    from pnae_desktop.services.session import PraeSession
 from pnae_desktop.ui import palette
 from pnae_desktop.ui.dashboard import DashboardPage
 from pnae_desktop.ui.followup_summary import followup_summary
@@ -29,6 +26,7 @@ from pnae_desktop.ui.locale import french_time
 from pnae_desktop.ui.placeholder_page import PlaceholderPage
 
 if TYPE_CHECKING:  # the pages are imported when first shown (start-up speed)
+    from pnae_desktop.services.session import PraeSession
     from pnae_desktop.ui.bound_pages import BoundPage
     from pnae_desktop.ui.budget_page import BudgetPage
     from pnae_desktop.ui.convention_page import ConventionPage
@@ -257,6 +255,8 @@ class MainWindow(MainWindowForm, QMainWindow):
             if shown is None or shown.summary.id != self.current_prae_id:
                 self._prae_page.load(self.current_prae_id)  # chosen on the dashboard meanwhile
         self.pages.setCurrentWidget(page)
+        if page is self.dashboard:
+            self.dashboard.show_followup()  # the PRAE chosen or changed while it was hidden
         focus = QtWidgets.QApplication.focusWidget()  # (before the first show, Qt places it)
         if self.isVisible() and (focus is None or not focus.isVisible() or focus.window() is not self):
             from pnae_desktop.ui.keyboard import focus_first  # start-up: on use only
