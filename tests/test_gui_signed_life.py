@@ -102,4 +102,17 @@ def test_sign_mark_countersign_verify_change_and_amend_through_the_window(
     window.versions_banner.refresh()
     assert "Identique à la version signée du" in window.versions_banner.text()
     assert "(n° 2, avenant n° 1)" in window.versions_banner.text()
+
+    # Signed by all three: the PRAE is « Signé » on the dashboard and on the PRAE page, and the
+    # next edit goes through (the pages read the row again: no conflict with the marking).
+    dashboard = window.dashboard
+    row = next(r for r, p in enumerate(dashboard.model.rows) if p.id == prae_id)
+    assert dashboard.model.item(row, 3).text() == "Signé"
+    window.go_to("prae")
+    prae_page = window.page("prae")
+    assert prae_page.statusCombo.currentText() == "Signé"
+    watchdog.messages.clear()
+    prae_page._update_prae("Renommer le PRAE", title="PRAE signé, suivi 2019")  # rename(), its dialog answered
+    assert not watchdog.messages  # no conflict dialog
+    assert window.workspace.prae_summaries()[0].title == "PRAE signé, suivi 2019"
     window.close()

@@ -14,7 +14,7 @@ from versions_material import file_sha, make_material, pdf_text, raise_2019_amou
 from pnae_desktop.domain.convention import french_date
 from pnae_desktop.errors import UserError
 from pnae_desktop.exports.pdf.signing import read_signatures
-from pnae_desktop.services import avenants, marking, verify, versions
+from pnae_desktop.services import avenants, marking, praes, verify, versions
 from pnae_desktop.store.database import open_store
 
 
@@ -39,6 +39,7 @@ def test_mark_signed_freezes_the_working_version_and_gives_back_the_same_bytes(m
         ("Signature_ARML",),
         "Marie",
     )
+    assert praes.get_prae(store, material.prae_id).summary.status == "brouillon"  # one signature of three
     assert versions.version_pdf(store, first.id) == arml
     assert first.pdf_sha256 == hashlib.sha256(arml).hexdigest()
     assert first.first_revision_sha256 == read_signatures(arml).first_signed_revision_sha256
@@ -53,6 +54,10 @@ def test_mark_signed_freezes_the_working_version_and_gives_back_the_same_bytes(m
         == versions.snapshot_dict(store, material.prae_id)["convention"]["fingerprint"]
     )
     assert not versions.working_status(store, material.prae_id, catalogue).modified
+    # Signed by every party: the PRAE says so, in the frozen copy as in the working version.
+    assert praes.get_prae(store, material.prae_id).summary.status == frozen["prae"]["status"] == "signe"
+    listed = next(p for p in praes.list_praes(store) if p.id == material.prae_id)
+    assert listed.status_label == "Signé"  # on the dashboard
     # Nothing in the service changes a version: only inserting and reading.
     assert not [n for n in dir(versions) if n.startswith(("update", "set_", "delete", "remove", "edit"))]
 

@@ -25,7 +25,7 @@ from pnae_desktop.errors import UserError
 from pnae_desktop.services import praes
 from pnae_desktop.services.snapshot import load_snapshot
 from pnae_desktop.store.database import Store
-from pnae_desktop.store.models import PraeVersionRow
+from pnae_desktop.store.models import PraeRow, PraeVersionRow
 
 MARKED_BY_ENV = "PNAE_USER_NAME"
 MAX_PDF_BYTES = 200 * 1024 * 1024  # a convention with its annexes weighs a few megabytes
@@ -232,7 +232,8 @@ def record(
     avenant_number: int | None = None,
 ) -> VersionInfo:
     """Insert the next version (the only way a version is written); refused when another
-    version of the PRAE was recorded at the same time."""
+    version of the PRAE was recorded at the same time. A version every party signed makes the
+    PRAE « Signé » in the same transaction (`data` already says so: see marking)."""
     try:
         return _insert(store, prae_id, kind, data, pdf, fingerprint, report, fields, marked_by, avenant_number)
     except IntegrityError:
@@ -257,6 +258,9 @@ def _insert(
         number = (
             session.scalar(select(func.max(PraeVersionRow.number)).where(PraeVersionRow.prae_id == prae_id)) or 0
         ) + 1
+        prae = session.get(PraeRow, prae_id)
+        if kind == dv.KIND_SIGNED and prae is not None and prae.status != data["prae"]["status"]:
+            prae.status = data["prae"]["status"]  # « Signé »: the frozen copy and the working version agree
         row = PraeVersionRow(
             prae_id=prae_id,
             number=number,

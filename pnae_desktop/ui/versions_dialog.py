@@ -192,6 +192,9 @@ class VersionsDialog(QDialog):
             self._warn(exc)
             return None
         self.refresh()
+        # Signed by every party, the PRAE became « Signé »: the pages and the dashboard read it
+        # again, and the next edit is checked against that row, not the one read before.
+        self.window_.session(self.prae_id).refresh()
         QMessageBox.information(self, "Versions", f"Version n° {done.number} enregistrée : {done.described}.")
         return done
 
