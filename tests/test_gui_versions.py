@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from conftest import demo_page
 from pki import make_pki
-from PySide6.QtWidgets import QPushButton, QTextBrowser
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser
 from versions_material import PASS, pdf_text, raise_2019_amount
 
 from pnae_desktop.exports.pdf.signing import sign_pdf
@@ -35,8 +35,13 @@ def test_versions_dialog_marks_saves_compares_prepares_and_verifies(window, qtbo
 
     assert window.findChild(type(window.actionVersions), "actionVersions").text() == "&Versions de la convention…"
     window.go_to("prae")
-    for key in ("convention", "prae"):  # a « Versions… » button on both pages
-        assert window.page(key).findChild(QPushButton, "versionsButton").text() == "Versions…"
+    window.go_to("suivi")
+    for key in ("convention", "prae", "suivi"):  # a « Versions… » button on the pages naming the PRAE
+        button = window.page(key).findChild(QPushButton, "versionsButton")
+        assert button.text() == "Versions…"
+        # at the end of the PRAE name's row, not a page-wide bar of its own (Suivi's name is on its own line)
+        row = versions_menu._layout_holding(window.page(key).layout(), window.page(key).praeLabel)
+        assert isinstance(row, QHBoxLayout) and row.indexOf(button) == row.count() - 1
     dialog = VersionsDialog(window, prae_id)
     qtbot.addWidget(dialog)
     assert dialog.banner.text().startswith("Aucune version signée")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QBoxLayout, QLabel, QLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from pnae_desktop.errors import UserError
 
@@ -160,6 +160,13 @@ def add_page_buttons(window) -> None:
         button.setObjectName("versionsButton")
         button.setToolTip("Versions signées de la convention, avenants, vérification d'un PDF signé")
         button.clicked.connect(lambda: open_versions(window))
+        if isinstance(layout, QVBoxLayout):  # the name on a line of its own (Suivi): make it a row
+            row = QHBoxLayout()
+            at = layout.indexOf(label)
+            layout.removeWidget(label)
+            row.addWidget(label, 1)
+            layout.insertLayout(at, row)
+            layout = row
         layout.addWidget(button)
 
 
