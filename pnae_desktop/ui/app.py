@@ -76,10 +76,14 @@ class ErrorReporter(QObject):
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
-        from PySide6.QtCore import Qt  # start-up: installed after the first paint
-
         self.showing = False
-        self.reported.connect(self.show_report, Qt.ConnectionType.QueuedConnection)
+        # An automatic connection: from another thread, queued to this (the GUI) thread; from the
+        # GUI thread, direct, so `later` defers the dialog out of the excepthook. (An explicit
+        # Qt.ConnectionType.QueuedConnection would build QtCore.Qt's enums, ~10 ms, at start-up.)
+        self.reported.connect(self.later)
+
+    def later(self, report: str) -> None:
+        QTimer.singleShot(0, lambda: self.show_report(report))
 
     def show_report(self, report: str) -> None:
         from PySide6.QtWidgets import QMessageBox  # start-up: only when something went wrong
@@ -247,8 +251,11 @@ def run_gui(
     QTimer.singleShot(0, lambda: link_team(window))
     splash.close(window)
     QTimer.singleShot(0, install_window_icon)
-    if not exit_when_ready:
+
+    def report_errors() -> None:  # the log file and the error dialog, with the rest of the post-paint work
         window.error_reporter = install_error_reporting(app)
+
+    QTimer.singleShot(0, report_errors)
 
     def ready() -> None:
         print(f"{(time.perf_counter() - started) * 1000:.0f}")
