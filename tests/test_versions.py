@@ -191,6 +191,8 @@ def test_versions_keep_the_exact_bytes_on_sqlite_and_postgresql(material, any_st
     version = marking.mark_signed(any_store, prae_id, signed, catalogue=catalogue)
     assert version.kind_label == "signée" and versions.version_pdf(any_store, version.id) == signed
     assert versions.list_versions(any_store, prae_id)[0].marked_at == version.marked_at
+    assert praes.get_prae(any_store, prae_id).summary.status == "signe"  # set with the version (row version bumped)
+    praes.update_prae(any_store, prae_id, title="Après signature")  # the next write checks the new row version
 
 
 def test_saving_a_version_never_targets_the_store_nor_replaces_silently(material, store, catalogue, tmp_path):
