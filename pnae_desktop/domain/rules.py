@@ -18,7 +18,7 @@ PRAE_STATUSES = {
     "valide": "Validé",
     "signe": "Signé",
 }
-SIGNED_STATUS = "signe"  # set when every party has signed the convention or an avenant (services.marking)
+SIGNED_STATUS = "signe"  # set when every party has signed the convention or an avenant (services.versions)
 
 
 _WHOLE = re.compile(r"[0-9]+")

@@ -8,7 +8,6 @@ from typing import Any
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import versions as dv
-from pnae_desktop.domain.rules import SIGNED_STATUS
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import avenants, versions
 from pnae_desktop.store.database import Store
@@ -64,16 +63,11 @@ def mark_signed(
 
 
 def _kind(data: dict[str, Any], fields: list[str]) -> str:
-    """« signée » once every party of the convention has signed, « signée partiellement » before.
-    Signed by all, the PRAE's status becomes « Signé » (what the dashboard says), set in `data`
-    here and in the store with the version (versions.record); the fingerprints leave it out."""
+    """« signée » once every party of the convention has signed, « signée partiellement » before."""
     from pnae_desktop.exports.pdf.signature_fields import field_name_for  # start-up: pyHanko on use only
 
     parties = {field_name_for(s["party"]) for s in data["convention"]["signatures"]}
-    if not parties <= set(fields):
-        return dv.KIND_PARTIAL
-    data["prae"]["status"] = SIGNED_STATUS
-    return dv.KIND_SIGNED
+    return dv.KIND_SIGNED if parties <= set(fields) else dv.KIND_PARTIAL
 
 
 def _mark_avenant(

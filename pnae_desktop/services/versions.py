@@ -21,6 +21,7 @@ from sqlalchemy.orm import defer
 
 from pnae_desktop.catalogue.model import Catalogue
 from pnae_desktop.domain import versions as dv
+from pnae_desktop.domain.rules import SIGNED_STATUS
 from pnae_desktop.errors import UserError
 from pnae_desktop.services import praes
 from pnae_desktop.services.snapshot import load_snapshot
@@ -233,7 +234,8 @@ def record(
 ) -> VersionInfo:
     """Insert the next version (the only way a version is written); refused when another
     version of the PRAE was recorded at the same time. A version every party signed makes the
-    PRAE « Signé » in the same transaction (`data` already says so: see marking)."""
+    PRAE « Signé » (what the dashboard says) in the same transaction, in the store and in the
+    frozen copy alike, so the two still agree; the fingerprints leave the status out."""
     try:
         return _insert(store, prae_id, kind, data, pdf, fingerprint, report, fields, marked_by, avenant_number)
     except IntegrityError:
@@ -259,8 +261,10 @@ def _insert(
             session.scalar(select(func.max(PraeVersionRow.number)).where(PraeVersionRow.prae_id == prae_id)) or 0
         ) + 1
         prae = session.get(PraeRow, prae_id)
-        if kind == dv.KIND_SIGNED and prae is not None and prae.status != data["prae"]["status"]:
-            prae.status = data["prae"]["status"]  # « Signé »: the frozen copy and the working version agree
+        if kind == dv.KIND_SIGNED and prae is not None:
+            data = {**data, "prae": {**data["prae"], "status": SIGNED_STATUS}}
+            if prae.status != SIGNED_STATUS:
+                prae.status = SIGNED_STATUS
         row = PraeVersionRow(
             prae_id=prae_id,
             number=number,
