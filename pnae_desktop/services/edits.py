@@ -369,9 +369,9 @@ class ReorderActions(Edit):
     aspects = frozenset({ACTIONS, BUDGET, CONVENTION})
 
     def apply(self, ctx: Context) -> Edit:
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        previous = drafting.reorder_actions(ctx.store, ctx.prae_id, list(self.ordered_ids))
-        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        previous, _ = mapping_remap.following(
+            ctx.store, ctx.prae_id, lambda: drafting.reorder_actions(ctx.store, ctx.prae_id, list(self.ordered_ids))
+        )
         return ReorderActions(self.label, tuple(previous))
 
 
@@ -384,9 +384,11 @@ class AddPnaeAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        action_id = drafting.add_pnae_action(ctx.store, ctx.catalogue, ctx.prae_id, self.number, self.position)
-        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        action_id, _ = mapping_remap.following(
+            ctx.store,
+            ctx.prae_id,
+            lambda: drafting.add_pnae_action(ctx.store, ctx.catalogue, ctx.prae_id, self.number, self.position),
+        )
         return DeleteAction(self.label, action_id)
 
 
@@ -397,9 +399,9 @@ class AddBlankAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        action_id = drafting.add_blank_action(ctx.store, ctx.prae_id, self.title, self.position)
-        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        action_id, _ = mapping_remap.following(
+            ctx.store, ctx.prae_id, lambda: drafting.add_blank_action(ctx.store, ctx.prae_id, self.title, self.position)
+        )
         return DeleteAction(self.label, action_id)
 
 
@@ -409,9 +411,9 @@ class DuplicateAction(Edit):
     aspects = EVERYTHING
 
     def apply(self, ctx: Context) -> Edit:
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        action_id = drafting.duplicate_action(ctx.store, self.action_id)
-        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        action_id, _ = mapping_remap.following(
+            ctx.store, ctx.prae_id, lambda: drafting.duplicate_action(ctx.store, self.action_id)
+        )
         return DeleteAction(self.label, action_id)
 
 
@@ -464,9 +466,9 @@ class DeleteAction(Edit):
     def apply(self, ctx: Context) -> Edit:
         kept = _action_budget(ctx, self.action_id)  # the lines go with the action (ON DELETE CASCADE)
         realised = followup.action_followup(ctx.store, ctx.prae_id, self.action_id)  # so do its realised rows
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        snapshot = drafting.delete_action(ctx.store, self.action_id)
-        rules = mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)  # and its mapping rules
+        snapshot, rules = mapping_remap.following(  # and its FEC mapping rules
+            ctx.store, ctx.prae_id, lambda: drafting.delete_action(ctx.store, self.action_id)
+        )
         return RestoreAction(self.label, snapshot, kept, realised, rules)
 
     @property
@@ -487,9 +489,10 @@ class RestoreAction(Edit):
 
     def apply(self, ctx: Context) -> Edit:
         assert self.snapshot is not None
-        before = mapping_remap.action_order(ctx.store, ctx.prae_id)
-        action_id = drafting.restore_action(ctx.store, ctx.prae_id, self.snapshot)
-        mapping_remap.follow_actions(ctx.store, ctx.prae_id, before)
+        snapshot = self.snapshot
+        action_id, _ = mapping_remap.following(
+            ctx.store, ctx.prae_id, lambda: drafting.restore_action(ctx.store, ctx.prae_id, snapshot)
+        )
         mapping_remap.put_back(ctx.store, ctx.prae_id, self.rules)
         _restore_budget(ctx, self.snapshot.id, action_id, self.kept)
         if self.realised is not None:

@@ -2,8 +2,9 @@
 they follow their action when the list of actions changes (services/edits.py: reorder, add,
 duplicate, delete, restore).
 
-Each of those edits notes the action ids in their order before it runs (`action_order`) and
-then calls `follow_actions`: a rule keeps naming the same action under its new number. A rule
+Each of those edits runs its change through `following`, which notes the action ids in their
+order before (`action_order`) and then calls `follow_actions`: a rule keeps naming the same
+action under its new number. A rule
 whose action was deleted is taken out and handed back with its place in the mapping; undo puts
 the action back, then the rule (`put_back`), so undo and redo are exact. Until then the rules
 of its pattern no longer add up to 100 %, and an FEC import says so by name instead of sending
@@ -11,6 +12,9 @@ the entries to whichever action took the number.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -21,6 +25,17 @@ from pnae_desktop.store.models import MappingRuleRow, PraeActionRow
 
 # A rule taken out with its deleted action: (its place in the mapping, the rule as it was).
 RuleKept = tuple[int, fu.MappingRule]
+
+
+T = TypeVar("T")
+
+
+def following(store: Store, prae_id: int, change: Callable[[], T]) -> tuple[T, tuple[RuleKept, ...]]:
+    """Run `change` (it changes the PRAE's list of actions) and have the rules follow their
+    actions; return what `change` returned and the rules of the actions it removed."""
+    before = action_order(store, prae_id)
+    result = change()
+    return result, follow_actions(store, prae_id, before)
 
 
 def action_order(store: Store, prae_id: int) -> list[int]:
