@@ -88,14 +88,7 @@ def _mark_avenant(
         raise versions.refusal(f"l'empreinte de l'avenant n° {number} est illisible sur sa première page")
     if not marks.on_every_page:
         raise versions.refusal("l'empreinte de l'avenant n'apparaît pas au pied de chaque page")
-    same = next(
-        (
-            v
-            for v in reversed(versions.list_versions(store, prae_id))
-            if (v.avenant_number, v.fingerprint) == (number, printed)
-        ),
-        None,
-    )
+    same = versions.recorded_avenant(versions.list_versions(store, prae_id), number, printed)
     if same is not None:
         data = versions.version_snapshot(store, same.id)
     else:

@@ -178,7 +178,7 @@ def _avenant_problems(
     if printed is None:
         return [f"l'empreinte de l'avenant n° {number} est illisible sur sa première page"]
     problems = [] if marks.on_every_page else ["l'empreinte de l'avenant ne figure pas au pied de chaque page"]
-    if any((v.avenant_number, v.fingerprint) == (number, printed) for v in found):
+    if versions.recorded_avenant(found, number, printed) is not None:
         return [
             *problems,
             f"son texte est celui de l'avenant n° {number} enregistré, mais sa première révision signée "

@@ -153,6 +153,11 @@ def _info(row: PraeVersionRow) -> VersionInfo:
     )
 
 
+def recorded_avenant(found: list[VersionInfo], number: int, fingerprint: str) -> VersionInfo | None:
+    """The latest version recording « Avenant n° `number` » with this printed fingerprint."""
+    return next((v for v in reversed(found) if (v.avenant_number, v.fingerprint) == (number, fingerprint)), None)
+
+
 def list_versions(store: Store, prae_id: int) -> list[VersionInfo]:
     """The PRAE's signed versions, oldest first."""
     with store.transaction() as session:
