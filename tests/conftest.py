@@ -215,10 +215,9 @@ def demo_page(qtbot, db_path, catalogue, page: str, region: str | None = None):
     return window
 
 
-@pytest.fixture
-def office_window(qtbot, db_path, watchdog):
-    """The real window on an empty store, shown and active as on a desk; no message box may
-    have opened by the end of the test (a typo or a save never asks anything)."""
+def open_window(qtbot, db_path):
+    """The real window on the store at `db_path`, shown and active as on a desk (keyboard focus
+    and widget shortcuts need it)."""
     from pnae_desktop.ui.app import open_workspace  # GUI tests only: the other suites never open a window
     from pnae_desktop.ui.main_window import MainWindow
 
@@ -228,6 +227,14 @@ def office_window(qtbot, db_path, watchdog):
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    return window
+
+
+@pytest.fixture
+def office_window(qtbot, db_path, watchdog):
+    """The real window on an empty store, shown and active as on a desk; no message box may
+    have opened by the end of the test (a typo or a save never asks anything)."""
+    window = open_window(qtbot, db_path)
     yield window
     assert not watchdog.messages
     window.close()
@@ -311,6 +318,16 @@ def stored_travel(window, action_id: int) -> int | None:
 
     plan = budget.load_budget(window.workspace.store, window.current_prae_id)
     return next((c.amount_cents for c in plan.charges if c.action_id == action_id), None)
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> Path:
+    """A store made by `pnae-desktop demo` once per test module (copy it before writing)."""
+    from pnae_desktop.cli.main import main  # the CLI, as a user makes the demo store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    assert main(["demo", "--db", str(path)]) == 0
+    return path
 
 
 def demo_material(folder: Path, db_name: str, *, edit_financing: bool = False) -> Path:

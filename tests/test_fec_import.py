@@ -25,13 +25,6 @@ SHIPPED_FEC = Path(demo_followup.resource(demo_followup.FEC_NAME))
 SHIPPED_MAPPING = Path(demo_followup.resource(demo_followup.MAPPING_NAME))
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
-
-
 @pytest.fixture
 def store_path(demo_file, tmp_path) -> Path:
     path = tmp_path / "pnae.sqlite"

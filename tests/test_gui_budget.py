@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import open_window
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -11,20 +12,13 @@ from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.services import budget as service
 from pnae_desktop.services import praes
 from pnae_desktop.ui import palette
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 
 
 @pytest.fixture
 def page(qtbot, db_path, catalogue, watchdog):
-    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = open_window(qtbot, db_path)
     prae_id = praes.create_prae(
         window.workspace.store, catalogue, NewPrae(region_code="11", start_year=2018, end_year=2020, pnae_actions=(2,))
     )

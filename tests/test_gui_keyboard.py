@@ -5,6 +5,7 @@ anywhere; a cell being edited takes Tab to go to the next cell."""
 from __future__ import annotations
 
 import pytest
+from conftest import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -24,8 +25,6 @@ from test_gui_screen import fec_preview
 from pnae_desktop.domain import drafting
 from pnae_desktop.domain import followup as fu
 from pnae_desktop.services import demo
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
 INPUTS = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItemView, QTextEdit, QPlainTextEdit)
@@ -33,12 +32,7 @@ INPUTS = (QAbstractButton, QLineEdit, QAbstractSpinBox, QComboBox, QAbstractItem
 
 @pytest.fixture
 def window(qtbot, db_path, catalogue, watchdog):
-    w = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    w = open_window(qtbot, db_path)
     w.demo_id = demo.create_demo(w.workspace.store, catalogue)
     w.refresh()
     w.open_prae(w.demo_id)

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from conftest import answer_next_box
+from conftest import answer_next_box, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from pnae_desktop.domain.entities import NewPrae
 from pnae_desktop.exports import serialize
 from pnae_desktop.services import praes
-from pnae_desktop.ui.app import open_workspace
-from pnae_desktop.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.usefixtures("isolated_settings")
-
-
-def open_window(qtbot, db_path) -> MainWindow:
-    window = MainWindow(open_workspace(str(db_path), None, with_demo=False))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)  # keyboard focus and widget shortcuts need it
-    return window
 
 
 def screen_state(page) -> dict:

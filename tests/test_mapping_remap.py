@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from pnae_desktop.cli.main import main
 from pnae_desktop.services import demo_followup, praes
 from pnae_desktop.services import edits as e
 from pnae_desktop.services import followup as service
@@ -18,13 +17,6 @@ from pnae_desktop.services.session import PraeSession
 from pnae_desktop.store.database import open_store
 
 FEC = Path(demo_followup.resource(demo_followup.FEC_NAME)).read_bytes()
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    assert main(["demo", "--db", str(path)]) == 0
-    return path
 
 
 @pytest.fixture
