@@ -24,7 +24,7 @@ from pnae_desktop.store.database import open_store
 
 # The demo store, its copy per test and the SQL dump: the same as the FEC import's tests.
 SHIPPED_FEC, dump = fec_import.SHIPPED_FEC, fec_import.dump
-demo_file, store_path = fec_import.demo_file, fec_import.store_path  # fixtures
+store_path = fec_import.store_path  # a fixture (demo_file is conftest's)
 
 
 def realised(store, action_id: int, nature: str) -> tuple[int, set[str]]:
